@@ -1,0 +1,32 @@
+# infera — the two commands a newcomer needs are `make demo` and `make test`.
+SWIFT        ?= swift
+FUZZ_SECONDS ?= 60
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: setup build release demo test fuzz bench clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+demo: setup
+	@scripts/demo.sh
+
+# Swift Testing only, so the closing line is the one from `swift test`.
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+fuzz: setup
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: setup
+	@scripts/bench.sh
+
+clean:
+	rm -rf .build .venv

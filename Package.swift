@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point down only (see docs/ARCHITECTURE.md):
+//   infera -> InferaCLI -> {InferaPlan, InferaTerraform, InferaDetect, InferaConfig, RedisServer}
+//   InferaConfig -> InferaYAML -> CYAML (libyaml) ; everything -> InferaDiagnostics
+//   RedisServer -> RedisEngine -> RESP
+let package = Package(
+    name: "infera",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "infera", targets: ["infera"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: system libraries
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+
+        // MARK: core libraries
+        .target(name: "InferaDiagnostics"),
+        .target(name: "InferaYAML", dependencies: ["CYAML", "InferaDiagnostics"]),
+        .target(name: "InferaConfig", dependencies: ["InferaYAML", "InferaDiagnostics"]),
+        .target(name: "InferaDetect", dependencies: ["InferaDiagnostics"]),
+        .target(name: "InferaPlan", dependencies: ["InferaConfig", "InferaDetect", "InferaDiagnostics"]),
+        .target(name: "InferaTerraform", dependencies: [
+            "InferaPlan",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+
+        // MARK: bundled Redis-compatible engine
+        .target(name: "RESP"),
+        .target(name: "RedisEngine", dependencies: ["RESP"]),
+        .target(name: "RedisServer", dependencies: ["RESP", "RedisEngine"]),
+
+        // MARK: command line
+        .target(name: "InferaCLI", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
+            "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
+        ]),
+        .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
+
+        // MARK: tests
+        .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
+        .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"]),
+        .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
+        .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaTestSupport"]),
+        .testTarget(name: "RedisEngineTests", dependencies: ["RESP", "RedisEngine", "InferaTestSupport"]),
+        .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
+        .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

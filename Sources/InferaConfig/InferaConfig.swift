@@ -1,0 +1,1 @@
+// Module InferaConfig: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module InferaDetect: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module InferaPlan: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module InferaTerraform: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module InferaTestSupport: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module InferaYAML: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,1 @@
+// Module RESP: see docs/ARCHITECTURE.md for its one job.

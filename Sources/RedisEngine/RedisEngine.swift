@@ -1,0 +1,1 @@
+// Module RedisEngine: see docs/ARCHITECTURE.md for its one job.

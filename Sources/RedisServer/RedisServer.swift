@@ -1,0 +1,1 @@
+// Module RedisServer: see docs/ARCHITECTURE.md for its one job.
