@@ -1,0 +1,96 @@
+/// What a plan does to one resource.
+public enum ChangeAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case create, update, replace, delete, noop
+
+    /// Terraform's marker: `+`, `~`, `-/+`, `-` (blank for no-op).
+    public var marker: String {
+        switch self {
+        case .create: "+"
+        case .update: "~"
+        case .replace: "-/+"
+        case .delete: "-"
+        case .noop: " "
+        }
+    }
+}
+
+/// One attribute that differs between observed and desired state.
+public struct AttributeChange: Sendable, Hashable, Codable {
+    public var name: String
+    public var before: AttributeValue?
+    public var after: AttributeValue?
+    /// True when this change forces replacement.
+    public var forcesReplacement: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name, before, after, forcesReplacement = "forces_replacement"
+    }
+}
+
+/// The planned change of one resource.
+public struct ResourceChange: Sendable, Hashable, Codable {
+    public var address: String
+    public var type: String
+    public var name: String
+    public var action: ChangeAction
+    /// Desired attributes (nil for delete).
+    public var after: [Attribute]?
+    /// Observed attributes (nil for create), sorted by name.
+    public var before: [Attribute]?
+    /// For update / replace: the attributes that differ.
+    public var changedAttributes: [AttributeChange]
+
+    enum CodingKeys: String, CodingKey {
+        case address, type, name, action, after, before, changedAttributes = "changed_attributes"
+    }
+}
+
+/// Computes changes between desired resources and observed state, Terraform's way: a resource
+/// that does not exist is created, one whose force-new attribute differs is replaced, one whose
+/// other known attributes differ is updated, an observed resource infera no longer wants is deleted.
+public enum Differ {
+    public static func diff(desired: [DesiredResource], observed: ObservedState) -> [ResourceChange] {
+        var changes: [ResourceChange] = []
+        let wanted = Set(desired.map(\.address))
+        for d in desired {
+            guard let o = observed.resources[d.address] else {
+                changes.append(ResourceChange(address: d.address, type: d.type, name: d.name, action: .create,
+                                              after: d.attributes, before: nil, changedAttributes: []))
+                continue
+            }
+            var changed: [AttributeChange] = []
+            for a in d.attributes where a.value.isKnown {
+                let before = o.attributes[a.name]
+                if before != a.value {
+                    changed.append(AttributeChange(name: a.name, before: before, after: a.value,
+                                                   forcesReplacement: d.forceNew.contains(a.name)))
+                }
+            }
+            let action: ChangeAction = changed.isEmpty ? .noop : (changed.contains { $0.forcesReplacement } ? .replace : .update)
+            let before = o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) }
+            changes.append(ResourceChange(address: d.address, type: d.type, name: d.name, action: action,
+                                          after: d.attributes, before: before, changedAttributes: changed))
+        }
+        for (address, o) in observed.resources.sorted(by: { $0.key < $1.key }) where !wanted.contains(address) {
+            changes.append(ResourceChange(address: address, type: o.type, name: o.name, action: .delete, after: nil,
+                                          before: o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) },
+                                          changedAttributes: []))
+        }
+        return changes
+    }
+}
+
+/// `Plan: N to add, M to change, K to destroy.` counts (a replacement adds one and destroys one).
+public struct ChangeSummary: Sendable, Hashable, Codable {
+    public var add: Int
+    public var change: Int
+    public var destroy: Int
+
+    public init(_ changes: [ResourceChange]) {
+        add = changes.filter { $0.action == .create || $0.action == .replace }.count
+        change = changes.filter { $0.action == .update }.count
+        destroy = changes.filter { $0.action == .delete || $0.action == .replace }.count
+    }
+
+    public var hasChanges: Bool { add + change + destroy > 0 }
+}

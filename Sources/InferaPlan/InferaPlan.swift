@@ -1,1 +1,0 @@
-// Module InferaPlan: see docs/ARCHITECTURE.md for its one job.

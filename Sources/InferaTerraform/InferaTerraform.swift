@@ -1,1 +1,0 @@
-// Module InferaTerraform: see docs/ARCHITECTURE.md for its one job.
