@@ -1,15 +1,162 @@
 import ArgumentParser
+import InferaDiagnostics
+import InferaPlan
+import InferaTerraform
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `infera plan`: Generate Terraform and show changes, cost and checks.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Generate Terraform and show changes, cost and checks."
+        abstract: "Generate Terraform and show changes, cost and checks.",
+        discussion: """
+        Reads infera.yaml, writes a Terraform module (versions.tf, main.tf, variables.tf, outputs.tf,
+        terraform.tfvars, README.md) into --out, and prints the planned resources, the estimated
+        monthly cost and the checks. Unchanged files are not rewritten; when --out holds an earlier
+        generation the files that change are listed (--diff shows a unified diff).
+
+        Examples:
+          infera plan                                # infera.yaml -> infra/
+          infera plan -f Examples/aws/infera.yaml --out build/aws --diff
+          infera plan --format json --save plan.json # machine-readable, and saved for `infera apply`
+          infera plan --snippets node                # also write infra/snippets/redis.ts
+          infera plan --detailed-exitcode            # exit 2 when something would change
+
+        Exit codes: 0 nothing to change (or no --detailed-exitcode), 1 error, 2 changes (--detailed-exitcode).
+        """
     )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(name: [.customShort("f"), .long], help: "The configuration file.")
+    var file: String = "infera.yaml"
+
+    @Option(name: .long, help: "Directory for the generated Terraform module.")
+    var out: String = "infra"
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(name: .long, help: "Show a unified diff of each generated file that changes.")
+    var diff = false
+
+    @Option(name: .long, help: "Also write the plan as JSON to this file (for `infera apply FILE`).")
+    var save: String?
+
+    @Flag(name: .long, help: "Exit 0 when nothing would change, 2 when something would, 1 on error.")
+    var detailedExitcode = false
+
+    @Option(name: .long, help: "Use templates from this directory (same layout as templates/) instead of the built-in ones.")
+    var templates: String?
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Also write a client snippet: node, python, go (repeatable). Written under <out>/snippets/.")
+    var snippets: [String] = []
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        for s in snippets where TerraformRenderer.snippetFiles[s] == nil {
+            throw ValidationError("unknown snippet language '\(s)'; choose from \(TerraformRenderer.snippetFiles.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
     func run() async throws {
-        throw CleanExit.message("infera plan is not built yet")
+        let color = global.useColor
+        let spec: DeploymentSpec
+        switch PlanConfigLoader.load(path: file) {
+        case .failure(let diagnostics):
+            PlanOutput.stderr(PlanConfigLoader.render(diagnostics, color: Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)))
+            throw ExitCode(1)
+        case .success(let loaded):
+            spec = loaded.spec
+            if !loaded.warnings.isEmpty {
+                PlanOutput.stderr(PlanConfigLoader.render(loaded.warnings, color: Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)))
+            }
+        }
+
+        var plan = Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current)
+        let fileChanges: [FileChange]
+        do {
+            let renderer = TerraformRenderer(source: try templates.map { try TemplateSource.directory($0) } ?? .embedded)
+            var files = try renderer.renderModule(spec)
+            for lang in snippets.sorted() {
+                let s = try renderer.renderSnippet(spec, language: lang)
+                files.append(("snippets/" + s.path, s.contents))
+            }
+            fileChanges = try ModuleWriter.write(files, to: out, withDiffs: diff)
+            plan.files = fileChanges.map { PlannedFile(path: $0.path, status: $0.status.rawValue) }
+            if let save { try FileSystem.writeAtomically(try PlanJSON.encode(plan), to: save) }
+        } catch let e as RenderError {
+            PlanOutput.stderr("error: \(e.description)\n")
+            throw ExitCode(1)
+        }
+
+        switch format {
+        case .json:
+            PlanOutput.stdout(try PlanJSON.encode(plan))
+        case .text:
+            var text = PlanTextRenderer.render(plan, color: color)
+            text += "\n" + PlanOutput.filesSection(fileChanges, out: out, showDiff: diff, color: color)
+            if let save { text += "Saved the plan to \(save); apply it with: infera apply \(save)\n" }
+            PlanOutput.stdout(text)
+        }
+        let filesChanged = fileChanges.contains { $0.status != .unchanged }
+        if detailedExitcode && (plan.hasChanges || filesChanged) { throw ExitCode(2) }
+    }
+}
+
+/// Text pieces and raw writes for `infera plan`.
+enum PlanOutput {
+    static func stdout(_ s: String) { writeAll(1, s) }
+    static func stderr(_ s: String) { writeAll(2, s) }
+
+    /// Writes every byte to `fd` (retrying partial writes and EINTR).
+    static func writeAll(_ fd: Int32, _ s: String) {
+        var bytes = Array(s.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+        bytes.removeAll()
+    }
+
+    static func filesSection(_ changes: [FileChange], out: String, showDiff: Bool, color: Bool) -> String {
+        func paint(_ s: String, _ c: String) -> String { color ? "\u{1B}[\(c)m\(s)\u{1B}[0m" : s }
+        let created = changes.filter { $0.status == .created }
+        let changed = changes.filter { $0.status == .changed }
+        var text = "Files in \(out)/: \(created.count) created, \(changed.count) changed, \(changes.count - created.count - changed.count) unchanged\n"
+        for c in changes {
+            switch c.status {
+            case .created: text += "  \(paint("+", "32")) \(c.path)\n"
+            case .changed: text += "  \(paint("~", "33")) \(c.path)\n"
+            case .unchanged: text += "    \(c.path) (unchanged)\n"
+            }
+        }
+        if showDiff {
+            for c in changed {
+                guard let d = c.diff, !d.isEmpty else { continue }
+                text += "\n"
+                for line in d.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                    if line.hasPrefix("+++") || line.hasPrefix("---") { text += paint(String(line), "1") + "\n" }
+                    else if line.hasPrefix("+") { text += paint(String(line), "32") + "\n" }
+                    else if line.hasPrefix("-") { text += paint(String(line), "31") + "\n" }
+                    else if line.hasPrefix("@@") { text += paint(String(line), "36") + "\n" }
+                    else { text += line + "\n" }
+                }
+            }
+        } else if !changed.isEmpty {
+            text += "Run with --diff to see how they change.\n"
+        }
+        return text
     }
 }

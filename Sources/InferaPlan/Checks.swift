@@ -100,7 +100,12 @@ public enum Checks {
             guard c.spec.isProduction else { return nil }
             switch c.spec.provider {
             case .memorystore(let m): return m.isStandardHA ? [] : ["tier \(m.tier) has no replica and no automatic failover"]
-            case .elasticache(let e): return e.automaticFailover ? [] : ["a single node: no automatic failover, no Multi-AZ"]
+            case .elasticache(let e):
+                if e.replicas == 0 { return ["a single node: no replica, no automatic failover, no Multi-AZ"] }
+                var p: [String] = []
+                if !e.automaticFailover { p.append("automatic failover is off: a primary failure needs manual promotion") }
+                if !e.multiAZ { p.append("Multi-AZ is off: replicas may share the primary's Availability Zone") }
+                return p
             case .upstash(let u): return (u.prodPack || !u.readRegions.isEmpty) ? [] : ["no Prod Pack and no read region: no HA for the database"]
             }
         },
@@ -135,7 +140,7 @@ public enum Checks {
                   hint: "set cache.maintenance_window (day and hour, UTC) to a low-traffic slot") { c in
             switch c.spec.provider {
             case .memorystore(let m): m.maintenance == nil ? ["no maintenance window: Google picks any time"] : []
-            case .elasticache(let e): e.maintenance == nil ? ["no maintenance window: AWS picks a weekly slot"] : []
+            case .elasticache(let e): e.maintenanceWindow == nil ? ["no maintenance window: AWS picks a weekly slot"] : []
             case .upstash: nil
             }
         },
@@ -190,10 +195,10 @@ public enum Checks {
             case .upstash: return nil
             }
         },
-        CheckRule(id: "INF012", title: "Clients can reach Redis", severity: .warning,
-                  hint: "list the application's security groups or CIDR blocks under cache.networking") { c in
+        CheckRule(id: "INF012", title: "Network access narrowed to the clients", severity: .note,
+                  hint: "list the application's CIDR blocks under cache.networking.allowed_cidrs") { c in
             guard case .elasticache(let e) = c.spec.provider else { return nil }
-            return (e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty) ? ["the security group has no ingress rule: nothing can connect"] : []
+            return (e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty) ? ["no client CIDRs or groups given: the whole VPC may connect on port \(e.port)"] : []
         },
         CheckRule(id: "INF013", title: "Upstash access restricted in production", severity: .note,
                   hint: "set cache.ip_allowlist to your egress IPs (Upstash has no VPC)") { c in

@@ -59,12 +59,14 @@ public enum CostEstimator {
             }
             caveats.append("network egress and Secret Manager access are not priced")
         case .elasticache(let e):
-            var region = spec.region
-            var rate = Pricing.elasticacheNodeHour[region]?[e.nodeType]
+            var rate = Pricing.elasticacheNodeHour[spec.region]?[e.nodeType]
             if rate == nil, let fallback = Pricing.elasticacheNodeHour["us-east-1"]?[e.nodeType] {
-                caveats.append("no \(e.nodeType) price for \(region) in infera's data; priced at us-east-1 rates")
+                caveats.append("no \(e.nodeType) price for \(spec.region) in infera's data; priced at us-east-1 rates")
                 rate = fallback
-                region = "us-east-1"
+            }
+            if e.engine == "valkey", let r = rate {
+                rate = r * 0.8
+                assumptions.append("Valkey nodes at 0.8 × the Redis OSS rate")
             }
             if let rate {
                 lines.append(CostLine(address: "aws_elasticache_replication_group.redis",
@@ -75,13 +77,16 @@ public enum CostEstimator {
                                       description: "\(e.nodeCount) × \(e.nodeType): no price in infera's data", monthlyUSD: nil))
                 caveats.append("\(e.nodeType) is not in infera's price table; the total leaves it out")
             }
-            assumptions.append("region \(spec.region), \(e.nodeCount) node(s) (1 primary + \(e.replicas) replica(s)), Redis OSS engine")
+            assumptions.append("region \(spec.region), \(e.nodeCount) node(s) (1 primary + \(e.replicas) replica(s)), \(e.engine == "valkey" ? "Valkey" : "Redis OSS") engine")
             if e.snapshotRetentionDays > 1 {
                 caveats.append("backup storage ($\(fmt(Pricing.elasticacheBackupGBMonth, 3))/GB-month beyond one free snapshot) depends on data size and is not included")
             }
             caveats.append("data transfer (cross-AZ, cross-region) and Secrets Manager ($0.40/secret-month) are not priced")
         case .upstash(let u):
-            if let fixed = Pricing.upstashFixedPlans[u.plan] {
+            if u.plan == "free" {
+                lines.append(CostLine(address: "upstash_redis_database.main", description: "free tier (256 MB, 500K commands/month)", monthlyUSD: 0))
+                assumptions.append("free tier: one per account; archived after 30 idle days")
+            } else if let fixed = Pricing.upstashFixedPlans[u.plan] {
                 lines.append(CostLine(address: "upstash_redis_database.main", description: "fixed plan \(u.plan)", monthlyUSD: fixed.monthly))
                 if !u.readRegions.isEmpty {
                     lines.append(CostLine(address: "upstash_redis_database.main",

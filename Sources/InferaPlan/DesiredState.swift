@@ -74,12 +74,13 @@ public enum DesiredState {
         if m.readReplicas { attrs.append(Attribute("read_endpoint", .unknown)) }
         if m.transitEncryption { attrs.append(Attribute("server_ca_certs", .unknown)) }
         if let k = m.kmsKey { attrs.append(Attribute("customer_managed_key", .string(k))) }
+        if let r = m.reservedIPRange { attrs.append(Attribute("reserved_ip_range", .string(r))) }
         if !m.redisConfigs.isEmpty {
             attrs.append(Attribute("redis_configs", .object(m.redisConfigs.sorted { $0.key < $1.key }.map { Attribute($0.key, .string($0.value)) })))
         }
         if let w = m.maintenance {
             attrs.append(Attribute("maintenance_policy", .object([
-                Attribute("day", .string(w.day)), Attribute("start_time", .string("\(pad(w.hour)):00 UTC")),
+                Attribute("day", .string(w.day)), Attribute("start_time", .string("\(pad(w.hour)):\(pad(w.minute)) UTC")),
             ])))
         }
         out.append(DesiredResource(type: "google_redis_instance", name: "main", attributes: attrs, forceNew: [
@@ -106,7 +107,7 @@ public enum DesiredState {
         out.append(DesiredResource(type: "aws_elasticache_subnet_group", name: "redis", attributes: [
             Attribute("name", .string("\(spec.projectName)-redis")),
             Attribute("description", .string("Private subnets for the \(spec.projectName) Redis replication group")),
-            Attribute("subnet_ids", strings(e.subnetIDs)),
+            Attribute("subnet_ids", e.subnetIDs.isEmpty ? .unknown : strings(e.subnetIDs)),
             Attribute("tags_all", labels(spec)),
             Attribute("arn", .unknown),
         ], forceNew: ["name"]))
@@ -125,10 +126,17 @@ public enum DesiredState {
                 Attribute("protocol", .string("tcp")), Attribute("cidr_blocks", strings(e.clientCIDRBlocks)),
             ]))
         }
+        if e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty {
+            ingress.append(.object([
+                Attribute("description", .string("Redis from inside the VPC")),
+                Attribute("from_port", .int(e.port)), Attribute("to_port", .int(e.port)),
+                Attribute("protocol", .string("tcp")), Attribute("cidr_blocks", .unknown),
+            ]))
+        }
         out.append(DesiredResource(type: "aws_security_group", name: "redis", attributes: [
             Attribute("name", .string("\(spec.projectName)-redis")),
             Attribute("description", .string("Redis for \(spec.projectName): inbound \(e.port)/tcp from clients only")),
-            Attribute("vpc_id", .string(e.vpcID)),
+            Attribute("vpc_id", e.vpcID.map { .string($0) } ?? .unknown),
             Attribute("ingress", .list(ingress)),
             Attribute("egress", .list([])),
             Attribute("tags_all", labels(spec)),
@@ -153,13 +161,13 @@ public enum DesiredState {
         var rg: [Attribute] = [
             Attribute("replication_group_id", .string("\(spec.projectName)-redis")),
             Attribute("description", .string("Redis for \(spec.projectName) (\(spec.environment))")),
-            Attribute("engine", .string("redis")),
+            Attribute("engine", .string(e.engine)),
             Attribute("engine_version", .string(e.engineVersion)),
             Attribute("node_type", .string(e.nodeType)),
             Attribute("num_cache_clusters", .int(e.nodeCount)),
             Attribute("port", .int(e.port)),
             Attribute("automatic_failover_enabled", .bool(e.automaticFailover)),
-            Attribute("multi_az_enabled", .bool(e.automaticFailover)),
+            Attribute("multi_az_enabled", .bool(e.multiAZ)),
             Attribute("transit_encryption_enabled", .bool(e.transitEncryption)),
             Attribute("at_rest_encryption_enabled", .bool(e.atRestEncryption)),
             Attribute("snapshot_retention_limit", .int(e.snapshotRetentionDays)),
@@ -171,11 +179,11 @@ public enum DesiredState {
             Attribute("arn", .unknown),
             Attribute("tags_all", labels(spec)),
         ]
-        if e.automaticFailover { rg.append(Attribute("reader_endpoint_address", .unknown)) }
+        if e.replicas > 0 { rg.append(Attribute("reader_endpoint_address", .unknown)) }
         if e.authToken { rg.append(Attribute("auth_token", .sensitive)) }
         if let k = e.kmsKeyARN { rg.append(Attribute("kms_key_id", .string(k))) }
         if let w = e.snapshotWindow { rg.append(Attribute("snapshot_window", .string(w))) }
-        if let w = e.maintenance { rg.append(Attribute("maintenance_window", .string(w.awsForm))) }
+        if let w = e.maintenanceWindow { rg.append(Attribute("maintenance_window", .string(w))) }
         if e.snapshotRetentionDays > 0 { rg.append(Attribute("final_snapshot_identifier", .string("\(spec.projectName)-redis-final"))) }
         out.append(DesiredResource(type: "aws_elasticache_replication_group", name: "redis", attributes: rg, forceNew: [
             "replication_group_id", "engine", "port", "subnet_group_name", "at_rest_encryption_enabled", "kms_key_id",

@@ -20,10 +20,12 @@ public struct Plan: Sendable, Hashable, Codable {
     public var summary: ChangeSummary
     public var cost: CostEstimate
     public var checks: [CheckResult]
+    /// The generated files (set by the CLI after writing them; empty when not written).
+    public var files: [PlannedFile] = []
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", inferaVersion = "infera_version", projectName = "project_name"
-        case provider, region, environment, spec, observedStateSource = "observed_state_source", changes, summary, cost, checks
+        case provider, region, environment, spec, observedStateSource = "observed_state_source", changes, summary, cost, checks, files
     }
 
     /// True when applying would change something.
@@ -50,5 +52,15 @@ public enum Planner {
                     observedStateSource: observed.source, changes: changes, summary: ChangeSummary(changes),
                     cost: CostEstimator.estimate(spec),
                     checks: Checks.run(CheckContext(spec: spec, resources: desired, findings: findings)))
+    }
+}
+
+/// A file `infera plan` generated and what writing it did (`created`, `changed`, `unchanged`).
+public struct PlannedFile: Sendable, Hashable, Codable {
+    public var path: String
+    public var status: String
+    public init(path: String, status: String) {
+        self.path = path
+        self.status = status
     }
 }

@@ -82,10 +82,13 @@ public struct MaintenanceWindow: Sendable, Hashable, Codable {
     public var day: String
     /// Start hour 0–23 (UTC).
     public var hour: Int
+    /// Start minute 0–59.
+    public var minute: Int
 
-    public init(day: String, hour: Int) {
+    public init(day: String, hour: Int, minute: Int = 0) {
         self.day = day.uppercased()
         self.hour = hour
+        self.minute = minute
     }
 
     /// `sun:04:00-sun:05:00` (ElastiCache form).
@@ -95,7 +98,7 @@ public struct MaintenanceWindow: Sendable, Hashable, Codable {
         let days = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
         var endDay = d
         if next == 0, let i = days.firstIndex(of: day) { endDay = String(days[(i + 1) % 7].prefix(3)).lowercased() }
-        return "\(d):\(pad(hour)):00-\(endDay):\(pad(next)):00"
+        return "\(d):\(pad(hour)):\(pad(minute))-\(endDay):\(pad(next)):\(pad(minute))"
     }
 }
 
@@ -127,12 +130,16 @@ public struct MemorystoreSpec: Sendable, Hashable, Codable {
     public var redisConfigs: [String: String]
     /// Full Cloud KMS key name, when the config names one.
     public var kmsKey: String?
+    /// CIDR range reserved for the instance, optional.
+    public var reservedIPRange: String?
 
     public init(projectID: String, tier: String = "BASIC", memorySizeGB: Int = 1, replicaCount: Int = 0,
                 readReplicas: Bool = false, redisVersion: String = "REDIS_7_0", authEnabled: Bool = true,
                 transitEncryption: Bool = true, persistenceMode: String = "DISABLED", snapshotPeriod: String? = nil,
                 maintenance: MaintenanceWindow? = nil, network: String = "default",
-                connectMode: String = "DIRECT_PEERING", redisConfigs: [String: String] = [:], kmsKey: String? = nil) {
+                connectMode: String = "DIRECT_PEERING", redisConfigs: [String: String] = [:], kmsKey: String? = nil,
+                reservedIPRange: String? = nil) {
+        self.reservedIPRange = reservedIPRange
         self.projectID = projectID
         self.tier = tier
         self.memorySizeGB = memorySizeGB
@@ -157,12 +164,14 @@ public struct MemorystoreSpec: Sendable, Hashable, Codable {
     public var port: Int { transitEncryption ? 6378 : 6379 }
 
     enum CodingKeys: String, CodingKey {
-        case projectID = "project_id", tier, memorySizeGB = "memory_size_gb", replicaCount = "replica_count", readReplicas = "read_replicas", redisVersion = "redis_version", authEnabled = "auth_enabled", transitEncryption = "transit_encryption", persistenceMode = "persistence_mode", snapshotPeriod = "snapshot_period", maintenance, network, connectMode = "connect_mode", redisConfigs = "redis_configs", kmsKey = "kms_key"
+        case projectID = "project_id", tier, memorySizeGB = "memory_size_gb", replicaCount = "replica_count", readReplicas = "read_replicas", redisVersion = "redis_version", authEnabled = "auth_enabled", transitEncryption = "transit_encryption", persistenceMode = "persistence_mode", snapshotPeriod = "snapshot_period", maintenance, network, connectMode = "connect_mode", redisConfigs = "redis_configs", kmsKey = "kms_key", reservedIPRange = "reserved_ip_range"
     }
 }
 
 /// AWS ElastiCache for Redis OSS (replication group, cluster mode disabled).
 public struct ElastiCacheSpec: Sendable, Hashable, Codable {
+    /// `redis` or `valkey`.
+    public var engine: String
     public var nodeType: String
     /// Replicas besides the primary (num_cache_clusters = replicas + 1).
     public var replicas: Int
@@ -176,21 +185,37 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     public var snapshotRetentionDays: Int
     /// `03:00-04:00` (UTC).
     public var snapshotWindow: String?
-    public var maintenance: MaintenanceWindow?
+    /// `sun:04:00-sun:05:00` (UTC).
+    public var maintenanceWindow: String?
     /// Parameter group settings such as `maxmemory-policy`.
     public var parameters: [String: String]
-    public var vpcID: String
+    /// Existing VPC; nil: the account's default VPC.
+    public var vpcID: String?
+    /// Private subnets; empty: every subnet of the VPC.
     public var subnetIDs: [String]
+    /// Client security groups allowed in on the port.
     public var clientSecurityGroupIDs: [String]
+    /// Client CIDR blocks allowed in on the port; with no client groups or blocks, the VPC's CIDR is allowed.
     public var clientCIDRBlocks: [String]
+    /// Existing security groups attached to the replication group besides infera's own.
+    public var extraSecurityGroupIDs: [String]
+    /// Automatic failover (needs replicas ≥ 1).
+    public var automaticFailover: Bool
+    /// Multi-AZ (needs automatic failover).
+    public var multiAZ: Bool
     public var port: Int
 
-    public init(nodeType: String = "cache.t4g.micro", replicas: Int = 0, engineVersion: String = "7.1",
+    public init(engine: String = "redis", nodeType: String = "cache.t4g.micro", replicas: Int = 0, engineVersion: String = "7.1",
                 authToken: Bool = true, transitEncryption: Bool = true, atRestEncryption: Bool = true,
                 kmsKeyARN: String? = nil, snapshotRetentionDays: Int = 1, snapshotWindow: String? = nil,
-                maintenance: MaintenanceWindow? = nil, parameters: [String: String] = [:],
-                vpcID: String, subnetIDs: [String], clientSecurityGroupIDs: [String] = [],
-                clientCIDRBlocks: [String] = [], port: Int = 6379) {
+                maintenanceWindow: String? = nil, parameters: [String: String] = [:],
+                vpcID: String? = nil, subnetIDs: [String] = [], clientSecurityGroupIDs: [String] = [],
+                clientCIDRBlocks: [String] = [], extraSecurityGroupIDs: [String] = [],
+                automaticFailover: Bool? = nil, multiAZ: Bool? = nil, port: Int = 6379) {
+        self.engine = engine
+        self.extraSecurityGroupIDs = extraSecurityGroupIDs
+        self.automaticFailover = (automaticFailover ?? (replicas > 0)) && replicas > 0
+        self.multiAZ = (multiAZ ?? (replicas > 0)) && self.automaticFailover
         self.nodeType = nodeType
         self.replicas = replicas
         self.engineVersion = engineVersion
@@ -200,7 +225,7 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
         self.kmsKeyARN = kmsKeyARN
         self.snapshotRetentionDays = snapshotRetentionDays
         self.snapshotWindow = snapshotWindow
-        self.maintenance = maintenance
+        self.maintenanceWindow = maintenanceWindow
         self.parameters = parameters
         self.vpcID = vpcID
         self.subnetIDs = subnetIDs
@@ -210,11 +235,10 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     }
 
     public var nodeCount: Int { replicas + 1 }
-    /// Automatic failover needs at least two nodes.
-    public var automaticFailover: Bool { replicas > 0 }
     /// Parameter group family for the engine version (erg-6).
     public var parameterFamily: String {
         let major = engineVersion.split(separator: ".").first.map(String.init) ?? "7"
+        if engine == "valkey" { return "valkey\(major)" }
         switch major {
         case "6": return "redis6.x"
         case "5": return "redis5.0"
@@ -224,7 +248,7 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenance, parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", port
+        case engine, nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenanceWindow = "maintenance_window", parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", extraSecurityGroupIDs = "extra_security_group_ids", automaticFailover = "automatic_failover", multiAZ = "multi_az", port
     }
 }
 

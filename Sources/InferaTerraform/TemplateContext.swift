@@ -66,7 +66,8 @@ enum TemplateContext {
             c["network"] = hcl(m.network)
             c["persistence_mode"] = hcl(m.persistenceMode)
             if m.persistenceMode == "RDB" { c["rdb_snapshot_period"] = hcl(m.snapshotPeriod ?? "ONE_HOUR") }
-            if let w = m.maintenance { c["maintenance"] = ["day": hcl(w.day), "hour": w.hour] }
+            if let w = m.maintenance { c["maintenance"] = ["day": hcl(w.day), "hour": w.hour, "minute": w.minute] }
+            if let r = m.reservedIPRange { c["reserved_ip_range"] = hcl(r) }
             c["has_redis_configs"] = !m.redisConfigs.isEmpty
             c["redis_configs"] = pairs(m.redisConfigs.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
             if let k = m.kmsKey { c["kms_key"] = hcl(k) }
@@ -81,7 +82,14 @@ enum TemplateContext {
             c["num_cache_clusters"] = e.nodeCount
             c["has_replicas"] = e.replicas > 0
             c["automatic_failover"] = e.automaticFailover
-            c["multi_az"] = e.automaticFailover
+            c["multi_az"] = e.multiAZ
+            c["engine"] = hcl(e.engine)
+            c["engine_title"] = e.engine == "valkey" ? "Valkey" : "Redis OSS"
+            c["has_subnet_ids"] = !e.subnetIDs.isEmpty
+            c["subnet_count"] = e.subnetIDs.count
+            c["has_extra_security_groups"] = !e.extraSecurityGroupIDs.isEmpty
+            c["extra_security_group_ids"] = list(e.extraSecurityGroupIDs)
+            c["vpc_ingress"] = e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty
             c["auth_enabled"] = e.authToken
             c["transit_encryption"] = e.transitEncryption
             c["tls"] = e.transitEncryption
@@ -93,9 +101,9 @@ enum TemplateContext {
             c["snapshot_retention_limit"] = e.snapshotRetentionDays
             c["final_snapshot"] = e.snapshotRetentionDays > 0
             if let w = e.snapshotWindow { c["snapshot_window"] = hcl(w) }
-            if let w = e.maintenance { c["maintenance_window"] = w.awsForm }
+            if let w = e.maintenanceWindow { c["maintenance_window"] = hcl(w) }
             c["parameters"] = pairs(e.parameters.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
-            c["vpc_id"] = hcl(e.vpcID)
+            if let v = e.vpcID { c["vpc_id"] = hcl(v) }
             c["subnet_ids"] = list(e.subnetIDs)
             c["has_client_security_groups"] = !e.clientSecurityGroupIDs.isEmpty
             c["client_security_group_ids"] = list(e.clientSecurityGroupIDs)
@@ -141,8 +149,10 @@ public enum CheckovSkips {
     public static func elasticache(_ spec: DeploymentSpec, _ e: ElastiCacheSpec) -> (replicationGroup: [Skip], secret: [Skip]) {
         var rg: [Skip] = []
         var secret: [Skip] = []
-        if !e.automaticFailover {
-            rg.append(Skip(id: "CKV2_AWS_50", reason: "single-node group (replicas: 0 in infera.yaml); automatic failover needs at least 2 nodes, check INF003 covers production"))
+        if e.replicas == 0 {
+            rg.append(Skip(id: "CKV2_AWS_50", reason: "single-node group (replica_count: 0 in infera.yaml); automatic failover needs at least 2 nodes, check INF003 covers production"))
+        } else if !e.automaticFailover {
+            rg.append(Skip(id: "CKV2_AWS_50", reason: "automatic failover turned off in infera.yaml; check INF003 reports it"))
         }
         if e.kmsKeyARN == nil {
             rg.append(Skip(id: "CKV_AWS_191", reason: "encrypted at rest with the AWS-managed key; name a KMS key in infera.yaml to use a customer-managed one"))

@@ -32,21 +32,21 @@ enum SampleSpecs {
         provider: .memorystore(MemorystoreSpec(
             projectID: "shop-prod-1234", tier: "STANDARD_HA", memorySizeGB: 16, replicaCount: 3, readReplicas: true,
             redisVersion: "REDIS_7_2", persistenceMode: "RDB", snapshotPeriod: "SIX_HOURS",
-            maintenance: MaintenanceWindow(day: "TUESDAY", hour: 23), network: "shop-vpc",
+            maintenance: MaintenanceWindow(day: "TUESDAY", hour: 23, minute: 30), network: "shop-vpc",
             connectMode: "PRIVATE_SERVICE_ACCESS",
             redisConfigs: ["maxmemory-policy": "noeviction", "notify-keyspace-events": "Ex"],
-            kmsKey: "projects/shop-prod-1234/locations/europe-west1/keyRings/redis/cryptoKeys/redis-cmek")))
+            kmsKey: "projects/shop-prod-1234/locations/europe-west1/keyRings/redis/cryptoKeys/redis-cmek",
+            reservedIPRange: "10.30.0.0/29")))
 
     static let elasticacheMinimal = DeploymentSpec(
         projectName: "demo", environment: "development", region: "us-east-1",
-        provider: .elasticache(ElastiCacheSpec(vpcID: "vpc-0abc1234", subnetIDs: ["subnet-0aaa1111", "subnet-0bbb2222"],
-                                               clientSecurityGroupIDs: ["sg-0app1234"])))
+        provider: .elasticache(ElastiCacheSpec()))
 
     static let elasticacheHA = DeploymentSpec(
         projectName: "my-api", environment: "production", region: "us-east-1", usage: [.cache],
         provider: .elasticache(ElastiCacheSpec(
             nodeType: "cache.r7g.large", replicas: 2, engineVersion: "7.1", snapshotRetentionDays: 7,
-            snapshotWindow: "03:00-04:00", maintenance: MaintenanceWindow(day: "SUNDAY", hour: 5),
+            snapshotWindow: "03:00-04:00", maintenanceWindow: "sun:05:00-sun:06:00",
             parameters: ["maxmemory-policy": "allkeys-lru"], vpcID: "vpc-0abc1234",
             subnetIDs: ["subnet-0aaa1111", "subnet-0bbb2222", "subnet-0ccc3333"], clientSecurityGroupIDs: ["sg-0app1234"])))
 
@@ -56,10 +56,10 @@ enum SampleSpecs {
         provider: .elasticache(ElastiCacheSpec(
             nodeType: "cache.r6g.xlarge", replicas: 2, engineVersion: "7.0",
             kmsKeyARN: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-            snapshotRetentionDays: 14, snapshotWindow: "02:00-03:00", maintenance: MaintenanceWindow(day: "SATURDAY", hour: 23),
+            snapshotRetentionDays: 14, snapshotWindow: "02:00-03:00", maintenanceWindow: "sat:23:30-sun:00:30",
             parameters: ["maxmemory-policy": "volatile-lfu", "timeout": "300"], vpcID: "vpc-0def5678",
             subnetIDs: ["subnet-0aaa1111", "subnet-0bbb2222"], clientSecurityGroupIDs: ["sg-0app1234", "sg-0wrk5678"],
-            clientCIDRBlocks: ["10.20.0.0/16"], port: 6380)))
+            clientCIDRBlocks: ["10.20.0.0/16"], extraSecurityGroupIDs: ["sg-0ops9999"], port: 6380)))
 
     static let upstashMinimal = DeploymentSpec(
         projectName: "demo", environment: "development", region: "us-east-1",

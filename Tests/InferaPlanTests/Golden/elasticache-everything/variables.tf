@@ -31,12 +31,17 @@ variable "node_type" {
 }
 
 variable "vpc_id" {
-  description = "VPC of the security group."
+  description = "VPC of the replication group."
   type        = string
 }
 
 variable "subnet_ids" {
   description = "Private subnets of the subnet group (one per Availability Zone)."
+  type        = list(string)
+}
+
+variable "extra_security_group_ids" {
+  description = "Existing security groups attached to the replication group besides infera's own."
   type        = list(string)
 }
 

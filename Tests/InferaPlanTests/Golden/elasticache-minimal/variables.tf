@@ -30,21 +30,6 @@ variable "node_type" {
   }
 }
 
-variable "vpc_id" {
-  description = "VPC of the security group."
-  type        = string
-}
-
-variable "subnet_ids" {
-  description = "Private subnets of the subnet group (one per Availability Zone)."
-  type        = list(string)
-}
-
-variable "client_security_group_ids" {
-  description = "Security groups of the clients allowed to connect."
-  type        = list(string)
-}
-
 variable "tags" {
   description = "Tags applied to every resource (provider default_tags)."
   type        = map(string)

@@ -31,7 +31,7 @@ variable "node_type" {
 }
 
 variable "vpc_id" {
-  description = "VPC of the security group."
+  description = "VPC of the replication group."
   type        = string
 }
 

@@ -59,6 +59,7 @@ resource "google_redis_instance" "main" {
   auth_enabled            = true
   transit_encryption_mode = "SERVER_AUTHENTICATION"
   customer_managed_key    = "projects/shop-prod-1234/locations/europe-west1/keyRings/redis/cryptoKeys/redis-cmek"
+  reserved_ip_range       = "10.30.0.0/29"
 
   redis_configs = {
     "maxmemory-policy"       = "noeviction"
@@ -75,7 +76,7 @@ resource "google_redis_instance" "main" {
       day = "TUESDAY"
       start_time {
         hours   = 23
-        minutes = 0
+        minutes = 30
       }
     }
   }
