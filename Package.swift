@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
         .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
-        .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "Cases"]),
         .testTarget(name: "RedisEngineTests", dependencies: ["RESP", "RedisEngine", "InferaTestSupport"]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport"]),

@@ -67,15 +67,16 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let color = global.useColor
+        let errColor = Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)
         let spec: DeploymentSpec
         switch PlanConfigLoader.load(path: file) {
-        case .failure(let diagnostics):
-            PlanOutput.stderr(PlanConfigLoader.render(diagnostics, color: Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)))
+        case .failure(let diagnostics, let source):
+            PlanOutput.stderr(PlanConfigLoader.render(diagnostics, file: file, source: source, color: errColor))
             throw ExitCode(1)
         case .success(let loaded):
             spec = loaded.spec
             if !loaded.warnings.isEmpty {
-                PlanOutput.stderr(PlanConfigLoader.render(loaded.warnings, color: Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)))
+                PlanOutput.stderr(PlanConfigLoader.render(loaded.warnings, file: file, source: loaded.source, color: errColor))
             }
         }
 

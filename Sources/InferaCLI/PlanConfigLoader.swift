@@ -1,3 +1,4 @@
+import InferaConfig
 import InferaDiagnostics
 import InferaPlan
 
@@ -6,23 +7,23 @@ enum PlanConfigLoader {
     struct Loaded {
         var spec: DeploymentSpec
         var warnings: [Diagnostic]
+        var source: String?
     }
 
     enum Outcome {
         case success(Loaded)
-        case failure([Diagnostic])
+        case failure([Diagnostic], source: String?)
     }
 
     static func load(path: String) -> Outcome {
-        // Placeholder until the config model is merged.
-        .failure([.error("config.unavailable", "the infera.yaml loader is not merged into this build yet", hint: nil)])
+        let result = ConfigLoader.load(path: path, options: .processEnvironment())
+        guard let config = result.config, result.isValid else { return .failure(result.diagnostics, source: result.source) }
+        return .success(Loaded(spec: DeploymentSpec(config: config), warnings: result.diagnostics, source: result.source))
     }
 
-    static func render(_ diagnostics: [Diagnostic], color: Bool) -> String {
-        diagnostics.map { d in
-            var s = (d.location.map { "\($0): " } ?? "") + "\(d.severity.rawValue): \(d.message)\n"
-            if let h = d.hint { s += "  hint: \(h)\n" }
-            return s
-        }.joined()
+    static func render(_ diagnostics: [Diagnostic], file: String, source: String?, color: Bool) -> String {
+        var sources: [String: String] = [:]
+        if let source { sources[file] = source }
+        return DiagnosticRenderer(color: color).render(diagnostics, sources: sources)
     }
 }

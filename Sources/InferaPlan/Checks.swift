@@ -80,7 +80,7 @@ public struct CheckResult: Sendable, Hashable, Codable {
 public enum Checks {
     public static let rules: [CheckRule] = [
         CheckRule(id: "INF001", title: "AUTH is on", severity: .error,
-                  hint: "set cache.security.auth_enabled: true (Memorystore AUTH / ElastiCache auth token)") { c in
+                  hint: "set cache.security.auth_enabled: true (Memorystore) / cache.security.auth_token: true (ElastiCache)") { c in
             switch c.spec.provider {
             case .memorystore(let m): m.authEnabled ? [] : ["AUTH is off: anyone on the network can read and write"]
             case .elasticache(let e): e.authToken ? [] : ["no auth token: anyone who reaches the security group can connect"]
@@ -96,7 +96,7 @@ public enum Checks {
             }
         },
         CheckRule(id: "INF003", title: "High availability in production", severity: .error,
-                  hint: "production: Memorystore tier STANDARD_HA, ElastiCache replicas ≥ 1 (automatic failover), Upstash read regions or Prod Pack") { c in
+                  hint: "production: cache.instance.tier: STANDARD_HA (Memorystore); cache.instance.replica_count ≥ 1 with automatic_failover and multi_az (ElastiCache); read regions (Upstash)") { c in
             guard c.spec.isProduction else { return nil }
             switch c.spec.provider {
             case .memorystore(let m): return m.isStandardHA ? [] : ["tier \(m.tier) has no replica and no automatic failover"]
@@ -106,11 +106,11 @@ public enum Checks {
                 if !e.automaticFailover { p.append("automatic failover is off: a primary failure needs manual promotion") }
                 if !e.multiAZ { p.append("Multi-AZ is off: replicas may share the primary's Availability Zone") }
                 return p
-            case .upstash(let u): return (u.prodPack || !u.readRegions.isEmpty) ? [] : ["no Prod Pack and no read region: no HA for the database"]
+            case .upstash(let u): return u.readRegions.isEmpty ? ["no read region: a regional outage takes the database down"] : []
             }
         },
         CheckRule(id: "INF004", title: "Persistence for queues and sessions", severity: .error,
-                  hint: "set cache.persistence.mode: RDB (Memorystore) or snapshot_retention_limit ≥ 1 (ElastiCache)") { c in
+                  hint: "set cache.persistence.mode: RDB (Memorystore) or cache.snapshots.retention_days ≥ 1 (ElastiCache)") { c in
             let durable = c.usage.filter(\.needsDurability).sorted()
             guard !durable.isEmpty else { return nil }
             let uses = durable.map(\.rawValue).joined(separator: ", ")
@@ -123,7 +123,7 @@ public enum Checks {
             }
         },
         CheckRule(id: "INF005", title: "Eviction policy fits the use", severity: .warning,
-                  hint: "cache only: an LRU/LFU policy (allkeys-lru or volatile-lru); queues, sessions, locks: volatile-* or noeviction") { c in
+                  hint: "set cache.eviction_policy: allkeys-lru for a pure cache; volatile-lru or noeviction when queues, sessions or locks share the instance (Upstash: cache.eviction)") { c in
             let durable = c.usage.contains { $0.needsDurability }
             if case .upstash(let u) = c.spec.provider {
                 if durable && u.eviction { return ["eviction is on while Redis holds data without TTL that must survive (\(c.usage.filter(\.needsDurability).sorted().map(\.rawValue).joined(separator: ", ")))"] }
@@ -137,7 +137,7 @@ public enum Checks {
             return problems
         },
         CheckRule(id: "INF006", title: "Maintenance window set", severity: .warning,
-                  hint: "set cache.maintenance_window (day and hour, UTC) to a low-traffic slot") { c in
+                  hint: "set cache.maintenance (Memorystore: day + start_time; ElastiCache: window) to a low-traffic slot, UTC") { c in
             switch c.spec.provider {
             case .memorystore(let m): m.maintenance == nil ? ["no maintenance window: Google picks any time"] : []
             case .elasticache(let e): e.maintenanceWindow == nil ? ["no maintenance window: AWS picks a weekly slot"] : []
@@ -145,7 +145,7 @@ public enum Checks {
             }
         },
         CheckRule(id: "INF007", title: "Memory size sane for the tier", severity: .warning,
-                  hint: "production: at least 5 GB on STANDARD_HA (M2 rates are lower per GB); ElastiCache: no burstable t-family nodes") { c in
+                  hint: "cache.instance.memory_size_gb: ≥ 2 GB in production, ≥ 5 GB with read replicas; ElastiCache production: a non-burstable cache.instance.node_type (m/r family)") { c in
             switch c.spec.provider {
             case .memorystore(let m):
                 var p: [String] = []
@@ -168,7 +168,7 @@ public enum Checks {
             return e.atRestEncryption ? [] : ["snapshots and swap are stored unencrypted"]
         },
         CheckRule(id: "INF009", title: "Customer-managed key in production", severity: .note,
-                  hint: "name a KMS key in infera.yaml (cache.security.kms_key) to control and audit the key") { c in
+                  hint: "name a key: cache.security.customer_managed_key (Memorystore) / cache.security.kms_key_id (ElastiCache)") { c in
             guard c.spec.isProduction else { return nil }
             switch c.spec.provider {
             case .memorystore(let m): return m.kmsKey == nil ? ["data is encrypted with a Google-managed key"] : []
@@ -177,7 +177,7 @@ public enum Checks {
             }
         },
         CheckRule(id: "INF010", title: "Backups kept in production", severity: .warning,
-                  hint: "production: snapshot_retention_limit ≥ 7 days (ElastiCache) / RDB persistence (Memorystore)") { c in
+                  hint: "production: cache.snapshots.retention_days ≥ 7 (ElastiCache) / cache.persistence.mode: RDB (Memorystore)") { c in
             guard c.spec.isProduction else { return nil }
             switch c.spec.provider {
             case .elasticache(let e): return e.snapshotRetentionDays >= 7 ? [] : ["snapshots kept \(e.snapshotRetentionDays) day(s)"]
@@ -186,7 +186,7 @@ public enum Checks {
             }
         },
         CheckRule(id: "INF011", title: "Supported Redis version", severity: .warning,
-                  hint: "use Redis 7 (REDIS_7_0 / REDIS_7_2 on Memorystore, 7.1 on ElastiCache)") { c in
+                  hint: "set cache.version to Redis 7 (REDIS_7_0 / REDIS_7_2 on Memorystore, 7.1 on ElastiCache)") { c in
             switch c.spec.provider {
             case .memorystore(let m): return ["REDIS_3_2", "REDIS_4_0", "REDIS_5_0"].contains(m.redisVersion) ? ["\(m.redisVersion) is past end of support"] : []
             case .elasticache(let e):
@@ -200,8 +200,13 @@ public enum Checks {
             guard case .elasticache(let e) = c.spec.provider else { return nil }
             return (e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty) ? ["no client CIDRs or groups given: the whole VPC may connect on port \(e.port)"] : []
         },
+        CheckRule(id: "INF014", title: "GCP project known", severity: .warning,
+                  hint: "set gcp.project_id in infera.yaml or export GOOGLE_CLOUD_PROJECT") { c in
+            guard case .memorystore(let m) = c.spec.provider else { return nil }
+            return m.projectID == nil ? ["no GCP project id: terraform.tfvars leaves project_id for you to set"] : []
+        },
         CheckRule(id: "INF013", title: "Upstash access restricted in production", severity: .note,
-                  hint: "set cache.ip_allowlist to your egress IPs (Upstash has no VPC)") { c in
+                  hint: "restrict access with the database's IP allowlist (ip_allowlist in main.tf; Upstash has no VPC)") { c in
             guard case .upstash(let u) = c.spec.provider, c.spec.isProduction else { return nil }
             return u.ipAllowlist.isEmpty ? ["the database accepts connections from any IP (password only)"] : []
         },

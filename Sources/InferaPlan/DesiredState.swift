@@ -20,7 +20,7 @@ public enum DesiredState {
         let psa = m.connectMode == "PRIVATE_SERVICE_ACCESS"
         func service(_ name: String, _ api: String) -> DesiredResource {
             DesiredResource(type: "google_project_service", name: name, attributes: [
-                Attribute("project", .string(m.projectID)),
+                Attribute("project", m.projectID.map { .string($0) } ?? .unknown),
                 Attribute("service", .string(api)),
                 Attribute("disable_on_destroy", .bool(false)),
                 Attribute("id", .unknown),
@@ -30,7 +30,7 @@ public enum DesiredState {
         if psa {
             out.append(service("servicenetworking", "servicenetworking.googleapis.com"))
             out.append(DesiredResource(type: "google_compute_global_address", name: "redis_range", attributes: [
-                Attribute("project", .string(m.projectID)),
+                Attribute("project", m.projectID.map { .string($0) } ?? .unknown),
                 Attribute("name", .string("\(spec.projectName)-redis-psa")),
                 Attribute("purpose", .string("VPC_PEERING")),
                 Attribute("address_type", .string("INTERNAL")),
@@ -47,7 +47,7 @@ public enum DesiredState {
             ], forceNew: ["network", "service"]))
         }
         var attrs: [Attribute] = [
-            Attribute("project", .string(m.projectID)),
+            Attribute("project", m.projectID.map { .string($0) } ?? .unknown),
             Attribute("name", .string("\(spec.projectName)-redis")),
             Attribute("display_name", .string("Redis for \(spec.projectName) (\(spec.environment))")),
             Attribute("region", .string(spec.region)),
@@ -88,7 +88,7 @@ public enum DesiredState {
             "customer_managed_key",
         ]))
         out.append(DesiredResource(type: "google_secret_manager_secret", name: "redis_url", attributes: [
-            Attribute("project", .string(m.projectID)),
+            Attribute("project", m.projectID.map { .string($0) } ?? .unknown),
             Attribute("secret_id", .string(spec.effectiveURLSecretName)),
             Attribute("replication", .object([Attribute("auto", .object([]))])),
             Attribute("labels", labels(spec)),

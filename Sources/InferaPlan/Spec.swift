@@ -106,7 +106,8 @@ func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
 /// GCP Memorystore for Redis (v1 instance).
 public struct MemorystoreSpec: Sendable, Hashable, Codable {
-    public var projectID: String
+    /// GCP project id; nil when neither infera.yaml nor the environment gives one (terraform then asks for it).
+    public var projectID: String?
     /// `BASIC` or `STANDARD_HA`.
     public var tier: String
     public var memorySizeGB: Int
@@ -133,7 +134,7 @@ public struct MemorystoreSpec: Sendable, Hashable, Codable {
     /// CIDR range reserved for the instance, optional.
     public var reservedIPRange: String?
 
-    public init(projectID: String, tier: String = "BASIC", memorySizeGB: Int = 1, replicaCount: Int = 0,
+    public init(projectID: String?, tier: String = "BASIC", memorySizeGB: Int = 1, replicaCount: Int = 0,
                 readReplicas: Bool = false, redisVersion: String = "REDIS_7_0", authEnabled: Bool = true,
                 transitEncryption: Bool = true, persistenceMode: String = "DISABLED", snapshotPeriod: String? = nil,
                 maintenance: MaintenanceWindow? = nil, network: String = "default",

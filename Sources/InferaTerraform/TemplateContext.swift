@@ -44,7 +44,7 @@ enum TemplateContext {
         switch spec.provider {
         case .memorystore(let m):
             c["provider_title"] = "GCP Memorystore"
-            c["project_id"] = hcl(m.projectID)
+            if let p = m.projectID { c["project_id"] = hcl(p) }
             c["tier"] = m.tier
             c["is_standard_ha"] = m.isStandardHA
             c["memory_size_gb"] = m.memorySizeGB

@@ -19,9 +19,25 @@ import Testing
         return files
     }
 
-    @Test(arguments: SampleSpecs.all.map(\.name))
+    /// Cases from infera.yaml files (Tests/InferaPlanTests/Cases, Examples) and the hand-built specs (`spec-*`).
+    static let caseNames: [String] = ExampleSpecs.caseNames() + SampleSpecs.all.map { "spec-" + $0.name }
+
+    static func spec(_ name: String) throws -> DeploymentSpec {
+        if name.hasPrefix("spec-") {
+            return try #require(SampleSpecs.all.first { "spec-" + $0.name == name }?.spec)
+        }
+        return try ExampleSpecs.load(ExampleSpecs.path(ofCase: name))
+    }
+
+    @Test func atLeastThreeCasesPerProvider() {
+        for p in ["memorystore", "elasticache", "upstash"] {
+            #expect(Self.caseNames.filter { $0.hasPrefix(p) }.count >= 3, "\(p)")
+        }
+    }
+
+    @Test(arguments: caseNames)
     func goldenFiles(_ name: String) throws {
-        let spec = try #require(SampleSpecs.all.first { $0.name == name }?.spec)
+        let spec = try Self.spec(name)
         let files = try Self.generated(spec)
         let dir = TestPaths.golden + "/" + name
         if TestPaths.recording {
@@ -49,7 +65,7 @@ import Testing
     }
 
     @Test func noSecretValueInAnyGeneratedFile() throws {
-        for (name, spec) in SampleSpecs.all {
+        for (name, spec) in try SampleSpecs.all + ExampleSpecs.all() {
             for f in try Self.generated(spec) {
                 // Secrets are references to provider results, never literals.
                 #expect(!f.contents.contains("auth_token = \""), "\(name)/\(f.path)")
@@ -60,7 +76,7 @@ import Testing
     }
 
     @Test func everyPlannedResourceIsDeclaredInMainTF() throws {
-        for (name, spec) in SampleSpecs.all {
+        for (name, spec) in try SampleSpecs.all + ExampleSpecs.all() {
             let main = try #require(try TerraformRenderer().renderModule(spec).first { $0.path == "main.tf" }?.contents)
             let declared = main.split(separator: "\n").filter { $0.hasPrefix("resource \"") }.map { line -> String in
                 let parts = line.split(separator: "\"")

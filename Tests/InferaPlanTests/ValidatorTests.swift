@@ -11,7 +11,7 @@ import Testing
     static func renderAll() throws -> (root: String, dirs: [String]) {
         let root = try TestPaths.temporaryDirectory("validators")
         var dirs: [String] = []
-        for (name, spec) in SampleSpecs.all + ExampleSpecs.all() {
+        for (name, spec) in try SampleSpecs.all.map({ ("spec-" + $0.name, $0.spec) }) + ExampleSpecs.all() {
             let dir = root + "/" + name
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for f in try TerraformRenderer().renderModule(spec) {

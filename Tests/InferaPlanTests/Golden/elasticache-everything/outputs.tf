@@ -12,7 +12,7 @@ output "redis_reader_endpoint" {
 
 output "redis_port" {
   description = "Port of the endpoints."
-  value       = 6380
+  value       = 6379
 }
 
 output "redis_url_secret_arn" {
@@ -22,6 +22,6 @@ output "redis_url_secret_arn" {
 
 output "redis_url" {
   description = "Connection URL including the AUTH token."
-  value       = "rediss://:${random_password.redis_auth.result}@${aws_elasticache_replication_group.redis.primary_endpoint_address}:6380"
+  value       = "rediss://:${random_password.redis_auth.result}@${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379"
   sensitive   = true
 }

@@ -45,11 +45,6 @@ variable "extra_security_group_ids" {
   type        = list(string)
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups of the clients allowed to connect."
-  type        = list(string)
-}
-
 variable "client_cidr_blocks" {
   description = "Private CIDR blocks of the clients allowed to connect."
   type        = list(string)

@@ -5,6 +5,11 @@ output "redis_primary_endpoint" {
   value       = aws_elasticache_replication_group.redis.primary_endpoint_address
 }
 
+output "redis_reader_endpoint" {
+  description = "DNS name of the reader endpoint (load-balanced over the replicas)."
+  value       = aws_elasticache_replication_group.redis.reader_endpoint_address
+}
+
 output "redis_port" {
   description = "Port of the endpoints."
   value       = 6379

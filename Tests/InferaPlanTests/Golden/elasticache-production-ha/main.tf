@@ -19,11 +19,11 @@ resource "aws_security_group" "redis" {
   vpc_id      = data.aws_vpc.selected.id
 
   ingress {
-    description     = "Redis from the application security groups"
-    from_port       = 6379
-    to_port         = 6379
-    protocol        = "tcp"
-    security_groups = var.client_security_group_ids
+    description = "Redis from the application subnets"
+    from_port   = 6379
+    to_port     = 6379
+    protocol    = "tcp"
+    cidr_blocks = var.client_cidr_blocks
   }
 }
 

@@ -40,8 +40,8 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups of the clients allowed to connect."
+variable "client_cidr_blocks" {
+  description = "Private CIDR blocks of the clients allowed to connect."
   type        = list(string)
 }
 

@@ -62,7 +62,7 @@ resource "google_redis_instance" "main" {
   reserved_ip_range       = "10.30.0.0/29"
 
   redis_configs = {
-    "maxmemory-policy"       = "noeviction"
+    "maxmemory-policy"       = "volatile-lfu"
     "notify-keyspace-events" = "Ex"
   }
 

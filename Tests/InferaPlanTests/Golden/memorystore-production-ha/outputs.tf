@@ -10,11 +10,6 @@ output "redis_port" {
   value       = google_redis_instance.main.port
 }
 
-output "redis_read_endpoint" {
-  description = "Private IP address of the read endpoint (load-balanced over the read replicas)."
-  value       = google_redis_instance.main.read_endpoint
-}
-
 output "redis_server_ca_cert" {
   description = "PEM certificate of the CA that signs the server certificate; clients must trust it."
   value       = google_redis_instance.main.server_ca_certs[0].cert

@@ -31,12 +31,12 @@ variable "network" {
 }
 
 variable "memory_size_gb" {
-  description = "Memory capacity in GB (5-300 for this configuration)."
+  description = "Memory capacity in GB (1-300 for this configuration)."
   type        = number
 
   validation {
-    condition     = var.memory_size_gb >= 5 && var.memory_size_gb <= 300
-    error_message = "memory_size_gb must be between 5 and 300 (read replicas need at least 5 GB)."
+    condition     = var.memory_size_gb >= 1 && var.memory_size_gb <= 300
+    error_message = "memory_size_gb must be between 1 and 300."
   }
 }
 

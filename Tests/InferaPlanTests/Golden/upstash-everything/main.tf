@@ -8,8 +8,7 @@ resource "upstash_redis_database" "main" {
   read_regions   = ["eu-west-1"]
   tls            = true
   eviction       = false
-  auto_scale     = true
+  auto_scale     = false
   prod_pack      = false
   budget         = 50
-  ip_allowlist   = ["203.0.113.0/24"]
 }

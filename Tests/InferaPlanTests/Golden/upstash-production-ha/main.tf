@@ -9,7 +9,7 @@ resource "upstash_redis_database" "main" {
   tls            = true
   eviction       = true
   auto_scale     = false
-  prod_pack      = true
+  prod_pack      = false
 
   # Production data: refuse `terraform destroy` and replacements until this is removed.
   lifecycle {

@@ -17,7 +17,7 @@ import (
 
 var client *redis.Client
 
-// Init parses REDIS_URL (from Secret Manager secret my-api-redis-url), builds the pooled client and checks it answers.
+// Init parses REDIS_URL (from Secret Manager secret redis-url), builds the pooled client and checks it answers.
 func Init(ctx context.Context) error {
 	url := os.Getenv("REDIS_URL")
 	if url == "" {

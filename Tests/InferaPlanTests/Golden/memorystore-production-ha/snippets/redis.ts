@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 
 const url = process.env.REDIS_URL;
 if (!url) {
-  throw new Error('REDIS_URL is not set (it comes from Secret Manager secret my-api-redis-url)');
+  throw new Error('REDIS_URL is not set (it comes from Secret Manager secret redis-url)');
 }
 
 export const redis = new Redis(url, {

@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 _url = os.environ.get("REDIS_URL")
 if not _url:
-    raise RuntimeError("REDIS_URL is not set (it comes from Secret Manager secret my-api-redis-url)")
+    raise RuntimeError("REDIS_URL is not set (it comes from Secret Manager secret redis-url)")
 
 _options: dict[str, Any] = {}
 if os.environ.get("REDIS_CA_CERT_PATH"):

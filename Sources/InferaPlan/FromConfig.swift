@@ -1,0 +1,55 @@
+import InferaConfig
+
+extension DeploymentSpec {
+    /// Maps a validated infera.yaml onto the spec infera plans with. Validation has already enforced the
+    /// per-provider rules, so this is a direct translation plus the few derived values (URL secret, labels).
+    public init(config: Config, usage: [Usage] = [.cache]) {
+        // The env var that receives the URL from a secret: REDIS_URL if present, else the first *_URL from a secret.
+        var urlEnv = "REDIS_URL"
+        var secretName: String?
+        let secrets = (config.application?.env ?? []).compactMap { v -> (String, String)? in
+            if case .secret(let s) = v.value { return (v.name, s) }
+            return nil
+        }
+        if let hit = secrets.first(where: { $0.0 == "REDIS_URL" }) ?? secrets.first(where: { $0.0.hasSuffix("URL") }) {
+            urlEnv = hit.0
+            secretName = hit.1
+        }
+        let provider: ProviderSpec
+        var labels: [String: String] = [:]
+        switch config.cache.settings {
+        case .memorystore(let m):
+            labels = m.labels
+            var configs = m.redisConfig
+            if let e = m.evictionPolicy { configs["maxmemory-policy"] = e.rawValue }
+            provider = .memorystore(MemorystoreSpec(
+                projectID: config.account.gcpProjectID?.value,
+                tier: m.tier.rawValue, memorySizeGB: m.memorySizeGB, replicaCount: m.replicaCount,
+                readReplicas: m.readReplicasEnabled, redisVersion: m.version.rawValue, authEnabled: m.authEnabled,
+                transitEncryption: m.transitEncryption, persistenceMode: m.persistence.mode.rawValue,
+                snapshotPeriod: m.persistence.mode == .rdb ? (m.persistence.snapshotPeriod?.rawValue ?? "TWENTY_FOUR_HOURS") : nil,
+                maintenance: m.maintenance.map { MaintenanceWindow(day: $0.day.rawValue, hour: $0.startTime.hour, minute: $0.startTime.minute) },
+                network: m.networking.network, connectMode: m.networking.connectMode.rawValue, redisConfigs: configs,
+                kmsKey: m.customerManagedKey, reservedIPRange: m.networking.reservedIPRange))
+        case .elasticache(let e):
+            labels = e.tags
+            var params = e.parameters
+            if let p = e.evictionPolicy { params["maxmemory-policy"] = p.rawValue }
+            provider = .elasticache(ElastiCacheSpec(
+                engine: e.engine.rawValue, nodeType: e.nodeType, replicas: e.replicaCount, engineVersion: e.engineVersion,
+                authToken: e.authToken, transitEncryption: e.transitEncryption, atRestEncryption: e.atRestEncryption,
+                kmsKeyARN: e.kmsKeyID, snapshotRetentionDays: e.snapshotRetentionDays, snapshotWindow: e.snapshotWindow,
+                maintenanceWindow: e.maintenanceWindow, parameters: params, vpcID: e.networking.vpcID,
+                subnetIDs: e.networking.subnetIDs, clientSecurityGroupIDs: [], clientCIDRBlocks: e.networking.allowedCIDRs,
+                extraSecurityGroupIDs: e.networking.securityGroupIDs, automaticFailover: e.automaticFailover,
+                multiAZ: e.multiAZ, port: e.port))
+        case .upstash(let u):
+            provider = .upstash(UpstashSpec(primaryRegion: u.primaryRegion, readRegions: u.readRegions, eviction: u.eviction,
+                                            plan: u.plan.rawValue, budget: u.budget))
+        }
+        let region: String
+        if case .upstash(let u) = config.cache.settings { region = u.primaryRegion } else { region = config.region.value }
+        self.init(projectName: config.projectName, environment: config.environment, region: region, usage: usage,
+                  labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider)
+    }
+}
