@@ -197,7 +197,7 @@ public enum Checks {
         },
         CheckRule(id: "INF012", title: "Network access narrowed to the clients", severity: .note,
                   hint: "list the application's CIDR blocks under cache.networking.allowed_cidrs") { c in
-            guard case .elasticache(let e) = c.spec.provider else { return nil }
+            guard case .elasticache(let e) = c.spec.provider, e.securityGroupIDs.isEmpty else { return nil }
             return (e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty) ? ["no client CIDRs or groups given: the whole VPC may connect on port \(e.port)"] : []
         },
         CheckRule(id: "INF014", title: "GCP project known", severity: .warning,

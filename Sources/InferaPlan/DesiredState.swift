@@ -133,7 +133,7 @@ public enum DesiredState {
                 Attribute("protocol", .string("tcp")), Attribute("cidr_blocks", .unknown),
             ]))
         }
-        out.append(DesiredResource(type: "aws_security_group", name: "redis", attributes: [
+        if e.securityGroupIDs.isEmpty { out.append(DesiredResource(type: "aws_security_group", name: "redis", attributes: [
             Attribute("name", .string("\(spec.projectName)-redis")),
             Attribute("description", .string("Redis for \(spec.projectName): inbound \(e.port)/tcp from clients only")),
             Attribute("vpc_id", e.vpcID.map { .string($0) } ?? .unknown),
@@ -141,7 +141,7 @@ public enum DesiredState {
             Attribute("egress", .list([])),
             Attribute("tags_all", labels(spec)),
             Attribute("id", .unknown),
-        ], forceNew: ["name", "description", "vpc_id"]))
+        ], forceNew: ["name", "description", "vpc_id"])) }
         var params: [Attribute] = []
         for (k, v) in e.parameters.sorted(by: { $0.key < $1.key }) { params.append(Attribute(k, .string(v))) }
         out.append(DesiredResource(type: "aws_elasticache_parameter_group", name: "redis", attributes: [
@@ -174,7 +174,7 @@ public enum DesiredState {
             Attribute("auto_minor_version_upgrade", .bool(true)),
             Attribute("parameter_group_name", .unknown),
             Attribute("subnet_group_name", .string("\(spec.projectName)-redis")),
-            Attribute("security_group_ids", .unknown),
+            Attribute("security_group_ids", e.securityGroupIDs.isEmpty ? .unknown : strings(e.securityGroupIDs)),
             Attribute("primary_endpoint_address", .unknown),
             Attribute("arn", .unknown),
             Attribute("tags_all", labels(spec)),

@@ -34,9 +34,9 @@ public struct ResourceChange: Sendable, Hashable, Codable {
     public var name: String
     public var action: ChangeAction
     /// Desired attributes (nil for delete).
-    public var after: [Attribute]?
+    public var after: AttributeMap?
     /// Observed attributes (nil for create), sorted by name.
-    public var before: [Attribute]?
+    public var before: AttributeMap?
     /// For update / replace: the attributes that differ.
     public var changedAttributes: [AttributeChange]
 
@@ -55,7 +55,7 @@ public enum Differ {
         for d in desired {
             guard let o = observed.resources[d.address] else {
                 changes.append(ResourceChange(address: d.address, type: d.type, name: d.name, action: .create,
-                                              after: d.attributes, before: nil, changedAttributes: []))
+                                              after: AttributeMap(d.attributes), before: nil, changedAttributes: []))
                 continue
             }
             var changed: [AttributeChange] = []
@@ -69,11 +69,11 @@ public enum Differ {
             let action: ChangeAction = changed.isEmpty ? .noop : (changed.contains { $0.forcesReplacement } ? .replace : .update)
             let before = o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) }
             changes.append(ResourceChange(address: d.address, type: d.type, name: d.name, action: action,
-                                          after: d.attributes, before: before, changedAttributes: changed))
+                                          after: AttributeMap(d.attributes), before: AttributeMap(before), changedAttributes: changed))
         }
         for (address, o) in observed.resources.sorted(by: { $0.key < $1.key }) where !wanted.contains(address) {
             changes.append(ResourceChange(address: address, type: o.type, name: o.name, action: .delete, after: nil,
-                                          before: o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) },
+                                          before: AttributeMap(o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) }),
                                           changedAttributes: []))
         }
         return changes

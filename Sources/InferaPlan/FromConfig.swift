@@ -41,7 +41,7 @@ extension DeploymentSpec {
                 kmsKeyARN: e.kmsKeyID, snapshotRetentionDays: e.snapshotRetentionDays, snapshotWindow: e.snapshotWindow,
                 maintenanceWindow: e.maintenanceWindow, parameters: params, vpcID: e.networking.vpcID,
                 subnetIDs: e.networking.subnetIDs, clientSecurityGroupIDs: [], clientCIDRBlocks: e.networking.allowedCIDRs,
-                extraSecurityGroupIDs: e.networking.securityGroupIDs, automaticFailover: e.automaticFailover,
+                securityGroupIDs: e.networking.securityGroupIDs, automaticFailover: e.automaticFailover,
                 multiAZ: e.multiAZ, port: e.port))
         case .upstash(let u):
             provider = .upstash(UpstashSpec(primaryRegion: u.primaryRegion, readRegions: u.readRegions, eviction: u.eviction,

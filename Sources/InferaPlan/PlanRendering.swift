@@ -76,9 +76,9 @@ public enum PlanTextRenderer {
             line("\(lead) resource \"\(c.type)\" \"\(c.name)\" {")
             switch c.action {
             case .create:
-                attributes(c.after ?? [], marker: "+", indent: 6)
+                attributes(c.after?.attributes ?? [], marker: "+", indent: 6)
             case .delete:
-                attributes(c.before ?? [], marker: "-", indent: 6)
+                attributes(c.before?.attributes ?? [], marker: "-", indent: 6)
             case .update, .replace:
                 let width = c.changedAttributes.map(\.name.count).max() ?? 0
                 for a in c.changedAttributes {

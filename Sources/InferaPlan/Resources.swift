@@ -130,3 +130,26 @@ public struct ObservedResource: Sendable, Hashable, Codable {
         case type, name, attributes
     }
 }
+
+/// Attributes in name order, encoded as a JSON object (`{"name": value}`).
+public struct AttributeMap: Sendable, Hashable, Codable {
+    public var attributes: [Attribute]
+
+    public init(_ attributes: [Attribute]) {
+        self.attributes = attributes.sorted { $0.name < $1.name }
+    }
+
+    public subscript(_ name: String) -> AttributeValue? { attributes.first { $0.name == name }?.value }
+
+    public init(from decoder: any Decoder) throws {
+        let d = try decoder.singleValueContainer().decode([String: AttributeValue].self)
+        self.init(d.map { Attribute($0.key, $0.value) })
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var d: [String: AttributeValue] = [:]
+        for a in attributes { d[a.name] = a.value }
+        var c = encoder.singleValueContainer()
+        try c.encode(d)
+    }
+}

@@ -198,8 +198,8 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     public var clientSecurityGroupIDs: [String]
     /// Client CIDR blocks allowed in on the port; with no client groups or blocks, the VPC's CIDR is allowed.
     public var clientCIDRBlocks: [String]
-    /// Existing security groups attached to the replication group besides infera's own.
-    public var extraSecurityGroupIDs: [String]
+    /// Existing security groups for the replication group; when given, infera creates none of its own.
+    public var securityGroupIDs: [String]
     /// Automatic failover (needs replicas ≥ 1).
     public var automaticFailover: Bool
     /// Multi-AZ (needs automatic failover).
@@ -211,10 +211,10 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
                 kmsKeyARN: String? = nil, snapshotRetentionDays: Int = 1, snapshotWindow: String? = nil,
                 maintenanceWindow: String? = nil, parameters: [String: String] = [:],
                 vpcID: String? = nil, subnetIDs: [String] = [], clientSecurityGroupIDs: [String] = [],
-                clientCIDRBlocks: [String] = [], extraSecurityGroupIDs: [String] = [],
+                clientCIDRBlocks: [String] = [], securityGroupIDs: [String] = [],
                 automaticFailover: Bool? = nil, multiAZ: Bool? = nil, port: Int = 6379) {
         self.engine = engine
-        self.extraSecurityGroupIDs = extraSecurityGroupIDs
+        self.securityGroupIDs = securityGroupIDs
         self.automaticFailover = (automaticFailover ?? (replicas > 0)) && replicas > 0
         self.multiAZ = (multiAZ ?? (replicas > 0)) && self.automaticFailover
         self.nodeType = nodeType
@@ -249,7 +249,7 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case engine, nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenanceWindow = "maintenance_window", parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", extraSecurityGroupIDs = "extra_security_group_ids", automaticFailover = "automatic_failover", multiAZ = "multi_az", port
+        case engine, nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenanceWindow = "maintenance_window", parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", securityGroupIDs = "security_group_ids", automaticFailover = "automatic_failover", multiAZ = "multi_az", port
     }
 }
 

@@ -74,6 +74,7 @@ resource "aws_elasticache_subnet_group" "redis" {
   subnet_ids = {{#has_subnet_ids}}var.subnet_ids{{/has_subnet_ids}}{{^has_subnet_ids}}data.aws_subnets.selected.ids{{/has_subnet_ids}}
 }
 
+{{^has_security_groups}}
 # Clients reach Redis on port {{port}} only from the sources below. There is no egress
 # rule: Terraform removes AWS's default allow-all egress, and Redis needs none.
 resource "aws_security_group" "redis" {
@@ -111,6 +112,7 @@ resource "aws_security_group" "redis" {
   }
 {{/vpc_ingress}}
 }
+{{/has_security_groups}}
 
 resource "aws_elasticache_parameter_group" "redis" {
   name = "${var.project_name}-redis{{family_suffix}}"
@@ -150,7 +152,7 @@ resource "aws_elasticache_replication_group" "redis" {
   port = {{port}}
   parameter_group_name = aws_elasticache_parameter_group.redis.name
   subnet_group_name = aws_elasticache_subnet_group.redis.name
-  security_group_ids = {{#has_extra_security_groups}}concat([aws_security_group.redis.id], var.extra_security_group_ids){{/has_extra_security_groups}}{{^has_extra_security_groups}}[aws_security_group.redis.id]{{/has_extra_security_groups}}
+  security_group_ids = {{#has_security_groups}}var.security_group_ids{{/has_security_groups}}{{^has_security_groups}}[aws_security_group.redis.id]{{/has_security_groups}}
   automatic_failover_enabled = {{automatic_failover}}
   multi_az_enabled = {{multi_az}}
 {{#auth_enabled}}
@@ -247,9 +249,9 @@ vpc_id = "{{vpc_id}}"
 {{#has_subnet_ids}}
 subnet_ids = [{{#subnet_ids}}"{{value}}"{{^last}}, {{/last}}{{/subnet_ids}}]
 {{/has_subnet_ids}}
-{{#has_extra_security_groups}}
-extra_security_group_ids = [{{#extra_security_group_ids}}"{{value}}"{{^last}}, {{/last}}{{/extra_security_group_ids}}]
-{{/has_extra_security_groups}}
+{{#has_security_groups}}
+security_group_ids = [{{#security_group_ids}}"{{value}}"{{^last}}, {{/last}}{{/security_group_ids}}]
+{{/has_security_groups}}
 {{#has_client_security_groups}}
 client_security_group_ids = [{{#client_security_group_ids}}"{{value}}"{{^last}}, {{/last}}{{/client_security_group_ids}}]
 {{/has_client_security_groups}}
@@ -314,13 +316,13 @@ variable "subnet_ids" {
   type = list(string)
 }
 {{/has_subnet_ids}}
-{{#has_extra_security_groups}}
+{{#has_security_groups}}
 
-variable "extra_security_group_ids" {
-  description = "Existing security groups attached to the replication group besides infera's own."
+variable "security_group_ids" {
+  description = "Existing security groups of the replication group (infera creates none)."
   type = list(string)
 }
-{{/has_extra_security_groups}}
+{{/has_security_groups}}
 {{#has_client_security_groups}}
 
 variable "client_security_group_ids" {

@@ -87,8 +87,8 @@ enum TemplateContext {
             c["engine_title"] = e.engine == "valkey" ? "Valkey" : "Redis OSS"
             c["has_subnet_ids"] = !e.subnetIDs.isEmpty
             c["subnet_count"] = e.subnetIDs.count
-            c["has_extra_security_groups"] = !e.extraSecurityGroupIDs.isEmpty
-            c["extra_security_group_ids"] = list(e.extraSecurityGroupIDs)
+            c["has_security_groups"] = !e.securityGroupIDs.isEmpty
+            c["security_group_ids"] = list(e.securityGroupIDs)
             c["vpc_ingress"] = e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty
             c["auth_enabled"] = e.authToken
             c["transit_encryption"] = e.transitEncryption
@@ -105,9 +105,9 @@ enum TemplateContext {
             c["parameters"] = pairs(e.parameters.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
             if let v = e.vpcID { c["vpc_id"] = hcl(v) }
             c["subnet_ids"] = list(e.subnetIDs)
-            c["has_client_security_groups"] = !e.clientSecurityGroupIDs.isEmpty
+            c["has_client_security_groups"] = !e.clientSecurityGroupIDs.isEmpty && e.securityGroupIDs.isEmpty
             c["client_security_group_ids"] = list(e.clientSecurityGroupIDs)
-            c["has_client_cidrs"] = !e.clientCIDRBlocks.isEmpty
+            c["has_client_cidrs"] = !e.clientCIDRBlocks.isEmpty && e.securityGroupIDs.isEmpty
             c["client_cidr_blocks"] = list(e.clientCIDRBlocks)
             c["url_secret_name"] = hcl(spec.effectiveURLSecretName)
             c["secret_hint"] = "Secrets Manager secret \(spec.effectiveURLSecretName)"

@@ -59,7 +59,7 @@ enum SampleSpecs {
             snapshotRetentionDays: 14, snapshotWindow: "02:00-03:00", maintenanceWindow: "sat:23:30-sun:00:30",
             parameters: ["maxmemory-policy": "volatile-lfu", "timeout": "300"], vpcID: "vpc-0def5678",
             subnetIDs: ["subnet-0aaa1111", "subnet-0bbb2222"], clientSecurityGroupIDs: ["sg-0app1234", "sg-0wrk5678"],
-            clientCIDRBlocks: ["10.20.0.0/16"], extraSecurityGroupIDs: ["sg-0ops9999"], port: 6380)))
+            clientCIDRBlocks: ["10.20.0.0/16"], port: 6380)))
 
     static let upstashMinimal = DeploymentSpec(
         projectName: "demo", environment: "development", region: "us-east-1",

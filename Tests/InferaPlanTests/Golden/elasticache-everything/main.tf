@@ -11,22 +11,6 @@ resource "aws_elasticache_subnet_group" "redis" {
   subnet_ids  = var.subnet_ids
 }
 
-# Clients reach Redis on port 6379 only from the sources below. There is no egress
-# rule: Terraform removes AWS's default allow-all egress, and Redis needs none.
-resource "aws_security_group" "redis" {
-  name        = "${var.project_name}-redis"
-  description = "Redis for ${var.project_name}: inbound 6379/tcp from clients only"
-  vpc_id      = data.aws_vpc.selected.id
-
-  ingress {
-    description = "Redis from the application subnets"
-    from_port   = 6379
-    to_port     = 6379
-    protocol    = "tcp"
-    cidr_blocks = var.client_cidr_blocks
-  }
-}
-
 resource "aws_elasticache_parameter_group" "redis" {
   name        = "${var.project_name}-redis8"
   family      = "valkey8"
@@ -63,7 +47,7 @@ resource "aws_elasticache_replication_group" "redis" {
   port                       = 6379
   parameter_group_name       = aws_elasticache_parameter_group.redis.name
   subnet_group_name          = aws_elasticache_subnet_group.redis.name
-  security_group_ids         = concat([aws_security_group.redis.id], var.extra_security_group_ids)
+  security_group_ids         = var.security_group_ids
   automatic_failover_enabled = true
   multi_az_enabled           = true
   auth_token                 = random_password.redis_auth.result

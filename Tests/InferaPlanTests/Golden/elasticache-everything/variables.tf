@@ -40,13 +40,8 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "extra_security_group_ids" {
-  description = "Existing security groups attached to the replication group besides infera's own."
-  type        = list(string)
-}
-
-variable "client_cidr_blocks" {
-  description = "Private CIDR blocks of the clients allowed to connect."
+variable "security_group_ids" {
+  description = "Existing security groups of the replication group (infera creates none)."
   type        = list(string)
 }
 

@@ -71,7 +71,7 @@ resource "aws_elasticache_replication_group" "redis" {
   port                       = 6380
   parameter_group_name       = aws_elasticache_parameter_group.redis.name
   subnet_group_name          = aws_elasticache_subnet_group.redis.name
-  security_group_ids         = concat([aws_security_group.redis.id], var.extra_security_group_ids)
+  security_group_ids         = [aws_security_group.redis.id]
   automatic_failover_enabled = true
   multi_az_enabled           = true
   auth_token                 = random_password.redis_auth.result

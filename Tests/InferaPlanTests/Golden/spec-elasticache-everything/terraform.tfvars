@@ -5,7 +5,6 @@ region                    = "eu-west-1"
 node_type                 = "cache.r6g.xlarge"
 vpc_id                    = "vpc-0def5678"
 subnet_ids                = ["subnet-0aaa1111", "subnet-0bbb2222"]
-extra_security_group_ids  = ["sg-0ops9999"]
 client_security_group_ids = ["sg-0app1234", "sg-0wrk5678"]
 client_cidr_blocks        = ["10.20.0.0/16"]
 kms_key_arn               = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

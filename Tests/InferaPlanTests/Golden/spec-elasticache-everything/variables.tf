@@ -40,11 +40,6 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "extra_security_group_ids" {
-  description = "Existing security groups attached to the replication group besides infera's own."
-  type        = list(string)
-}
-
 variable "client_security_group_ids" {
   description = "Security groups of the clients allowed to connect."
   type        = list(string)
