@@ -12,6 +12,15 @@ public indirect enum AttributeValue: Sendable, Hashable {
 
     public static func int(_ n: Int) -> AttributeValue { .number(Double(n)) }
 
+    /// The same value with object members sorted by name at every level (the canonical form).
+    public var normalized: AttributeValue {
+        switch self {
+        case .list(let l): .list(l.map(\.normalized))
+        case .object(let o): .object(o.map { Attribute($0.name, $0.value.normalized) }.sorted { $0.name < $1.name })
+        default: self
+        }
+    }
+
     /// True when the value can be compared with observed state.
     public var isKnown: Bool {
         switch self {
@@ -47,7 +56,7 @@ public struct DesiredResource: Sendable, Hashable, Codable {
     public init(type: String, name: String, attributes: [Attribute], forceNew: [String] = []) {
         self.type = type
         self.name = name
-        self.attributes = attributes.sorted { $0.name < $1.name }
+        self.attributes = attributes.map { Attribute($0.name, $0.value.normalized) }.sorted { $0.name < $1.name }
         self.forceNew = forceNew.sorted()
     }
 
