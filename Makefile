@@ -3,7 +3,7 @@ SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: setup build release demo test fuzz bench clean
+.PHONY: setup build release demo test fuzz bench bench-plan clean
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,9 @@ fuzz: setup
 
 bench: setup
 	@scripts/bench.sh
+
+bench-plan: setup
+	@scripts/bench-plan.sh
 
 clean:
 	rm -rf .build .venv

@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 swift build -c release --product infera 2>&1 | tail -n 3
 bin=$(swift build -c release --show-bin-path)/infera
 echo "== infera --version"; "$bin" --version
+for e in Examples/*/infera.yaml; do n=$(basename "$(dirname "$e")"); echo "== infera plan -f $e --out .build/demo/$n"; "$bin" plan -f "$e" --out ".build/demo/$n" --snippets node; done

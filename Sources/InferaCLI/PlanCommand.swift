@@ -59,13 +59,13 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func validate() throws {
-        for s in snippets where TerraformRenderer.snippetFiles[s] == nil {
-            throw ValidationError("unknown snippet language '\(s)'; choose from \(TerraformRenderer.snippetFiles.keys.sorted().joined(separator: ", "))")
-        }
-    }
-
     func run() async throws {
+        for s in snippets where TerraformRenderer.snippetFiles[s] == nil {
+            PlanOutput.stderr("error: unknown snippet language '\(s)'; choose from \(TerraformRenderer.snippetFiles.keys.sorted().joined(separator: ", "))\n")
+            throw ExitCode(1)
+        }
+        var out = self.out
+        while out.count > 1 && out.hasSuffix("/") { out.removeLast() }
         let color = global.useColor
         let errColor = Terminal.colorEnabled(noColorFlag: global.noColor, fileDescriptor: STDERR_FILENO)
         let spec: DeploymentSpec
