@@ -22,3 +22,9 @@ r = json.load(open(sys.argv[1]))["results"][0]
 print(f"infera plan {sys.argv[2]:<16} median {r['median']*1000:6.1f} ms  (mean {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms, min {r['min']*1000:.1f}, {len(r['times'])} runs, files rewritten each run)")
 PY
 done
+# CPU time of one plan (what the process itself costs, independent of other load on the machine).
+if command -v perf >/dev/null 2>&1; then
+  perf stat -r 20 -x, -e task-clock "$bin" plan -f Examples/aws-elasticache/infera.yaml --out "$work/cpu" --no-color 2>&1 >/dev/null \
+    | awk -F, '/task-clock/ { printf "CPU time per plan (perf stat, 20 runs): %.1f ms\n", $1 }' || true
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) core(s)"

@@ -34,7 +34,7 @@ public enum FileSystem {
         return out
     }
 
-    /// Writes `text` atomically: a temporary file in the same directory, fsync, rename.
+    /// Writes `text` atomically: a temporary file in the same directory, then rename(2) over the target.
     public static func writeAtomically(_ text: String, to path: String) throws {
         let tmp = "\(path).infera-tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -53,7 +53,8 @@ public enum FileSystem {
             offset += n
         }
         bytes.removeAll()
-        fsync(fd)
+        // No fsync: rename(2) already makes the replacement atomic for readers, and generated files
+        // can always be regenerated; an fsync per file would cost more than the whole plan.
         close(fd)
         if rename(tmp, path) != 0 {
             let msg = errnoText()
