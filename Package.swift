@@ -46,10 +46,12 @@ let package = Package(
             "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
         ]),
         .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
+        // libFuzzer targets: built by scripts/fuzz.sh (-sanitize=fuzzer); a plain build compiles a stub.
+        .executableTarget(name: "FuzzConfigLoader", dependencies: ["InferaConfig", "InferaDiagnostics"], path: "Fuzz/FuzzConfigLoader"),
 
         // MARK: tests
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
-        .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"]),
+        .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
         .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "Cases"]),
         .testTarget(name: "RedisEngineTests", dependencies: ["RESP", "RedisEngine", "InferaTestSupport"]),

@@ -16,11 +16,15 @@ struct ConfigBuilder {
     /// The cache schema the validator used (it may differ from `cache.provider` when that does not fit the provider).
     let chosenCacheVariant: CacheProvider?
 
-    init(file: String, values: [String: Checked], chosenCacheVariant: CacheProvider?, locations: [String: SourceLocation], keyLocations: [String: SourceLocation],
+    /// Sections with an unknown (probably misspelt) key.
+    let uncertainSections: Set<String>
+
+    init(file: String, values: [String: Checked], chosenCacheVariant: CacheProvider?, uncertainSections: Set<String>, locations: [String: SourceLocation], keyLocations: [String: SourceLocation],
          environment: [String: String], requireAccount: Bool, rootLocation: SourceLocation) {
         self.file = file
         self.values = values
         self.chosenCacheVariant = chosenCacheVariant
+        self.uncertainSections = uncertainSections
         self.locations = locations
         self.keyLocations = keyLocations
         self.environment = environment
@@ -36,6 +40,17 @@ struct ConfigBuilder {
             current = current?.object?[String(part)]
         }
         return current
+    }
+
+    /// True when every input of a rule is what the user meant: no written-but-invalid value, and no misspelt key in
+    /// its section (a rule fired on a default that replaced a typo would only add noise).
+    private func trusted(_ paths: String...) -> Bool {
+        for path in paths {
+            if written(path) && value(path) == nil { return false }
+            let parent = path.split(separator: ".").dropLast().joined(separator: ".")
+            if uncertainSections.contains(parent) { return false }
+        }
+        return true
     }
 
     /// True when the key at `path` was written in the file (even if its value was invalid).
@@ -147,7 +162,7 @@ struct ConfigBuilder {
         case nil: break
         }
         if let provider, provider != .upstash { checkRegion(region, cloud: provider) }
-        if region == nil, let provider, provider != .upstash || cacheProvider != .upstash {
+        if region == nil, !written("region"), let provider, provider != .upstash || cacheProvider != .upstash {
             let vars = provider == .gcp ? "CLOUDSDK_COMPUTE_REGION" : "AWS_REGION or AWS_DEFAULT_REGION"
             if provider != .upstash {
                 diagnostics.append(.error(ConfigCode.missing, "missing required key 'region' in the file",
@@ -194,7 +209,7 @@ struct ConfigBuilder {
         case .defaulted: place = rootLocation
         }
         var message = "'\(value)'\(origin) is not a \(cloud.displayName) region"
-        if let s = DidYouMean.suggest(value, from: known) { message += " (did you mean '\(s)'?)" }
+        if let s = SchemaValidator.suggest(value, from: known) { message += " (did you mean '\(s)'?)" }
         if other.contains(value) {
             diagnostics.append(.error(ConfigCode.region, "'\(value)'\(origin) is \(otherName) region, but provider is '\(cloud.rawValue)'",
                                       at: place, hint: "use a \(cloud.displayName) region such as \(example)"))
@@ -293,27 +308,28 @@ struct ConfigBuilder {
         let readReplicas = bool("cache.instance.read_replicas") ?? false
         let writtenReplicas = value("cache.instance.replica_count")?.int
         let replicas: Int
+        let tierRules = trusted("cache.instance.tier", "cache.instance.replica_count", "cache.instance.read_replicas", "cache.instance.memory_size_gb")
         switch tier {
         case .basic:
             replicas = 0
-            if let n = writtenReplicas, n > 0 {
+            if tierRules, let n = writtenReplicas, n > 0 {
                 error("config.rule.basic-replicas", "Memorystore BASIC tier has no replicas, but replica_count is \(n)",
                       at: "cache.instance.replica_count", hint: "use tier: STANDARD_HA for replicas, or remove replica_count")
             }
-            if readReplicas {
+            if tierRules && readReplicas {
                 error("config.rule.basic-read-replicas", "read replicas need tier STANDARD_HA, not BASIC",
                       at: "cache.instance.read_replicas", hint: "set tier: STANDARD_HA, or remove read_replicas")
             }
         case .standardHA:
             if readReplicas {
                 replicas = writtenReplicas ?? 2
-                if replicas < 1 {
+                if tierRules && replicas < 1 {
                     error("config.rule.read-replica-count", "read replicas need replica_count between 1 and 5, not \(replicas)",
                           at: "cache.instance.replica_count")
                 }
             } else {
                 replicas = writtenReplicas ?? 1
-                if let n = writtenReplicas, n != 1 {
+                if tierRules, let n = writtenReplicas, n != 1 {
                     error("config.rule.standard-replicas",
                           n == 0 ? "STANDARD_HA always has one replica; replica_count 0 means tier BASIC"
                                  : "STANDARD_HA without read replicas has exactly 1 replica, not \(n)",
@@ -322,7 +338,7 @@ struct ConfigBuilder {
                 }
             }
         }
-        if readReplicas && memory < 5 {
+        if tierRules && readReplicas && memory < 5 {
             error("config.rule.read-replicas-memory", "read replicas need memory_size_gb of at least 5, not \(memory)",
                   at: written("cache.instance.memory_size_gb") ? "cache.instance.memory_size_gb" : "cache.instance.read_replicas",
                   hint: "raise memory_size_gb to 5, or remove read_replicas")
@@ -330,16 +346,17 @@ struct ConfigBuilder {
 
         let authEnabled = bool("cache.security.auth_enabled") ?? true
         let transit = bool("cache.security.transit_encryption") ?? true
-        if authEnabled && !transit {
+        let securityRules = trusted("cache.security.auth_enabled", "cache.security.transit_encryption")
+        if securityRules && authEnabled && !transit {
             warning("config.rule.auth-cleartext", "AUTH without transit encryption sends the password in clear text",
                     at: "cache.security.transit_encryption", hint: "set transit_encryption: true")
         }
         let production = environment == "production" || environment == "prod"
-        if production && !authEnabled {
+        if securityRules && production && !authEnabled {
             warning("config.rule.production-auth", "a production cache without AUTH accepts any client in the VPC",
                     at: "cache.security.auth_enabled", hint: "set auth_enabled: true")
         }
-        if production && tier == .basic && written("cache.instance.tier") {
+        if tierRules && production && tier == .basic && written("cache.instance.tier") {
             warning("config.rule.production-basic", "tier BASIC has no replica and no failover: an outage or maintenance empties the cache",
                     at: "cache.instance.tier",
                     hint: "use tier: STANDARD_HA for production, or set environment: development")
@@ -349,7 +366,7 @@ struct ConfigBuilder {
         var period = enumValue("cache.persistence.snapshot_period", SnapshotPeriod.self)
         let startTime = string("cache.persistence.snapshot_start_time").flatMap(TimeOfDay.init(parsing:))
         if mode == .disabled {
-            for key in ["snapshot_period", "snapshot_start_time"] where written("cache.persistence.\(key)") {
+            for key in ["snapshot_period", "snapshot_start_time"] where written("cache.persistence.\(key)") && trusted("cache.persistence.mode") {
                 error("config.rule.persistence-disabled", "\(key) needs persistence mode RDB", at: "cache.persistence.\(key)",
                       hint: "set mode: RDB, or remove \(key)")
             }
@@ -386,7 +403,7 @@ struct ConfigBuilder {
             version = v
             if !versions.contains(v) {
                 var message = "ElastiCache \(engine.rawValue) has no version '\(v)'"
-                if let s = DidYouMean.suggest(v, from: versions) { message += " (did you mean '\(s)'?)" }
+                if let s = SchemaValidator.suggest(v, from: versions) { message += " (did you mean '\(s)'?)" }
                 error("config.rule.engine-version", message, at: "cache.version", hint: "\(engine.rawValue) versions: " + versions.joined(separator: ", "))
             }
         }
@@ -402,33 +419,35 @@ struct ConfigBuilder {
         let replicas = int("cache.instance.replica_count") ?? 1
         let failover = bool("cache.instance.automatic_failover") ?? (replicas > 0)
         let multiAZ = bool("cache.instance.multi_az") ?? (replicas > 0)
-        if failover && replicas == 0 {
+        let nodeRules = trusted("cache.instance.replica_count", "cache.instance.automatic_failover", "cache.instance.multi_az")
+        if nodeRules && failover && replicas == 0 {
             error("config.rule.failover-replicas", "automatic failover needs at least one replica (replica_count is 0)",
                   at: "cache.instance.automatic_failover", hint: "set replica_count: 1 or more, or automatic_failover: false")
         }
-        if multiAZ && !failover {
+        if nodeRules && multiAZ && !failover {
             error("config.rule.multi-az-failover", "multi_az needs automatic_failover", at: "cache.instance.multi_az",
                   hint: "set automatic_failover: true (and replica_count of 1 or more)")
         }
         let authToken = bool("cache.security.auth_token") ?? true
         let transit = bool("cache.security.transit_encryption") ?? true
         let atRest = bool("cache.security.at_rest_encryption") ?? true
-        if authToken && !transit {
+        let securityRules = trusted("cache.security.auth_token", "cache.security.transit_encryption", "cache.security.at_rest_encryption")
+        if securityRules && authToken && !transit {
             error("config.rule.auth-token-transit", "an ElastiCache AUTH token requires transit encryption",
                   at: written("cache.security.auth_token") ? "cache.security.auth_token" : "cache.security.transit_encryption",
                   hint: "set transit_encryption: true, or auth_token: false")
         }
         let kms = string("cache.security.kms_key_id")
-        if kms != nil && !atRest {
+        if securityRules && kms != nil && !atRest {
             error("config.rule.kms-at-rest", "kms_key_id needs at_rest_encryption", at: "cache.security.kms_key_id",
                   hint: "set at_rest_encryption: true, or remove kms_key_id")
         }
         let production = environment == "production" || environment == "prod"
-        if production && !authToken {
+        if securityRules && production && !authToken {
             warning("config.rule.production-auth", "a production cache without an AUTH token accepts any client in the VPC",
                     at: "cache.security.auth_token", hint: "set auth_token: true")
         }
-        if production && replicas == 0 {
+        if nodeRules && production && replicas == 0 {
             warning("config.rule.production-replicas", "no replica: a node failure empties the cache and stops writes until it is replaced",
                     at: written("cache.instance.replica_count") ? "cache.instance.replica_count" : "cache.instance",
                     hint: "use replica_count: 1 or more for production")
@@ -526,7 +545,7 @@ struct ConfigBuilder {
                 primary = region.value
             } else {
                 var message = "'\(region.value)' is not an Upstash region"
-                if let s = DidYouMean.suggest(region.value, from: all) { message += " (did you mean '\(s)'?)" }
+                if let s = SchemaValidator.suggest(region.value, from: all) { message += " (did you mean '\(s)'?)" }
                 error(ConfigCode.region, message, at: "region", hint: "set cache.primary_region to one of: " + all.joined(separator: ", "))
             }
         } else if primary == nil && !written("cache.primary_region") && !written("region") {

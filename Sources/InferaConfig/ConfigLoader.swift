@@ -70,7 +70,8 @@ public enum ConfigLoader {
     public static func load(bytes: [UInt8], file: String = defaultFileName, options: Options = Options()) -> ConfigLoadResult {
         let parsed = YAMLParser.parse(bytes: bytes, file: file, limits: options.limits)
         var diagnostics = parsed.diagnostics
-        let decodedSource: String? = parsed.diagnostics.contains { $0.code == YAMLParser.Code.encoding || $0.code == YAMLParser.Code.binary || $0.code == YAMLParser.Code.tooLarge }
+        let decodedSource: String? = (parsed.diagnostics.contains { $0.code == YAMLParser.Code.binary || $0.code == YAMLParser.Code.tooLarge }
+                || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]))
             ? nil : String(decoding: bytes, as: UTF8.self)
         func finish(_ config: Config?) -> ConfigLoadResult {
             let sorted = diagnostics.sortedForOutput()
@@ -97,7 +98,7 @@ public enum ConfigLoader {
         let checked = validator.check(root, .object(ConfigSchema.root), path: "")
         diagnostics += validator.diagnostics
         var builder = ConfigBuilder(file: file, values: checked?.object ?? [:], chosenCacheVariant: validator.chosenVariants["cache"].flatMap(CacheProvider.init(rawValue:)),
-                                    locations: validator.locations,
+                                    uncertainSections: validator.sectionsWithUnknownKeys, locations: validator.locations,
                                     keyLocations: validator.keyLocations, environment: options.environment,
                                     requireAccount: options.requireAccount, rootLocation: root.location(in: file).startOnly)
         let config = builder.build()

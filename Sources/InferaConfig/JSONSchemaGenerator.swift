@@ -72,6 +72,9 @@ public enum JSONSchemaGenerator {
         if let n = rule.minLength { s["minLength"] = .int(n) }
         if let n = rule.maxLength { s["maxLength"] = .int(n) }
         if !rule.knownValues.isEmpty { s["examples"] = .array(rule.knownValues.map(JSONValue.string)) }
+        if !rule.forbiddenPrefixes.isEmpty {
+            s["not"] = .object(["pattern": .string("^(" + rule.forbiddenPrefixes.joined(separator: "|") + ")")])
+        }
         return s
     }
 

@@ -58,8 +58,20 @@ public struct DiagnosticRenderer: Sendable {
             out += paint("\(loc.file):\(loc.line):\(loc.column):", .bold) + " "
         }
         out += label + " " + paint(d.message, .bold) + "\n"
-        if let loc = d.location, let lines, loc.line >= 1, loc.line <= lines.count {
-            let line = lines[loc.line - 1]
+        if var loc = d.location, let lines, loc.line >= 1, loc.line <= lines.count {
+            var line = lines[loc.line - 1]
+            // Show a window of very long lines around the column.
+            let width = 120
+            if line.unicodeScalars.count > width {
+                let scalars = Array(line.unicodeScalars)
+                let start = max(0, min(loc.column - 1 - width / 2, scalars.count - width))
+                let end = min(scalars.count, start + width)
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: scalars[start..<end])
+                let lead = start > 0 ? "…" : ""
+                line = Substring(lead + String(view) + (end < scalars.count ? "…" : ""))
+                loc.column = loc.column - start + (start > 0 ? 1 : 0)
+            }
             let number = String(loc.line)
             let gutter = String(repeating: " ", count: max(number.count, 3))
             let padded = String(repeating: " ", count: max(0, 3 - number.count)) + number

@@ -218,7 +218,8 @@ private struct TreeBuilder {
         var event = yaml_event_t()
         while !stopped {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                reportParserError(parser)
+                let at = Int(parser.problem_mark.index)
+                reportParserError(parser, tabAtProblem: at < input.count && input[at] == 0x09)
                 return
             }
             let done = event.type == YAML_STREAM_END_EVENT
@@ -228,14 +229,19 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func reportParserError(_ parser: yaml_parser_t) {
+    private mutating func reportParserError(_ parser: yaml_parser_t, tabAtProblem: Bool) {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
         let context = parser.context.map { String(cString: $0) }
         var message = "YAML syntax error: \(problem)"
         if let context { message += " \(context)" }
-        let m = mark(parser.problem_mark)
+        // At the end of the stream, the place where the unfinished construct started is more useful.
+        var m = mark(parser.problem_mark)
+        if problem.contains("end of stream"), context != nil { m = mark(parser.context_mark) }
         var hint: String? = "check the indentation and the quoting around this place"
-        if problem.contains("tab") { hint = "YAML indentation must use spaces, not tabs" }
+        if problem.contains("tab") || tabAtProblem {
+            message = "YAML syntax error: a tab character cannot indent YAML"
+            hint = "indent with spaces, not tabs"
+        }
         if problem.contains("mapping values are not allowed") { hint = "a value that contains ': ' must be quoted, or the line is indented wrongly" }
         if let context, context.contains("quoted scalar") { hint = "a quote is not closed" }
         diagnostics.append(.error(YAMLParser.Code.syntax, message, at: location(m), hint: hint))
