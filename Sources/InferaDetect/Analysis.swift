@@ -233,6 +233,7 @@ struct FileAnalysis: Sendable {
                     if lang == .go || before.hasSuffix("require(") || before.hasSuffix("require (") || before.hasSuffix("from ") || before.hasSuffix("import ") || before.hasSuffix("import(") || before.hasSuffix("require ") {
                         imports.append((lib, r.lowerBound))
                         if lib == "@upstash/redis" { usesUpstash = true }
+                        break
                     }
                 }
             }
@@ -293,7 +294,9 @@ struct FileAnalysis: Sendable {
                 var args: Range<Int>?
                 let pb = Array(p.utf8)
                 if pb.last == 40, let close = matching(o + pb.count - 1) { args = (o + pb.count)..<close }
-                let (lhs, binding) = assignment(before: o)
+                var start = o
+                while start > 0 && (FileAnalysis.isIdent(src.code[start - 1]) || src.code[start - 1] == 46 || src.code[start - 1] == 92) { start -= 1 }
+                let (lhs, binding) = assignment(before: start)
                 constructions.append(Construction(pattern: p, offset: o, args: args, assignedTo: lhs, binding: binding))
                 if !lhs.isEmpty, let last = lhs.split(whereSeparator: { $0 == "." || $0 == ">" || $0 == "@" || $0 == "$" || $0 == ":" }).last {
                     clientNames.insert(String(last))

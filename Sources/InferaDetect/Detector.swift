@@ -73,9 +73,12 @@ public enum Detector {
     static func isTestPath(_ path: String) -> Bool {
         let lower = path.lowercased()
         let comps = lower.split(separator: "/")
-        let dirs: Set<Substring> = ["test", "tests", "spec", "specs", "__tests__", "__mocks__", "testdata", "fixtures", "examples", "example", "e2e",
-                                    "benchmarks", "bench", "testing", "integration-tests", "integration_tests", "cypress", "playwright", "samples", "sample", "demo"]
+        let dirs: Set<Substring> = ["test", "tests", "spec", "specs", "__tests__", "__mocks__", "testdata", "fixtures", "e2e",
+                                    "benchmarks", "bench", "testing", "integration-tests", "integration_tests", "cypress", "playwright"]
         for c in comps.dropLast() where dirs.contains(c) { return true }
+        // Example folders count only at the top (not Java packages such as com/example).
+        let topOnly: Set<Substring> = ["example", "examples", "samples", "sample", "demo", "demos"]
+        if comps.count > 1, let top = comps.first, topOnly.contains(top) { return true }
         if lower.hasPrefix("src/test/") || lower.contains("/src/test/") { return true }
         let name = comps.last.map(String.init) ?? lower
         if name.hasSuffix("_test.go") || name.hasPrefix("test_") || name.hasSuffix("_test.py") || name == "conftest.py" || name.hasSuffix("_spec.rb") || name.hasSuffix("_test.rb") { return true }

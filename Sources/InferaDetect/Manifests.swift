@@ -106,7 +106,7 @@ public enum Manifests {
         var rest = s[idx...].trimmedSpaces()
         if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") {
             let extras = rest[rest.index(after: rest.startIndex)..<close].lowercased()
-            if extras.contains("redis") { name += "[redis]" }
+            if extras.split(separator: ",").contains(where: { $0.trimmedSpaces() == "redis" }) { name += "[redis]" }
             rest = String(rest[rest.index(after: close)...]).trimmedSpaces()
         }
         if let semi = rest.firstIndex(of: ";") { rest = String(rest[..<semi]).trimmedSpaces() }
