@@ -419,7 +419,7 @@ struct FileAnalysis: Sendable {
                 if isParen, let close = matching(p) { args = (p + 1)..<close }
                 let recv = receiver(before: i)
                 if ["call", "do", "sendcommand", "send_command", "executecommand", "execute_command", "command", "execute", "doctx"].contains(lowerMethod.replacingAll("_", "").replacingAll("async", "")) || lowerMethod == "execute_command" || lowerMethod == "send_command" {
-                    if let a = args, let s = src.strings.first(where: { $0.lowerBound > a.lowerBound && $0.lowerBound < a.upperBound }) {
+                    if let a = args, let s = src.firstString(after: a.lowerBound), s.lowerBound < a.upperBound {
                         let word = src.text(s).lowercased()
                         if FileAnalysis.commandNames.contains(word) && (isClientReceiver(recv) || recv == "Redix") { cmd = word }
                     }
@@ -473,7 +473,7 @@ struct FileAnalysis: Sendable {
                     var e = after
                     while e < src.code.count && FileAnalysis.isIdent(src.code[e]) { e += 1 }
                     if e > after { nameRange = after..<e }
-                } else if let s = src.strings.first(where: { $0.lowerBound > after && $0.lowerBound <= after + 3 }) {
+                } else if let s = src.firstString(after: after), s.lowerBound <= after + 3 {
                     nameRange = s
                 }
                 guard let r = nameRange, !seen.contains(r.lowerBound) else { continue }

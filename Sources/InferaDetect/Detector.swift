@@ -58,7 +58,7 @@ public enum Detector {
 
     static func finding(_ rule: MistakeRule, _ a: FileAnalysis, _ offset: Int) -> Finding {
         let (line, col) = a.src.position(offset)
-        return Finding(rule: rule.id, severity: rule.severity, path: a.src.path, line: line, column: col, message: rule.message, fix: rule.fix, snippet: a.src.snippet(line: line, column: col))
+        return Finding(rule: rule.id, severity: rule.severity, path: a.src.path, line: line, column: col, message: rule.message, fix: rule.fix, snippet: a.src.snippet(offset: offset))
     }
 
     // MARK: classification

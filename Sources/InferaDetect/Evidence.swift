@@ -6,7 +6,7 @@ enum CodeEvidence {
         let src = a.src
         func ev(_ offset: Int, _ what: String) -> Evidence {
             let (l, c) = src.position(offset)
-            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(line: l, column: c))
+            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(offset: offset))
         }
         var items: [Evidence] = []
         for imp in a.imports { items.append(ev(imp.offset, "import \(imp.library)")) }

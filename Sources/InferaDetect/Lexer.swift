@@ -76,7 +76,8 @@ public struct LexedSource: Sendable {
         strings = s
     }
 
-    /// 1-based line and column (in Unicode scalars) of a byte offset.
+    /// 1-based line and column (in Unicode scalars) of a byte offset. Queries in increasing order on
+    /// the same long line continue from the previous answer, so minified one-liners stay linear.
     public func position(_ offset: Int) -> (line: Int, column: Int) {
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
@@ -85,19 +86,45 @@ public struct LexedSource: Sendable {
         }
         var col = 1
         var i = lineStarts[lo]
+        if let c = columnCache.get(), c.line == lo, c.offset <= offset, c.offset >= i { col = c.column; i = c.offset }
         while i < offset && i < bytes.count {
             if bytes[i] & 0xC0 != 0x80 { col += 1 }
             i += 1
         }
+        if offset - lineStarts[lo] > 256 { columnCache.set((lo, offset, col)) }
         return (lo + 1, col)
     }
 
-    /// The byte range of the line containing `offset`, without the newline.
+    private let columnCache = ColumnCache()
+
+    /// The byte range of a line, without the newline.
     public func lineRange(_ line: Int) -> Range<Int> {
-        let s = lineStarts[max(0, min(line - 1, lineStarts.count - 1))]
-        var e = s
-        while e < bytes.count && bytes[e] != 10 { e += 1 }
+        let idx = max(0, min(line - 1, lineStarts.count - 1))
+        let s = lineStarts[idx]
+        var e = idx + 1 < lineStarts.count ? lineStarts[idx + 1] - 1 : bytes.count
+        if e < s { e = s }
         return s..<e
+    }
+
+    /// The first string literal starting after `offset` (binary search).
+    public func firstString(after offset: Int) -> Range<Int>? {
+        var lo = 0, hi = strings.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if strings[mid].lowerBound > offset { hi = mid } else { lo = mid + 1 }
+        }
+        return lo < strings.count ? strings[lo] : nil
+    }
+
+    /// A snippet of the line holding `offset`, limited to a window around it on long lines.
+    public func snippet(offset: Int) -> String {
+        let (line, col) = position(offset)
+        let r = lineRange(line)
+        if r.count <= 400 { return snippet(line: line, column: col) }
+        let s = max(r.lowerBound, offset - 80)
+        let e = min(r.upperBound, offset + 120)
+        let text = String(decoding: bytes[s..<e], as: UTF8.self)
+        return Redactor.redactLine("…" + text.trimmedSpaces() + "…")
     }
 
     /// The trimmed text of a line, at most 160 characters around `column`, secrets redacted.
@@ -121,6 +148,13 @@ public struct LexedSource: Sendable {
 
     /// The text of a string literal's contents.
     public func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+}
+
+/// Remembers the last column computed on a long line (single-threaded use per file).
+final class ColumnCache: @unchecked Sendable {
+    private var value: (line: Int, offset: Int, column: Int)?
+    func get() -> (line: Int, offset: Int, column: Int)? { value }
+    func set(_ v: (line: Int, offset: Int, column: Int)) { value = v }
 }
 
 enum Lexer {

@@ -165,7 +165,7 @@ public enum Manifests {
             var line = raw
             if let h = line.range(of: " #") { line = String(line[..<h.lowerBound]) }
             line = line.trimmedSpaces()
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("-") || line.contains("://") { continue }
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("-") || line.hasPrefix("http") || line.hasPrefix("git+") { continue }
             if let (name, version) = pep508(line) {
                 info.dependencies.append(DeclaredDependency(package: name, ecosystem: "pypi", version: version, line: i + 1, scope: fileScope))
             }
@@ -363,7 +363,7 @@ public enum Manifests {
             guard let name = q.first else { continue }
             var groups = stack.flatMap { $0 }
             if let g = line.range(of: "group") {
-                groups += rubySymbols(line[g.upperBound...].drop(while: { $0 == "s" || $0 == ":" || $0 == " " || $0 == "=" || $0 == ">" }))
+                groups += line[g.upperBound...].split(whereSeparator: { !($0.isLetter || $0 == "_") }).map(String.init).filter { $0 != "s" }
             }
             let version = q.dropFirst().first { $0.first.map { "~<>=!0123456789".contains($0) } ?? false }
             var scope = DependencyScope.runtime

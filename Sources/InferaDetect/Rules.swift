@@ -353,7 +353,7 @@ public enum MistakeRules {
                     let before = a.codeText(max(args.lowerBound, s.lowerBound - 24)..<s.lowerBound)
                     let b = before.trimmedSpaces()
                     guard b.hasSuffix(":") || b.hasSuffix("=") || b.hasSuffix("=>") || b.hasSuffix("\"") || b.hasSuffix("'") else { continue }
-                    let stripped = b.replacingAll("\"", "").replacingAll("'", "")
+                    let stripped = b.replacingAll("\"", "").replacingAll("'", "").trimmedSpaces()
                     guard keys.contains(where: { k in stripped.hasSuffix(k + ":") || stripped.hasSuffix(k + " :") || stripped.hasSuffix(k + "=") || stripped.hasSuffix(k + " =") || stripped.hasSuffix(k + " =>") || stripped.hasSuffix(k + "=>") }) else { continue }
                     let v = a.text(s)
                     if !RuleSupport.isPlaceholder(v) { out.append(s.lowerBound) }
@@ -361,7 +361,7 @@ public enum MistakeRules {
             }
             // AUTH with a literal: jedis.auth("x"), redis.auth('x')
             for call in a.occurrences(".auth(") {
-                if let s = a.src.strings.first(where: { $0.lowerBound > call && $0.lowerBound <= call + 8 }), !RuleSupport.isPlaceholder(a.text(s)), a.isClientReceiver(a.receiver(before: call)) {
+                if let s = a.src.firstString(after: call), s.lowerBound <= call + 8, !RuleSupport.isPlaceholder(a.text(s)), a.isClientReceiver(a.receiver(before: call)) {
                     out.append(s.lowerBound)
                 }
             }
@@ -384,7 +384,7 @@ public enum MistakeRules {
             let clients = a.constructions.filter { ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster("].contains($0.pattern) }
             guard let first = clients.first else { return [] }
             for o in a.occurrences("on(") where o > 0 && a.src.code[o - 1] == 46 {
-                if let s = a.src.strings.first(where: { $0.lowerBound > o && $0.lowerBound <= o + 5 }), a.text(s) == "error" { return [] }
+                if let s = a.src.firstString(after: o), s.lowerBound <= o + 5, a.text(s) == "error" { return [] }
             }
             return [first.offset]
         })
