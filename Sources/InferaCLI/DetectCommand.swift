@@ -48,6 +48,9 @@ struct DetectCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List files by walking the directory even inside a git work tree.")
     var noGit = false
 
+    @Option(name: .long, help: "Leave out files or directories with this name (repeatable).")
+    var exclude: [String] = []
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -55,7 +58,7 @@ struct DetectCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("'\(path)' is not a directory")
         }
-        let report = Detector.detect(root: path, options: DetectOptions(useGit: !noGit))
+        let report = Detector.detect(root: path, options: DetectOptions(useGit: !noGit, excludedNames: Set(exclude)))
         let prefix = DetectRendering.displayPrefix(path)
         let annotate = ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true"
         switch format {

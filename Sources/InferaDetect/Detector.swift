@@ -7,10 +7,13 @@ public struct DetectOptions: Sendable {
     public var useGit: Bool
     /// Worker threads; defaults to the number of active processors.
     public var threads: Int
+    /// File or directory names (not paths) to leave out, e.g. `expected.json`.
+    public var excludedNames: Set<String>
 
-    public init(useGit: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(useGit: Bool = true, threads: Int = ProcessInfo.processInfo.activeProcessorCount, excludedNames: Set<String> = []) {
         self.useGit = useGit
         self.threads = max(1, threads)
+        self.excludedNames = excludedNames
     }
 }
 
@@ -22,7 +25,9 @@ public enum Detector {
         while rootPath.count > 1 && rootPath.hasSuffix("/") { rootPath.removeLast() }
         let rootFinal = rootPath
         let listing = FileWalker.list(root: rootFinal, useGit: options.useGit)
-        let files = listing.files
+        let files = options.excludedNames.isEmpty ? listing.files : listing.files.filter { f in
+            !f.split(separator: "/").contains { options.excludedNames.contains(String($0)) }
+        }
         let shared = SharedWork(count: files.count)
         let workers = min(options.threads, max(1, files.count / 64 + 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
