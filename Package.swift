@@ -49,7 +49,7 @@ let package = Package(
 
         // MARK: tests
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
-        .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"]),
+        .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
         .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaTestSupport"]),
         .testTarget(name: "RedisEngineTests", dependencies: ["RESP", "RedisEngine", "InferaTestSupport"]),

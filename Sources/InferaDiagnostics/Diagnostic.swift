@@ -3,11 +3,14 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     public var file: String
     public var line: Int
     public var column: Int
+    /// How many columns (Unicode scalars) the located text spans on its line, when known; renderers underline it.
+    public var length: Int?
 
-    public init(file: String, line: Int, column: Int) {
+    public init(file: String, line: Int, column: Int, length: Int? = nil) {
         self.file = file
         self.line = line
         self.column = column
+        self.length = length
     }
 
     /// `file:line:col`, the form editors and terminals make clickable.

@@ -1,1 +1,0 @@
-// Module InferaConfig: see docs/ARCHITECTURE.md for its one job.

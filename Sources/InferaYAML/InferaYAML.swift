@@ -1,1 +1,0 @@
-// Module InferaYAML: see docs/ARCHITECTURE.md for its one job.
