@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A Redis command call found in code: `redis.setex(key, 60, v)` → `SETEX`.
 struct CallSite: Sendable {
     var command: String
@@ -65,18 +71,22 @@ struct FileAnalysis: Sendable {
         guard let f = p.first, hay.count >= p.count else { return [] }
         let boundary = FileAnalysis.isIdent(f)
         var out: [Int] = []
-        var i = 0
-        let end = hay.count - p.count
-        while i <= end {
-            if hay[i] == f {
+        hay.withUnsafeBufferPointer { h in
+            guard let base = h.baseAddress else { return }
+            var i = 0
+            let end = h.count - p.count
+            while i <= end {
+                // Jump to the next occurrence of the first byte (memchr is vectorised).
+                guard let hit = memchr(base + i, Int32(f), end - i + 1) else { return }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 var ok = true
-                for k in 1..<p.count where hay[i + k] != p[k] { ok = false; break }
-                if ok && (!boundary || i == 0 || !FileAnalysis.isIdent(hay[i - 1]) ) {
+                for k in 1..<p.count where h[i + k] != p[k] { ok = false; break }
+                if ok && (!boundary || i == 0 || !FileAnalysis.isIdent(h[i - 1])) {
                     out.append(i)
-                    if out.count >= limit { return out }
+                    if out.count >= limit { return }
                 }
+                i += 1
             }
-            i += 1
         }
         return out
     }

@@ -1,16 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fast byte-level searches used before any parsing: a file that never mentions Redis (or one of the
 /// few Redis-only library names) is not lexed at all.
 enum ByteSearch {
     /// ASCII-lower-cased needles (letters only) the prefilter looks for, case-insensitively.
     static let needles: [[UInt8]] = ["redis", "valkey", "sidekiq", "upstash"].map { Array($0.utf8) }
 
-    /// True when `buffer` contains any of `needles`, ignoring ASCII case.
-    /// Compares 16 bytes at a time against each needle's first and last letter, then verifies candidates.
+    /// True when `buffer` contains any of `needles`, ignoring ASCII case. One pass: 16 bytes at a time,
+    /// each needle's first letter at i and last letter at i+len-1 compared together, candidates verified.
     static func containsAnyNeedle(_ base: UnsafeRawPointer, count: Int, needles: [[UInt8]] = ByteSearch.needles) -> Bool {
-        for needle in needles where count >= needle.count {
-            if containsFolded(base, count: count, needle: needle) { return true }
+        let maxLen = needles.map(\.count).max() ?? 0
+        guard count > 0 else { return false }
+        if needles.count != 4 || count < maxLen + 16 {
+            for needle in needles where count >= needle.count {
+                if containsFolded(base, count: count, needle: needle) { return true }
+            }
+            return false
+        }
+        let fold = SIMD16<UInt8>(repeating: 0x20)
+        let f0 = SIMD16<UInt8>(repeating: needles[0][0]), l0 = SIMD16<UInt8>(repeating: needles[0][needles[0].count - 1]), o0 = needles[0].count - 1
+        let f1 = SIMD16<UInt8>(repeating: needles[1][0]), l1 = SIMD16<UInt8>(repeating: needles[1][needles[1].count - 1]), o1 = needles[1].count - 1
+        let f2 = SIMD16<UInt8>(repeating: needles[2][0]), l2 = SIMD16<UInt8>(repeating: needles[2][needles[2].count - 1]), o2 = needles[2].count - 1
+        let f3 = SIMD16<UInt8>(repeating: needles[3][0]), l3 = SIMD16<UInt8>(repeating: needles[3][needles[3].count - 1]), o3 = needles[3].count - 1
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        let last = count - maxLen - 16
+        while i <= last {
+            let a = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) | fold
+            let m0 = (a .== f0) .& ((base.loadUnaligned(fromByteOffset: i + o0, as: SIMD16<UInt8>.self) | fold) .== l0)
+            let m1 = (a .== f1) .& ((base.loadUnaligned(fromByteOffset: i + o1, as: SIMD16<UInt8>.self) | fold) .== l1)
+            let m2 = (a .== f2) .& ((base.loadUnaligned(fromByteOffset: i + o2, as: SIMD16<UInt8>.self) | fold) .== l2)
+            let m3 = (a .== f3) .& ((base.loadUnaligned(fromByteOffset: i + o3, as: SIMD16<UInt8>.self) | fold) .== l3)
+            let m = (m0 .| m1) .| (m2 .| m3)
+            if anyLane(m) {
+                for lane in 0..<16 where m[lane] {
+                    for needle in needles where verify(bytes + i + lane, needle) { return true }
+                }
+            }
+            i += 16
+        }
+        // The tail, byte by byte.
+        while i < count {
+            for needle in needles where i + needle.count <= count && verify(bytes + i, needle) { return true }
+            i += 1
         }
         return false
+    }
+
+    /// True when any lane is set; a bit-cast to two words instead of a generic reduction.
+    @inline(__always)
+    static func anyLane(_ m: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let words = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+        return (words[0] | words[1]) != 0
     }
 
     /// Case-insensitive (ASCII letters) search for a lower-case letters-only needle.
@@ -27,7 +72,7 @@ enum ByteSearch {
             let a = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) | fold
             let b = base.loadUnaligned(fromByteOffset: i + n - 1, as: SIMD16<UInt8>.self) | fold
             let m = (a .== first) .& (b .== last)
-            if any(m) {
+            if anyLane(m) {
                 for lane in 0..<16 where m[lane] {
                     if verify(bytes + i + lane, needle) { return true }
                 }
@@ -56,9 +101,7 @@ enum ByteSearch {
 
     @inline(__always)
     static func memchrNUL(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<n where p[i] == 0 { return true }
-        return false
+        memchr(base, 0, n) != nil
     }
 }
 
