@@ -1,1 +1,0 @@
-// Module InferaDetect: see docs/ARCHITECTURE.md for its one job.

@@ -1,0 +1,126 @@
+import InferaDiagnostics
+
+extension Detector {
+    /// Resolves libraries against the catalogue, infers roles and the verdict, and sorts everything.
+    static func assemble(_ accIn: Accumulator) -> DetectionReport {
+        var acc = accIn
+        // Libraries.
+        var libs: [ClientLibrary] = []
+        var ownNames: [(String, String, String)] = []
+        for m in acc.manifests {
+            acc.diagnostics += m.diagnostics
+            if let own = m.ownName { ownNames.append((own, m.ecosystem, m.path)) }
+            let dir = directory(of: m.path)
+            for d in m.dependencies {
+                guard let entry = Catalogue.lookup(d.package, ecosystem: d.ecosystem) else { continue }
+                var version = d.version
+                let key = d.ecosystem == "pypi" ? Catalogue.normalisePython(d.package.lowercased().replacingAll("[redis]", "")) : d.package
+                if let locked = acc.lockVersions.first(where: { $0.0 == dir && $0.1[key] != nil })?.1[key] { version = locked }
+                libs.append(ClientLibrary(name: entry.name, package: d.package, ecosystem: d.ecosystem, version: version, manifest: m.path, line: d.line, scope: d.scope, kind: entry.kind))
+            }
+        }
+        libs.sort { ($0.manifest, $0.line, $0.name) < ($1.manifest, $1.line, $1.name) }
+
+        // Is the repository itself a Redis library?
+        let isLibrary = ownNames.first { Catalogue.isRedisLibraryName($0.0, ecosystem: $0.1) }
+
+        // Roles from libraries.
+        for lib in libs where lib.scope.countsAtRuntime {
+            guard let entry = Catalogue.lookup(lib.package, ecosystem: lib.ecosystem) else { continue }
+            for role in entry.roles {
+                acc.roleEvidence[role, default: []].append(Evidence(path: lib.manifest, line: lib.line, column: 1, what: "library \(lib.name)", snippet: "\(lib.package)\(lib.version.map { " " + $0 } ?? "")"))
+            }
+        }
+        if acc.envVars.contains(where: { $0.name.contains("UPSTASH") }) || libs.contains(where: { $0.name == "@upstash/redis" && $0.scope.countsAtRuntime }) {
+            acc.platformMarkers.insert("upstash")
+        }
+        if acc.infrastructure.contains(where: { $0.kind == "kubernetes" || $0.kind == "helm" }) { acc.platformMarkers.insert("kubernetes") }
+
+        // Verdict.
+        let runtimeLibs = libs.filter { $0.scope.countsAtRuntime && $0.kind != "mock" }
+        let testLibs = libs.filter { !$0.scope.countsAtRuntime || $0.kind == "mock" }
+        let constructions = acc.evidence.filter { $0.what.hasPrefix("client construction") }
+        let imports = acc.evidence.filter { $0.what.hasPrefix("import") }
+        let urls = acc.evidence.filter { $0.what == "connection URL" }
+        let runtimeInfra = acc.infrastructure.filter { ["compose", "kubernetes", "helm", "terraform", "redis-conf", "dockerfile", "image"].contains($0.kind) }
+        let codeEnv = acc.envVars.filter { $0.source == "code" }
+        var reasons: [String] = []
+        var verdict: Verdict
+        var confidence: Double
+        if let lib = isLibrary {
+            verdict = .redis_library
+            confidence = 0.85
+            reasons.append("\(lib.2) names the project '\(lib.0)', which is itself a Redis client, server or cache library, not an application using Redis")
+        } else if !runtimeLibs.isEmpty || !constructions.isEmpty || !imports.isEmpty || (!runtimeInfra.isEmpty && (!codeEnv.isEmpty || !urls.isEmpty)) {
+            verdict = .uses_redis
+            var s = 0.0
+            if let l = runtimeLibs.first {
+                s += 0.55
+                reasons.append("\(l.manifest):\(l.line) declares \(l.package) (\(l.name)) as a \(l.scope.rawValue) dependency" + (runtimeLibs.count > 1 ? " (+\(runtimeLibs.count - 1) more)" : ""))
+            }
+            if let c = constructions.first {
+                s += 0.3
+                reasons.append("\(c.path):\(c.line) creates a client: \(c.what.dropFirst("client construction ".count))")
+            } else if let i = imports.first {
+                s += 0.15
+                reasons.append("\(i.path):\(i.line) imports \(i.what.dropFirst(7))")
+            }
+            if !acc.commands.isEmpty { s += 0.05; reasons.append("the code issues \(acc.commands.count) distinct Redis command(s)") }
+            if let e = codeEnv.first { s += 0.05; reasons.append("\(e.path):\(e.line) reads \(e.name) from the environment") }
+            else if let u = urls.first { s += 0.05; reasons.append("\(u.path):\(u.line) has a Redis connection URL") }
+            if let i = runtimeInfra.first { s += 0.05; reasons.append("\(i.path):\(i.line) runs or declares Redis (\(i.kind): \(i.detail))") }
+            if runtimeLibs.isEmpty && constructions.isEmpty && imports.isEmpty { s = max(s, 0.5) }
+            confidence = min(0.99, max(0.5, s))
+        } else if !testLibs.isEmpty || !acc.testEvidence.isEmpty || acc.infrastructure.contains(where: { $0.kind == "ci-service" || $0.kind == "test-service" }) {
+            verdict = .test_only
+            confidence = 0.85
+            if let l = testLibs.first { reasons.append("\(l.manifest):\(l.line) declares \(l.package) only for \(l.scope.rawValue)\(l.kind == "mock" ? " (a fake)" : "")") }
+            if let e = acc.testEvidence.first { reasons.append("Redis is used only in tests or examples, e.g. \(e.path):\(e.line)") }
+            reasons.append("no runtime dependency and no client in application code")
+        } else if !acc.mentions.isEmpty || !acc.infrastructure.isEmpty || !acc.envVars.isEmpty {
+            verdict = .docs_only
+            confidence = 0.8
+            if let m = acc.mentions.first { reasons.append("Redis is only mentioned, e.g. \(m.path):\(m.line)") }
+            if let i = acc.infrastructure.first { reasons.append("\(i.path):\(i.line) mentions Redis infrastructure (\(i.kind)) but nothing in the code connects to it") }
+            reasons.append("no Redis client library and no client in the code")
+        } else {
+            verdict = .no_redis
+            confidence = 0.95
+            reasons.append("no Redis library, client, URL, environment variable or service was found in \(acc.stats.files_read) files")
+        }
+        confidence = (confidence * 100).rounded() / 100
+        if !testLibs.isEmpty && verdict == .uses_redis {
+            reasons.append("\(testLibs.count) test/dev-only library declaration(s) ignored for the verdict")
+        }
+
+        // Roles.
+        var roles: [RoleUse] = []
+        if verdict == .uses_redis {
+            for role in Role.allCases {
+                guard var ev = acc.roleEvidence[role], !ev.isEmpty else { continue }
+                ev.sort()
+                var seen = Set<String>()
+                ev = ev.filter { seen.insert("\($0.path):\($0.line)").inserted }
+                roles.append(RoleUse(role: role, evidence: Array(ev.prefix(10))))
+            }
+        }
+
+        // Deduplicate and sort.
+        var envSeen = Set<String>()
+        let env = acc.envVars.sorted { ($0.name, $0.path, $0.line) < ($1.name, $1.path, $1.line) }.filter { envSeen.insert("\($0.name)|\($0.path)|\($0.line)").inserted }
+        var setSeen = Set<String>()
+        let settings = acc.settings.sorted { ($0.path, $0.line, $0.kind, $0.value) < ($1.path, $1.line, $1.kind, $1.value) }.filter { setSeen.insert("\($0.path)|\($0.line)|\($0.kind)|\($0.value)").inserted }
+        let commands = acc.commands.map { CommandUse(name: $0.key, count: $0.value.count, path: $0.value.path, line: $0.value.line) }.sorted { $0.name < $1.name }
+        let infra = acc.infrastructure.sorted { ($0.path, $0.line, $0.kind) < ($1.path, $1.line, $1.kind) }
+        var findSeen = Set<String>()
+        let findings = acc.findings.sorted { ($0.path, $0.line, $0.column, $0.rule) < ($1.path, $1.line, $1.column, $1.rule) }.filter { findSeen.insert("\($0.rule)|\($0.path)|\($0.line)|\($0.column)").inserted }
+        let evidence = (acc.evidence + acc.testEvidence).sorted()
+        let mentions = Array(acc.mentions.sorted().prefix(50))
+
+        return DetectionReport(
+            uses_redis: verdict == .uses_redis, verdict: verdict, confidence: confidence, reasons: reasons,
+            client_libraries: libs, env_vars: env, settings: settings, roles: roles, commands: commands,
+            infrastructure: infra, evidence: evidence, mentions: mentions, platform_markers: acc.platformMarkers.sorted(),
+            findings: findings, diagnostics: acc.diagnostics.sortedForOutput(), stats: acc.stats)
+    }
+}
