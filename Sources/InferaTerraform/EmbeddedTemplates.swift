@@ -905,6 +905,10 @@ terraform apply
 terraform output -raw redis_url
 ```
 
+{{#fixed_plan}}
+The Upstash provider has no argument for the plan: switch the database to the {{plan}} plan in the
+Upstash console after `terraform apply` (infera's cost estimate assumes it).
+{{/fixed_plan}}
 No secret is written into these files.
 
 """##,

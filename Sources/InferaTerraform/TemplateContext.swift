@@ -131,6 +131,7 @@ enum TemplateContext {
             c["has_ip_allowlist"] = !u.ipAllowlist.isEmpty
             c["ip_allowlist"] = list(u.ipAllowlist)
             c["plan"] = u.plan
+            c["fixed_plan"] = u.plan.hasPrefix("fixed_")
             c["tls"] = true
             c["custom_ca"] = false
             c["secret_hint"] = "terraform output -raw redis_url"
