@@ -103,7 +103,10 @@ enum TemplateContext {
             if let w = e.snapshotWindow { c["snapshot_window"] = hcl(w) }
             if let w = e.maintenanceWindow { c["maintenance_window"] = hcl(w) }
             c["parameters"] = pairs(e.parameters.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
-            if let v = e.vpcID { c["vpc_id"] = hcl(v) }
+            let needsVPC = e.subnetIDs.isEmpty || e.securityGroupIDs.isEmpty
+            c["needs_vpc"] = needsVPC
+            c["vpc_display"] = e.vpcID.map { "VPC \($0)" } ?? "the default VPC"
+            if let v = e.vpcID, needsVPC { c["vpc_id"] = hcl(v) }
             c["subnet_ids"] = list(e.subnetIDs)
             c["has_client_security_groups"] = !e.clientSecurityGroupIDs.isEmpty && e.securityGroupIDs.isEmpty
             c["client_security_group_ids"] = list(e.clientSecurityGroupIDs)
