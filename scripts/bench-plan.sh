@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Median wall time of `infera plan` on each example, including writing the Terraform files
-# (hyperfine, release build). Target: < 100 ms. Usage: scripts/bench-plan.sh [runs]
+# (hyperfine, release build). Target: < 100 ms. Usage: [STATIC=1] scripts/bench-plan.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
-swift build -c release --product infera 2>&1 | tail -n 1
-bin=$(swift build -c release --show-bin-path)/infera
+# STATIC=1: measure a binary linked with --static-swift-stdlib (built in $SCRATCH, default .build-static),
+# which saves the dynamic loader ~30 ms per process start on this machine.
+flags=(-c release)
+if [ "${STATIC:-0}" = 1 ]; then flags+=(--static-swift-stdlib --scratch-path "${SCRATCH:-.build-static}"); fi
+swift build "${flags[@]}" --product infera 2>&1 | tail -n 1
+bin=$(swift build "${flags[@]}" --show-bin-path)/infera
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for example in Examples/*/infera.yaml; do

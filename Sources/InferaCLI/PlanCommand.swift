@@ -14,19 +14,16 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Generate Terraform and show changes, cost and checks.",
         discussion: """
-        Reads infera.yaml, writes a Terraform module (versions.tf, main.tf, variables.tf, outputs.tf,
-        terraform.tfvars, README.md) into --out, and prints the planned resources, the estimated
-        monthly cost and the checks. Unchanged files are not rewritten; when --out holds an earlier
-        generation the files that change are listed (--diff shows a unified diff).
+        Reads infera.yaml, writes a Terraform module (versions.tf, main.tf, variables.tf, outputs.tf, terraform.tfvars, README.md) into --out, and prints the planned resources, the estimated monthly cost and the checks. Unchanged files are not rewritten; when --out holds an earlier generation the changed files are listed (--diff shows how).
 
         Examples:
-          infera plan                                # infera.yaml -> infra/
-          infera plan -f Examples/aws/infera.yaml --out build/aws --diff
-          infera plan --format json --save plan.json # machine-readable, and saved for `infera apply`
-          infera plan --snippets node                # also write infra/snippets/redis.ts
-          infera plan --detailed-exitcode            # exit 2 when something would change
+          infera plan
+          infera plan -f Examples/aws-elasticache/infera.yaml --out build/aws --diff
+          infera plan --format json --save plan.json
+          infera plan --snippets node python go
+          infera plan --detailed-exitcode
 
-        Exit codes: 0 nothing to change (or no --detailed-exitcode), 1 error, 2 changes (--detailed-exitcode).
+        Exit codes: 0 success (with --detailed-exitcode: nothing would change), 1 error, 2 changes (with --detailed-exitcode).
         """
     )
 

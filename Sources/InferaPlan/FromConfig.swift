@@ -3,7 +3,10 @@ import InferaConfig
 extension DeploymentSpec {
     /// Maps a validated infera.yaml onto the spec infera plans with. Validation has already enforced the
     /// per-provider rules, so this is a direct translation plus the few derived values (URL secret, labels).
-    public init(config: Config, usage: [Usage] = [.cache]) {
+    /// `usage` defaults to a cache plus what the application's environment variable names suggest
+    /// (`*SESSION*` → session, `*QUEUE*` / `CELERY*` / `BULL*` / `RQ_*` → queue); `infera detect` findings refine it.
+    public init(config: Config, usage: [Usage]? = nil) {
+        let usage = usage ?? Self.inferredUsage(envNames: (config.application?.env ?? []).map(\.name))
         // The env var that receives the URL from a secret: REDIS_URL if present, else the first *_URL from a secret.
         var urlEnv = "REDIS_URL"
         var secretName: String?
@@ -51,5 +54,17 @@ extension DeploymentSpec {
         if case .upstash(let u) = config.cache.settings { region = u.primaryRegion } else { region = config.region.value }
         self.init(projectName: config.projectName, environment: config.environment, region: region, usage: usage,
                   labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider)
+    }
+
+    /// Usage suggested by environment variable names; always includes `.cache`.
+    public static func inferredUsage(envNames: [String]) -> [Usage] {
+        var out: Set<Usage> = [.cache]
+        for raw in envNames {
+            let n = raw.uppercased()
+            if n.contains("SESSION") { out.insert(.session) }
+            if n.contains("QUEUE") || n.hasPrefix("CELERY") || n.hasPrefix("BULL") || n.hasPrefix("RQ_") || n.contains("SIDEKIQ") { out.insert(.queue) }
+            if n.contains("RATE_LIMIT") || n.contains("RATELIMIT") { out.insert(.ratelimit) }
+        }
+        return out.sorted()
     }
 }

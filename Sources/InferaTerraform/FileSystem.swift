@@ -84,7 +84,8 @@ public enum FileSystem {
     public static func listFiles(under root: String) throws -> [String] {
         guard isDirectory(root) else { throw RenderError.io("\(root) is not a directory") }
         var out: [String] = []
-        func walk(_ rel: String) {
+        func walk(_ rel: String, depth: Int = 0) {
+            guard depth < 8 else { return }  // templates are two levels deep; stops symlink loops
             let full = rel.isEmpty ? root : root + "/" + rel
             guard let dir = opendir(full) else { return }
             defer { closedir(dir) }
@@ -94,7 +95,7 @@ public enum FileSystem {
                 }
                 if name == "." || name == ".." { continue }
                 let child = rel.isEmpty ? name : rel + "/" + name
-                if isDirectory(root + "/" + child) { walk(child) } else { out.append(child) }
+                if isDirectory(root + "/" + child) { walk(child, depth: depth + 1) } else { out.append(child) }
             }
         }
         walk("")

@@ -1,6 +1,7 @@
 import InferaPlan
 
-/// Builds the mustache context for a spec. Every string is escaped for an HCL quoted string
+/// Builds the mustache context for a spec. Numbers are passed as strings: every distinct value type costs
+/// swift-mustache a first-time protocol-conformance scan per process (measurable in a ~40 ms command). Every string is escaped for an HCL quoted string
 /// (`"`, `\`, `${`, `%{`, control characters), so templates put values between quotes as they are.
 enum TemplateContext {
     static func hcl(_ s: String) -> String {
@@ -47,10 +48,10 @@ enum TemplateContext {
             if let p = m.projectID { c["project_id"] = hcl(p) }
             c["tier"] = m.tier
             c["is_standard_ha"] = m.isStandardHA
-            c["memory_size_gb"] = m.memorySizeGB
-            c["memory_min"] = m.readReplicas ? 5 : 1
+            c["memory_size_gb"] = String(m.memorySizeGB)
+            c["memory_min"] = m.readReplicas ? "5" : "1"
             c["memory_range"] = m.readReplicas ? "5-300" : "1-300"
-            c["replica_count"] = m.effectiveReplicaCount
+            c["replica_count"] = String(m.effectiveReplicaCount)
             c["read_replicas"] = m.readReplicas
             c["read_replicas_mode"] = m.readReplicas ? "READ_REPLICAS_ENABLED" : "READ_REPLICAS_DISABLED"
             c["redis_version"] = hcl(m.redisVersion)
@@ -60,13 +61,13 @@ enum TemplateContext {
             c["url_scheme"] = m.transitEncryption ? "rediss" : "redis"
             c["tls"] = m.transitEncryption
             c["custom_ca"] = m.transitEncryption
-            c["port"] = m.port
+            c["port"] = String(m.port)
             c["private_service_access"] = m.connectMode == "PRIVATE_SERVICE_ACCESS"
             c["connect_mode"] = hcl(m.connectMode)
             c["network"] = hcl(m.network)
             c["persistence_mode"] = hcl(m.persistenceMode)
             if m.persistenceMode == "RDB" { c["rdb_snapshot_period"] = hcl(m.snapshotPeriod ?? "ONE_HOUR") }
-            if let w = m.maintenance { c["maintenance"] = ["day": hcl(w.day), "hour": w.hour, "minute": w.minute] }
+            if let w = m.maintenance { c["maintenance"] = ["day": hcl(w.day), "hour": String(w.hour), "minute": String(w.minute)] }
             if let r = m.reservedIPRange { c["reserved_ip_range"] = hcl(r) }
             c["has_redis_configs"] = !m.redisConfigs.isEmpty
             c["redis_configs"] = pairs(m.redisConfigs.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
@@ -79,14 +80,14 @@ enum TemplateContext {
             c["engine_version"] = hcl(e.engineVersion)
             c["parameter_family"] = hcl(e.parameterFamily)
             c["family_suffix"] = e.parameterFamily.filter { $0.isNumber }
-            c["num_cache_clusters"] = e.nodeCount
+            c["num_cache_clusters"] = String(e.nodeCount)
             c["has_replicas"] = e.replicas > 0
             c["automatic_failover"] = e.automaticFailover
             c["multi_az"] = e.multiAZ
             c["engine"] = hcl(e.engine)
             c["engine_title"] = e.engine == "valkey" ? "Valkey" : "Redis OSS"
             c["has_subnet_ids"] = !e.subnetIDs.isEmpty
-            c["subnet_count"] = e.subnetIDs.count
+            c["subnet_count"] = String(e.subnetIDs.count)
             c["has_security_groups"] = !e.securityGroupIDs.isEmpty
             c["security_group_ids"] = list(e.securityGroupIDs)
             c["vpc_ingress"] = e.clientSecurityGroupIDs.isEmpty && e.clientCIDRBlocks.isEmpty
@@ -96,14 +97,17 @@ enum TemplateContext {
             c["custom_ca"] = false
             c["at_rest_encryption"] = e.atRestEncryption
             c["url_scheme"] = e.transitEncryption ? "rediss" : "redis"
-            c["port"] = e.port
+            c["port"] = String(e.port)
             if let k = e.kmsKeyARN { c["kms_key_arn"] = hcl(k) }
-            c["snapshot_retention_limit"] = e.snapshotRetentionDays
+            c["snapshot_retention_limit"] = String(e.snapshotRetentionDays)
             c["final_snapshot"] = e.snapshotRetentionDays > 0
             if let w = e.snapshotWindow { c["snapshot_window"] = hcl(w) }
             if let w = e.maintenanceWindow { c["maintenance_window"] = hcl(w) }
             c["parameters"] = pairs(e.parameters.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
-            if let v = e.vpcID { c["vpc_id"] = hcl(v) }
+            let needsVPC = e.subnetIDs.isEmpty || e.securityGroupIDs.isEmpty
+            c["needs_vpc"] = needsVPC
+            c["vpc_display"] = e.vpcID.map { "VPC \($0)" } ?? "the default VPC"
+            if let v = e.vpcID, needsVPC { c["vpc_id"] = hcl(v) }
             c["subnet_ids"] = list(e.subnetIDs)
             c["has_client_security_groups"] = !e.clientSecurityGroupIDs.isEmpty && e.securityGroupIDs.isEmpty
             c["client_security_group_ids"] = list(e.clientSecurityGroupIDs)
@@ -127,10 +131,11 @@ enum TemplateContext {
             c["eviction"] = u.eviction
             c["auto_scale"] = u.autoScale
             c["prod_pack"] = u.prodPack
-            if let b = u.budget { c["budget"] = b }
+            if let b = u.budget { c["budget"] = String(b) }
             c["has_ip_allowlist"] = !u.ipAllowlist.isEmpty
             c["ip_allowlist"] = list(u.ipAllowlist)
             c["plan"] = u.plan
+            c["fixed_plan"] = u.plan.hasPrefix("fixed_")
             c["tls"] = true
             c["custom_ca"] = false
             c["secret_hint"] = "terraform output -raw redis_url"

@@ -74,3 +74,47 @@ import Testing
         }
     }
 }
+
+/// The generated JSON Schema, checked by an independent implementation (python-jsonschema from the project venv).
+@Suite struct JSONSchemaConformanceTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func examplesPassAndBrokenFilesFailUnderPythonJSONSchema() throws {
+        let python = Self.root.appendingPathComponent(".venv/bin/python")
+        try #require(FileManager.default.isExecutableFile(atPath: python.path), "run scripts/setup.sh to create .venv")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("infera-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let schemaFile = dir.appendingPathComponent("schema.json")
+        try JSONSchemaGenerator.document().rendered().write(to: schemaFile, atomically: true, encoding: .utf8)
+        let golden = Self.root.appendingPathComponent("Tests/InferaConfigTests/Golden")
+        let script = """
+        import json, sys, yaml, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        v = jsonschema.Draft202012Validator(schema)
+        good, bad = sys.argv[2].split(","), sys.argv[3].split(",")
+        for f in good:
+            errs = [e.message for e in v.iter_errors(yaml.safe_load(open(f)))]
+            assert not errs, (f, errs)
+        for f in bad:
+            assert list(v.iter_errors(yaml.safe_load(open(f)))), ("accepted", f)
+        print("ok", len(good), len(bad))
+        """
+        let good = ["gcp-memorystore", "aws-elasticache", "upstash"].map { Self.root.appendingPathComponent("Examples/\($0)/infera.yaml").path }
+        let bad = ["unknown-key", "enum-typo", "out-of-range", "upstash-networking", "unknown-node-type", "provider-mismatch",
+                   "wrong-type", "missing-required", "unknown-key-other-provider"]
+            .map { golden.appendingPathComponent("\($0)/input.yaml").path }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", script, schemaFile.path, good.joined(separator: ","), bad.joined(separator: ",")]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.hasPrefix("ok 3 9"))
+    }
+}

@@ -202,3 +202,10 @@ import Testing
         #expect(f.isSuperset(of: ["INF001", "INF003", "INF007", "INF008", "INF010", "INF006"]))
     }
 }
+
+@Suite struct UsageInferenceTests {
+    @Test func envNamesSuggestUsage() {
+        #expect(DeploymentSpec.inferredUsage(envNames: ["REDIS_URL"]) == [.cache])
+        #expect(DeploymentSpec.inferredUsage(envNames: ["REDIS_URL", "SESSION_SECRET", "CELERY_BROKER_URL"]) == [.cache, .queue, .session])
+    }
+}

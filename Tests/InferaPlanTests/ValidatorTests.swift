@@ -92,3 +92,21 @@ import Testing
         }
     }
 }
+
+/// The Python snippet is real code: it imports with the project's redis-py and builds its pool (no server needed).
+@Suite struct SnippetTests {
+    @Test func pythonSnippetImportsWithRedisPy() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TestPaths.python))
+        let dir = try TestPaths.temporaryDirectory("snippet")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, spec) in [SampleSpecs.memorystoreHA, SampleSpecs.elasticacheHA, SampleSpecs.upstashHA].enumerated() {
+            let s = try TerraformRenderer().renderSnippet(spec, language: "python")
+            try s.contents.write(toFile: dir + "/redis_client_\(name).py", atomically: true, encoding: .utf8)
+            var env = ProcessInfo.processInfo.environment
+            env[spec.urlEnvVar] = "rediss://:not-a-secret@127.0.0.1:1"
+            let r = try TestPaths.run(TestPaths.python, ["-c", "import sys; sys.path.insert(0, '\(dir)'); import redis_client_\(name) as m; assert m.redis_client.connection_pool.connection_kwargs['retry'] is not None"],
+                                      timeout: 60, environment: env)
+            #expect(r.status == 0, "\(r.err)")
+        }
+    }
+}

@@ -3,7 +3,6 @@ project_name       = "orders"
 environment        = "production"
 region             = "eu-west-1"
 node_type          = "cache.r6g.xlarge"
-vpc_id             = "vpc-0def5678"
 subnet_ids         = ["subnet-0aaa1111", "subnet-0bbb2222"]
 security_group_ids = ["sg-0a1b2c3d4e"]
 kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

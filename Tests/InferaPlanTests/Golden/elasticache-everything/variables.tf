@@ -30,11 +30,6 @@ variable "node_type" {
   }
 }
 
-variable "vpc_id" {
-  description = "VPC of the replication group."
-  type        = string
-}
-
 variable "subnet_ids" {
   description = "Private subnets of the subnet group (one per Availability Zone)."
   type        = list(string)

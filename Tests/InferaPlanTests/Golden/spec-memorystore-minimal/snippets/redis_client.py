@@ -6,7 +6,7 @@ import os
 from typing import Any, Callable, TypeVar
 
 import redis
-from redis.backoff import ExponentialWithJitterBackoff
+from redis.backoff import EqualJitterBackoff
 from redis.exceptions import ConnectionError, TimeoutError
 from redis.retry import Retry
 
@@ -29,14 +29,13 @@ _pool = redis.BlockingConnectionPool.from_url(
     socket_timeout=3,
     health_check_interval=30,
     decode_responses=True,
+    # Retries belong to the connections, so they are set on the pool (Redis() ignores them with a pool).
+    retry=Retry(EqualJitterBackoff(cap=2.0, base=0.05), retries=3),
+    retry_on_error=[ConnectionError, TimeoutError],
     **_options,
 )
 
-redis_client = redis.Redis(
-    connection_pool=_pool,
-    retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=2.0), retries=3),
-    retry_on_error=[ConnectionError, TimeoutError],
-)
+redis_client = redis.Redis(connection_pool=_pool)
 
 def cached(key: str, ttl_seconds: int, fetch: Callable[[], T]) -> T:
     """Read-through cache: always stores with a TTL so memory cannot grow without bound."""
