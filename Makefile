@@ -30,3 +30,7 @@ bench: setup
 
 clean:
 	rm -rf .build .venv
+
+.PHONY: bench-detect
+bench-detect: setup
+	@scripts/bench-detect.sh
