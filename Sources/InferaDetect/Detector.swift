@@ -143,6 +143,10 @@ public enum Detector {
             }
         }
         platformMarker(rel: rel, lowerName: lowerName, base: base, count: count, acc: &acc)
+        // The sources of a Redis-compatible server itself (redis, valkey, keydb).
+        if rel == "src/redis-cli.c" || rel == "src/valkey-cli.c" || rel == "src/redis-server.c" || (rel == "src/server.c" && ByteSearch.containsFolded(base, count: count, needle: Array("redis".utf8))) {
+            acc.serverSources.append(rel)
+        }
 
         guard ByteSearch.containsAnyNeedle(base, count: count) else { return }
         acc.stats.files_matched += 1
@@ -240,6 +244,7 @@ struct Accumulator: Sendable {
     var findings: [Finding] = []
     var diagnostics: [Diagnostic] = []
     var platformMarkers: Set<String> = []
+    var serverSources: [String] = []
     var stats = ScanStats()
 
     mutating func merge(_ o: Accumulator) {
@@ -261,6 +266,7 @@ struct Accumulator: Sendable {
         findings += o.findings
         diagnostics += o.diagnostics
         platformMarkers.formUnion(o.platformMarkers)
+        serverSources += o.serverSources
         stats.add(o.stats)
     }
 }

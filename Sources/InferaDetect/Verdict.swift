@@ -22,7 +22,10 @@ extension Detector {
         libs.sort { ($0.manifest, $0.line, $0.name) < ($1.manifest, $1.line, $1.name) }
 
         // Is the repository itself a Redis library?
-        let isLibrary = ownNames.first { Catalogue.isRedisLibraryName($0.0, ecosystem: $0.1) }
+        var isLibrary = ownNames.first { Catalogue.isRedisLibraryName($0.0, ecosystem: $0.1) }
+        if isLibrary == nil, let server = acc.serverSources.sorted().first {
+            isLibrary = ("a Redis-compatible server", "source", server)
+        }
 
         // Roles from libraries.
         for lib in libs where lib.scope.countsAtRuntime {
@@ -50,7 +53,11 @@ extension Detector {
         if let lib = isLibrary {
             verdict = .redis_library
             confidence = 0.85
-            reasons.append("\(lib.2) names the project '\(lib.0)', which is itself a Redis client, server or cache library, not an application using Redis")
+            if lib.1 == "source" {
+                reasons.append("\(lib.2) is the source of a Redis-compatible server: this repository implements Redis, it is not an application using it")
+            } else {
+                reasons.append("\(lib.2) names the project '\(lib.0)', which is itself a Redis client, server or cache library, not an application using Redis")
+            }
         } else if !runtimeLibs.isEmpty || !constructions.isEmpty || !imports.isEmpty || (!runtimeInfra.isEmpty && (!codeEnv.isEmpty || !urls.isEmpty)) {
             verdict = .uses_redis
             var s = 0.0

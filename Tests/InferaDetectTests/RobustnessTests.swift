@@ -107,6 +107,15 @@ struct RobustnessTests {
         #expect(!report.uses_redis)
     }
 
+    @Test func redisServerSourcesAreALibrary() throws {
+        let root = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.write(root, "src/redis-cli.c", Data("/* redis-cli */ int main(void) { return 0; }".utf8))
+        try Self.write(root, "tests/helpers.tcl", Data("set r [redis localhost 6379]".utf8))
+        let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
+        #expect(report.verdict == .redis_library)
+    }
+
     @Test func snippetsNeverShowSecrets() {
         let lines = [
             "const r = new Redis('redis://default:hunter2@cache.example.com:6379');",
