@@ -3,7 +3,7 @@ SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: setup build release demo test fuzz bench clean
+.PHONY: setup build release demo test fuzz bench bench-validate clean
 
 setup:
 	@scripts/setup.sh
@@ -23,10 +23,13 @@ test: setup
 	$(SWIFT) test --skip-build --disable-xctest
 
 fuzz: setup
-	@scripts/fuzz.sh $(FUZZ_SECONDS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: setup
 	@scripts/bench.sh
+
+bench-validate: setup
+	@scripts/bench-validate.sh
 
 clean:
 	rm -rf .build .venv

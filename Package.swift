@@ -46,6 +46,8 @@ let package = Package(
             "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
         ]),
         .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
+        // libFuzzer targets: built by scripts/fuzz.sh (-sanitize=fuzzer); a plain build compiles a stub.
+        .executableTarget(name: "FuzzConfigLoader", dependencies: ["InferaConfig", "InferaDiagnostics"], path: "Fuzz/FuzzConfigLoader"),
 
         // MARK: tests
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),

@@ -162,7 +162,7 @@ struct ConfigBuilder {
         case nil: break
         }
         if let provider, provider != .upstash { checkRegion(region, cloud: provider) }
-        if region == nil, let provider, provider != .upstash || cacheProvider != .upstash {
+        if region == nil, !written("region"), let provider, provider != .upstash || cacheProvider != .upstash {
             let vars = provider == .gcp ? "CLOUDSDK_COMPUTE_REGION" : "AWS_REGION or AWS_DEFAULT_REGION"
             if provider != .upstash {
                 diagnostics.append(.error(ConfigCode.missing, "missing required key 'region' in the file",

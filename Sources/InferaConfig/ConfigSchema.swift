@@ -66,13 +66,14 @@ public enum ConfigSchema {
 
     // MARK: shared string rules
 
-    static let regionRule = StringRule(pattern: "^[a-z]{2,}(-[a-z]+)+-?[0-9]+$", patternDescription: "a region name such as us-central1 or us-east-1")
+    static let regionRule = StringRule(pattern: "^[a-z]{2,}(-[a-z]+)+-?[0-9]+$", patternDescription: "a region name such as us-central1 or us-east-1",
+                                       knownValues: gcpRegions + awsRegions)
     static let projectNameRule = StringRule(minLength: 1, maxLength: 63, examples: ["my-api"])
     static let labelKeyRule = StringRule(pattern: "^[a-z][a-z0-9_-]{0,62}$",
                                          patternDescription: "1-63 lowercase letters, digits, '_' or '-', starting with a letter")
     static let labelValueRule = StringRule(pattern: "^[a-z0-9_-]{0,63}$", patternDescription: "at most 63 lowercase letters, digits, '_' or '-'")
-    static let tagKeyRule = StringRule(pattern: "^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$",
-                                       patternDescription: "1-128 letters, digits, spaces or _.:/=+-@, not starting with 'aws:'")
+    static let tagKeyRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]{1,128}$",
+                                       patternDescription: "1-128 letters, digits, spaces or _.:/=+-@", forbiddenPrefixes: ["aws:"])
     static let tagValueRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]{0,256}$", patternDescription: "at most 256 letters, digits, spaces or _.:/=+-@")
     static let timeRule = StringRule(pattern: "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", patternDescription: "a UTC time HH:MM such as 03:00")
     static let cidrRule = StringRule(pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", patternDescription: "an IPv4 CIDR block such as 10.0.0.0/16")
@@ -278,7 +279,7 @@ public enum ConfigSchema {
                            "Named profile from ~/.aws/config; else AWS_PROFILE."),
         ]))),
         PropertySchema("upstash", .object(ObjectSchema("Upstash account settings (the API key comes only from UPSTASH_API_KEY).", [
-            PropertySchema("email", .string(StringRule(pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", patternDescription: "an email address")),
+            PropertySchema("email", .string(StringRule(pattern: "^[^@ ]+@[^@ ]+\\.[^@ ]+$", patternDescription: "an email address")),
                            "Account email; else UPSTASH_EMAIL."),
             PropertySchema("api_key", .string(.any), "Never write the API key in the file.",
                            forbidden: ForbiddenKey(message: "the Upstash API key must not be written in infera.yaml",

@@ -11,6 +11,20 @@ public enum JSONSchemaGenerator {
         members["$schema"] = .string("https://json-schema.org/draft/2020-12/schema")
         members["$id"] = .string(id)
         members["title"] = .string("infera.yaml")
+        // Per cloud: which cache providers fit, and which cache shape applies when `cache.provider` is omitted.
+        members["allOf"] = .array(CloudProvider.allCases.map { cloud in
+            .object([
+                "if": .object([
+                    "properties": .object(["provider": .object(["const": .string(cloud.rawValue)])]),
+                    "required": .array([.string("provider")]),
+                ]),
+                "then": .object(["properties": .object(["cache": .object([
+                    "properties": .object(["provider": .object(["enum": .array(cloud.compatibleCacheProviders.map { .string($0.rawValue) })])]),
+                    "if": .object(["not": .object(["required": .array([.string("provider")])])]),
+                    "then": .object(objectSchema(ConfigSchema.cacheSchema(for: cloud.defaultCacheProvider))),
+                ])])]),
+            ])
+        })
         return .object(members)
     }
 
@@ -72,6 +86,9 @@ public enum JSONSchemaGenerator {
         if let n = rule.minLength { s["minLength"] = .int(n) }
         if let n = rule.maxLength { s["maxLength"] = .int(n) }
         if !rule.knownValues.isEmpty { s["examples"] = .array(rule.knownValues.map(JSONValue.string)) }
+        if !rule.forbiddenPrefixes.isEmpty {
+            s["not"] = .object(["pattern": .string("^(" + rule.forbiddenPrefixes.joined(separator: "|") + ")")])
+        }
         return s
     }
 

@@ -3,7 +3,7 @@ import InferaDiagnostics
 // A small description language for infera.yaml. The validator walks it, the loader takes its defaults from it, and
 // `infera schema` turns it into JSON Schema: one source of truth.
 
-/// Rules for a string value.
+/// Rules for a string value. Patterns are POSIX extended regular expressions that are also valid ECMA-262 (JSON Schema).
 public struct StringRule: Sendable {
     /// An anchored regular expression the value must match (also emitted as the JSON Schema `pattern`).
     public var pattern: String?
@@ -15,11 +15,14 @@ public struct StringRule: Sendable {
     public var knownValues: [String]
     /// Severity of a value outside `knownValues` (nil: accept it silently).
     public var unknownSeverity: Severity?
-    /// A string that is a secret must not be written in the file (hint text when it is).
+    /// Example values for documentation.
     public var examples: [String]
+    /// Prefixes the value must not start with (e.g. `aws:` for AWS tag keys).
+    public var forbiddenPrefixes: [String]
 
     public init(pattern: String? = nil, patternDescription: String? = nil, minLength: Int? = nil, maxLength: Int? = nil,
-                knownValues: [String] = [], unknownSeverity: Severity? = nil, examples: [String] = []) {
+                knownValues: [String] = [], unknownSeverity: Severity? = nil, examples: [String] = [], forbiddenPrefixes: [String] = []) {
+        self.forbiddenPrefixes = forbiddenPrefixes
         self.pattern = pattern
         self.patternDescription = patternDescription
         self.minLength = minLength
