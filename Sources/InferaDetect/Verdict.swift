@@ -11,7 +11,10 @@ extension Detector {
             acc.diagnostics += m.diagnostics
             if let own = m.ownName { ownNames.append((own, m.ecosystem, m.path)) }
             let dir = directory(of: m.path)
-            for d in m.dependencies {
+            // Manifests of tests, fixtures and top-level examples describe those, not the application.
+            let manifestIsExample = isTestPath(m.path)
+            for var d in m.dependencies {
+                if manifestIsExample && d.scope.countsAtRuntime { d.scope = .test }
                 guard let entry = Catalogue.lookup(d.package, ecosystem: d.ecosystem) else { continue }
                 var version = d.version
                 let key = d.ecosystem == "pypi" ? Catalogue.normalisePython(d.package.lowercased().replacingAll("[redis]", "")) : d.package
