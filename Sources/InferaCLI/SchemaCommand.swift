@@ -7,12 +7,13 @@ struct SchemaCommand: AsyncParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema of infera.yaml.",
         discussion: """
-        Prints a JSON Schema (draft 2020-12) generated from the same description `infera validate` uses.
-        Editors with yaml-language-server then complete and check infera.yaml.
+        Prints a JSON Schema (draft 2020-12) generated from the description
+        `infera validate` uses, so editors with yaml-language-server complete
+        and check infera.yaml.
 
         Examples:
           infera schema > infera.schema.json
-          # first line of infera.yaml:
+          # then, as the first line of infera.yaml:
           # yaml-language-server: $schema=./infera.schema.json
         """
     )

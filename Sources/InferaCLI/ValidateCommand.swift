@@ -13,18 +13,20 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check infera.yaml and report every problem.",
         discussion: """
-        Reads the file, checks YAML syntax, keys, types, values, ranges and the per-provider rules, and reports
-        every problem in one run as `file:line:col: error|warning: message` with the source line and a hint.
-        The GCP project id, AWS profile and Upstash email may come from the environment (GOOGLE_CLOUD_PROJECT,
-        CLOUDSDK_CORE_PROJECT, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, UPSTASH_EMAIL, UPSTASH_API_KEY).
+        Checks YAML syntax, keys, types, values, ranges and the per-provider
+        rules, and reports every problem in one run as
+        `file:line:col: error|warning: message`, the source line, a caret and
+        a hint. Account settings may come from the environment:
+        GOOGLE_CLOUD_PROJECT, CLOUDSDK_CORE_PROJECT, AWS_REGION,
+        AWS_DEFAULT_REGION, AWS_PROFILE, UPSTASH_EMAIL, UPSTASH_API_KEY.
 
         Examples:
-          infera validate                                   # ./infera.yaml
+          infera validate                       # ./infera.yaml
           infera validate -f Examples/aws-elasticache/infera.yaml
           infera validate --format json | jq '.diagnostics[].message'
-          infera validate --require-account                 # also require the project id / account settings
+          infera validate --require-account     # also need project/account
 
-        Exit codes: 0 valid (warnings allowed), 1 errors or the file cannot be read.
+        Exit codes: 0 valid (warnings allowed), 1 errors or unreadable file.
         """
     )
 

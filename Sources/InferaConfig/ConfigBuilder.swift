@@ -280,7 +280,7 @@ struct ConfigBuilder {
                     hint: "remove it, or check 'provider'")
         }
         if let p = account.gcpProjectID, case .environment(let name) = p.source,
-           !Pattern.matches("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", p.value), usesGCP {
+           !(6...30).contains(p.value.count) || !Pattern.matches("^[a-z][a-z0-9-]*[a-z0-9]$", p.value), usesGCP {
             diagnostics.append(.warning(ConfigCode.account, "\(name)='\(p.value)' does not look like a GCP project id", at: rootLocation,
                                         hint: "set gcp.project_id in the file to override it"))
         }

@@ -92,7 +92,10 @@ public enum ConfigLoader {
                                       hint: "infera.yaml starts with keys such as 'project_name:', 'provider:' and 'cache:'"))
             return finish(nil)
         }
-        let rootProvider = root["provider"]?.scalar.flatMap(CloudProvider.init(rawValue:))
+        // A misspelt provider still selects the cache schema it most likely meant, so cache keys are checked too.
+        let providerText = root["provider"]?.scalar
+        let rootProvider = providerText.flatMap(CloudProvider.init(rawValue:))
+            ?? providerText.flatMap { SchemaValidator.suggest($0, from: CloudProvider.allCases.map(\.rawValue)) }.flatMap(CloudProvider.init(rawValue:))
         var validator = SchemaValidator(file: file, defaultVariant: rootProvider?.defaultCacheProvider.rawValue)
         validator.compatibleVariants = rootProvider.map { Set($0.compatibleCacheProviders.map(\.rawValue)) }
         let checked = validator.check(root, .object(ConfigSchema.root), path: "")

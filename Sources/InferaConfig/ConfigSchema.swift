@@ -66,19 +66,19 @@ public enum ConfigSchema {
 
     // MARK: shared string rules
 
-    static let regionRule = StringRule(pattern: "^[a-z]{2,}(-[a-z]+)+-?[0-9]+$", patternDescription: "a region name such as us-central1 or us-east-1",
+    static let regionRule = StringRule(pattern: "^[a-z]+(-[a-z]+)+-?[0-9]+$", patternDescription: "a region name such as us-central1 or us-east-1",
                                        knownValues: gcpRegions + awsRegions)
     static let projectNameRule = StringRule(minLength: 1, maxLength: 63, examples: ["my-api"])
-    static let labelKeyRule = StringRule(pattern: "^[a-z][a-z0-9_-]{0,62}$",
-                                         patternDescription: "1-63 lowercase letters, digits, '_' or '-', starting with a letter")
-    static let labelValueRule = StringRule(pattern: "^[a-z0-9_-]{0,63}$", patternDescription: "at most 63 lowercase letters, digits, '_' or '-'")
-    static let tagKeyRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]{1,128}$",
-                                       patternDescription: "1-128 letters, digits, spaces or _.:/=+-@", forbiddenPrefixes: ["aws:"])
-    static let tagValueRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]{0,256}$", patternDescription: "at most 256 letters, digits, spaces or _.:/=+-@")
+    static let labelKeyRule = StringRule(pattern: "^[a-z][a-z0-9_-]*$",
+                                         patternDescription: "1-63 lowercase letters, digits, '_' or '-', starting with a letter", maxLength: 63)
+    static let labelValueRule = StringRule(pattern: "^[a-z0-9_-]*$", patternDescription: "at most 63 lowercase letters, digits, '_' or '-'", maxLength: 63)
+    static let tagKeyRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]+$",
+                                       patternDescription: "1-128 letters, digits, spaces or _.:/=+-@", minLength: 1, maxLength: 128, forbiddenPrefixes: ["aws:"])
+    static let tagValueRule = StringRule(pattern: "^[A-Za-z0-9 _.:/=+@-]*$", patternDescription: "at most 256 letters, digits, spaces or _.:/=+-@", maxLength: 256)
     static let timeRule = StringRule(pattern: "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", patternDescription: "a UTC time HH:MM such as 03:00")
     static let cidrRule = StringRule(pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", patternDescription: "an IPv4 CIDR block such as 10.0.0.0/16")
-    static let secretNameRule = StringRule(pattern: "^[A-Za-z0-9_./+=@-]{1,255}$",
-                                           patternDescription: "1-255 letters, digits or _./+=@-")
+    static let secretNameRule = StringRule(pattern: "^[A-Za-z0-9_./+=@-]+$",
+                                           patternDescription: "1-255 letters, digits or _./+=@-", minLength: 1, maxLength: 255)
     static let envNameRule = StringRule(pattern: "^[A-Za-z_][A-Za-z0-9_]*$", patternDescription: "letters, digits and '_', not starting with a digit")
 
     static let evictionProperty = PropertySchema(
@@ -194,14 +194,14 @@ public enum ConfigSchema {
                                           value: .string(.any)),
                        "Other parameter group settings (maxmemory-policy has its own key: eviction_policy)."),
         PropertySchema("networking", .object(ObjectSchema("VPC placement; omit to let infera create it.", [
-            PropertySchema("vpc_id", .string(StringRule(pattern: "^vpc-[0-9a-f]{8,17}$", patternDescription: "vpc- followed by 8-17 hex digits")),
+            PropertySchema("vpc_id", .string(StringRule(pattern: "^vpc-[0-9a-f]+$", patternDescription: "vpc- followed by 8-17 hex digits", minLength: 12, maxLength: 21)),
                            "Existing VPC."),
-            PropertySchema("subnet_ids", .list(of: .string(StringRule(pattern: "^subnet-[0-9a-f]{8,17}$",
-                                                                      patternDescription: "subnet- followed by 8-17 hex digits")),
+            PropertySchema("subnet_ids", .list(of: .string(StringRule(pattern: "^subnet-[0-9a-f]+$",
+                                                                      patternDescription: "subnet- followed by 8-17 hex digits", minLength: 15, maxLength: 24)),
                                                minItems: 1, maxItems: 20, unique: true),
                            "Existing private subnets for the subnet group."),
-            PropertySchema("security_group_ids", .list(of: .string(StringRule(pattern: "^sg-[0-9a-f]{8,17}$",
-                                                                              patternDescription: "sg- followed by 8-17 hex digits")),
+            PropertySchema("security_group_ids", .list(of: .string(StringRule(pattern: "^sg-[0-9a-f]+$",
+                                                                              patternDescription: "sg- followed by 8-17 hex digits", minLength: 11, maxLength: 20)),
                                                        minItems: 1, maxItems: 5, unique: true),
                            "Existing security groups to attach."),
             PropertySchema("allowed_cidrs", .list(of: .string(cidrRule), minItems: 1, maxItems: 50, unique: true),
@@ -249,8 +249,8 @@ public enum ConfigSchema {
 
     static let application = ObjectSchema("How the application reaches the cache.", [
         PropertySchema("service", enumeration(ApplicationService.self), "Where the application runs."),
-        PropertySchema("vpc_connector", .string(StringRule(pattern: "^[a-z][-a-z0-9]{0,23}[a-z0-9]$",
-                                                           patternDescription: "a connector name: 2-25 lowercase letters, digits or '-'")),
+        PropertySchema("vpc_connector", .string(StringRule(pattern: "^[a-z][-a-z0-9]*[a-z0-9]$",
+                                                           patternDescription: "a connector name: 2-25 lowercase letters, digits or '-'", minLength: 2, maxLength: 25)),
                        "Serverless VPC Access connector used by Cloud Run / Cloud Functions (GCP)."),
         PropertySchema("env", .map(key: envNameRule, value: .stringOrObject(.any, ObjectSchema("A value kept in the secret manager.", [
             PropertySchema("from_secret", .string(secretNameRule), "Name of the secret holding the value.", required: true),
@@ -264,18 +264,18 @@ public enum ConfigSchema {
         PropertySchema("provider", enumeration(CloudProvider.self), "Cloud the application runs on: gcp, aws or upstash.", required: true),
         PropertySchema("region", .string(regionRule),
                        "Region, e.g. us-central1 (GCP) or us-east-1 (AWS); else CLOUDSDK_COMPUTE_REGION / AWS_REGION / AWS_DEFAULT_REGION."),
-        PropertySchema("environment", .string(StringRule(pattern: "^[a-z][a-z0-9-]{0,30}$",
-                                                         patternDescription: "lowercase letters, digits and '-', such as production")),
+        PropertySchema("environment", .string(StringRule(pattern: "^[a-z][a-z0-9-]*$",
+                                                         patternDescription: "lowercase letters, digits and '-', such as production", maxLength: 31)),
                        "Environment label: production, staging, development, …", default: .string("production")),
         PropertySchema("gcp", .object(ObjectSchema("GCP account settings.", [
-            PropertySchema("project_id", .string(StringRule(pattern: "^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
-                                                            patternDescription: "6-30 lowercase letters, digits or '-', starting with a letter")),
+            PropertySchema("project_id", .string(StringRule(pattern: "^[a-z][a-z0-9-]*[a-z0-9]$",
+                                                            patternDescription: "6-30 lowercase letters, digits or '-', starting with a letter", minLength: 6, maxLength: 30)),
                            "GCP project id; else GOOGLE_CLOUD_PROJECT, CLOUDSDK_CORE_PROJECT or GOOGLE_PROJECT."),
         ]))),
         PropertySchema("aws", .object(ObjectSchema("AWS account settings.", [
             PropertySchema("account_id", .string(StringRule(pattern: "^[0-9]{12}$", patternDescription: "12 digits (quote it)")),
                            "AWS account id, checked against the credentials before apply."),
-            PropertySchema("profile", .string(StringRule(pattern: "^[A-Za-z0-9_.+-]{1,64}$", patternDescription: "a profile name")),
+            PropertySchema("profile", .string(StringRule(pattern: "^[A-Za-z0-9_.+-]+$", patternDescription: "a profile name", maxLength: 64)),
                            "Named profile from ~/.aws/config; else AWS_PROFILE."),
         ]))),
         PropertySchema("upstash", .object(ObjectSchema("Upstash account settings (the API key comes only from UPSTASH_API_KEY).", [

@@ -117,14 +117,6 @@ struct SchemaValidator {
             return nil
         }
         let subject = subject ?? "'\(path)'"
-        if let min = rule.minLength, text.count < min {
-            error(ConfigCode.range, "\(subject) must be at least \(min) characters long", node)
-            return nil
-        }
-        if let max = rule.maxLength, text.count > max {
-            error(ConfigCode.range, "\(subject) must be at most \(max) characters long (it has \(text.count))", node)
-            return nil
-        }
         let known = rule.knownValues
         if let prefix = rule.forbiddenPrefixes.first(where: { text.hasPrefix($0) }) {
             error(ConfigCode.pattern, "\(subject) must not start with '\(prefix)' (\(Self.display(text)))", node,
@@ -137,6 +129,15 @@ struct SchemaValidator {
                 message += " (did you mean '\(suggestion)'?)"
             }
             error(ConfigCode.pattern, message, node, hint: rule.patternDescription.map { "expected \($0)" })
+            return nil
+        }
+        let lengthHint = rule.patternDescription.map { "expected \($0)" }
+        if let min = rule.minLength, text.count < min {
+            error(ConfigCode.range, "\(subject) must be at least \(min) characters long (\(Self.display(text)) has \(text.count))", node, hint: lengthHint)
+            return nil
+        }
+        if let max = rule.maxLength, text.count > max {
+            error(ConfigCode.range, "\(subject) must be at most \(max) characters long (it has \(text.count))", node, hint: lengthHint)
             return nil
         }
         if let severity = rule.unknownSeverity, !known.isEmpty, !known.contains(text) {
