@@ -36,3 +36,7 @@ bench-plan: setup
 
 clean:
 	rm -rf .build .venv
+
+.PHONY: bench-detect
+bench-detect: setup
+	@scripts/bench-detect.sh

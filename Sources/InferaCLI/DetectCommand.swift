@@ -20,19 +20,15 @@ struct DetectCommand: AsyncParsableCommand {
         commandName: "detect",
         abstract: "Scan a repository for Redis usage, settings and mistakes.",
         discussion: """
-        Answers: does this application use Redis at run time, with which client libraries, connection
-        settings and roles (cache, session store, rate limiter, lock, pub/sub, queue, leaderboard,
-        counter), and which classic Redis mistakes it makes, each with path:line evidence.
+        Answers: does this application use Redis at run time, with which client libraries, connection settings and roles (cache, session store, rate limiter, lock, pub/sub, queue, leaderboard, counter), and which classic Redis mistakes it makes, each with path:line evidence.
 
         Examples:
-          infera detect                         # the current directory, as text
-          infera detect ../shop --format json   # machine-readable (schema infera.detect/v1)
-          infera detect --format sarif > detect.sarif   # for code-scanning upload
-          infera detect --fail-on warning       # exit 2 when a warning or error is found (CI)
+          infera detect                        # this directory, as text
+          infera detect ../shop --format json  # schema infera.detect/v1
+          infera detect --format sarif > r.sarif  # code-scanning upload
+          infera detect --fail-on warning      # CI: exit 2 on findings
 
-        Inside a git work tree the files come from `git ls-files` (so .gitignore applies).
-        Under GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as annotations.
-        Exit codes: 0 done, 1 error (e.g. PATH missing), 2 findings at or above --fail-on.
+        Inside a git work tree the files come from `git ls-files` (so .gitignore applies). Under GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as annotations. Exit codes: 0 done, 1 error (e.g. PATH missing), 2 findings at or above --fail-on.
         """
     )
 

@@ -13,11 +13,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Write infera.yaml from what detect finds.",
         discussion: """
-        Scans PATH like `infera detect`, then writes a commented infera.yaml: the provider from
-        --provider or from markers (Cloud Run / App Engine → gcp, serverless.yml / CDK / SAM → aws,
-        an Upstash client or edge platform → upstash), persistence and eviction from the roles
-        (a pure cache evicts and keeps no snapshots; queues, sessions, locks and leaderboards keep
-        data), high availability for production. It never overwrites an existing file without --force.
+        Scans PATH like `infera detect`, then writes a commented infera.yaml: the provider from --provider or from markers (Cloud Run / App Engine → gcp, serverless.yml / CDK / SAM → aws, an Upstash client or edge platform → upstash), persistence and eviction from the roles (a pure cache evicts and keeps no snapshots; queues, sessions, locks and leaderboards keep data), high availability for production. It never overwrites an existing file without --force.
 
         Examples:
           infera init                       # ./infera.yaml for the current directory

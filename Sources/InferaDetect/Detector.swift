@@ -79,7 +79,7 @@ public enum Detector {
         let lower = path.lowercased()
         let comps = lower.split(separator: "/")
         let dirs: Set<Substring> = ["test", "tests", "spec", "specs", "__tests__", "__mocks__", "testdata", "fixtures", "e2e",
-                                    "benchmarks", "bench", "testing", "integration-tests", "integration_tests", "cypress", "playwright"]
+                                    "benchmarks", "benchmark", "bench", "testing", "integration-tests", "integration_tests", "cypress", "playwright"]
         for c in comps.dropLast() where dirs.contains(c) { return true }
         // Example folders count only at the top (not Java packages such as com/example).
         let topOnly: Set<Substring> = ["example", "examples", "samples", "sample", "demo", "demos"]
@@ -88,6 +88,8 @@ public enum Detector {
         let name = comps.last.map(String.init) ?? lower
         if name.hasSuffix("_test.go") || name.hasPrefix("test_") || name.hasSuffix("_test.py") || name == "conftest.py" || name.hasSuffix("_spec.rb") || name.hasSuffix("_test.rb") { return true }
         if name.contains(".test.") || name.contains(".spec.") || name.contains(".e2e.") { return true }
+        if name.hasPrefix("vitest.") || name.hasPrefix("jest.") || name.hasPrefix("setuptests") || name.hasPrefix("test-setup") || name.hasPrefix("bench")
+            || name == "spec_helper.rb" || name == "rails_helper.rb" || name == "test_helper.rb" || name.hasPrefix("playwright.") || name.hasPrefix("cypress.") { return true }
         let orig = path.split(separator: "/").last.map(String.init) ?? path
         if orig.hasSuffix("Test.java") || orig.hasSuffix("Tests.java") || orig.hasSuffix("Test.kt") || orig.hasSuffix("Tests.cs") || orig.hasSuffix("Test.cs") || orig.hasSuffix("Test.php") || orig.hasSuffix("_test.exs") { return true }
         return false
@@ -143,6 +145,10 @@ public enum Detector {
             }
         }
         platformMarker(rel: rel, lowerName: lowerName, base: base, count: count, acc: &acc)
+        // The sources of a Redis-compatible server itself (redis, valkey, keydb).
+        if rel == "src/redis-cli.c" || rel == "src/valkey-cli.c" || rel == "src/redis-server.c" || (rel == "src/server.c" && ByteSearch.containsFolded(base, count: count, needle: Array("redis".utf8))) {
+            acc.serverSources.append(rel)
+        }
 
         guard ByteSearch.containsAnyNeedle(base, count: count) else { return }
         acc.stats.files_matched += 1
@@ -176,8 +182,10 @@ public enum Detector {
     }
 
     static func runRules(_ a: FileAnalysis, acc: inout Accumulator) {
+        // Rust unit tests live in the same file after `#[cfg(test)]`.
+        let cutoff = a.src.language == .rust ? (a.occurrences("#[cfg(test)]", limit: 1).first ?? Int.max) : Int.max
         for rule in MistakeRules.all {
-            for o in rule.hits(a) { acc.findings.append(finding(rule, a, o)) }
+            for o in rule.hits(a) where o < cutoff { acc.findings.append(finding(rule, a, o)) }
         }
     }
 
@@ -240,6 +248,7 @@ struct Accumulator: Sendable {
     var findings: [Finding] = []
     var diagnostics: [Diagnostic] = []
     var platformMarkers: Set<String> = []
+    var serverSources: [String] = []
     var stats = ScanStats()
 
     mutating func merge(_ o: Accumulator) {
@@ -261,6 +270,7 @@ struct Accumulator: Sendable {
         findings += o.findings
         diagnostics += o.diagnostics
         platformMarkers.formUnion(o.platformMarkers)
+        serverSources += o.serverSources
         stats.add(o.stats)
     }
 }

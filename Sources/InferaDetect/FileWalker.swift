@@ -147,7 +147,7 @@ final class ReadBuffer {
 
     /// Reads `path` (never through a final symlink) into the buffer.
     func read(_ path: String) -> Outcome {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)  // never block on a FIFO
         if fd < 0 {
             let e = errno
             return e == ELOOP ? .symlink : .failed(e)

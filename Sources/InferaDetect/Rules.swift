@@ -121,7 +121,7 @@ enum RuleSupport {
             }
             // Java/C#/PHP methods: `public Jedis jedis() {`, `private static void handle(...) {`
             if name == nil, [.java, .csharp, .kotlin, .php, .scala].contains(a.src.language), t.contains("("), t.hasSuffix("{") || t.hasSuffix(")"),
-               !t.hasPrefix("if") && !t.hasPrefix("for") && !t.hasPrefix("while") && !t.hasPrefix("switch") && !t.hasPrefix("try") && !t.hasPrefix("catch") && !t.contains("=") && !t.hasPrefix("return") && !t.hasPrefix("new ") {
+               !t.hasPrefix("if") && !t.hasPrefix("for") && !t.hasPrefix("while") && !t.hasPrefix("switch") && !t.hasPrefix("try") && !t.hasPrefix("catch") && !t[..<(t.firstIndex(of: "(") ?? t.endIndex)].contains("=") && !t.hasPrefix("return") && !t.hasPrefix("new ") && !t.hasPrefix("using") && !t.hasPrefix("await") {
                 let head = t[..<(t.firstIndex(of: "(") ?? t.endIndex)]
                 name = head.split(separator: " ").last.map(String.init)
             }
@@ -211,6 +211,7 @@ public enum MistakeRules {
                 let (name, annotated) = RuleSupport.enclosingFunction(a, c.offset)
                 if annotated { return nil }
                 let lname = name.lowercased()
+                if lname.hasPrefix("test") || lname.hasPrefix("bench") { return nil }
                 if RuleSupport.factoryPrefixes.contains(where: { lname.hasPrefix($0) }) && !(c.binding == "return" && lname.hasPrefix("get")) { return nil }
                 if a.src.language == .python && lname.hasPrefix("get_") && lname.hasSuffix("client") { return nil }
                 return c.offset
@@ -336,8 +337,9 @@ public enum MistakeRules {
                     var value: Substring?
                     if lower.hasPrefix("requirepass ") { value = t.dropFirst(12) }
                     else if lower.contains("redis"), lower.contains("password") || lower.contains("token"), let sep = t.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                        let key = t[..<sep].lowercased()
-                        if key.contains("password") || key.contains("token") { value = t[t.index(after: sep)...] }
+                        let key = t[..<sep].lowercased().trimmedSpaces()
+                        let identifierLike = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) }
+                        if identifierLike && (key.contains("password") || key.contains("token")) { value = t[t.index(after: sep)...] }
                     }
                     if var v = value?.trimmedSpaces() {
                         v = v.replacingAll("\"", "").replacingAll("'", "")
@@ -380,7 +382,8 @@ public enum MistakeRules {
             .no(.javascript, "import { Redis } from '@upstash/redis';\nconst redis = Redis.fromEnv();"),
         ],
         check: { a in
-            guard a.src.language == .javascript, !a.usesUpstash else { return [] }
+            // Only clients of ioredis / node-redis imported here (a local wrapper class may attach its own listener).
+            guard a.src.language == .javascript, !a.usesUpstash, a.imports.contains(where: { $0.library == "ioredis" || $0.library == "redis" }) else { return [] }
             let clients = a.constructions.filter { ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster("].contains($0.pattern) }
             guard let first = clients.first else { return [] }
             for o in a.occurrences("on(") where o > 0 && a.src.code[o - 1] == 46 {
@@ -410,6 +413,8 @@ public enum MistakeRules {
                 if a.pipelineNames.contains(last) || recv.contains("pipe") || recv.contains("multi") || recv.contains("batch") || recv.contains("tx") || recv.contains("transaction") { continue }
                 let body = a.codeText(loop).lowercased()
                 if body.contains("pipeline(") || body.contains("pipelined(") || body.contains("multi(") { continue }
+                // A SCAN cursor loop works page by page: one command per page is the point.
+                if a.calls.contains(where: { ["SCAN", "HSCAN", "SSCAN", "ZSCAN"].contains($0.command) && (loop.contains($0.offset) || (loop.lowerBound - $0.offset < 200 && $0.offset < loop.lowerBound)) }) { continue }
                 reported.insert(loop.lowerBound)
                 out.append(call.offset)
             }

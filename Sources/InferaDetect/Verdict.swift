@@ -11,7 +11,10 @@ extension Detector {
             acc.diagnostics += m.diagnostics
             if let own = m.ownName { ownNames.append((own, m.ecosystem, m.path)) }
             let dir = directory(of: m.path)
-            for d in m.dependencies {
+            // Manifests of tests, fixtures and top-level examples describe those, not the application.
+            let manifestIsExample = isTestPath(m.path)
+            for var d in m.dependencies {
+                if manifestIsExample && d.scope.countsAtRuntime { d.scope = .test }
                 guard let entry = Catalogue.lookup(d.package, ecosystem: d.ecosystem) else { continue }
                 var version = d.version
                 let key = d.ecosystem == "pypi" ? Catalogue.normalisePython(d.package.lowercased().replacingAll("[redis]", "")) : d.package
@@ -22,7 +25,10 @@ extension Detector {
         libs.sort { ($0.manifest, $0.line, $0.name) < ($1.manifest, $1.line, $1.name) }
 
         // Is the repository itself a Redis library?
-        let isLibrary = ownNames.first { Catalogue.isRedisLibraryName($0.0, ecosystem: $0.1) }
+        var isLibrary = ownNames.first { Catalogue.isRedisLibraryName($0.0, ecosystem: $0.1) }
+        if isLibrary == nil, let server = acc.serverSources.sorted().first {
+            isLibrary = ("a Redis-compatible server", "source", server)
+        }
 
         // Roles from libraries.
         for lib in libs where lib.scope.countsAtRuntime {
@@ -50,7 +56,11 @@ extension Detector {
         if let lib = isLibrary {
             verdict = .redis_library
             confidence = 0.85
-            reasons.append("\(lib.2) names the project '\(lib.0)', which is itself a Redis client, server or cache library, not an application using Redis")
+            if lib.1 == "source" {
+                reasons.append("\(lib.2) is the source of a Redis-compatible server: this repository implements Redis, it is not an application using it")
+            } else {
+                reasons.append("\(lib.2) names the project '\(lib.0)', which is itself a Redis client, server or cache library, not an application using Redis")
+            }
         } else if !runtimeLibs.isEmpty || !constructions.isEmpty || !imports.isEmpty || (!runtimeInfra.isEmpty && (!codeEnv.isEmpty || !urls.isEmpty)) {
             verdict = .uses_redis
             var s = 0.0

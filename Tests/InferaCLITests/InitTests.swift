@@ -38,6 +38,27 @@ struct InitTests {
         #expect(up.contains("eviction: false"))
     }
 
+    @Test(arguments: [
+        ("serverless.yml", "service: api\nprovider:\n  name: aws\n", "ioredis", InitProvider.aws, "lambda"),
+        ("app.yaml", "runtime: nodejs20\n", "ioredis", InitProvider.gcp, "app_engine"),
+        ("cdk.json", "{\"app\": \"npx ts-node bin/app.ts\"}", "redis", InitProvider.aws, "ecs"),
+        ("vercel.json", "{}", "@upstash/redis", InitProvider.upstash, "vercel"),
+        ("README.md", "# plain", "ioredis", InitProvider.gcp, "cloud_run"),
+    ])
+    func providerFromMarkers(_ marker: String, _ content: String, _ lib: String, _ provider: InitProvider, _ service: String) throws {
+        let dir = NSTemporaryDirectory() + "infera-init-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(content.utf8).write(to: URL(fileURLWithPath: dir + "/" + marker))
+        try Data("{\"dependencies\": {\"\(lib)\": \"1\"}}".utf8).write(to: URL(fileURLWithPath: dir + "/package.json"))
+        let report = Detector.detect(root: dir, options: DetectOptions(useGit: false))
+        let choice = InitGenerator.choose(report: report, provider: nil)
+        #expect(choice.provider == provider)
+        #expect(choice.service == service)
+        let text = InitGenerator.yaml(report: report, projectHint: "svc", provider: nil)
+        #expect(ConfigLoader.load(text: text).isValid, "\(text)")
+    }
+
     @Test func projectNamesAreResourceSafe() {
         #expect(InitGenerator.projectName("My_Shop API!") == "my-shop-api")
         #expect(InitGenerator.projectName("123") == "my-app")

@@ -100,6 +100,13 @@ struct ExampleAppsTests {
         #expect(has(php, "redis.loop-without-pipeline", "src/Notifier.php", 29))
         #expect(php.roles.contains { $0.role == .pubsub } && php.roles.contains { $0.role == .queue })
 
+        let cs = detect("dotnet-stackexchange")
+        #expect(has(cs, "redis.cache-write-without-ttl", "Api/Services/CartService.cs", 28))
+        #expect(has(cs, "redis.client-per-request", "Api/Services/CartService.cs", 34))
+        #expect(!has(cs, "redis.cache-write-without-ttl", "Api/Services/CartService.cs", 22))
+        #expect(cs.client_libraries.contains { $0.manifest == "Api.Tests/Api.Tests.csproj" && $0.scope == .test })
+        #expect(cs.client_libraries.contains { $0.manifest == "Api/Api.csproj" && $0.scope == .runtime && $0.version == "2.7.33" })
+
         #expect(detect("negative-docs-only").verdict == .docs_only)
         #expect(detect("negative-test-only").verdict == .test_only)
     }

@@ -90,6 +90,8 @@ struct RobustnessTests {
         try git.run()
         git.waitUntilExit()
         try #require(git.terminationStatus == 0)
+        // A FIFO must not block the scan (opened non-blocking, then skipped as not a regular file).
+        #expect(mkfifo(root + "/pipe.js", 0o644) == 0)
         let report = Detector.detect(root: root)
         #expect(report.stats.walker == "git")
         #expect(report.verdict == .docs_only)
@@ -105,6 +107,26 @@ struct RobustnessTests {
         let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
         #expect(report.verdict == .redis_library)
         #expect(!report.uses_redis)
+    }
+
+    @Test func manifestsOfExamplesDoNotMakeAnAppUseRedis() throws {
+        let root = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.write(root, "package.json", Data("{\"name\": \"tool\", \"dependencies\": {\"chalk\": \"5\"}}".utf8))
+        try Self.write(root, "examples/cache/package.json", Data("{\"dependencies\": {\"ioredis\": \"5\"}}".utf8))
+        try Self.write(root, "examples/cache/index.js", Data("const Redis = require('ioredis');\nconst r = new Redis();\n".utf8))
+        let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
+        #expect(report.verdict == .test_only)
+        #expect(report.client_libraries.first?.scope == .test)
+    }
+
+    @Test func redisServerSourcesAreALibrary() throws {
+        let root = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.write(root, "src/redis-cli.c", Data("/* redis-cli */ int main(void) { return 0; }".utf8))
+        try Self.write(root, "tests/helpers.tcl", Data("set r [redis localhost 6379]".utf8))
+        let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
+        #expect(report.verdict == .redis_library)
     }
 
     @Test func snippetsNeverShowSecrets() {
