@@ -99,7 +99,7 @@ public final class RedisServer: @unchecked Sendable {
             engine.config.extra["port"] = String(port ?? 0)
             engine.config.extra["tls-port"] = String(tlsPort ?? 0)
         }
-        log.log(.notice, "Running mode=standalone, port=\(port ?? 0).")
+        log.log(.notice, "Running mode=standalone, port=\(port ?? tlsPort ?? 0).")
         if config.protectedMode && !engine.config.passwordRequired && !config.bind.contains(where: { $0.hasPrefix("127.") || $0 == "-::1" || $0 == "::1" || $0 == "localhost" }) == false {
             // loopback binds only: nothing to warn about
         }
