@@ -61,11 +61,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         ctx = CommandContext(engine: engine, session: s, buffer: context.channel.allocator.buffer(capacity: 1024))
         engine.lock.unlock()
 
+        // Both run while the engine lock is held by some connection: always hop through the event
+        // loop's queue so a synchronous close (channelInactive takes the lock) cannot deadlock.
+        let channelLoop = channel.eventLoop
         s.deliver = { buffer in
-            channel.writeAndFlush(buffer, promise: nil)
+            channelLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
         }
         s.kill = {
-            channel.close(promise: nil)
+            channelLoop.execute { channel.close(promise: nil) }
         }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)

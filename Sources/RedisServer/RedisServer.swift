@@ -71,9 +71,11 @@ public final class RedisServer: @unchecked Sendable {
             engine.serverInfo.ioThreads = config.threads > 0 ? config.threads : System.coreCount
             engine.serverInfo.configFile = config.configFile ?? ""
             engine.serverInfo.bind = config.bind.joined(separator: " ")
+            let loop = group.next()
             engine.shutdownHandler = { [weak self] args in
                 guard let self else { return false }
-                self.initiateShutdown(reason: "User requested shutdown...")
+                // Called under the engine lock: shut down from the event loop's queue instead.
+                loop.execute { self.initiateShutdown(reason: "User requested shutdown...") }
                 return true
             }
         }
