@@ -1,16 +1,16 @@
 /// A Redis list: a growable ring buffer of byte strings with O(1) push/pop at both ends
 /// and O(1) indexing (Redis's quicklist gives the same complexities for the common operations).
 public struct RedisList: Sendable {
-    @usableFromInline var buffer: ContiguousArray<[UInt8]?>
+    @usableFromInline var buffer: ContiguousArray<RBytes>
     @usableFromInline var head: Int = 0
     /// Number of elements.
     public private(set) var count: Int = 0
 
     /// An empty list.
-    public init() { buffer = ContiguousArray(repeating: nil, count: 4) }
+    public init() { buffer = ContiguousArray(repeating: RBytes.empty, count: 4) }
 
     /// A list holding `elements` in order.
-    public init<S: Sequence>(_ elements: S) where S.Element == [UInt8] {
+    public init<S: Sequence>(_ elements: S) where S.Element == RBytes {
         self.init()
         for e in elements { pushBack(e) }
     }
@@ -21,7 +21,7 @@ public struct RedisList: Sendable {
 
     private mutating func grow() {
         let cap = buffer.count
-        var nb = ContiguousArray<[UInt8]?>(repeating: nil, count: cap * 2)
+        var nb = ContiguousArray<RBytes>(repeating: .empty, count: cap * 2)
         for i in 0..<count { nb[i] = buffer[slot(i)] }
         buffer = nb
         head = 0
@@ -33,7 +33,7 @@ public struct RedisList: Sendable {
         if cap > 64 && count * 8 < cap {
             var nc = cap
             while nc > 4 && count * 4 < nc { nc /= 2 }
-            var nb = ContiguousArray<[UInt8]?>(repeating: nil, count: nc)
+            var nb = ContiguousArray<RBytes>(repeating: .empty, count: nc)
             for i in 0..<count { nb[i] = buffer[slot(i)] }
             buffer = nb
             head = 0
@@ -41,7 +41,7 @@ public struct RedisList: Sendable {
     }
 
     /// Inserts at the head (LPUSH).
-    public mutating func pushFront(_ e: [UInt8]) {
+    public mutating func pushFront(_ e: RBytes) {
         if count == buffer.count { grow() }
         head = (head - 1) & (buffer.count - 1)
         buffer[head] = e
@@ -49,17 +49,17 @@ public struct RedisList: Sendable {
     }
 
     /// Appends at the tail (RPUSH).
-    public mutating func pushBack(_ e: [UInt8]) {
+    public mutating func pushBack(_ e: RBytes) {
         if count == buffer.count { grow() }
         buffer[slot(count)] = e
         count += 1
     }
 
     /// Removes and returns the head element.
-    public mutating func popFront() -> [UInt8]? {
+    public mutating func popFront() -> RBytes? {
         guard count > 0 else { return nil }
         let e = buffer[head]
-        buffer[head] = nil
+        buffer[head] = .empty
         head = (head + 1) & (buffer.count - 1)
         count -= 1
         if count == 0 { head = 0 }
@@ -68,11 +68,11 @@ public struct RedisList: Sendable {
     }
 
     /// Removes and returns the tail element.
-    public mutating func popBack() -> [UInt8]? {
+    public mutating func popBack() -> RBytes? {
         guard count > 0 else { return nil }
         let s = slot(count - 1)
         let e = buffer[s]
-        buffer[s] = nil
+        buffer[s] = .empty
         count -= 1
         if count == 0 { head = 0 }
         maybeShrink()
@@ -80,18 +80,18 @@ public struct RedisList: Sendable {
     }
 
     /// Element at 0-based position `i` (must be in range).
-    public subscript(i: Int) -> [UInt8] {
-        get { buffer[slot(i)] ?? [] }
+    public subscript(i: Int) -> RBytes {
+        get { buffer[slot(i)] }
         set { buffer[slot(i)] = newValue }
     }
 
     /// First element, if any.
-    public var first: [UInt8]? { count > 0 ? self[0] : nil }
+    public var first: RBytes? { count > 0 ? self[0] : nil }
     /// Last element, if any.
-    public var last: [UInt8]? { count > 0 ? self[count - 1] : nil }
+    public var last: RBytes? { count > 0 ? self[count - 1] : nil }
 
     /// Inserts `e` before position `i` (0...count).
-    public mutating func insert(_ e: [UInt8], at i: Int) {
+    public mutating func insert(_ e: RBytes, at i: Int) {
         if i == 0 { pushFront(e); return }
         if i == count { pushBack(e); return }
         if count == buffer.count { grow() }
@@ -112,11 +112,11 @@ public struct RedisList: Sendable {
         if i < count / 2 {
             var k = i
             while k > 0 { buffer[slot(k)] = buffer[slot(k - 1)]; k -= 1 }
-            buffer[head] = nil
+            buffer[head] = .empty
             head = (head + 1) & (buffer.count - 1)
         } else {
             for k in i..<(count - 1) { buffer[slot(k)] = buffer[slot(k + 1)] }
-            buffer[slot(count - 1)] = nil
+            buffer[slot(count - 1)] = .empty
         }
         count -= 1
         if count == 0 { head = 0 }
@@ -127,9 +127,9 @@ public struct RedisList: Sendable {
     public mutating func keep(from start: Int, through end: Int) {
         if start > end || start >= count || end < 0 { removeAll(); return }
         let s = max(0, start), e = min(count - 1, end)
-        for k in 0..<s { buffer[slot(k)] = nil }
+        for k in 0..<s { buffer[slot(k)] = .empty }
         var k = e + 1
-        while k < count { buffer[slot(k)] = nil; k += 1 }
+        while k < count { buffer[slot(k)] = .empty; k += 1 }
         head = slot(s)
         count = e - s + 1
         maybeShrink()
@@ -137,21 +137,21 @@ public struct RedisList: Sendable {
 
     /// Removes every element.
     public mutating func removeAll() {
-        buffer = ContiguousArray(repeating: nil, count: 4)
+        buffer = ContiguousArray(repeating: RBytes.empty, count: 4)
         head = 0
         count = 0
     }
 
     /// Removes elements equal to `value`: from the head when `limit > 0` (at most `limit`),
     /// from the tail when `limit < 0` (at most `-limit`), all when 0. Returns how many.
-    public mutating func removeMatching(_ value: [UInt8], limit: Int) -> Int {
+    public mutating func removeMatching(_ value: RBytes, limit: Int) -> Int {
         var removed = 0
         let maxRemove = limit == 0 ? Int.max : limit.magnitude > UInt(Int.max) ? Int.max : Int(limit.magnitude)
         if limit >= 0 {
             var w = 0
             for r in 0..<count {
                 let e = buffer[slot(r)]
-                if removed < maxRemove, let e, e == value {
+                if removed < maxRemove, e == value {
                     removed += 1
                     continue
                 }
@@ -159,14 +159,14 @@ public struct RedisList: Sendable {
                 w += 1
             }
             var k = w
-            while k < count { buffer[slot(k)] = nil; k += 1 }
+            while k < count { buffer[slot(k)] = .empty; k += 1 }
             count = w
         } else {
             var w = count - 1
             var r = count - 1
             while r >= 0 {
                 let e = buffer[slot(r)]
-                if removed < maxRemove, let e, e == value {
+                if removed < maxRemove, e == value {
                     removed += 1
                     r -= 1
                     continue
@@ -176,7 +176,7 @@ public struct RedisList: Sendable {
                 r -= 1
             }
             // elements now live in w+1 ..< count
-            if w >= 0 { for k in 0...w { buffer[slot(k)] = nil } }
+            if w >= 0 { for k in 0...w { buffer[slot(k)] = .empty } }
             head = slot(w + 1)
             count -= removed
         }
@@ -186,25 +186,25 @@ public struct RedisList: Sendable {
     }
 
     /// Index of the first element equal to `value`, searching from the head.
-    public func firstIndex(of value: [UInt8]) -> Int? {
+    public func firstIndex(of value: RBytes) -> Int? {
         for i in 0..<count where buffer[slot(i)] == value { return i }
         return nil
     }
 
     /// Calls `body` with each element from `start` through `end` (clamped indexes).
-    @inlinable public func forEach(from start: Int, through end: Int, _ body: ([UInt8]) -> Void) {
+    @inlinable public func forEach(from start: Int, through end: Int, _ body: (RBytes) -> Void) {
         if start > end { return }
         let mask = buffer.count - 1
         var i = start
         while i <= end {
-            if let e = buffer[(head + i) & mask] { body(e) }
+            body(buffer[(head + i) & mask])
             i += 1
         }
     }
 
     /// All elements, head to tail.
-    public var elements: [[UInt8]] {
-        var out: [[UInt8]] = []
+    public var elements: [RBytes] {
+        var out: [RBytes] = []
         out.reserveCapacity(count)
         forEach(from: 0, through: count - 1) { out.append($0) }
         return out
@@ -212,8 +212,8 @@ public struct RedisList: Sendable {
 
     /// Approximate heap bytes used (MEMORY USAGE).
     public var approximateBytes: Int {
-        var total = buffer.count * 8 + 48
-        forEach(from: 0, through: count - 1) { total += $0.count + 32 }
+        var total = buffer.count * MemoryLayout<RBytes>.stride + 48
+        forEach(from: 0, through: count - 1) { total += $0.heapSize }
         return total
     }
 }

@@ -6,13 +6,15 @@ import Darwin
 
 /// Byte-wise comparison (memcmp, then length), the order Redis uses for members.
 @inline(__always)
-public func redisCompareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    let n = min(a.count, b.count)
-    let c: Int32 = n == 0 ? 0 : a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) }
+public func redisCompareBytes(_ a: RBytes, _ b: RBytes) -> Int {
+    a.withBytes { pa in
+        b.withBytes { pb in
+            let n = min(pa.count, pb.count)
+            let c: Int32 = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+            return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
+        }
     }
-    if c != 0 { return c < 0 ? -1 : 1 }
-    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
 /// A score interval for ZRANGEBYSCORE and friends (`(` marks an exclusive end).
@@ -33,9 +35,9 @@ public struct ZScoreRange: Sendable, Equatable {
     public var isEmpty: Bool { min > max || (min == max && (minExclusive || maxExclusive)) }
 
     /// Parses one bound like Redis's `zslParseRange` (`(1.5`, `-inf`, `+inf`).
-    public static func parseBound(_ b: [UInt8]) -> (Double, Bool)? {
+    public static func parseBound(_ b: ArraySlice<UInt8>) -> (Double, Bool)? {
         if b.first == UInt8(ascii: "(") {
-            guard let v = RedisDouble.parse(b[1...]) else { return nil }
+            guard let v = RedisDouble.parse(b.dropFirst()) else { return nil }
             return (v, true)
         }
         guard let v = RedisDouble.parse(b) else { return nil }
@@ -43,7 +45,7 @@ public struct ZScoreRange: Sendable, Equatable {
     }
 
     /// Parses `min max`; nil means "min or max is not a float".
-    public static func parse(min: [UInt8], max: [UInt8]) -> ZScoreRange? {
+    public static func parse(min: ArraySlice<UInt8>, max: ArraySlice<UInt8>) -> ZScoreRange? {
         guard let a = parseBound(min), let b = parseBound(max) else { return nil }
         return ZScoreRange(min: a.0, max: b.0, minExclusive: a.1, maxExclusive: b.1)
     }
@@ -53,17 +55,17 @@ public struct ZScoreRange: Sendable, Equatable {
 public enum ZLexBound: Sendable, Equatable {
     case negativeInfinity
     case positiveInfinity
-    case inclusive([UInt8])
-    case exclusive([UInt8])
+    case inclusive(RBytes)
+    case exclusive(RBytes)
 
     /// Parses a bound; nil means "min or max not valid string range item".
-    public static func parse(_ b: [UInt8]) -> ZLexBound? {
+    public static func parse(_ b: ArraySlice<UInt8>) -> ZLexBound? {
         guard let f = b.first else { return nil }
         switch f {
         case UInt8(ascii: "+") where b.count == 1: return .positiveInfinity
         case UInt8(ascii: "-") where b.count == 1: return .negativeInfinity
-        case UInt8(ascii: "["): return .inclusive(Array(b[1...]))
-        case UInt8(ascii: "("): return .exclusive(Array(b[1...]))
+        case UInt8(ascii: "["): return .inclusive(RBytes(b.dropFirst()))
+        case UInt8(ascii: "("): return .exclusive(RBytes(b.dropFirst()))
         default: return nil
         }
     }
@@ -76,12 +78,12 @@ public struct ZLexRange: Sendable, Equatable {
 
     public init(min: ZLexBound, max: ZLexBound) { self.min = min; self.max = max }
 
-    public static func parse(min: [UInt8], max: [UInt8]) -> ZLexRange? {
+    public static func parse(min: ArraySlice<UInt8>, max: ArraySlice<UInt8>) -> ZLexRange? {
         guard let a = ZLexBound.parse(min), let b = ZLexBound.parse(max) else { return nil }
         return ZLexRange(min: a, max: b)
     }
 
-    @inline(__always) public func gteMin(_ v: [UInt8]) -> Bool {
+    @inline(__always) public func gteMin(_ v: RBytes) -> Bool {
         switch min {
         case .negativeInfinity: return true
         case .positiveInfinity: return false
@@ -90,7 +92,7 @@ public struct ZLexRange: Sendable, Equatable {
         }
     }
 
-    @inline(__always) public func lteMax(_ v: [UInt8]) -> Bool {
+    @inline(__always) public func lteMax(_ v: RBytes) -> Bool {
         switch max {
         case .negativeInfinity: return false
         case .positiveInfinity: return true
@@ -124,7 +126,7 @@ public struct RedisSortedSet: Sendable {
 
     @usableFromInline struct Node: Sendable {
         var score: Double
-        var member: [UInt8]
+        var member: RBytes
         var backward: Int32   // 0 = none (index 0 is the header)
         var levelBase: Int32
         var levelCount: Int32
@@ -143,29 +145,29 @@ public struct RedisSortedSet: Sendable {
     var length: Int = 0
     @usableFromInline var tail: Int32 = 0
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
-    @usableFromInline var dict: [[UInt8]: Int32] = [:]
+    @usableFromInline var dict = RTable<Int32>(placeholder: 0)
     /// True once the set outgrew listpack limits (Redis does not convert back).
     public private(set) var isSkiplist = false
 
     public init() {
-        nodes = [Node(score: 0, member: [], backward: 0, levelBase: 0, levelCount: Int32(RedisSortedSet.maxLevel))]
+        nodes = [Node(score: 0, member: .empty, backward: 0, levelBase: 0, levelCount: Int32(RedisSortedSet.maxLevel))]
         levels = ContiguousArray(repeating: Level(forward: 0, span: 0), count: RedisSortedSet.maxLevel)
     }
 
     /// Number of members.
-    public var count: Int { dict.count }
+    @inlinable public var count: Int { dict.count }
     public var isEmpty: Bool { dict.isEmpty }
 
     /// The encoding name Redis 7.0 would report.
     public var encoding: String { isSkiplist ? "skiplist" : "listpack" }
 
     /// Score of `member`, if present.
-    @inline(__always) public func score(of member: [UInt8]) -> Double? {
+    @inline(__always) public func score(of member: RBytes) -> Double? {
         guard let n = dict[member] else { return nil }
         return nodes[Int(n)].score
     }
 
-    public func contains(_ member: [UInt8]) -> Bool { dict[member] != nil }
+    public func contains(_ member: RBytes) -> Bool { dict[member] != nil }
 
     // MARK: node helpers
 
@@ -179,7 +181,7 @@ public struct RedisSortedSet: Sendable {
     /// Previous node (0 = none).
     @inline(__always) public func previous(_ n: Int32) -> Int32 { nodes[Int(n)].backward }
     /// Member stored in node `n`.
-    @inline(__always) public func member(_ n: Int32) -> [UInt8] { nodes[Int(n)].member }
+    @inline(__always) public func member(_ n: Int32) -> RBytes { nodes[Int(n)].member }
     /// Score stored in node `n`.
     @inline(__always) public func score(_ n: Int32) -> Double { nodes[Int(n)].score }
     /// First node (0 when empty).
@@ -188,7 +190,7 @@ public struct RedisSortedSet: Sendable {
     public var lastNode: Int32 { tail }
 
     /// Whether `(s1, m1)` sorts before `(s2, m2)`.
-    @inline(__always) static func less(_ s1: Double, _ m1: [UInt8], _ s2: Double, _ m2: [UInt8]) -> Bool {
+    @inline(__always) static func less(_ s1: Double, _ m1: RBytes, _ s2: Double, _ m2: RBytes) -> Bool {
         s1 < s2 || (s1 == s2 && redisCompareBytes(m1, m2) < 0)
     }
 
@@ -203,7 +205,7 @@ public struct RedisSortedSet: Sendable {
         return l
     }
 
-    mutating func allocNode(score: Double, member: [UInt8], level lvl: Int) -> Int32 {
+    mutating func allocNode(score: Double, member: RBytes, level lvl: Int) -> Int32 {
         let base: Int32
         if let b = freeLevels[lvl].popLast() {
             base = b
@@ -224,7 +226,7 @@ public struct RedisSortedSet: Sendable {
     mutating func freeNode(_ n: Int32) {
         let node = nodes[Int(n)]
         freeLevels[Int(node.levelCount)].append(node.levelBase)
-        nodes[Int(n)].member = []
+        nodes[Int(n)].member = .empty
         freeNodes.append(n)
     }
 
@@ -232,7 +234,7 @@ public struct RedisSortedSet: Sendable {
 
     /// Adds or updates `member` with `score`. Returns true when the member was new.
     @discardableResult
-    public mutating func set(_ member: [UInt8], score rawScore: Double) -> Bool {
+    public mutating func set(_ member: RBytes, score rawScore: Double) -> Bool {
         var score = rawScore
         if let n = dict[member] {
             let old = nodes[Int(n)].score
@@ -246,26 +248,26 @@ public struct RedisSortedSet: Sendable {
                 return false
             }
             deleteNode(score: old, member: member)
-            dict[member] = insertNode(score: score, member: member)
+            dict.set(member, insertNode(score: score, member: member))
             return false
         }
         if !isSkiplist && (dict.count + 1 > RedisSortedSet.maxListpackEntries || member.count > RedisSortedSet.maxListpackValue) {
             isSkiplist = true
         }
         if !isSkiplist && score == 0 { score = 0 }
-        dict[member] = insertNode(score: score, member: member)
+        dict.insertNew(member, insertNode(score: score, member: member))
         return true
     }
 
     /// Removes `member`; returns true when it was present.
     @discardableResult
-    public mutating func remove(_ member: [UInt8]) -> Bool {
-        guard let n = dict.removeValue(forKey: member) else { return false }
+    public mutating func remove(_ member: RBytes) -> Bool {
+        guard let n = dict.remove(member) else { return false }
         deleteNode(score: nodes[Int(n)].score, member: member)
         return true
     }
 
-    mutating func insertNode(score: Double, member: [UInt8]) -> Int32 {
+    mutating func insertNode(score: Double, member: RBytes) -> Int32 {
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { update in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { rank in
                 var x: Int32 = 0
@@ -313,7 +315,7 @@ public struct RedisSortedSet: Sendable {
         }
     }
 
-    mutating func deleteNode(score: Double, member: [UInt8]) {
+    mutating func deleteNode(score: Double, member: RBytes) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { update in
             var x: Int32 = 0
             var i = level - 1
@@ -353,7 +355,7 @@ public struct RedisSortedSet: Sendable {
     // MARK: queries
 
     /// 0-based rank of `member` in ascending order.
-    public func rank(of member: [UInt8]) -> Int? {
+    public func rank(of member: RBytes) -> Int? {
         guard let n = dict[member] else { return nil }
         let score = nodes[Int(n)].score
         var r: Int = 0
@@ -489,8 +491,8 @@ public struct RedisSortedSet: Sendable {
     }
 
     /// Members with scores in rank order from `start` through `end` (inclusive, clamped).
-    public func entries(fromRank start: Int, through end: Int, reverse: Bool = false) -> [(member: [UInt8], score: Double)] {
-        var out: [(member: [UInt8], score: Double)] = []
+    public func entries(fromRank start: Int, through end: Int, reverse: Bool = false) -> [(member: RBytes, score: Double)] {
+        var out: [(member: RBytes, score: Double)] = []
         if start > end || start >= count { return out }
         out.reserveCapacity(end - start + 1)
         var n = reverse ? node(atRank: count - 1 - start) : node(atRank: start)
@@ -504,19 +506,19 @@ public struct RedisSortedSet: Sendable {
     }
 
     /// Removes and returns the members at ranks `start...end` (clamped, ascending order).
-    public mutating func removeRanks(_ start: Int, through end: Int) -> [[UInt8]] {
+    public mutating func removeRanks(_ start: Int, through end: Int) -> [RBytes] {
         let items = entries(fromRank: start, through: end)
         for (m, _) in items { remove(m) }
         return items.map { $0.member }
     }
 
     /// All members with scores, ascending.
-    public var allEntries: [(member: [UInt8], score: Double)] { entries(fromRank: 0, through: count - 1) }
+    public var allEntries: [(member: RBytes, score: Double)] { entries(fromRank: 0, through: count - 1) }
 
     /// Approximate heap bytes used (MEMORY USAGE).
     public var approximateBytes: Int {
-        var total = 96 + nodes.capacity * 40 + levels.capacity * 8 + dict.capacity * 24
-        for n in nodes { total += n.member.count }
+        var total = 96 + nodes.capacity * 40 + levels.capacity * 8 + dict.overheadBytes
+        for n in nodes { total += n.member.heapSize }
         return total
     }
 
