@@ -219,7 +219,7 @@ public enum ListCommands {
                     ctx.out.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
                     return
                 }
-                rank = r == Int64.min ? Int.min + 1 : Int(r)
+                rank = r == Int64.min ? -1 : Int(r)  // Redis negates LONG_MIN, which stays negative: every match qualifies
             } else if ctx.argIs(i, "COUNT") && more {
                 guard let c = ctx.int(i + 1) else { ctx.out.error(RedisError.notInteger); return }
                 if c < 0 { ctx.out.error("ERR COUNT can't be negative"); return }

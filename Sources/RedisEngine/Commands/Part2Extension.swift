@@ -194,7 +194,3 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
     }
 }
 
-/// Installs part 2's extension into `engine` (called from `Engine.init`).
-func installPart2(_ engine: Engine) {
-    engine.addExtension(Part2Extension(engine: engine))
-}

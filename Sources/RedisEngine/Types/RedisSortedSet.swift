@@ -397,9 +397,25 @@ public struct RedisSortedSet: Sendable {
         return 0
     }
 
+    /// Redis's `zslIsInRange`: the range is non-empty and overlaps [first, last].
+    func isInRange(_ range: ZScoreRange) -> Bool {
+        if range.isEmpty || tail == 0 { return false }
+        if !range.gteMin(nodes[Int(tail)].score) { return false }
+        let f = fwd(0, 0)
+        return f != 0 && range.lteMax(nodes[Int(f)].score)
+    }
+
+    /// Redis's `zslIsInLexRange`.
+    func isInRange(_ range: ZLexRange) -> Bool {
+        if range.isEmpty || tail == 0 { return false }
+        if !range.gteMin(nodes[Int(tail)].member) { return false }
+        let f = fwd(0, 0)
+        return f != 0 && range.lteMax(nodes[Int(f)].member)
+    }
+
     /// First node whose score lies in `range` (0 when none).
     public func firstNode(in range: ZScoreRange) -> Int32 {
-        if range.isEmpty { return 0 }
+        if !isInRange(range) { return 0 }
         var x: Int32 = 0
         var i = level - 1
         while i >= 0 {
@@ -417,7 +433,7 @@ public struct RedisSortedSet: Sendable {
 
     /// Last node whose score lies in `range` (0 when none).
     public func lastNode(in range: ZScoreRange) -> Int32 {
-        if range.isEmpty { return 0 }
+        if !isInRange(range) { return 0 }
         var x: Int32 = 0
         var i = level - 1
         while i >= 0 {
@@ -434,7 +450,7 @@ public struct RedisSortedSet: Sendable {
 
     /// First node whose member lies in `range` (0 when none).
     public func firstNode(in range: ZLexRange) -> Int32 {
-        if range.isEmpty { return 0 }
+        if !isInRange(range) { return 0 }
         var x: Int32 = 0
         var i = level - 1
         while i >= 0 {
@@ -452,7 +468,7 @@ public struct RedisSortedSet: Sendable {
 
     /// Last node whose member lies in `range` (0 when none).
     public func lastNode(in range: ZLexRange) -> Int32 {
-        if range.isEmpty { return 0 }
+        if !isInRange(range) { return 0 }
         var x: Int32 = 0
         var i = level - 1
         while i >= 0 {
