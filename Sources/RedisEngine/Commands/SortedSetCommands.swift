@@ -748,7 +748,7 @@ public enum SortedSetCommands {
             if !z.isSkiplist {
                 for e in z.allEntries where opts.matches(e.member) {
                     items.append(e.member)
-                    items.append(RBytes(RedisDouble.format(e.score)))
+                    items.append(RBytes(RedisDouble.d2string(e.score)))
                 }
             } else {
                 cursor = opts.cursor
@@ -758,7 +758,7 @@ public enum SortedSetCommands {
                         let m = z.dict.key(at: idx)
                         if opts.matches(m) {
                             items.append(m)
-                            items.append(RBytes(RedisDouble.format(z.score(z.dict.value(at: idx)))))
+                            items.append(RBytes(RedisDouble.d2string(z.score(z.dict.value(at: idx)))))
                         }
                     }
                     iterations += 1

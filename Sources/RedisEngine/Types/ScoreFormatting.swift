@@ -92,6 +92,17 @@ public enum RedisDouble {
         }
     }
 
+    /// Redis's `d2string` (used where scores are stored or scanned as text, e.g. ZSCAN):
+    /// integral values within the 64-bit range print as integers, others as `%.17g`.
+    public static func d2string(_ d: Double) -> [UInt8] {
+        if d.isFinite && d != 0 && d == d.rounded(.towardZero) && d > -9.2233720368547758e18 && d < 9.2233720368547758e18 {
+            var out: [UInt8] = []
+            appendInt(Int64(d), to: &out)
+            return out
+        }
+        return format(d)
+    }
+
     @inline(__always) static func appendInt(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         var m = v.magnitude
