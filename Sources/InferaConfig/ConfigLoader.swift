@@ -36,10 +36,15 @@ public enum ConfigLoader {
         /// When true, missing account settings (GCP project id, Upstash email/API key) are errors rather than silent.
         public var requireAccount: Bool
 
-        public init(environment: [String: String] = [:], limits: YAMLLimits = .default, requireAccount: Bool = false) {
+        /// Most diagnostics reported; the rest are summarised in one note.
+        public var maxDiagnostics: Int
+
+        public init(environment: [String: String] = [:], limits: YAMLLimits = .default, requireAccount: Bool = false,
+                    maxDiagnostics: Int = 200) {
             self.environment = environment
             self.limits = limits
             self.requireAccount = requireAccount
+            self.maxDiagnostics = max(1, maxDiagnostics)
         }
 
         /// Options with the process environment.
@@ -74,8 +79,16 @@ public enum ConfigLoader {
                 || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]))
             ? nil : String(decoding: bytes, as: UTF8.self)
         func finish(_ config: Config?) -> ConfigLoadResult {
-            let sorted = diagnostics.sortedForOutput()
-            return ConfigLoadResult(config: sorted.hasErrors ? nil : config, diagnostics: sorted, source: decodedSource)
+            var sorted = diagnostics.sortedForOutput()
+            let valid = !sorted.hasErrors
+            if sorted.count > options.maxDiagnostics {
+                let hidden = sorted.count - options.maxDiagnostics
+                sorted.removeLast(hidden)
+                sorted.append(Diagnostic(severity: .note, code: ConfigCode.truncated,
+                                         message: "\(hidden) more problem\(hidden == 1 ? "" : "s") not shown",
+                                         hint: "fix the ones above and run again"))
+            }
+            return ConfigLoadResult(config: valid ? config : nil, diagnostics: sorted, source: decodedSource)
         }
         if parsed.diagnostics.hasErrors && parsed.root == nil { return finish(nil) }
         if parsed.diagnostics.contains(where: { $0.code == YAMLParser.Code.syntax || $0.code == YAMLParser.Code.aliasLimit || $0.code == YAMLParser.Code.tooDeep }) {

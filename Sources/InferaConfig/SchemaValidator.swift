@@ -43,6 +43,7 @@ public enum ConfigCode {
     public static let region = "config.region"
     public static let account = "config.account"
     public static let secret = "config.secret"
+    public static let truncated = "config.truncated"
 }
 
 /// Walks YAML nodes against the schema, collecting every problem and the values that passed.
@@ -60,6 +61,8 @@ struct SchemaValidator {
     var keyLocations: [String: SourceLocation] = [:]
     /// Objects (by path) in which an unknown key was found: a misspelt key there may hide the user's intent.
     var sectionsWithUnknownKeys: Set<String> = []
+    /// Compiled patterns, reused across values.
+    let patterns = PatternCache()
     /// The variant chosen for each `.variants` object, by path.
     var chosenVariants: [String: String] = [:]
 
@@ -123,7 +126,7 @@ struct SchemaValidator {
                   hint: "the '\(prefix)' prefix is reserved by the provider")
             return nil
         }
-        if let pattern = rule.pattern, !Pattern.matches(pattern, text) {
+        if let pattern = rule.pattern, !patterns.matches(pattern, text) {
             var message = "invalid value \(Self.display(text)) for \(subject)"
             if let suggestion = Self.suggest(text, from: known) {
                 message += " (did you mean '\(suggestion)'?)"
@@ -418,6 +421,31 @@ extension String {
         var out = ""
         for ch in self { out += ch == "\n" ? "\\n" : String(ch) }
         return out
+    }
+}
+
+/// Compiled patterns for one validation run (a file may hold thousands of label or tag keys).
+final class PatternCache {
+    private final class Compiled {
+        var regex = regex_t()
+        let ok: Bool
+        init(_ pattern: String) { ok = regcomp(&regex, pattern, REG_EXTENDED | REG_NOSUB) == 0 }
+        deinit { if ok { regfree(&regex) } }
+    }
+
+    private var compiled: [String: Compiled] = [:]
+
+    func matches(_ pattern: String, _ text: String) -> Bool {
+        if text.utf8.contains(0) { return false }
+        let entry: Compiled
+        if let e = compiled[pattern] {
+            entry = e
+        } else {
+            entry = Compiled(pattern)
+            compiled[pattern] = entry
+        }
+        guard entry.ok else { return true }
+        return regexec(&entry.regex, text, 0, nil, 0) == 0
     }
 }
 

@@ -172,9 +172,18 @@ private struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var documentCount = 0
 
-    private enum Frame {
-        case sequence(start: YAMLMark, tag: String?, anchor: String?, items: [YAMLNode])
-        case mapping(start: YAMLMark, tag: String?, anchor: String?, pairs: [YAMLPair], key: YAMLNode?)
+    /// An open collection. Mutated in place through `stack[last]` so appends stay amortised O(1).
+    private struct Frame {
+        var isMapping: Bool
+        var start: YAMLMark
+        var tag: String?
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        /// The key waiting for its value (mappings).
+        var key: YAMLNode?
+        /// Each scalar key seen so far and its line, for duplicate detection.
+        var lines: [String: Int] = [:]
     }
 
     private var stack: [Frame] = []
@@ -309,19 +318,19 @@ private struct TreeBuilder {
             if checkDepth(start) { return }
             nodeTotal += 1
             if checkNodeLimit(start) { return }
-            stack.append(.sequence(start: start, tag: Self.string(s.tag), anchor: Self.string(s.anchor), items: []))
+            stack.append(Frame(isMapping: false, start: start, tag: Self.string(s.tag), anchor: Self.string(s.anchor)))
         case YAML_MAPPING_START_EVENT:
             let s = event.data.mapping_start
             if checkDepth(start) { return }
             nodeTotal += 1
             if checkNodeLimit(start) { return }
-            stack.append(.mapping(start: start, tag: Self.string(s.tag), anchor: Self.string(s.anchor), pairs: [], key: nil))
+            stack.append(Frame(isMapping: true, start: start, tag: Self.string(s.tag), anchor: Self.string(s.anchor)))
         case YAML_SEQUENCE_END_EVENT:
-            guard case .sequence(let s, let tag, let anchor, let items)? = stack.popLast() else { return }
-            complete(YAMLNode(content: .sequence(items), tag: tag, start: s, end: end), anchor: anchor)
+            guard let frame = stack.popLast(), !frame.isMapping else { return }
+            complete(YAMLNode(content: .sequence(frame.items), tag: frame.tag, start: frame.start, end: end), anchor: frame.anchor)
         case YAML_MAPPING_END_EVENT:
-            guard case .mapping(let s, let tag, let anchor, let pairs, _)? = stack.popLast() else { return }
-            complete(YAMLNode(content: .mapping(pairs), tag: tag, start: s, end: end), anchor: anchor)
+            guard let frame = stack.popLast(), frame.isMapping else { return }
+            complete(YAMLNode(content: .mapping(frame.pairs), tag: frame.tag, start: frame.start, end: end), anchor: frame.anchor)
         default:
             break
         }
@@ -346,29 +355,30 @@ private struct TreeBuilder {
     /// Attaches a finished node to its parent (or makes it the root) and records its anchor.
     private mutating func complete(_ node: YAMLNode, anchor: String?) {
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             if documentCount <= 1 && root == nil { root = node }
             return
         }
-        switch top {
-        case .sequence(let s, let tag, let a, var items):
-            items.append(node)
-            stack.append(.sequence(start: s, tag: tag, anchor: a, items: items))
-        case .mapping(let s, let tag, let a, var pairs, let key):
-            if let key {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(start: s, tag: tag, anchor: a, pairs: pairs, key: nil))
-            } else {
-                if node.scalar == nil {
-                    diagnostics.append(.error(YAMLParser.Code.complexKey, "a mapping key must be a plain string, not \(node.kindDescription)",
-                                              at: node.location(in: file), hint: "write keys as simple words such as 'tier'"))
-                } else if let text = node.scalar, let first = pairs.first(where: { $0.key.scalar == text }) {
+        let top = stack.count - 1
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].key {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            stack[top].key = nil
+        } else {
+            if node.scalar == nil {
+                diagnostics.append(.error(YAMLParser.Code.complexKey, "a mapping key must be a plain string, not \(node.kindDescription)",
+                                          at: node.location(in: file), hint: "write keys as simple words such as 'tier'"))
+            } else if let text = node.scalar {
+                if let firstLine = stack[top].lines[text] {
                     diagnostics.append(.error(YAMLParser.Code.duplicateKey,
-                                              "duplicate key '\(text)' (first defined at line \(first.key.start.line))",
+                                              "duplicate key '\(text)' (first defined at line \(firstLine))",
                                               at: node.location(in: file), hint: "remove one of the two; YAML keeps only one value per key"))
+                } else {
+                    stack[top].lines[text] = node.start.line
                 }
-                stack.append(.mapping(start: s, tag: tag, anchor: a, pairs: pairs, key: node))
             }
+            stack[top].key = node
         }
     }
 }

@@ -174,3 +174,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ConfigLoaderLimitsTests {
+    @Test func manyProblemsAreCappedWithANote() {
+        let text = (0..<300).map { "k\($0): 1\n" }.joined()
+        let result = ConfigLoader.load(text: text, file: "f", options: .init(maxDiagnostics: 50))
+        #expect(result.diagnostics.count == 51)
+        #expect(result.diagnostics.last?.code == ConfigCode.truncated)
+        #expect(result.diagnostics.last?.message == "253 more problems not shown")
+        #expect(result.config == nil)
+    }
+
+    @Test func thousandsOfKeysStayLinear() throws {
+        // 20 000 label keys: duplicate detection and pattern checks must not be quadratic.
+        let labels = (0..<20_000).map { "    k\($0): v\n" }.joined()
+        let text = "project_name: x\nprovider: gcp\nregion: us-central1\ncache:\n  labels:\n" + labels + "    k7: again\n"
+        let result = ConfigLoader.load(text: text, file: "f", options: .init())
+        #expect(result.diagnostics.map(\.code) == ["yaml.duplicate-key"])
+        #expect(result.diagnostics.first?.message == "duplicate key 'k7' (first defined at line 13)")
+    }
+}
