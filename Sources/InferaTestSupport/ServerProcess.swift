@@ -242,6 +242,31 @@ public final class ChildProcess: @unchecked Sendable {
         return "killed by signal \(st & 0x7f)"
     }
 
+    /// The exit status if the child exited normally, else nil.
+    public var exitStatus: Int32? {
+        lock.lock(); defer { lock.unlock() }
+        guard let st = status, st >= 0, st & 0x7f == 0 else { return nil }
+        return (st >> 8) & 0xff
+    }
+
+    /// Runs a program to completion (killed after `timeout`) and returns its exit status
+    /// (nil if it was killed or crashed) and its combined stdout/stderr.
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120),
+                           environment: [String: String]? = nil) throws -> (status: Int32?, output: String) {
+        let out = NSTemporaryDirectory() + "/infera-run-\(UInt64.random(in: 0...UInt64.max)).out"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let child = try spawn(executable: executable, arguments: arguments, outputPath: out, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        while child.isRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let timedOut = child.isRunning
+        child.terminate(grace: .milliseconds(500))
+        let text = String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self)
+        if timedOut {
+            throw RedisTestError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout); output:\n\(text)")
+        }
+        return (child.exitStatus, text)
+    }
+
     /// SIGTERM, wait up to `grace`, then SIGKILL and reap (bounded). Idempotent.
     public func terminate(grace: Duration) {
         guard isRunning else { return }
