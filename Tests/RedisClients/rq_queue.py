@@ -1,5 +1,5 @@
 """RQ (PyPI `rq`) processing jobs end to end: enqueue, a burst worker runs them, results read back."""
-import sys
+import logging
 
 from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
@@ -18,7 +18,8 @@ low = Queue("low", connection=r)
 later = low.enqueue("jobs.add", 100, 1)
 emit("queued", len(q), len(low), [j.get_status() for j in jobs[:2]])
 worker = SimpleWorker([q, low], connection=r)
-worked = worker.work(burst=True)
+logging.disable(logging.CRITICAL)  # worker log lines carry pids and times
+worked = worker.work(burst=True, logging_level="CRITICAL")
 emit("worker_ran", worked)
 for j in jobs + [later]:
     j.refresh()
