@@ -1,0 +1,23 @@
+import Foundation
+import InferaTestSupport
+import Testing
+
+/// Issue #5 differential suite: fixed command sequences per command group, including error
+/// paths, sent to redis-server 7.0 and the engine; replies compared byte for byte.
+@Suite("Differential: issue #5 command groups")
+struct Part1DifferentialTests {
+    @Test func connection() throws { try runCases(Part1Cases.connection, known: KnownGaps.part1) }
+    @Test func server() throws { try runCases(Part1Cases.server, known: KnownGaps.part1) }
+    @Test func keys() throws { try runCases(Part1Cases.keys, known: KnownGaps.part1) }
+    @Test func strings() throws { try runCases(Part1Cases.strings, known: KnownGaps.part1) }
+    @Test func bits() throws { try runCases(Part1Cases.bits, known: KnownGaps.part1) }
+    @Test func expiry() throws { try runCases(Part1Cases.expiry, known: KnownGaps.part1) }
+    @Test func hashes() throws { try runCases(Part1Cases.hashes, known: KnownGaps.part1) }
+}
+
+/// Cases whose mismatches are known engine gaps (see docs/engine-testing.md). They still run;
+/// their mismatches are reported as known issues instead of failures.
+enum KnownGaps {
+    static let part1: Set<String> = []
+    static let part2: Set<String> = []
+}
