@@ -21,3 +21,12 @@ enum KnownGaps {
     static let part1: Set<String> = []
     static let part2: Set<String> = []
 }
+
+/// Issue #6 differential suite (single connection): lists, sets, sorted sets, transactions.
+@Suite("Differential: issue #6 command groups")
+struct Part2DifferentialTests {
+    @Test func lists() throws { try runCases(Part2Cases.lists, known: KnownGaps.part2) }
+    @Test func sets() throws { try runCases(Part2Cases.sets, known: KnownGaps.part2) }
+    @Test func sortedSets() throws { try runCases(Part2Cases.sortedSets, known: KnownGaps.part2) }
+    @Test func transactions() throws { try runCases(Part2Cases.transactions, known: KnownGaps.part2) }
+}
