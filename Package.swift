@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // MARK: system libraries
@@ -35,15 +37,22 @@ let package = Package(
         ]),
 
         // MARK: bundled Redis-compatible engine
-        .target(name: "RESP"),
-        .target(name: "RedisEngine", dependencies: ["RESP"]),
-        .target(name: "RedisServer", dependencies: ["RESP", "RedisEngine"]),
+        .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "RedisEngine", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "RedisServer", dependencies: [
+            "RESP", "RedisEngine",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
 
         // MARK: command line
         .target(name: "InferaCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
             "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
 
@@ -52,7 +61,9 @@ let package = Package(
         .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
         .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaTestSupport"]),
-        .testTarget(name: "RedisEngineTests", dependencies: ["RESP", "RedisEngine", "InferaTestSupport"]),
+        .testTarget(name: "RedisEngineTests", dependencies: [
+            "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport"]),
     ],

@@ -1,1 +1,0 @@
-// Module RESP: see docs/ARCHITECTURE.md for its one job.

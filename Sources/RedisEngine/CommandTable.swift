@@ -1,0 +1,194 @@
+import RESP
+
+/// Command flags, as COMMAND INFO reports them.
+public struct CommandFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let write = CommandFlags(rawValue: 1 << 0)
+    public static let readonly = CommandFlags(rawValue: 1 << 1)
+    public static let denyOOM = CommandFlags(rawValue: 1 << 2)
+    public static let admin = CommandFlags(rawValue: 1 << 3)
+    public static let pubsub = CommandFlags(rawValue: 1 << 4)
+    public static let noscript = CommandFlags(rawValue: 1 << 5)
+    public static let blocking = CommandFlags(rawValue: 1 << 6)
+    public static let loading = CommandFlags(rawValue: 1 << 7)
+    public static let stale = CommandFlags(rawValue: 1 << 8)
+    public static let skipMonitor = CommandFlags(rawValue: 1 << 9)
+    public static let skipSlowlog = CommandFlags(rawValue: 1 << 10)
+    public static let fast = CommandFlags(rawValue: 1 << 11)
+    public static let noAuth = CommandFlags(rawValue: 1 << 12)
+    public static let mayReplicate = CommandFlags(rawValue: 1 << 13)
+    public static let noMulti = CommandFlags(rawValue: 1 << 14)
+    public static let allowBusy = CommandFlags(rawValue: 1 << 15)
+    public static let noMandatoryKeys = CommandFlags(rawValue: 1 << 16)
+    public static let noAsyncLoading = CommandFlags(rawValue: 1 << 17)
+    public static let sentinel = CommandFlags(rawValue: 1 << 18)
+    public static let onlySentinel = CommandFlags(rawValue: 1 << 19)
+    public static let module = CommandFlags(rawValue: 1 << 20)
+    /// Allowed while a RESP2 client is in subscribed state (SUBSCRIBE family, PING, QUIT, RESET).
+    public static let allowedInSubscribe = CommandFlags(rawValue: 1 << 21)
+
+    /// Names in Redis's order, for COMMAND INFO.
+    public static let names: [(CommandFlags, String)] = [
+        (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.module, "module"),
+        (.admin, "admin"), (.pubsub, "pubsub"), (.noscript, "noscript"), (.blocking, "blocking"),
+        (.loading, "loading"), (.stale, "stale"), (.skipMonitor, "skip_monitor"),
+        (.skipSlowlog, "skip_slowlog"), (.fast, "fast"), (.noAuth, "no_auth"),
+        (.mayReplicate, "may_replicate"), (.noMulti, "no_multi"), (.noMandatoryKeys, "no_mandatory_keys"),
+        (.allowBusy, "allow_busy"), (.noAsyncLoading, "no_async_loading"),
+    ]
+}
+
+/// The function that runs a command. It must run to completion without suspending and write
+/// exactly one reply (or none when the client is blocked or the reply is deferred) into `ctx.out`.
+public typealias CommandHandler = @Sendable (inout CommandContext) -> Void
+
+/// One command (or subcommand) of the command table.
+public struct CommandSpec: Sendable {
+    /// Lower-case name (`get`, or the subcommand's own name such as `setname`).
+    public let name: String
+    /// Redis arity: N means exactly N arguments (name included), -N means at least N.
+    public let arity: Int
+    /// Flags.
+    public let flags: CommandFlags
+    /// Position of the first key (0 = no keys).
+    public let firstKey: Int
+    /// Position of the last key (-1 = last argument, -2 = the one before, ...).
+    public let lastKey: Int
+    /// Step between keys.
+    public let keyStep: Int
+    /// ACL categories without '@' (`string`, `fast`, `read`, ...).
+    public let categories: [String]
+    /// Documentation group (`string`, `generic`, `connection`, `server`, `hash`, ...).
+    public let group: String
+    /// One-line summary for COMMAND DOCS.
+    public let summary: String
+    /// Version the command appeared in.
+    public let since: String
+    /// Custom key extraction for commands whose keys are not a simple range (returns argument positions).
+    public let keyFinder: (@Sendable (Argv) -> [Int])?
+    /// The implementation (unused for containers, which dispatch to `subcommands`).
+    public let handler: CommandHandler
+    /// Subcommands (for containers such as CLIENT, CONFIG, COMMAND, OBJECT).
+    public var subcommands: [CommandSpec]
+    /// `container|name` for subcommands, the name otherwise (used in error messages and stats).
+    public var fullName: String
+    /// Index into the engine's per-command statistics (assigned at registration).
+    public internal(set) var statID: Int = 0
+
+    /// A command.
+    public init(_ name: String, arity: Int, flags: CommandFlags = [], keys: (Int, Int, Int) = (0, 0, 0),
+                categories: [String] = [], group: String = "generic", summary: String = "", since: String = "1.0.0",
+                keyFinder: (@Sendable (Argv) -> [Int])? = nil,
+                subcommands: [CommandSpec] = [], handler: @escaping CommandHandler) {
+        self.name = name.lowercased()
+        self.arity = arity
+        self.flags = flags
+        self.firstKey = keys.0
+        self.lastKey = keys.1
+        self.keyStep = keys.2
+        self.categories = categories
+        self.group = group
+        self.summary = summary
+        self.since = since
+        self.keyFinder = keyFinder
+        self.handler = handler
+        self.fullName = name.lowercased()
+        self.subcommands = subcommands.map { sub in
+            var s = sub
+            s.fullName = name.lowercased() + "|" + sub.name
+            return s
+        }
+    }
+
+    /// A container command dispatching on its first argument.
+    public static func container(_ name: String, arity: Int = -2, flags: CommandFlags = [], group: String,
+                                 summary: String = "", since: String = "1.0.0",
+                                 subcommands: [CommandSpec]) -> CommandSpec {
+        CommandSpec(name, arity: arity, flags: flags, group: group, summary: summary, since: since,
+                    subcommands: subcommands) { ctx in
+            ctx.out.error(RedisError.unknownSubcommand(ctx.args.string(1), name))
+        }
+    }
+
+    /// True when the command has subcommands.
+    public var isContainer: Bool { !subcommands.isEmpty }
+
+    /// Key positions in `argv` (for COMMAND GETKEYS, WATCH, ACL key checks, MONITOR-free routing).
+    public func keyPositions(_ argv: Argv) -> [Int] {
+        if let f = keyFinder { return f(argv) }
+        if firstKey <= 0 { return [] }
+        let last = lastKey < 0 ? argv.count + lastKey : lastKey
+        var out: [Int] = []
+        var i = firstKey
+        while i <= last && i < argv.count {
+            out.append(i)
+            i += max(keyStep, 1)
+        }
+        return out
+    }
+}
+
+/// The command table: name lookup (lower-cased, binary safe) and the registered groups.
+public struct CommandTable: Sendable {
+    /// Commands by lower-case name.
+    public private(set) var commands: [RBytes: CommandSpec] = [:]
+    /// Commands as registered under their original names (renamed commands keep their entry here).
+    public private(set) var originalNames: [String: CommandSpec] = [:]
+
+    /// An empty table.
+    public init() {}
+
+    /// Full names by statistics id.
+    public private(set) var statNames: [String] = []
+
+    /// Adds (or replaces) a command.
+    public mutating func register(_ spec: CommandSpec) {
+        var s = spec
+        s.statID = statNames.count
+        statNames.append(s.fullName)
+        for i in s.subcommands.indices {
+            s.subcommands[i].statID = statNames.count
+            statNames.append(s.subcommands[i].fullName)
+        }
+        commands[RBytes(s.name)] = s
+        originalNames[s.name] = s
+    }
+
+    /// Adds every command of a group.
+    public mutating func register(_ group: [CommandSpec]) {
+        for s in group { register(s) }
+    }
+
+    /// Removes a command from dispatch (`rename-command NAME ""`).
+    public mutating func disable(_ name: String) {
+        commands[RBytes(name.lowercased())] = nil
+    }
+
+    /// Makes `name` callable only as `newName` (`rename-command NAME NEWNAME`).
+    public mutating func rename(_ name: String, to newName: String) {
+        let key = RBytes(name.lowercased())
+        guard let spec = commands[key] else { return }
+        commands[key] = nil
+        if !newName.isEmpty { commands[RBytes(newName.lowercased())] = spec }
+    }
+
+    /// Looks a command up by its (any case) name.
+    @inlinable public func lookup(_ name: ArraySlice<UInt8>) -> CommandSpec? {
+        let n = name.count
+        if n == 0 || n > 22 { return n == 0 ? nil : commands[RBytes(Array(name.map(lowerASCII)))] }
+        return name.withUnsafeBytes { raw -> CommandSpec? in
+            var t: (UInt64, UInt64, UInt32, UInt16) = (0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &t) { p in
+                for i in 0..<n { p[i] = lowerASCII(raw[i]) }
+            }
+            return commands[RBytes.inline(t.0, t.1, t.2, t.3, UInt8(n))]
+        }
+    }
+
+    /// Every command, sorted by name.
+    public var all: [CommandSpec] { commands.values.sorted { $0.name < $1.name } }
+}
+
+@inlinable func lowerASCII(_ c: UInt8) -> UInt8 { (c >= 65 && c <= 90) ? c + 32 : c }

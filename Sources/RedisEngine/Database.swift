@@ -1,0 +1,45 @@
+/// One logical database (SELECT n): the keyspace and the expiry times.
+public final class Database: @unchecked Sendable {
+    /// The database number.
+    public let index: Int
+    /// Keys and their values.
+    public var main: RTable<Value>
+    /// Expiry times (ms since epoch) of the keys that have one.
+    public var expires: RTable<Int64>
+    /// Active-expiry scan cursor over `expires`.
+    public var expireCursor: UInt64 = 0
+    /// Average TTL estimate (ms) for INFO keyspace, like Redis's `avg_ttl`.
+    public var avgTTL: Int64 = 0
+
+    /// An empty database.
+    public init(index: Int) {
+        self.index = index
+        main = RTable(placeholder: .int(0))
+        expires = RTable(placeholder: 0)
+    }
+
+    /// Number of keys (including expired ones not yet reclaimed).
+    public var count: Int { main.count }
+
+    /// Removes every key.
+    public func clear() {
+        main.removeAll()
+        expires.removeAll()
+        expireCursor = 0
+        avgTTL = 0
+    }
+
+    /// The expiry time of `key`, if it has one.
+    @inlinable public func expireTime(_ key: RBytes) -> Int64? {
+        if expires.isEmpty { return nil }
+        return expires[key]
+    }
+
+    /// Swaps contents with `other` (SWAPDB).
+    public func swapContents(with other: Database) {
+        swap(&main, &other.main)
+        swap(&expires, &other.expires)
+        swap(&expireCursor, &other.expireCursor)
+        swap(&avgTTL, &other.avgTTL)
+    }
+}

@@ -1,0 +1,561 @@
+import NIOCore
+import RESP
+
+/// The engine: databases, command table, sessions, statistics and extensions.
+///
+/// All state is guarded by `lock`; the server takes it once per read batch and runs every
+/// complete command of the batch with `execute(_:)`. Commands run to completion without suspending.
+public final class Engine: @unchecked Sendable {
+    /// Guards every piece of engine state (databases, sessions, stats, extensions).
+    public let lock = EngineLock()
+    /// The clock used for expiry and statistics.
+    public let clock: EngineClock
+    /// Configuration.
+    public var config: EngineConfig
+    /// Process facts for INFO.
+    public var serverInfo = ServerInfo()
+    /// The databases.
+    public private(set) var databases: [Database]
+    /// The command table.
+    public var commandTable = CommandTable()
+    /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
+    public private(set) var extensions: [EngineExtension] = []
+    /// Connected clients by id.
+    public var sessions: [Int64: ClientSession] = [:]
+    /// Clients in MONITOR mode.
+    public var monitors: [ClientSession] = []
+    /// Statistics.
+    public var stats = EngineStats()
+    /// Slow log.
+    public var slowlog = SlowLog()
+    /// Number of changes since start (for INFO persistence `rdb_changes_since_last_save`).
+    public var dirty = 0
+    /// Start time (ms).
+    public let startTime: Int64
+    /// Fast random numbers (sampling, RANDOMKEY, SPOP...).
+    public var random = XorShiftRandom(seed: RTableSeed.value)
+    /// CLIENT PAUSE: until when (ms, 0 = not paused) and whether only writes are paused.
+    public var pauseUntil: Int64 = 0
+    /// True when CLIENT PAUSE WRITE is in force (only write commands wait).
+    public var pauseWritesOnly = false
+    /// Replaces the default-user password check (ACL, part 2): returns true when user/password are valid.
+    public var authenticator: ((String, [UInt8]) -> Bool)?
+    /// Set by the server: called by SHUTDOWN (with the NOSAVE/SAVE/NOW/FORCE/ABORT words given).
+    public var shutdownHandler: (@Sendable ([String]) -> Bool)?
+    /// Per-command statistics, indexed by `CommandSpec.statID`.
+    public var commandStats: [CommandStat] = []
+    /// Resident memory measured by the last cron (bytes).
+    public var usedMemoryCached = 0
+    /// Set to true on the first command of a paused-client check; see `isPaused`.
+    private var nextClientID: Int64 = 1
+
+    /// A new engine. `registerBuiltins` installs every command group.
+    public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
+        self.config = config
+        self.clock = clock
+        self.startTime = clock.nowMilliseconds()
+        self.databases = (0..<max(config.databases, 1)).map { Database(index: $0) }
+        if registerBuiltins {
+            for group in CommandTable.builtinGroups { commandTable.register(group) }
+            installPart2Extensions(self)
+        }
+        applyCommandRenames()
+    }
+
+    /// Applies `config.renamedCommands` and `config.disabledCommands` to the table.
+    public func applyCommandRenames() {
+        for (old, new) in config.renamedCommands.sorted(by: { $0.key < $1.key }) {
+            commandTable.rename(old, to: new)
+        }
+    }
+
+    /// Adds an extension (called at start-up, e.g. from `installPart2Extensions`).
+    public func addExtension(_ ext: EngineExtension) { extensions.append(ext) }
+
+    /// The registered extension of type `T`.
+    public func extensionOf<T: EngineExtension>(_ type: T.Type) -> T? {
+        for e in extensions { if let t = e as? T { return t } }
+        return nil
+    }
+
+    // MARK: sessions
+
+    /// Creates and registers a session for a new connection.
+    public func newSession(remoteAddress: String = "127.0.0.1:0", localAddress: String = "127.0.0.1:6379") -> ClientSession {
+        let id = nextClientID
+        nextClientID += 1
+        let s = ClientSession(id: id, now: clock.nowMilliseconds(), authenticated: !config.passwordRequired,
+                              remoteAddress: remoteAddress, localAddress: localAddress)
+        s.fd = Int(id) + 7
+        sessions[id] = s
+        stats.totalConnections += 1
+        return s
+    }
+
+    /// Unregisters a session (connection closed).
+    public func closeSession(_ s: ClientSession) {
+        for e in extensions { e.sessionClosed(s) }
+        sessions[s.id] = nil
+        if s.isMonitor { monitors.removeAll { $0 === s } }
+    }
+
+    // MARK: dispatch
+
+    /// Runs one command: `ctx.args` holds it, the reply is appended to `ctx.out`.
+    /// Implements Redis's `processCommand`: lookup, arity, auth, OOM, pause, extensions, then `call`.
+    /// Returns false (and does nothing) when CLIENT PAUSE holds this command back: the caller keeps
+    /// `ctx.args` and calls again once `pauseUntil` has passed.
+    @discardableResult
+    public func execute(_ ctx: inout CommandContext) -> Bool {
+        let argc = ctx.args.count
+        if argc == 0 { return true }
+        if pauseUntil != 0 && isPaused(ctx) { return false }
+        let session = ctx.session
+        ctx.now = clock.nowMilliseconds()
+        session.lastInteraction = ctx.now
+        ctx.out.version = session.protocolVersion
+        let mark = ctx.out.buffer.writerIndex
+        let modeBefore = session.replyMode
+
+        dispatch(&ctx, argc)
+
+        if modeBefore != .on || session.replyMode != .on {
+            applyReplyMode(&ctx, mark: mark, before: modeBefore)
+        }
+        return true
+    }
+
+    /// True when CLIENT PAUSE applies to the command in `ctx` now.
+    public func isPaused(_ ctx: CommandContext) -> Bool {
+        let now = clock.nowMilliseconds()
+        if now >= pauseUntil {
+            pauseUntil = 0
+            return false
+        }
+        if !pauseWritesOnly { return true }
+        guard var cmd = commandTable.lookup(ctx.args[0]) else { return false }
+        if cmd.isContainer, ctx.args.count > 1, let sub = findSubcommand(cmd, ctx.args[1]) { cmd = sub }
+        return cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate)
+    }
+
+    private func applyReplyMode(_ ctx: inout CommandContext, mark: Int, before: ClientSession.ReplyMode) {
+        let s = ctx.session
+        switch (before, s.replyMode) {
+        case (.off, .on):
+            break
+        case (.off, _), (.skip, _):
+            ctx.out.buffer.moveWriterIndex(to: mark)
+            if before == .skip && s.replyMode == .skip { s.replyMode = .on }
+        case (_, .skipNext):
+            ctx.out.buffer.moveWriterIndex(to: mark)
+            s.replyMode = .skip
+        case (_, .off):
+            ctx.out.buffer.moveWriterIndex(to: mark)
+        default:
+            break
+        }
+    }
+
+    @inline(__always)
+    private func dispatch(_ ctx: inout CommandContext, _ argc: Int) {
+        let session = ctx.session
+        guard var cmd = commandTable.lookup(ctx.args[0]) else {
+            replyUnknownCommand(&ctx)
+            return
+        }
+        if cmd.isContainer {
+            if argc < 2 {
+                stats.rejectedCalls += 1
+                ctx.out.error(RedisError.arity(cmd.fullName))
+                return
+            }
+            guard let sub = findSubcommand(cmd, ctx.args[1]) else {
+                stats.rejectedCalls += 1
+                ctx.out.error(RedisError.unknownSubcommand(ctx.args.string(1), cmd.name))
+                return
+            }
+            cmd = sub
+        }
+        if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
+            stats.rejectedCalls += 1
+            ctx.out.error(RedisError.arity(cmd.fullName))
+            return
+        }
+        if !config.disabledCommands.isEmpty, let disabled = disabledEntry(cmd) {
+            stats.rejectedCalls += 1
+            if let text = disabled { ctx.out.error(text) } else { replyUnknownCommand(&ctx) }
+            return
+        }
+        if !session.authenticated && !cmd.flags.contains(.noAuth) {
+            stats.rejectedCalls += 1
+            ctx.out.error(RedisError.noAuth)
+            return
+        }
+        if (cmd.name == "debug" || cmd.name == "module") && !debugAllowed(session) {
+            stats.rejectedCalls += 1
+            ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+            return
+        }
+        if config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !performEvictions(&ctx) {
+            stats.rejectedCalls += 1
+            ctx.out.error(RedisError.oom)
+            return
+        }
+        if !extensions.isEmpty {
+            for e in extensions where e.beforeCommand(&ctx, cmd) { return }
+        }
+        call(&ctx, cmd)
+    }
+
+    private func disabledEntry(_ cmd: CommandSpec) -> String?? {
+        if let e = config.disabledCommands[cmd.fullName] { return .some(e) }
+        if let e = config.disabledCommands[cmd.name] { return .some(e) }
+        return .none
+    }
+
+    private func debugAllowed(_ s: ClientSession) -> Bool {
+        switch config.enableDebugCommand {
+        case "yes": return true
+        case "local": return s.remoteAddress.hasPrefix("127.") || s.remoteAddress.hasPrefix("[::1]") || s.remoteAddress.hasPrefix("::1")
+        default: return s.isInternal
+        }
+    }
+
+    /// Finds subcommand `name` of `container` (case-insensitive).
+    public func findSubcommand(_ container: CommandSpec, _ name: ArraySlice<UInt8>) -> CommandSpec? {
+        let lower = String(decoding: name.map(lowerASCII), as: UTF8.self)
+        return container.subcommands.first { $0.name == lower }
+    }
+
+    private func replyUnknownCommand(_ ctx: inout CommandContext) {
+        stats.rejectedCalls += 1
+        let args = (0..<ctx.args.count).map { ctx.args.string($0) }
+        ctx.out.error(RedisError.unknownCommand(args))
+    }
+
+    /// Runs a resolved command: the handler, statistics, slow log, MONITOR feed and `afterCommand` hooks.
+    /// EXEC and scripts call this directly for each queued command.
+    public func call(_ ctx: inout CommandContext, _ cmd: CommandSpec) {
+        ctx.command = cmd
+        let start = monotonicMicros()
+        let mark = ctx.out.buffer.writerIndex
+        cmd.handler(&ctx)
+        let failed = ctx.out.buffer.writerIndex > mark
+            && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
+        if failed { stats.errorReplies += 1 }
+        let duration = monotonicMicros() - start
+        ctx.session.commandsProcessed += 1
+        ctx.session.lastCommand = cmd.fullName
+        stats.commandsProcessed += 1
+        let sid = cmd.statID
+        if sid >= commandStats.count {
+            commandStats.append(contentsOf: repeatElement(CommandStat(), count: max(commandTable.statNames.count, sid + 1) - commandStats.count))
+        }
+        commandStats[sid].calls += 1
+        commandStats[sid].usec += Int(duration)
+        if failed { commandStats[sid].failedCalls += 1 }
+        if config.slowlogLogSlowerThan >= 0 && duration >= Int64(config.slowlogLogSlowerThan)
+            && !cmd.flags.contains(.skipSlowlog) {
+            slowlog.add(ctx: ctx, duration: duration, maxLen: config.slowlogMaxLen, now: ctx.now)
+        }
+        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+            feedMonitors(ctx)
+        }
+        if !extensions.isEmpty {
+            for e in extensions { e.afterCommand(&ctx, cmd) }
+        }
+    }
+
+    private func feedMonitors(_ ctx: CommandContext) {
+        let micros = clock.nowMicroseconds()
+        var line = "+\(micros / 1_000_000).\(String(micros % 1_000_000).leftPadded(6)) [\(ctx.session.db) "
+        line += ctx.session.isInternal ? "lua] " : "\(ctx.session.remoteAddress)] "
+        for i in 0..<ctx.args.count {
+            if i > 0 { line += " " }
+            line += reprQuoted(ctx.args[i])
+        }
+        line += "\r\n"
+        var buf = ByteBufferAllocator().buffer(capacity: line.utf8.count)
+        buf.writeString(line)
+        for m in monitors where m !== ctx.session { m.deliver?(buf) }
+    }
+
+    // MARK: keyspace signals
+
+    /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
+    @inlinable public func signalModifiedKey(db: Int, key: RBytes) {
+        if extensions.isEmpty { return }
+        for e in extensions { e.keyModified(db: db, key: key) }
+    }
+
+    /// Tells extensions a whole database (nil = all) changed (FLUSHDB/FLUSHALL/SWAPDB).
+    public func signalDatabaseChanged(db: Int?) {
+        for e in extensions { e.databaseChanged(db: db) }
+    }
+
+    /// Emits a keyspace notification when `notify-keyspace-events` enables its class.
+    @inlinable public func notifyKeyspaceEvent(_ type: KeyspaceEventType, _ event: StaticString, key: RBytes, db: Int) {
+        let flags = config.notifyKeyspaceEvents
+        if flags.isEmpty || !flags.contains(.keyspace) && !flags.contains(.keyevent) { return }
+        if !flags.contains(type) { return }
+        let name = event.description
+        for e in extensions { e.keyspaceEvent(type, name, key: key, db: db) }
+    }
+
+    // MARK: keyspace access
+
+    /// True when `key` has an expiry time that has passed.
+    @inlinable public func isExpired(_ db: Database, _ key: RBytes, now: Int64) -> Bool {
+        if db.expires.isEmpty { return false }
+        guard let t = db.expires[key] else { return false }
+        return now > t
+    }
+
+    /// Looks `key` up, deleting it first when it has expired. Returns its entry index.
+    @inlinable public func lookup(_ db: Database, _ key: RBytes, now: Int64) -> Int? {
+        guard let i = db.main.find(key) else { return nil }
+        if !db.expires.isEmpty, let t = db.expires[key], now > t {
+            expireKey(db, key)
+            return nil
+        }
+        return i
+    }
+
+    /// Deletes an expired key and signals it (event `expired`).
+    public func expireKey(_ db: Database, _ key: RBytes) {
+        db.main.remove(key)
+        db.expires.remove(key)
+        stats.expiredKeys += 1
+        notifyKeyspaceEvent(.expired, "expired", key: key, db: db.index)
+        signalModifiedKey(db: db.index, key: key)
+    }
+
+    /// Deletes `key` (no signal); returns true when it existed.
+    @discardableResult
+    public func deleteKey(_ db: Database, _ key: RBytes) -> Bool {
+        guard db.main.remove(key) != nil else { return false }
+        if !db.expires.isEmpty { db.expires.remove(key) }
+        return true
+    }
+
+    /// Stores `value` under `key`, clearing any expiry unless `keepTTL`.
+    public func setKey(_ db: Database, _ key: RBytes, _ value: Value, keepTTL: Bool = false) {
+        db.main.set(key, value)
+        if !keepTTL && !db.expires.isEmpty { db.expires.remove(key) }
+    }
+
+    /// Removes every key of every database.
+    public func flushAll() {
+        for db in databases { db.clear() }
+    }
+
+    /// Replaces the database count (only at start-up or when empty).
+    public func resizeDatabases(_ n: Int) {
+        let n = max(1, n)
+        if n > databases.count {
+            for i in databases.count..<n { databases.append(Database(index: i)) }
+        } else if n < databases.count {
+            databases.removeLast(databases.count - n)
+        }
+        config.databases = n
+    }
+
+    /// Number of keys in all databases.
+    public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
+
+    // MARK: periodic work
+
+    /// Periodic work (call every 1000/hz ms): active expiry, client timeouts handled by the server, extension cron.
+    public func cron() {
+        let now = clock.nowMilliseconds()
+        usedMemoryCached = MemoryInfo.residentBytes()
+        if config.activeExpireEnabled { activeExpireCycle(now: now, timeLimitMicros: Int64(25_000 / max(config.hz / 10, 1))) }
+        for e in extensions { e.cron(now: now) }
+    }
+
+    /// Redis's slow active-expire cycle: for each database, sample up to 20 keys with a TTL at a time
+    /// (walking the expires table with a SCAN cursor), delete the expired ones, and repeat while more than
+    /// 10% of a sample was expired, within a time budget.
+    public func activeExpireCycle(now: Int64, timeLimitMicros: Int64 = 25_000) {
+        let started = monotonicMicros()
+        var iterations = 0
+        for db in databases where !db.expires.isEmpty {
+            while true {
+                var sampled = 0, expired = 0
+                var ttlSum: Int64 = 0, ttlSamples: Int64 = 0
+                var toExpire: [RBytes] = []
+                var buckets = 0
+                repeat {
+                    db.expireCursor = db.expires.scan(cursor: db.expireCursor) { idx in
+                        sampled += 1
+                        let t = db.expires.value(at: idx)
+                        if now > t {
+                            toExpire.append(db.expires.key(at: idx))
+                        } else {
+                            ttlSum += t - now
+                            ttlSamples += 1
+                        }
+                    }
+                    buckets += 1
+                } while sampled < 20 && db.expireCursor != 0 && buckets < 400
+                for k in toExpire {
+                    expireKey(db, k)
+                    expired += 1
+                }
+                if ttlSamples > 0 {
+                    let avg = ttlSum / ttlSamples
+                    db.avgTTL = db.avgTTL == 0 ? avg : (db.avgTTL / 50) * 49 + avg / 50
+                }
+                iterations += 1
+                if sampled == 0 || expired * 10 <= sampled || db.expires.isEmpty { break }
+                if iterations % 16 == 0 && monotonicMicros() - started > timeLimitMicros { return }
+            }
+        }
+    }
+
+    // MARK: memory
+
+    /// Approximate memory used by the process (RSS-independent estimate used for maxmemory).
+    public var usedMemory: Int {
+        if usedMemoryCached == 0 { usedMemoryCached = MemoryInfo.residentBytes() }
+        return usedMemoryCached
+    }
+
+    /// Applies `maxmemory-policy` until memory is under the limit; false when the command must be refused.
+    private func performEvictions(_ ctx: inout CommandContext) -> Bool {
+        var used = usedMemory
+        if used <= config.maxMemory { return true }
+        let policy = config.maxMemoryPolicy
+        if policy == "noeviction" { return false }
+        var rounds = 0
+        while used > config.maxMemory && rounds < 64 {
+            var evictedAny = false
+            for db in databases {
+                let volatileOnly = policy.hasPrefix("volatile")
+                let table = volatileOnly ? db.expires.count : db.main.count
+                if table == 0 { continue }
+                for _ in 0..<16 {
+                    let key: RBytes
+                    if volatileOnly {
+                        guard let i = db.expires.randomIndex(using: &random) else { break }
+                        key = db.expires.key(at: i)
+                    } else {
+                        guard let i = db.main.randomIndex(using: &random) else { break }
+                        key = db.main.key(at: i)
+                    }
+                    if deleteKey(db, key) {
+                        stats.evictedKeys += 1
+                        notifyKeyspaceEvent(.evicted, "evicted", key: key, db: db.index)
+                        signalModifiedKey(db: db.index, key: key)
+                        evictedAny = true
+                    }
+                }
+            }
+            if !evictedAny { break }
+            usedMemoryCached = MemoryInfo.residentBytes()
+            used = usedMemoryCached
+            rounds += 1
+        }
+        return used <= config.maxMemory || rounds > 0
+    }
+}
+
+/// Per-command counters (INFO commandstats).
+public struct CommandStat: Sendable {
+    public var calls = 0
+    public var usec = 0
+    public var rejectedCalls = 0
+    public var failedCalls = 0
+}
+
+/// Global counters (INFO stats).
+public struct EngineStats: Sendable {
+    public var commandsProcessed = 0
+    public var totalConnections = 0
+    public var rejectedConnections = 0
+    public var expiredKeys = 0
+    public var evictedKeys = 0
+    public var keyspaceHits = 0
+    public var keyspaceMisses = 0
+    public var netInputBytes = 0
+    public var netOutputBytes = 0
+    public var rejectedCalls = 0
+    public var errorReplies = 0
+    public var totalReadsProcessed = 0
+    public var totalWritesProcessed = 0
+    public init() {}
+}
+
+/// SLOWLOG entries.
+public struct SlowLog: Sendable {
+    public struct Entry: Sendable {
+        public let id: Int
+        public let timestamp: Int64
+        public let durationMicros: Int64
+        public let args: [[UInt8]]
+        public let peer: String
+        public let clientName: String
+    }
+    public var entries: [Entry] = []
+    public var nextID = 0
+    public init() {}
+
+    mutating func add(ctx: CommandContext, duration: Int64, maxLen: Int, now: Int64) {
+        var args: [[UInt8]] = []
+        let n = min(ctx.args.count, 32)
+        for i in 0..<n {
+            var a = Array(ctx.args[i])
+            if a.count > 128 {
+                let extra = a.count - 128
+                a = Array(a.prefix(128)) + Array("... (\(extra) more bytes)".utf8)
+            }
+            if i == 31 && ctx.args.count > 32 {
+                a = Array("... (\(ctx.args.count - 31) more arguments)".utf8)
+            }
+            args.append(a)
+        }
+        entries.insert(Entry(id: nextID, timestamp: now / 1000, durationMicros: duration, args: args,
+                             peer: ctx.session.remoteAddress, clientName: ctx.session.name?.string ?? ""), at: 0)
+        nextID += 1
+        if entries.count > maxLen { entries.removeLast(entries.count - maxLen) }
+    }
+}
+
+/// A small fast PRNG (xorshift64*).
+public struct XorShiftRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
+    public mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 2_685_821_657_736_338_717
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int, with c: Character = "0") -> String {
+        count >= width ? self : String(repeating: c, count: width - count) + self
+    }
+}
+
+/// Redis's `sdscatrepr`: a double-quoted, escaped rendering of bytes.
+public func reprQuoted<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    var s = "\""
+    for c in bytes {
+        switch c {
+        case 92: s += "\\\\"
+        case 34: s += "\\\""
+        case 10: s += "\\n"
+        case 13: s += "\\r"
+        case 9: s += "\\t"
+        case 7: s += "\\a"
+        case 8: s += "\\b"
+        default:
+            if c >= 32 && c < 127 { s.unicodeScalars.append(Unicode.Scalar(c)) } else {
+                s += "\\x" + String(c, radix: 16).leftPadded(2)
+            }
+        }
+    }
+    return s + "\""
+}

@@ -1,0 +1,73 @@
+/// A secret (password) whose description never reveals it.
+public struct RedactedSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The secret bytes, for comparison only.
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+}
+
+/// The engine's configuration (redis.conf / CONFIG SET settings the engine itself uses).
+public struct EngineConfig: Sendable {
+    /// `databases`
+    public var databases = 16
+    /// `requirepass` (nil or empty: no password).
+    public var requirePass: RedactedSecret?
+    /// `maxmemory` in bytes (0 = unlimited).
+    public var maxMemory = 0
+    /// `maxmemory-policy`
+    public var maxMemoryPolicy = "noeviction"
+    /// `maxmemory-samples`
+    public var maxMemorySamples = 5
+    /// `maxclients`
+    public var maxClients = 10000
+    /// `timeout` in seconds (0 = never).
+    public var timeout = 0
+    /// `hz`
+    public var hz = 10
+    /// `proto-max-bulk-len`
+    public var protoMaxBulkLen = 512 * 1024 * 1024
+    /// `client-query-buffer-limit`
+    public var clientQueryBufferLimit = 1024 * 1024 * 1024
+    /// `hash-max-listpack-entries`
+    public var hashMaxListpackEntries = 128
+    /// `hash-max-listpack-value`
+    public var hashMaxListpackValue = 64
+    /// `slowlog-log-slower-than` (µs; negative disables).
+    public var slowlogLogSlowerThan = 10000
+    /// `slowlog-max-len`
+    public var slowlogMaxLen = 128
+    /// `notify-keyspace-events` as flags.
+    public var notifyKeyspaceEvents: KeyspaceEventType = []
+    /// `enable-debug-command`: "no", "yes" or "local".
+    public var enableDebugCommand = "no"
+    /// `lazyfree-lazy-user-del` etc. are accepted and reported but have no effect.
+    public var activeExpireEnabled = true
+    /// Commands removed from this server (provider restrictions): name → error text returned instead
+    /// of running it (nil text: behave as an unknown command).
+    public var disabledCommands: [String: String?] = [:]
+    /// Renamed commands (`rename-command OLD NEW`): old name → new name ("" disables).
+    public var renamedCommands: [String: String] = [:]
+    /// Every other setting CONFIG GET should report (name → value), e.g. port, bind, tls-*.
+    public var extra: [String: String] = [:]
+
+    /// Redis's defaults.
+    public init() {}
+
+    /// True when a password is required.
+    public var passwordRequired: Bool { !(requirePass?.value.isEmpty ?? true) }
+}
+
+/// Facts about the server process, shown by INFO server (set by the server layer).
+public struct ServerInfo: Sendable {
+    public var port = 6379
+    public var tlsPort = 0
+    public var bind = "127.0.0.1"
+    public var configFile = ""
+    public var executable = ""
+    public var processID = 0
+    public var runID = ""
+    public var multiplexingAPI = "epoll"
+    public var ioThreads = 2
+    public init() {}
+}

@@ -1,0 +1,40 @@
+/// A component that plugs into the dispatcher and the keyspace without changing them:
+/// transactions (MULTI/WATCH), blocking commands, pub/sub and keyspace notifications, ACL, scripting.
+///
+/// Register with `engine.addExtension(_:)`. All methods run with the engine lock held, on the
+/// thread executing the command; they must not block or suspend. Every method has a default
+/// that does nothing.
+public protocol EngineExtension: AnyObject {
+    /// Called after lookup, arity, auth and OOM checks, before the command runs.
+    /// Return true when the extension took care of the command (queued it in MULTI, rejected it
+    /// with its own error...): the dispatcher then does nothing more for it.
+    func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool
+    /// Called after a command ran (serve blocked clients whose keys became ready, etc.).
+    func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec)
+    /// `key` in database `db` was modified, deleted or expired (WATCH invalidation, blocked clients).
+    func keyModified(db: Int, key: RBytes)
+    /// A whole database (or every database when `db` is nil) was flushed or swapped.
+    func databaseChanged(db: Int?)
+    /// A keyspace event allowed by `notify-keyspace-events` happened.
+    func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int)
+    /// The client is disconnecting (release subscriptions, blocked state, watched keys).
+    func sessionClosed(_ session: ClientSession)
+    /// The client sent RESET: drop its MULTI state, subscriptions, etc.
+    func sessionReset(_ session: ClientSession)
+    /// Periodic work (every 1000/hz ms): blocked-client timeouts and similar.
+    func cron(now: Int64)
+    /// Extra `name:value` lines for an INFO section (section name lower case), or nil.
+    func infoLines(section: String) -> [String]?
+}
+
+extension EngineExtension {
+    public func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool { false }
+    public func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec) {}
+    public func keyModified(db: Int, key: RBytes) {}
+    public func databaseChanged(db: Int?) {}
+    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int) {}
+    public func sessionClosed(_ session: ClientSession) {}
+    public func sessionReset(_ session: ClientSession) {}
+    public func cron(now: Int64) {}
+    public func infoLines(section: String) -> [String]? { nil }
+}

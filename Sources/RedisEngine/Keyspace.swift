@@ -1,0 +1,98 @@
+import NIOCore
+import RESP
+
+/// Keyspace helpers for command handlers: lookups that honour expiry, writes that signal changes.
+extension CommandContext {
+    /// Looks `key` up for reading (expires it when due) and counts a keyspace hit or miss.
+    @inlinable public mutating func lookupRead(_ key: RBytes) -> Int? {
+        let e = engine
+        let r = e.lookup(e.databases[session.db], key, now: now)
+        if r == nil { e.stats.keyspaceMisses += 1 } else { e.stats.keyspaceHits += 1 }
+        return r
+    }
+
+    /// Looks `key` up for writing (expires it when due; no hit/miss statistics).
+    @inlinable public func lookupWrite(_ key: RBytes) -> Int? {
+        engine.lookup(engine.databases[session.db], key, now: now)
+    }
+
+    /// True when `key` exists (after expiry).
+    @inlinable public func exists(_ key: RBytes) -> Bool { lookupWrite(key) != nil }
+
+    /// The value at entry `index` of the current database.
+    @inlinable public func value(at index: Int) -> Value { db.main.value(at: index) }
+
+    /// Stores `value` under `key` (clearing its TTL unless `keepTTL`), signals the change and counts it dirty.
+    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false) {
+        engine.setKey(db, key, value, keepTTL: keepTTL)
+        engine.dirty += 1
+        signalModified(key)
+    }
+
+    /// Deletes `key`, signalling the change; returns true when it existed (after expiry).
+    @discardableResult
+    @inlinable public func deleteKey(_ key: RBytes) -> Bool {
+        let d = db
+        if lookupWrite(key) == nil { return false }
+        engine.deleteKey(d, key)
+        engine.dirty += 1
+        signalModified(key)
+        return true
+    }
+
+    /// Sets an absolute expiry time (ms) on an existing key.
+    @inlinable public func setExpire(_ key: RBytes, at when: Int64) {
+        db.expires.set(key, when)
+    }
+
+    /// Removes the expiry of `key`; true when it had one.
+    @discardableResult
+    @inlinable public func removeExpire(_ key: RBytes) -> Bool {
+        if db.expires.isEmpty { return false }
+        return db.expires.remove(key) != nil
+    }
+
+    /// Writes the WRONGTYPE error.
+    @inlinable public mutating func wrongType() { out.error(RedisError.wrongType) }
+
+    /// Replies with the string at entry `index`, or WRONGTYPE.
+    @inlinable public mutating func replyString(at index: Int) {
+        out.replyStringValue(db.main.value(at: index))
+    }
+}
+
+extension ReplyWriter {
+    /// Writes a string value as a bulk reply, or WRONGTYPE for other types.
+    @inlinable public mutating func replyStringValue(_ v: Value) {
+        switch v {
+        case .inlineString(let a, let b, let c, let d, let n):
+            var t = (a, b, c, d)
+            withUnsafeBytes(of: &t) { p in bulk(raw: UnsafeRawBufferPointer(rebasing: p[0..<Int(n)])) }
+        case .heapString(let arr):
+            arr.withUnsafeBytes { bulk(raw: $0) }
+        case .int(let i):
+            buffer.writeInteger(UInt8(ascii: "$"))
+            var digits = ReplyWriter.decimalLength(i)
+            if i < 0 { digits += 1 }
+            writeDecimal(digits)
+            buffer.writeStaticString("\r\n")
+            writeDecimal(Int(i))
+            buffer.writeStaticString("\r\n")
+        default:
+            error(RedisError.wrongType)
+        }
+    }
+
+    /// Writes an `RBytes` as a bulk string.
+    @inlinable public mutating func bulk(_ b: RBytes) {
+        b.withBytes { bulk(raw: $0) }
+    }
+
+    /// Number of decimal digits of |i|.
+    @inlinable public static func decimalLength(_ i: Int64) -> Int {
+        var v = i.magnitude
+        var n = 1
+        while v >= 10 { v /= 10; n += 1 }
+        return n
+    }
+}

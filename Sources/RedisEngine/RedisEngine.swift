@@ -1,1 +1,0 @@
-// Module RedisEngine: see docs/ARCHITECTURE.md for its one job.

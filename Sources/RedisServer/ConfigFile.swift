@@ -1,0 +1,337 @@
+import RedisEngine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A redis.conf problem, reported like redis-server does.
+public struct ConfigFileError: Error, Sendable, CustomStringConvertible {
+    public let line: Int
+    public let text: String
+    public let reason: String
+    public var description: String {
+        """
+
+        *** FATAL CONFIG FILE ERROR (Redis \(ConnectionCommands.redisVersion)) ***
+        Reading the configuration file, at line \(line)
+        >>> '\(text)'
+        \(reason)
+        """
+    }
+}
+
+/// Parses redis.conf text and redis-server's `--name value` arguments into a `RedisServerConfig`.
+public enum RedisConfigFile {
+    /// Builds the configuration from redis-server style arguments: `[config-file] [--name value ...]`.
+    /// `readFile` returns a file's text (injectable for tests).
+    public static func parseCommandLine(_ args: [String], readFile: (String) throws -> String = readTextFile) throws -> RedisServerConfig {
+        var config = RedisServerConfig()
+        var rest = args[...]
+        var text = ""
+        if let first = rest.first, !first.hasPrefix("--"), first != "-" {
+            text = try readFile(first)
+            config.configFile = first
+            rest = rest.dropFirst()
+        }
+        // Command-line options are appended as config lines, like redis-server.
+        var options = ""
+        for a in rest {
+            if a.hasPrefix("--") && a.count > 2 {
+                if !options.isEmpty { options += "\n" }
+                options += String(a.dropFirst(2)) + " "
+            } else {
+                options += quoteArg(a) + " "
+            }
+        }
+        try apply(text + "\n" + options, to: &config)
+        return config
+    }
+
+    private static func quoteArg(_ a: String) -> String {
+        if a.isEmpty { return "\"\"" }
+        if a.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" }) {
+            var s = "\""
+            for c in a {
+                if c == "\"" || c == "\\" { s.append("\\") }
+                s.append(c)
+            }
+            return s + "\""
+        }
+        return a
+    }
+
+    /// Reads a whole text file.
+    public static func readTextFile(_ path: String) throws -> String {
+        guard let f = fopen(path, "r") else {
+            throw RedisServerError("Fatal error, can't open config file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n <= 0 { break }
+            bytes.append(contentsOf: buf[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Applies every directive of `text` to `config`.
+    public static func apply(_ text: String, to config: inout RedisServerConfig) throws {
+        var lineNo = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            let line = rawLine.trimmingCharacters()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let words = splitArgs(line), !words.isEmpty else {
+                throw ConfigFileError(line: lineNo, text: line, reason: "Unbalanced quotes in configuration line")
+            }
+            let name = words[0].lowercased()
+            let args = Array(words.dropFirst())
+            do {
+                try applyDirective(name, args, &config)
+            } catch let e as DirectiveError {
+                throw ConfigFileError(line: lineNo, text: line, reason: e.reason)
+            }
+        }
+    }
+
+    struct DirectiveError: Error { let reason: String }
+
+    /// Applies one directive (also used by CONFIG SET for the settings it shares).
+    static func applyDirective(_ name: String, _ args: [String], _ c: inout RedisServerConfig) throws {
+        func one() throws -> String {
+            guard args.count == 1 else { throw DirectiveError(reason: "wrong number of arguments") }
+            return args[0]
+        }
+        func int(_ lo: Int = Int.min, _ hi: Int = Int.max) throws -> Int {
+            let s = try one()
+            guard let v = parseMemory(s), v >= lo, v <= hi else {
+                throw DirectiveError(reason: "argument couldn't be parsed into an integer")
+            }
+            return v
+        }
+        func bool() throws -> Bool {
+            switch try one().lowercased() {
+            case "yes": return true
+            case "no": return false
+            default: throw DirectiveError(reason: "argument must be 'yes' or 'no'")
+            }
+        }
+        switch name {
+        case "port": c.port = try int(0, 65535)
+        case "bind":
+            guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
+            c.bind = args
+        case "requirepass":
+            let p = try one()
+            c.engine.requirePass = p.isEmpty ? nil : RedactedSecret(p)
+        case "databases":
+            let n = try int(1, Int(Int32.max))
+            c.engine.databases = n
+        case "maxclients": c.engine.maxClients = try int(1, Int(Int32.max))
+        case "timeout": c.engine.timeout = try int(0, Int(Int32.max))
+        case "tls-port": c.tlsPort = try int(0, 65535)
+        case "tls-cert-file": c.tlsCertFile = try one()
+        case "tls-key-file": c.tlsKeyFile = try one()
+        case "tls-key-file-pass": c.tlsKeyFilePass = RedactedSecret(try one())
+        case "tls-ca-cert-file": c.tlsCACertFile = try one()
+        case "tls-auth-clients":
+            guard let v = TLSClientAuth(rawValue: try one().lowercased()) else {
+                throw DirectiveError(reason: "argument(s) must be one of the following: yes, no, optional")
+            }
+            c.tlsAuthClients = v
+        case "protected-mode": c.protectedMode = try bool()
+        case "maxmemory": c.engine.maxMemory = try int(0)
+        case "maxmemory-policy":
+            let v = try one().lowercased()
+            guard maxMemoryPolicies.contains(v) else {
+                throw DirectiveError(reason: "argument(s) must be one of the following: " + maxMemoryPolicies.joined(separator: ", "))
+            }
+            c.engine.maxMemoryPolicy = v
+        case "maxmemory-samples": c.engine.maxMemorySamples = try int(1, 64)
+        case "hz": c.engine.hz = max(1, min(500, try int(0)))
+        case "proto-max-bulk-len": c.engine.protoMaxBulkLen = try int(1024 * 1024)
+        case "client-query-buffer-limit": c.engine.clientQueryBufferLimit = try int(1024 * 1024)
+        case "hash-max-listpack-entries", "hash-max-ziplist-entries": c.engine.hashMaxListpackEntries = try int(0)
+        case "hash-max-listpack-value", "hash-max-ziplist-value": c.engine.hashMaxListpackValue = try int(0)
+        case "slowlog-log-slower-than": c.engine.slowlogLogSlowerThan = try int()
+        case "slowlog-max-len": c.engine.slowlogMaxLen = try int(0)
+        case "notify-keyspace-events":
+            guard let flags = KeyspaceEventType(configString: try one()) else {
+                throw DirectiveError(reason: "Invalid event class character. Use 'Ag$lshzxeKEtmd'.")
+            }
+            c.engine.notifyKeyspaceEvents = flags
+        case "enable-debug-command", "enable-module-command", "enable-protected-configs":
+            let v = try one().lowercased()
+            guard ["yes", "no", "local"].contains(v) else {
+                throw DirectiveError(reason: "argument(s) must be one of the following: no, yes, local")
+            }
+            if name == "enable-debug-command" { c.engine.enableDebugCommand = v }
+            c.engine.extra[name] = v
+        case "rename-command":
+            guard args.count == 2 else { throw DirectiveError(reason: "wrong number of arguments") }
+            c.engine.renamedCommands[args[0].lowercased()] = args[1]
+        case "infera-disable-command":
+            guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
+            let message = args.count > 1 ? args[1...].joined(separator: " ") : nil
+            c.engine.disabledCommands[args[0].lowercased()] = .some(message)
+        case "tcp-backlog": c.tcpBacklog = try int(0)
+        case "tcp-keepalive": c.tcpKeepAlive = try int(0)
+        case "logfile": c.logFile = try one()
+        case "loglevel":
+            let v = try one().lowercased()
+            guard ["debug", "verbose", "notice", "warning", "nothing"].contains(v) else {
+                throw DirectiveError(reason: "argument(s) must be one of the following: debug, verbose, notice, warning, nothing")
+            }
+            c.logLevel = v
+        case "pidfile": c.pidFile = try one()
+        case "io-threads", "threads": c.threads = try int(1, 128)
+        case "daemonize":
+            if try bool() { throw DirectiveError(reason: "daemonize yes is not supported by infera server") }
+        case "save", "appendonly", "dir", "dbfilename", "appendfilename", "appendfsync", "supervised",
+             "always-show-logo", "set-proc-title", "lazyfree-lazy-eviction", "lazyfree-lazy-expire",
+             "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
+             "activedefrag", "lfu-log-factor", "lfu-decay-time", "stop-writes-on-bgsave-error",
+             "rdbcompression", "rdbchecksum", "replica-read-only", "latency-monitor-threshold",
+             "list-max-listpack-size", "list-max-ziplist-size", "list-compress-depth",
+             "set-max-intset-entries", "set-max-listpack-entries", "set-max-listpack-value",
+             "zset-max-listpack-entries", "zset-max-listpack-value",
+             "zset-max-ziplist-entries", "zset-max-ziplist-value", "stream-node-max-bytes",
+             "stream-node-max-entries", "activerehashing", "dynamic-hz", "aof-use-rdb-preamble",
+             "unixsocket", "unixsocketperm", "syslog-enabled", "syslog-ident", "tls-replication",
+             "tls-cluster", "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers",
+             "tls-session-caching", "jemalloc-bg-thread", "oom-score-adj", "crash-log-enabled",
+             "client-output-buffer-limit", "maxmemory-eviction-tenacity", "lua-time-limit", "busy-reply-threshold":
+            guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
+            c.engine.extra[name] = args.joined(separator: " ")
+        default:
+            throw DirectiveError(reason: "Bad directive or wrong number of arguments")
+        }
+    }
+
+    /// maxmemory-policy values.
+    public static let maxMemoryPolicies = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                                           "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]
+
+    /// Parses `1gb`, `100mb`, `5k`, plain integers (Redis's memtoull).
+    public static func parseMemory(_ s: String) -> Int? {
+        let lower = s.lowercased()
+        let units: [(String, Int)] = [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000),
+                                      ("m", 1_000_000), ("k", 1000), ("b", 1)]
+        for (suffix, mul) in units where lower.hasSuffix(suffix) {
+            guard let n = Int(lower.dropLast(suffix.count)) else { return nil }
+            let (v, o) = n.multipliedReportingOverflow(by: mul)
+            return o ? nil : v
+        }
+        return Int(lower)
+    }
+
+    /// Splits a config line like sdssplitargs (quotes and escapes); nil on unbalanced quotes.
+    public static func splitArgs(_ line: String) -> [String]? {
+        var out: [String] = []
+        var cur: [UInt8] = []
+        let b = Array(line.utf8)
+        var i = 0
+        while true {
+            while i < b.count && (b[i] == 32 || b[i] == 9) { i += 1 }
+            if i >= b.count { return out }
+            cur.removeAll()
+            var inq = false, insq = false
+            while true {
+                if inq {
+                    if i >= b.count { return nil }
+                    if b[i] == 92 && i + 1 < b.count {
+                        i += 1
+                        switch b[i] {
+                        case UInt8(ascii: "n"): cur.append(10)
+                        case UInt8(ascii: "t"): cur.append(9)
+                        case UInt8(ascii: "r"): cur.append(13)
+                        default: cur.append(b[i])
+                        }
+                    } else if b[i] == 34 {
+                        if i + 1 < b.count && b[i + 1] != 32 && b[i + 1] != 9 { return nil }
+                        i += 1
+                        break
+                    } else { cur.append(b[i]) }
+                } else if insq {
+                    if i >= b.count { return nil }
+                    if b[i] == 39 {
+                        if i + 1 < b.count && b[i + 1] != 32 && b[i + 1] != 9 { return nil }
+                        i += 1
+                        break
+                    }
+                    cur.append(b[i])
+                } else {
+                    if i >= b.count || b[i] == 32 || b[i] == 9 { break }
+                    if b[i] == 34 { inq = true } else if b[i] == 39 { insq = true } else { cur.append(b[i]) }
+                }
+                i += 1
+            }
+            out.append(String(decoding: cur, as: UTF8.self))
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension KeyspaceEventType {
+    /// Parses a `notify-keyspace-events` string; nil on an invalid character.
+    public init?(configString s: String) {
+        var f: KeyspaceEventType = []
+        for c in s {
+            switch c {
+            case "A": f.formUnion([.generic, .string, .list, .set, .hash, .zset, .expired, .evicted, .stream, .module])
+            case "g": f.insert(.generic)
+            case "$": f.insert(.string)
+            case "l": f.insert(.list)
+            case "s": f.insert(.set)
+            case "h": f.insert(.hash)
+            case "z": f.insert(.zset)
+            case "x": f.insert(.expired)
+            case "e": f.insert(.evicted)
+            case "K": f.insert(.keyspace)
+            case "E": f.insert(.keyevent)
+            case "t": f.insert(.stream)
+            case "m": f.insert(.keyMiss)
+            case "d": f.insert(.module)
+            case "n": f.insert(.newKey)
+            default: return nil
+            }
+        }
+        self = f
+    }
+
+    /// The canonical string CONFIG GET reports.
+    public var configString: String {
+        var s = ""
+        let all: KeyspaceEventType = [.generic, .string, .list, .set, .hash, .zset, .expired, .evicted, .stream, .module]
+        if isSuperset(of: all) { s += "A" } else {
+            if contains(.generic) { s += "g" }
+            if contains(.string) { s += "$" }
+            if contains(.list) { s += "l" }
+            if contains(.set) { s += "s" }
+            if contains(.hash) { s += "h" }
+            if contains(.zset) { s += "z" }
+            if contains(.expired) { s += "x" }
+            if contains(.evicted) { s += "e" }
+            if contains(.stream) { s += "t" }
+            if contains(.module) { s += "d" }
+        }
+        if contains(.newKey) { s += "n" }
+        if contains(.keyspace) { s += "K" }
+        if contains(.keyevent) { s += "E" }
+        if contains(.keyMiss) { s += "m" }
+        return s
+    }
+}

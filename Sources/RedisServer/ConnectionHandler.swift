@@ -1,0 +1,231 @@
+import NIOCore
+import RESP
+import RedisEngine
+
+/// One client connection: accumulates the query buffer, decodes every complete command of a read,
+/// runs them as one batch under the engine lock, and writes the replies once.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: RedisServer
+    private let engine: Engine
+    private var session: ClientSession!
+    private var ctx: CommandContext!
+    private var decoder: RESPCommandDecoder
+    private var query: ByteBuffer
+    private var needsFlush = false
+    private var closing = false
+    private var pendingPaused = false
+    private var pauseTimerScheduled = false
+    private var context: ChannelHandlerContext?
+    private let isTLS: Bool
+    private var rejected = false
+
+    init(server: RedisServer, isTLS: Bool) {
+        self.server = server
+        self.engine = server.engine
+        self.isTLS = isTLS
+        var limits = RESPLimits()
+        limits.maxBulkLength = server.engine.config.protoMaxBulkLen
+        limits.maxQueryBuffer = server.engine.config.clientQueryBufferLimit
+        self.decoder = RESPCommandDecoder(limits: limits)
+        self.query = ByteBuffer()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        let remote = Self.describe(channel.remoteAddress)
+        let local = Self.describe(channel.localAddress)
+        let isLocal = Self.isLoopback(channel.remoteAddress)
+        engine.lock.lock()
+        if engine.sessions.count >= engine.config.maxClients {
+            engine.stats.rejectedConnections += 1
+            engine.lock.unlock()
+            reject(context, "-ERR max number of clients reached\r\n")
+            return
+        }
+        if server.config.protectedMode && !engine.config.passwordRequired && engine.authenticator == nil && !isLocal {
+            engine.stats.rejectedConnections += 1
+            engine.lock.unlock()
+            reject(context, "-" + RedisServer.protectedModeMessage + "\r\n")
+            return
+        }
+        let s = engine.newSession(remoteAddress: remote, localAddress: local)
+        s.isTLS = isTLS
+        session = s
+        ctx = CommandContext(engine: engine, session: s, buffer: context.channel.allocator.buffer(capacity: 1024))
+        engine.lock.unlock()
+
+        s.deliver = { buffer in
+            channel.writeAndFlush(buffer, promise: nil)
+        }
+        s.kill = {
+            channel.close(promise: nil)
+        }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        s.resume = {
+            loop.execute { bound.value.resumeProcessing() }
+        }
+        server.connectionOpened(channel)
+        context.fireChannelActive()
+    }
+
+    private func reject(_ context: ChannelHandlerContext, _ message: String) {
+        rejected = true
+        var b = context.channel.allocator.buffer(capacity: message.utf8.count)
+        b.writeString(message)
+        let ch = context.channel
+        context.writeAndFlush(wrapOutboundOut(b)).whenComplete { _ in ch.close(promise: nil) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let s = session {
+            engine.lock.withLock { engine.closeSession(s) }
+            server.connectionClosed(context.channel)
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if rejected || closing { return }
+        var incoming = unwrapInboundIn(data)
+        if query.readableBytes == 0 {
+            query = incoming
+        } else {
+            query.writeBuffer(&incoming)
+        }
+        process(context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    private func resumeProcessing() {
+        guard let context = context, !closing else { return }
+        process(context)
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    private func process(_ context: ChannelHandlerContext) {
+        guard let s = session else { return }
+        let engine = self.engine
+        var protocolError: String?
+        var paused = false
+        engine.lock.lock()
+        let received = query.readableBytes
+        if s.isBlocked {
+            s.queryBufferLength = query.readableBytes
+            engine.lock.unlock()
+            return
+        }
+        engine.stats.totalReadsProcessed += 1
+        if pendingPaused {
+            if engine.execute(&ctx) {
+                pendingPaused = false
+            } else {
+                paused = true
+            }
+        }
+        if !paused && !s.closeAfterReply && !s.isBlocked {
+            loop: while true {
+                decoder.authRequired = !s.authenticated
+                switch decoder.decode(&query, into: &ctx.args) {
+                case .command:
+                    if !engine.execute(&ctx) {
+                        pendingPaused = true
+                        paused = true
+                        break loop
+                    }
+                    if s.closeAfterReply || s.isBlocked { break loop }
+                case .needMoreData:
+                    break loop
+                case .protocolError(let message):
+                    protocolError = message
+                    break loop
+                }
+            }
+        }
+        if let message = protocolError {
+            ctx.out.error("ERR " + message)
+            s.closeAfterReply = true
+        }
+        if query.readableBytes > engine.config.clientQueryBufferLimit {
+            s.closeAfterReply = true
+            server.log.log(.warning, "Closing client that reached max query buffer length: id=\(s.id) addr=\(s.remoteAddress) qbuf=\(query.readableBytes) (qbuf initial bytes: \"\")")
+        }
+        let outBytes = ctx.out.buffer.readableBytes
+        engine.stats.netInputBytes += received - query.readableBytes
+        engine.stats.netOutputBytes += outBytes
+        s.queryBufferLength = query.readableBytes
+        let close = s.closeAfterReply
+        let pauseUntil = engine.pauseUntil
+        engine.lock.unlock()
+
+        if query.readableBytes == 0 {
+            query.clear()
+        } else if query.readerIndex > 64 * 1024 {
+            query.discardReadBytes()
+        }
+        if outBytes > 0 {
+            let out = ctx.out.buffer
+            ctx.out.buffer = context.channel.allocator.buffer(capacity: max(1024, min(outBytes, 64 * 1024)))
+            if close {
+                closing = true
+                let ch = context.channel
+                context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in ch.close(promise: nil) }
+                return
+            }
+            context.write(wrapOutboundOut(out), promise: nil)
+            needsFlush = true
+        } else if close {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        if paused && !pauseTimerScheduled {
+            pauseTimerScheduled = true
+            let now = engine.clock.nowMilliseconds()
+            let wait = max(1, pauseUntil - now)
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .milliseconds(wait)) {
+                bound.value.pauseTimerScheduled = false
+                bound.value.resumeProcessing()
+            }
+        }
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let a = address else { return "?:0" }
+        let ip = a.ipAddress ?? "?"
+        let port = a.port ?? 0
+        if case .v6 = a { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let a = address else { return true }
+        switch a {
+        case .unixDomainSocket: return true
+        case .v4: return (a.ipAddress ?? "").hasPrefix("127.")
+        case .v6: return a.ipAddress == "::1" || (a.ipAddress ?? "").hasPrefix("::ffff:127.")
+        }
+    }
+}
+
