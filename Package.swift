@@ -55,6 +55,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
+        // RESP decoder fuzz target (libFuzzer via scripts/fuzz.sh; a replay/random driver otherwise)
+        .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: tests
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),

@@ -20,6 +20,8 @@ public enum ReplyNormalization: Hashable, Sendable {
     case errorness
     /// Each element of an array reply normalised by the given rule (EXEC of queued commands).
     case elements([ReplyNormalization])
+    /// A HELLO reply: the connection `id` differs between servers and is masked; all else exact.
+    case hello
 
     /// Returns the canonical form of `reply` under this normalisation.
     public func normalize(_ reply: RESPReply) -> RESPReply {
@@ -46,6 +48,21 @@ public enum ReplyNormalization: Hashable, Sendable {
         case .elements(let rules):
             guard let items = reply.elements, items.count == rules.count else { return reply }
             return rewrap(reply, zip(rules, items).map { $0.normalize($1) })
+        case .hello:
+            switch reply {
+            case .map(let pairs):
+                return .map(pairs.map { $0.key.text == "id" ? .init(key: $0.key, value: .integer(0)) : $0 })
+            case .array(let items?):
+                var out = items
+                var i = 0
+                while i + 1 < out.count {
+                    if out[i].text == "id" { out[i + 1] = .integer(0) }
+                    i += 2
+                }
+                return .array(out)
+            default:
+                return reply
+            }
         }
     }
 
@@ -151,7 +168,7 @@ public enum DiffScript {
             let markers: [(String, ReplyNormalization)] = [
                 (" ~unordered", .unordered), (" ~pairs", .unorderedPairs), (" ~scan", .scan(pairs: false)),
                 (" ~hscan", .scan(pairs: true)), (" ~shape", .shape), (" ~pttl", .integerWithin(250)),
-                (" ~errorness", .errorness),
+                (" ~errorness", .errorness), (" ~hello", .hello),
             ]
             for (marker, n) in markers where line.hasSuffix(marker) {
                 norm = n

@@ -7,6 +7,9 @@ import Testing
 @Suite("Differential: issue #5 command groups")
 struct Part1DifferentialTests {
     @Test func connection() throws { try runCases(Part1Cases.connection, known: KnownGaps.part1) }
+    @Test func auth() throws {
+        try runCases(Part1Cases.auth, known: KnownGaps.part1, referenceArguments: ["--requirepass", "s3cret"])
+    }
     @Test func server() throws { try runCases(Part1Cases.server, known: KnownGaps.part1) }
     @Test func keys() throws { try runCases(Part1Cases.keys, known: KnownGaps.part1) }
     @Test func strings() throws { try runCases(Part1Cases.strings, known: KnownGaps.part1) }

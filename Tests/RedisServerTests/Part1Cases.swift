@@ -37,12 +37,21 @@ enum Part1Cases {
         SET a
         set a b c
         """),
-        DiffCase("hello-errors", """
+        DiffCase("hello", """
         HELLO 4
         HELLO 0
         HELLO abc
-        HELLO 3 AUTH default wrongpass
         HELLO 2 SETNAME "bad name"
+        HELLO 2 FOO
+        HELLO 2 ~hello
+        HELLO 2 SETNAME myname ~hello
+        CLIENT GETNAME
+        HELLO 3 ~hello
+        GET nokey
+        HSET h a 1
+        HGETALL h
+        HELLO 2 ~hello
+        GET nokey
         """),
         DiffCase("client-name", """
         CLIENT GETNAME
@@ -54,6 +63,28 @@ enum Part1Cases {
         CLIENT ID ~shape
         CLIENT NOSUCH
         CLIENT
+        """),
+    ]
+
+    /// Run with `--requirepass s3cret` on both servers.
+    static let auth: [DiffCase] = [
+        DiffCase("noauth-and-auth", """
+        PING
+        GET k
+        SET k v
+        AUTH
+        AUTH wrong
+        AUTH default wrong
+        AUTH nouser s3cret
+        AUTH a b c
+        HELLO 3 AUTH default wrong
+        HELLO 2 AUTH default
+        GET k
+        AUTH s3cret
+        GET k
+        AUTH default s3cret
+        HELLO 2 AUTH default s3cret ~hello
+        PING
         """),
     ]
 
