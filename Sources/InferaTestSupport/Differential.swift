@@ -271,9 +271,12 @@ public struct DifferentialRunner: Sendable {
 
     /// Resets both servers (FLUSHALL, SELECT 0) so a sequence starts from an empty keyspace.
     public func reset() throws {
-        for c in [reference, candidate] {
-            _ = try c.command("SELECT", "0")
-            _ = try c.command("FLUSHALL")
+        for (name, c) in [("redis-server", reference), ("server under test", candidate)] {
+            let select = try c.command("SELECT", "0")
+            let flush = try c.command("FLUSHALL")
+            guard select == .simple("OK"), flush == .simple("OK") else {
+                throw RedisTestError("cannot reset the \(name) between sequences: SELECT 0 -> \(select), FLUSHALL -> \(flush)")
+            }
         }
     }
 

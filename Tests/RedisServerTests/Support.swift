@@ -54,8 +54,8 @@ func runCases(_ cases: [DiffCase], known: Set<String> = [], referenceArguments: 
               sourceLocation: SourceLocation = #_sourceLocation) throws {
     try ServerPair.with(referenceArguments: referenceArguments) { pair in
         let runner = try pair.runner(batch: 1)
-        for c in cases {
-            try runner.reset()
+        for (n, c) in cases.enumerated() {
+            if n > 0 { try runner.reset() } // fresh servers start empty
             let commands = DiffScript.parse(c.script)
             let mismatches = try runner.run(commands)
             let report = {
