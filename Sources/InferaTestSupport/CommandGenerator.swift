@@ -27,6 +27,9 @@ public struct CommandGenerator: Sendable {
     public let groups: [Group]
     private var rng: SeededGenerator
     private let keyCount: Int
+    /// Key prefix of the current command's type ("k" strings, "h" hashes, "l" lists, "s" sets,
+    /// "z" sorted sets, "" any): most keys have the command's type, some collide on purpose.
+    private var prefix = ""
 
     /// - Parameters:
     ///   - seed: the seed; print it on failure so a run can be reproduced.
@@ -48,6 +51,14 @@ public struct CommandGenerator: Sendable {
     public mutating func next() -> DiffCommand {
         let g = groups[int(groups.count)]
         switch g {
+        case .strings, .bits: prefix = "k"
+        case .hashes: prefix = "h"
+        case .lists: prefix = "l"
+        case .sets: prefix = "s"
+        case .sortedSets: prefix = "z"
+        case .keys, .expiry, .server, .invalid: prefix = ""
+        }
+        switch g {
         case .strings: return strings()
         case .bits: return bits()
         case .keys: return keys()
@@ -68,7 +79,10 @@ public struct CommandGenerator: Sendable {
     private mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
     private mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
 
-    private mutating func key() -> String { "k\(int(keyCount))" }
+    private mutating func key() -> String {
+        let p = prefix.isEmpty || chance(15) ? pick(["k", "h", "l", "s", "z"]) : prefix
+        return "\(p)\(int(keyCount))"
+    }
     private mutating func keys(_ lo: Int, _ hi: Int) -> [String] { (0..<range(lo, hi)).map { _ in key() } }
 
     private mutating func value() -> String {

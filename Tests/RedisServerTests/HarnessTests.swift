@@ -84,6 +84,31 @@ struct HarnessTests {
         }
     }
 
+    @Test("generated sequences mostly succeed on redis-server (they exercise real paths, not just errors)")
+    func generatorQuality() throws {
+        let a = try ServerProcess.startRedis()
+        defer { a.stop() }
+        let c = try RedisTestClient(port: a.port)
+        var summary: [String] = []
+        for group in CommandGenerator.Group.allCases where group != .invalid {
+            _ = try c.command("FLUSHALL")
+            _ = try c.command("SELECT", "0")
+            var gen = CommandGenerator(seed: 11, groups: [group, .strings])
+            let commands = gen.sequence(count: 1000)
+            for cmd in commands { try c.send(bytes: cmd.args) }
+            var errors = 0, empty = 0
+            for _ in commands {
+                let r = try c.readReply()
+                if r.isError { errors += 1 }
+                if r == .bulk(nil) || r == .array([]) || r == .integer(0) { empty += 1 }
+            }
+            summary.append("\(group.rawValue): \(errors) errors, \(empty) empty of 1000")
+            #expect(errors < 300, "\(group.rawValue): \(errors) of 1000 generated commands are errors")
+            #expect(empty < 600, "\(group.rawValue): \(empty) of 1000 replies are empty/zero")
+        }
+        print(summary.joined(separator: "\n"))
+    }
+
     @Test("the harness detects a difference and minimises the failing sequence")
     func detectsAndMinimises() throws {
         let a = try ServerProcess.startRedis()
