@@ -52,6 +52,17 @@ public final class ClientSession: @unchecked Sendable {
     /// Number of commands processed for this client.
     public var commandsProcessed = 0
 
+    /// Channels subscribed (CLIENT LIST `sub=`), maintained by pub/sub.
+    public var subscriptionCount = 0
+    /// Patterns subscribed (CLIENT LIST `psub=`), maintained by pub/sub.
+    public var patternSubscriptionCount = 0
+    /// Commands queued in MULTI, or -1 outside MULTI (CLIENT LIST `multi=`), maintained by transactions.
+    public var multiCount = -1
+    /// Extra CLIENT LIST flag letters set by extensions (e.g. "d" for dirty CAS).
+    public var extraFlags = ""
+    /// CLIENT NO-EVICT state.
+    public var noEvict = false
+
     /// True while the client waits in a blocking command; the server stops reading its commands.
     public var isBlocked = false
     /// Set by the server: resume processing this client's buffered commands (called after unblocking).

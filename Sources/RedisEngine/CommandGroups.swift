@@ -6,6 +6,8 @@ extension CommandTable {
         [
             ConnectionCommands.all,
             ServerCommands.all,
+            ClientCommands.all,
+            CommandCommands.all,
             KeyCommands.all,
             StringCommands.all,
             HashCommands.all,

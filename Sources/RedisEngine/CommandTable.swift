@@ -44,8 +44,9 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
 /// exactly one reply (or none when the client is blocked or the reply is deferred) into `ctx.out`.
 public typealias CommandHandler = @Sendable (inout CommandContext) -> Void
 
-/// One command (or subcommand) of the command table.
-public struct CommandSpec: Sendable {
+/// One command (or subcommand) of the command table. A class so the dispatcher passes one
+/// reference around instead of copying the whole description per command.
+public final class CommandSpec: @unchecked Sendable {
     /// Lower-case name (`get`, or the subcommand's own name such as `setname`).
     public let name: String
     /// Redis arity: N means exactly N arguments (name included), -N means at least N.
@@ -71,9 +72,9 @@ public struct CommandSpec: Sendable {
     /// The implementation (unused for containers, which dispatch to `subcommands`).
     public let handler: CommandHandler
     /// Subcommands (for containers such as CLIENT, CONFIG, COMMAND, OBJECT).
-    public var subcommands: [CommandSpec]
+    public internal(set) var subcommands: [CommandSpec]
     /// `container|name` for subcommands, the name otherwise (used in error messages and stats).
-    public var fullName: String
+    public internal(set) var fullName: String
     /// Index into the engine's per-command statistics (assigned at registration).
     public internal(set) var statID: Int = 0
 
@@ -95,11 +96,8 @@ public struct CommandSpec: Sendable {
         self.keyFinder = keyFinder
         self.handler = handler
         self.fullName = name.lowercased()
-        self.subcommands = subcommands.map { sub in
-            var s = sub
-            s.fullName = name.lowercased() + "|" + sub.name
-            return s
-        }
+        self.subcommands = subcommands
+        for sub in subcommands { sub.fullName = name.lowercased() + "|" + sub.name }
     }
 
     /// A container command dispatching on its first argument.
@@ -145,12 +143,12 @@ public struct CommandTable: Sendable {
 
     /// Adds (or replaces) a command.
     public mutating func register(_ spec: CommandSpec) {
-        var s = spec
+        let s = spec
         s.statID = statNames.count
         statNames.append(s.fullName)
-        for i in s.subcommands.indices {
-            s.subcommands[i].statID = statNames.count
-            statNames.append(s.subcommands[i].fullName)
+        for sub in s.subcommands {
+            sub.statID = statNames.count
+            statNames.append(sub.fullName)
         }
         commands[RBytes(s.name)] = s
         originalNames[s.name] = s

@@ -38,6 +38,8 @@ public final class Engine: @unchecked Sendable {
     public var pauseUntil: Int64 = 0
     /// True when CLIENT PAUSE WRITE is in force (only write commands wait).
     public var pauseWritesOnly = false
+    /// Builds a list value from elements (set by part 2; used by SORT ... STORE).
+    public var listFactory: (([RBytes]) -> RedisObject)?
     /// Replaces the default-user password check (ACL, part 2): returns true when user/password are valid.
     public var authenticator: ((String, [UInt8]) -> Bool)?
     /// Set by the server: called by SHUTDOWN (with the NOSAVE/SAVE/NOW/FORCE/ABORT words given).
@@ -163,7 +165,7 @@ public final class Engine: @unchecked Sendable {
             replyUnknownCommand(&ctx)
             return
         }
-        if cmd.isContainer {
+        if cmd.isContainer && (argc >= 2 || cmd.arity != -1) {
             if argc < 2 {
                 stats.rejectedCalls += 1
                 ctx.out.error(RedisError.arity(cmd.fullName))
@@ -209,7 +211,10 @@ public final class Engine: @unchecked Sendable {
 
     private func disabledEntry(_ cmd: CommandSpec) -> String?? {
         if let e = config.disabledCommands[cmd.fullName] { return .some(e) }
-        if let e = config.disabledCommands[cmd.name] { return .some(e) }
+        if let bar = cmd.fullName.firstIndex(of: "|"), let e = config.disabledCommands[String(cmd.fullName[..<bar])] {
+            return .some(e)
+        }
+        if cmd.fullName == cmd.name, let e = config.disabledCommands[cmd.name] { return .some(e) }
         return .none
     }
 

@@ -104,6 +104,8 @@ open class RedisObject: @unchecked Sendable {
     open var elementCount: Int { 0 }
     /// A deep copy (COPY command).
     open func copy() -> RedisObject { self }
+    /// The elements SORT reads (lists in order, sets, sorted sets by score); nil when SORT must reply WRONGTYPE.
+    open var sortableElements: [RBytes]? { nil }
 }
 
 /// Strict integer parse like Redis's string2ll: optional '-', digits, no leading zeros/'+'/spaces.

@@ -79,14 +79,14 @@ public final class RedisServer: @unchecked Sendable {
         }
         log.log(.notice, "monotonic clock: POSIX clock_gettime")
 
-        if config.port > 0 {
-            let chans = try bindAll(port: config.port, tls: nil)
+        if config.port > 0 || config.ephemeralPorts {
+            let chans = try bindAll(port: config.ephemeralPorts ? 0 : config.port, tls: nil)
             if let p = chans.first?.localAddress?.port { port = p; boundPorts.append(p) }
             listeners += chans
         }
         if config.tlsPort > 0 {
             let ssl = try makeTLSContext()
-            let chans = try bindAll(port: config.tlsPort, tls: ssl)
+            let chans = try bindAll(port: config.ephemeralPorts ? 0 : config.tlsPort, tls: ssl)
             if let p = chans.first?.localAddress?.port { tlsPort = p; boundPorts.append(p) }
             listeners += chans
         }
@@ -241,9 +241,14 @@ public final class RedisServer: @unchecked Sendable {
         let log = self.log
         let finished = self.finished
         EventLoopFuture.whenAllComplete(futures, on: loop).whenComplete { _ in
+            _ = log
             log.log(.warning, "infera engine is now ready to exit, bye bye...")
             finished.succeed(())
         }
+    }
+
+    deinit {
+        if !shuttingDown { finished.succeed(()) }
     }
 
     /// Waits until the server has shut down, then releases its threads.

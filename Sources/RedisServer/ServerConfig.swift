@@ -9,6 +9,8 @@ public enum TLSClientAuth: String, Sendable {
 public struct RedisServerConfig: Sendable {
     /// `port` (0 disables plain TCP).
     public var port = 6379
+    /// Tests: bind plain TCP (and TLS when `tlsPort` is set) to ephemeral ports chosen by the OS.
+    public var ephemeralPorts = false
     /// `bind` addresses.
     public var bind: [String] = ["127.0.0.1", "-::1"]
     /// `tls-port` (0 = no TLS listener).

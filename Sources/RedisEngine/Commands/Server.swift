@@ -1,14 +1,436 @@
 import NIOCore
 import RESP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Server commands.
+/// Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO, CONFIG, SLOWLOG, MEMORY, DEBUG,
+/// MONITOR, SHUTDOWN, LASTSAVE, SAVE, BGSAVE.
 public enum ServerCommands {
+    static func spec(_ name: String, _ arity: Int, _ flags: CommandFlags, _ cats: [String], _ summary: String,
+                     _ since: String, _ h: @escaping CommandHandler) -> CommandSpec {
+        CommandSpec(name, arity: arity, flags: flags, categories: cats, group: "server", summary: summary, since: since, handler: h)
+    }
+
     public static var all: [CommandSpec] {
         [
-            CommandSpec("dbsize", arity: 1, flags: [.readonly, .fast], categories: ["keyspace", "read", "fast"],
-                        group: "server", summary: "Return the number of keys in the selected database", since: "1.0.0") { ctx in
+            spec("dbsize", 1, [.readonly, .fast], ["keyspace", "read", "fast"], "Return the number of keys in the selected database", "1.0.0") { ctx in
                 ctx.out.integer(ctx.db.count)
             },
+            spec("flushdb", -1, [.write], ["keyspace", "write", "slow", "dangerous"], "Remove all keys from the current database", "1.0.0") { flush(&$0, all: false) },
+            spec("flushall", -1, [.write], ["keyspace", "write", "slow", "dangerous"], "Remove all keys from all databases", "1.0.0") { flush(&$0, all: true) },
+            spec("swapdb", 3, [.write, .fast], ["keyspace", "write", "fast", "dangerous"], "Swaps two Redis databases", "4.0.0", swapdb),
+            spec("time", 1, [.loading, .stale, .fast], ["fast"], "Return the current server time", "2.6.0") { ctx in
+                let us = ctx.engine.clock.nowMicroseconds()
+                ctx.out.arrayHeader(2)
+                ctx.out.bulk(String(us / 1_000_000))
+                ctx.out.bulk(String(us % 1_000_000))
+            },
+            spec("lastsave", 1, [.loading, .stale, .fast], ["admin", "fast", "dangerous"], "Get the UNIX time stamp of the last successful save to disk", "1.0.0") { ctx in
+                ctx.out.integer(Int(ctx.engine.startTime / 1000))
+            },
+            spec("save", 1, [.admin, .noscript, .noAsyncLoading, .noMulti], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk", "1.0.0") { ctx in
+                ctx.out.ok()
+            },
+            spec("bgsave", -1, [.admin, .noscript, .noAsyncLoading], ["admin", "slow", "dangerous"], "Asynchronously save the dataset to disk", "1.0.0") { ctx in
+                ctx.out.simple("Background saving started")
+            },
+            spec("info", -1, [.loading, .stale], ["slow", "dangerous"], "Get information and statistics about the server", "1.0.0", info),
+            spec("monitor", 1, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Listen for all requests received by the server in real time", "1.0.0") { ctx in
+                let s = ctx.session
+                if !s.isMonitor {
+                    s.isMonitor = true
+                    s.exemptFromTimeout = true
+                    ctx.engine.monitors.append(s)
+                }
+                ctx.out.ok()
+            },
+            spec("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk and then shut down the server", "1.0.0", shutdown),
+            CommandSpec.container("config", group: "server", summary: "A container for server configuration commands", since: "2.0.0", subcommands: [
+                spec("get", -3, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Get the values of configuration parameters", "2.0.0", ConfigCommands.get),
+                spec("set", -4, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Set configuration parameters to the given values", "2.0.0", ConfigCommands.set),
+                spec("resetstat", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Reset the stats returned by INFO", "2.0.0") { ctx in
+                    ctx.engine.stats = EngineStats()
+                    ctx.engine.commandStats = []
+                    ctx.out.ok()
+                },
+                spec("rewrite", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Rewrite the configuration file with the in memory configuration", "2.8.0") { ctx in
+                    ctx.out.error("ERR The server is running without a config file")
+                },
+                spec("help", 2, [.loading, .stale], ["slow"], "Show helpful text about the different subcommands", "5.0.0") { ctx in
+                    KeyCommands.replyHelp(&ctx, "CONFIG", [
+                        "GET <pattern>",
+                        "    Return parameters matching the glob-like <pattern> and their values.",
+                        "SET <directive> <value>",
+                        "    Set the configuration <directive> to <value>.",
+                        "RESETSTAT",
+                        "    Reset statistics reported by the INFO command.",
+                        "REWRITE",
+                        "    Rewrite the configuration file.",
+                    ])
+                },
+            ]),
+            CommandSpec.container("slowlog", group: "server", summary: "A container for slow log commands", since: "2.2.12", subcommands: [
+                spec("get", -2, [.admin, .loading, .stale], ["admin", "slow", "dangerous"], "Get the slow log's entries", "2.2.12", slowlogGet),
+                spec("len", 2, [.admin, .loading, .stale], ["admin", "slow", "dangerous"], "Get the slow log's length", "2.2.12") { ctx in
+                    ctx.out.integer(ctx.engine.slowlog.entries.count)
+                },
+                spec("reset", 2, [.admin, .loading, .stale], ["admin", "slow", "dangerous"], "Clear all entries from the slow log", "2.2.12") { ctx in
+                    ctx.engine.slowlog.entries.removeAll()
+                    ctx.out.ok()
+                },
+                spec("help", 2, [.loading, .stale], ["slow"], "Show helpful text about the different subcommands", "6.2.0") { ctx in
+                    KeyCommands.replyHelp(&ctx, "SLOWLOG", [
+                        "GET [<count>]",
+                        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                        "    Entries are made of:",
+                        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                        "    client name",
+                        "LEN",
+                        "    Return the length of the slowlog.",
+                        "RESET",
+                        "    Reset the slowlog.",
+                    ])
+                },
+            ]),
+            CommandSpec.container("memory", group: "server", summary: "A container for memory diagnostics commands", since: "4.0.0", subcommands: [
+                CommandSpec("usage", arity: -3, flags: [.readonly], keys: (2, 2, 1), categories: ["read", "slow"], group: "server",
+                            summary: "Estimate the memory usage of a key", since: "4.0.0", handler: memoryUsage),
+                spec("doctor", 2, [], ["slow"], "Outputs memory problems report", "4.0.0") { ctx in
+                    ctx.out.verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.")
+                },
+                spec("help", 2, [.loading, .stale], ["slow"], "Show helpful text about the different subcommands", "4.0.0") { ctx in
+                    KeyCommands.replyHelp(&ctx, "MEMORY", [
+                        "DOCTOR",
+                        "    Return memory problems reports.",
+                        "MALLOC-STATS",
+                        "    Return internal statistics report from the memory allocator.",
+                        "PURGE",
+                        "    Attempt to purge dirty pages for reclamation by the allocator.",
+                        "STATS",
+                        "    Return information about the memory usage of the server.",
+                        "USAGE <key> [SAMPLES <count>]",
+                        "    Return memory in bytes used by <key> and its value. Nested values are",
+                        "    sampled up to <count> times (default: 5, 0 means sample all).",
+                    ])
+                },
+            ]),
+            spec("debug", -2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "A container for debugging commands", "1.0.0", debug),
         ]
+    }
+
+    static func debug(_ ctx: inout CommandContext) {
+        if ctx.argIs(1, "SLEEP") && ctx.argc == 3 {
+            guard let secs = ctx.double(2) else {
+                ctx.out.error(RedisError.notFloat)
+                return
+            }
+            if secs > 0 { usleep(UInt32(min(secs, 3600) * 1_000_000)) }
+            ctx.out.ok()
+        } else if ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc == 3 {
+            ctx.engine.config.activeExpireEnabled = ctx.int(2) != 0
+            ctx.out.ok()
+        } else if ctx.argIs(1, "HELP") {
+            KeyCommands.replyHelp(&ctx, "DEBUG", [
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Setting it to 0 disables expiring keys in background when they are not",
+                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                "    default.",
+                "SLEEP <seconds>",
+                "    Stop the server for <seconds>. Decimals allowed.",
+            ])
+        } else {
+            ctx.out.error("ERR unknown subcommand '\(ctx.args.string(1))'. Try DEBUG HELP.")
+        }
+    }
+
+    static func flush(_ ctx: inout CommandContext, all: Bool) {
+        if ctx.argc > 2 || (ctx.argc == 2 && !ctx.argIs(1, "SYNC") && !ctx.argIs(1, "ASYNC")) {
+            ctx.out.error(RedisError.syntax)
+            return
+        }
+        if all {
+            var n = 0
+            for d in ctx.engine.databases { n += d.count }
+            ctx.engine.flushAll()
+            ctx.engine.dirty += n + 1
+            ctx.engine.signalDatabaseChanged(db: nil)
+        } else {
+            ctx.engine.dirty += ctx.db.count
+            ctx.db.clear()
+            ctx.engine.signalDatabaseChanged(db: ctx.session.db)
+        }
+        ctx.out.ok()
+    }
+
+    static func swapdb(_ ctx: inout CommandContext) {
+        guard let a = ctx.int(1) else {
+            ctx.out.error("ERR invalid first DB index")
+            return
+        }
+        guard let b = ctx.int(2) else {
+            ctx.out.error("ERR invalid second DB index")
+            return
+        }
+        let n = ctx.engine.databases.count
+        if a < 0 || a >= n || b < 0 || b >= n {
+            ctx.out.error(RedisError.dbIndexOutOfRange)
+            return
+        }
+        if a != b {
+            ctx.engine.databases[a].swapContents(with: ctx.engine.databases[b])
+            ctx.engine.dirty += 1
+            ctx.engine.signalDatabaseChanged(db: a)
+            ctx.engine.signalDatabaseChanged(db: b)
+        }
+        ctx.out.ok()
+    }
+
+    static func shutdown(_ ctx: inout CommandContext) {
+        var abort = false
+        for j in 1..<max(1, ctx.argc) {
+            if ctx.argIs(j, "NOSAVE") || ctx.argIs(j, "SAVE") || ctx.argIs(j, "NOW") || ctx.argIs(j, "FORCE") {
+                continue
+            } else if ctx.argIs(j, "ABORT") {
+                abort = true
+            } else {
+                ctx.out.error(RedisError.syntax)
+                return
+            }
+        }
+        if abort {
+            ctx.out.error(ctx.argc == 2 ? "ERR No shutdown in progress." : RedisError.syntax.description)
+            return
+        }
+        let words = (1..<max(1, ctx.argc)).map { ctx.args.string($0) }
+        if let h = ctx.engine.shutdownHandler, h(words) {
+            ctx.session.closeAfterReply = true
+            return
+        }
+        ctx.out.error("ERR Errors trying to SHUTDOWN. Check logs.")
+    }
+
+    static func slowlogGet(_ ctx: inout CommandContext) {
+        var count = 10
+        if ctx.argc == 3 {
+            guard let c = ctx.int(2), c >= -1 else {
+                ctx.out.error("ERR count should be greater than or equal to -1")
+                return
+            }
+            count = c == -1 ? Int.max : c
+        } else if ctx.argc > 3 {
+            ctx.replyArity()
+            return
+        }
+        let entries = ctx.engine.slowlog.entries.prefix(count)
+        ctx.out.arrayHeader(entries.count)
+        for e in entries {
+            ctx.out.arrayHeader(6)
+            ctx.out.integer(e.id)
+            ctx.out.integer(Int(e.timestamp))
+            ctx.out.integer(Int(e.durationMicros))
+            ctx.out.arrayHeader(e.args.count)
+            for a in e.args { ctx.out.bulk(a) }
+            ctx.out.bulk(e.peer)
+            ctx.out.bulk(e.clientName)
+        }
+    }
+
+    static func memoryUsage(_ ctx: inout CommandContext) {
+        var j = 3
+        while j < ctx.argc {
+            if ctx.argIs(j, "SAMPLES") && j + 1 < ctx.argc {
+                guard let s = ctx.intOrReply(j + 1) else { return }
+                if s < 0 {
+                    ctx.out.error(RedisError.syntax)
+                    return
+                }
+                j += 2
+            } else {
+                ctx.out.error(RedisError.syntax)
+                return
+            }
+        }
+        let key = ctx.key(2)
+        guard let i = ctx.lookupWrite(key) else {
+            ctx.out.null()
+            return
+        }
+        let v = ctx.value(at: i)
+        // key slot (24) + value slot (24) + chain link (4) + bucket share (4) + heap bytes
+        let base = 56 + key.heapSize + v.memoryUsage
+        ctx.out.integer(base)
+    }
+
+    // MARK: INFO
+
+    static func info(_ ctx: inout CommandContext) {
+        var sections = Set<String>()
+        for j in 1..<max(1, ctx.argc) { sections.insert(ctx.args.string(j).lowercased()) }
+        let text = InfoBuilder.build(ctx.engine, session: ctx.session, sections: sections)
+        ctx.out.verbatim(text)
+    }
+}
+
+/// Builds INFO text.
+public enum InfoBuilder {
+    static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"]
+
+    /// INFO text for `sections` (empty = default).
+    public static func build(_ e: Engine, session: ClientSession?, sections requested: Set<String>) -> String {
+        var wanted: [String]
+        let everything = requested.contains("everything") || requested.contains("all")
+        if requested.isEmpty || requested.contains("default") {
+            wanted = defaultSections
+        } else if everything {
+            wanted = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"]
+        } else {
+            wanted = (defaultSections + ["commandstats"]).filter { requested.contains($0) }
+        }
+        var parts: [String] = []
+        for s in wanted {
+            var lines = section(e, s)
+            for ext in e.extensions { if let extra = ext.infoLines(section: s) { lines += extra } }
+            if s == "commandstats" || s == "errorstats" || s == "keyspace" || !lines.isEmpty || s == "modules" {
+                parts.append("# " + title(s) + "\r\n" + lines.map { $0 + "\r\n" }.joined())
+            }
+        }
+        return parts.joined(separator: "\r\n")
+    }
+
+    static func title(_ s: String) -> String {
+        switch s {
+        case "cpu": return "CPU"
+        case "commandstats": return "Commandstats"
+        case "errorstats": return "Errorstats"
+        default: return s.prefix(1).uppercased() + s.dropFirst()
+        }
+    }
+
+    static func human(_ bytes: Int) -> String {
+        let d = Double(bytes)
+        if bytes < 1024 { return "\(bytes)B" }
+        if d < 1024 * 1024 { return RedisNumberFormat.fixed(d / 1024, 2) + "K" }
+        if d < 1024 * 1024 * 1024 { return RedisNumberFormat.fixed(d / 1024 / 1024, 2) + "M" }
+        return RedisNumberFormat.fixed(d / 1024 / 1024 / 1024, 2) + "G"
+    }
+
+    static func section(_ e: Engine, _ s: String) -> [String] {
+        let now = e.clock.nowMilliseconds()
+        let info = e.serverInfo
+        switch s {
+        case "server":
+            var u = utsname()
+            uname(&u)
+            let sys = withUnsafeBytes(of: &u.sysname) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let rel = withUnsafeBytes(of: &u.release) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let mach = withUnsafeBytes(of: &u.machine) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let uptime = (now - e.startTime) / 1000
+            return [
+                "redis_version:\(ConnectionCommands.redisVersion)", "redis_git_sha1:00000000", "redis_git_dirty:0",
+                "redis_build_id:0", "redis_mode:standalone", "os:\(sys) \(rel) \(mach)", "arch_bits:64",
+                "monotonic_clock:POSIX clock_gettime", "multiplexing_api:\(info.multiplexingAPI)",
+                "atomicvar_api:c11-builtin", "gcc_version:0.0.0", "process_id:\(info.processID)",
+                "process_supervised:no", "run_id:\(runID(e))", "tcp_port:\(info.port)",
+                "server_time_usec:\(e.clock.nowMicroseconds())", "uptime_in_seconds:\(uptime)",
+                "uptime_in_days:\(uptime / 86400)", "hz:\(e.config.hz)", "configured_hz:\(e.config.hz)",
+                "lru_clock:\((now / 1000) & 0xFFFFFF)", "executable:\(info.executable)",
+                "config_file:\(info.configFile)", "io_threads_active:0",
+                "infera_engine:1", "infera_event_loop_threads:\(info.ioThreads)",
+            ]
+        case "clients":
+            var blocked = 0, pubsub = 0
+            for c in e.sessions.values {
+                if c.isBlocked { blocked += 1 }
+                if c.subscriptionCount > 0 { pubsub += 1 }
+            }
+            return [
+                "connected_clients:\(e.sessions.count)", "cluster_connections:0", "maxclients:\(e.config.maxClients)",
+                "client_recent_max_input_buffer:0", "client_recent_max_output_buffer:0",
+                "blocked_clients:\(blocked)", "tracking_clients:0", "clients_in_timeout_table:\(blocked)",
+            ]
+        case "memory":
+            let rss = MemoryInfo.residentBytes()
+            let peak = MemoryInfo.peakResidentBytes()
+            return [
+                "used_memory:\(rss)", "used_memory_human:\(human(rss))", "used_memory_rss:\(rss)",
+                "used_memory_rss_human:\(human(rss))", "used_memory_peak:\(peak)", "used_memory_peak_human:\(human(peak))",
+                "total_system_memory:\(Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))))",
+                "maxmemory:\(e.config.maxMemory)", "maxmemory_human:\(human(e.config.maxMemory))",
+                "maxmemory_policy:\(e.config.maxMemoryPolicy)", "mem_allocator:libc",
+                "lazyfree_pending_objects:0", "lazyfreed_objects:0",
+            ]
+        case "persistence":
+            return [
+                "loading:0", "async_loading:0", "rdb_changes_since_last_save:\(e.dirty)", "rdb_bgsave_in_progress:0",
+                "rdb_last_save_time:\(e.startTime / 1000)", "rdb_last_bgsave_status:ok", "rdb_saves:0",
+                "aof_enabled:0", "aof_rewrite_in_progress:0", "aof_last_bgrewrite_status:ok", "aof_last_write_status:ok",
+            ]
+        case "stats":
+            let st = e.stats
+            return [
+                "total_connections_received:\(st.totalConnections)", "total_commands_processed:\(st.commandsProcessed)",
+                "instantaneous_ops_per_sec:0", "total_net_input_bytes:\(st.netInputBytes)",
+                "total_net_output_bytes:\(st.netOutputBytes)", "rejected_connections:\(st.rejectedConnections)",
+                "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
+                "keyspace_misses:\(st.keyspaceMisses)", "total_error_replies:\(st.errorReplies)",
+                "unexpected_error_replies:0", "total_reads_processed:\(st.totalReadsProcessed)",
+                "total_writes_processed:\(st.totalReadsProcessed)",
+            ]
+        case "replication":
+            return ["role:master", "connected_slaves:0", "master_failover_state:no-failover",
+                    "master_replid:\(runID(e))", "master_replid2:0000000000000000000000000000000000000000",
+                    "master_repl_offset:0", "second_repl_offset:-1", "repl_backlog_active:0"]
+        case "cpu":
+            var ru = rusage()
+            getrusage(0, &ru)
+            let sys = Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
+            let user = Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
+            return ["used_cpu_sys:\(RedisNumberFormat.fixed(sys, 6))", "used_cpu_user:\(RedisNumberFormat.fixed(user, 6))"]
+        case "modules":
+            return []
+        case "cluster":
+            return ["cluster_enabled:0"]
+        case "keyspace":
+            var lines: [String] = []
+            for db in e.databases where db.count > 0 {
+                lines.append("db\(db.index):keys=\(db.count),expires=\(db.expires.count),avg_ttl=\(db.avgTTL)")
+            }
+            return lines
+        case "commandstats":
+            var lines: [String] = []
+            let names = e.commandTable.statNames
+            for (i, st) in e.commandStats.enumerated() where st.calls > 0 && i < names.count {
+                let per = RedisNumberFormat.fixed(Double(st.usec) / Double(st.calls), 2)
+                lines.append("cmdstat_\(names[i]):calls=\(st.calls),usec=\(st.usec),usec_per_call=\(per),rejected_calls=\(st.rejectedCalls),failed_calls=\(st.failedCalls)")
+            }
+            return lines.sorted()
+        case "errorstats":
+            return []
+        default:
+            return []
+        }
+    }
+
+    static func runID(_ e: Engine) -> String {
+        if !e.serverInfo.runID.isEmpty { return e.serverInfo.runID }
+        var g = XorShiftRandom(seed: UInt64(bitPattern: e.startTime) ^ RTableSeed.value)
+        var s = ""
+        for _ in 0..<40 { s += String(g.next() % 16, radix: 16) }
+        e.serverInfo.runID = s
+        return s
+    }
+}
+
+extension RedisNumberFormat {
+    /// `%.<digits>f`
+    static func fixed(_ d: Double, _ digits: Int) -> String {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = withVaList([d]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
+        return String(decoding: buf[0..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
