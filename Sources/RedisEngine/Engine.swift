@@ -119,7 +119,11 @@ public final class Engine: @unchecked Sendable {
         let mark = ctx.out.buffer.writerIndex
         let modeBefore = session.replyMode
 
+        let rejectedBefore = stats.rejectedCalls
         dispatch(&ctx, argc)
+        if stats.rejectedCalls != rejectedBefore && !extensions.isEmpty {
+            for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
+        }
 
         if modeBefore != .on || session.replyMode != .on {
             applyReplyMode(&ctx, mark: mark, before: modeBefore)

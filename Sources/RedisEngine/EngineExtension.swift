@@ -9,6 +9,8 @@ public protocol EngineExtension: AnyObject {
     /// Return true when the extension took care of the command (queued it in MULTI, rejected it
     /// with its own error...): the dispatcher then does nothing more for it.
     func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool
+    /// Called when the dispatcher refused a command (unknown, arity, NOAUTH, OOM, ...): MULTI flags its transaction.
+    func commandRejected(_ ctx: inout CommandContext)
     /// Called after a command ran (serve blocked clients whose keys became ready, etc.).
     func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec)
     /// `key` in database `db` was modified, deleted or expired (WATCH invalidation, blocked clients).
@@ -29,6 +31,7 @@ public protocol EngineExtension: AnyObject {
 
 extension EngineExtension {
     public func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool { false }
+    public func commandRejected(_ ctx: inout CommandContext) {}
     public func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec) {}
     public func keyModified(db: Int, key: RBytes) {}
     public func databaseChanged(db: Int?) {}

@@ -2,9 +2,13 @@
 // Replace the bodies below; part 1 never edits this file.
 
 extension CommandTable {
-    /// Command groups added by part 2, e.g. `[ListCommands.all, SetCommands.all]`.
-    static var part2Groups: [[CommandSpec]] { [] }
+    /// Command groups added by part 2.
+    static var part2Groups: [[CommandSpec]] {
+        [ListCommands.all, SetCommands.all, SortedSetCommands.all, TransactionCommands.all, PubSubCommands.all]
+    }
 }
 
-/// Installs part 2's engine extensions (e.g. `engine.addExtension(TransactionExtension())`).
-func installPart2Extensions(_ engine: Engine) {}
+/// Installs part 2's engine extension (transactions, blocking, pub/sub, keyspace events, ACL).
+func installPart2Extensions(_ engine: Engine) {
+    engine.addExtension(Part2Extension(engine: engine))
+}

@@ -1,0 +1,196 @@
+import NIOCore
+import RESP
+
+/// Per-client MULTI/WATCH state.
+final class MultiState {
+    var inMulti = false
+    var queued: [(Argv, CommandSpec)] = []
+    /// A command failed to queue (unknown, arity, ACL, ...): EXEC replies EXECABORT.
+    var flagged = false
+    /// A watched key was touched: EXEC replies with a null array.
+    var dirty = false
+    /// Watched keys with the expiry state they had when watched.
+    var watched: [(DBKey, Bool)] = []
+}
+
+/// Per-client pub/sub state (insertion-ordered subscriptions).
+final class SubscriberState {
+    var channels: [RBytes] = []
+    var channelSet: Set<RBytes> = []
+    var patterns: [RBytes] = []
+    var patternSet: Set<RBytes> = []
+    var shardChannels: [RBytes] = []
+    var shardSet: Set<RBytes> = []
+    var count: Int { channels.count + patterns.count }
+    var total: Int { channels.count + patterns.count + shardChannels.count }
+}
+
+/// Part 2's engine extension: transactions, WATCH, blocked clients, pub/sub delivery, keyspace
+/// notifications and ACL checks, all plugged into the dispatcher through `EngineExtension`.
+public final class Part2Extension: EngineExtension, @unchecked Sendable {
+    weak var engine: Engine?
+    let blocking = BlockingState()
+    /// Clients watching each key.
+    var watchers: [DBKey: [ClientSession]] = [:]
+    /// Pub/sub registry.
+    let pubsub = PubSubRegistry()
+    /// ACL users.
+    public let acl = ACLStore()
+    /// True while EXEC runs its queued commands (no blocking, no serving of blocked clients).
+    var executingTransaction = false
+    /// Number of sessions with MULTI or subscription state (fast path when zero).
+    var statefulSessions = 0
+
+    public init(engine: Engine) { self.engine = engine }
+
+    /// The extension installed in `engine`.
+    @inline(__always) static func of(_ engine: Engine) -> Part2Extension? {
+        engine.extensionOf(Part2Extension.self)
+    }
+
+    static let subscribeContextError = "only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+
+    public func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool {
+        if acl.restricted, !checkACL(&ctx, command) { return true }
+        if statefulSessions == 0 { return false }
+        let session = ctx.session
+        if let sub = session.existingState(SubscriberState.self), sub.total > 0, session.protocolVersion == .resp2 {
+            switch command.fullName {
+            case "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe", "quit", "reset":
+                break
+            case "ping":
+                if !(session.existingState(MultiState.self)?.inMulti ?? false) {
+                    ctx.out.arrayHeader(2)
+                    ctx.out.bulk("pong")
+                    if ctx.argc > 1 { ctx.out.bulk(ctx.args[1]) } else { ctx.out.bulk("") }
+                    return true
+                }
+            default:
+                reject(&ctx, "ERR Can't execute '\(command.fullName)': \(Part2Extension.subscribeContextError)")
+                return true
+            }
+        }
+        if let m = session.existingState(MultiState.self), m.inMulti {
+            switch command.fullName {
+            case "exec", "discard", "multi", "watch", "quit", "reset":
+                return false
+            default:
+                if command.flags.contains(.noMulti) {
+                    reject(&ctx, "ERR Command not allowed inside a transaction")
+                    return true
+                }
+                m.queued.append((ctx.args, command))
+                ctx.out.simple("QUEUED")
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Replies an error for a command refused before running, flagging an open transaction.
+    func reject(_ ctx: inout CommandContext, _ message: String) {
+        ctx.engine.stats.rejectedCalls += 1
+        ctx.out.error(message)
+        if let m = ctx.session.existingState(MultiState.self), m.inMulti { m.flagged = true }
+    }
+
+    /// Called by the dispatcher when a command is refused before `beforeCommand` (unknown, arity...).
+    public func commandRejected(_ ctx: inout CommandContext) {
+        if statefulSessions == 0 { return }
+        if let m = ctx.session.existingState(MultiState.self), m.inMulti { m.flagged = true }
+    }
+
+    public func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec) {
+        if executingTransaction || blocking.readyKeys.isEmpty { return }
+        serveReadyKeys()
+    }
+
+    public func keyModified(db: Int, key: RBytes) {
+        if !watchers.isEmpty { touchWatched(DBKey(db: db, key: key)) }
+        if !blocking.isEmpty { blocking.signal(DBKey(db: db, key: key)) }
+    }
+
+    public func databaseChanged(db: Int?) {
+        if watchers.isEmpty { return }
+        for (dk, sessions) in watchers where db == nil || dk.db == db {
+            for s in sessions { s.existingState(MultiState.self)?.dirty = true }
+        }
+    }
+
+    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int) {
+        guard let engine else { return }
+        publishKeyspaceEvent(engine, event: event, key: key, db: db)
+    }
+
+    public func sessionClosed(_ session: ClientSession) {
+        resetSession(session)
+    }
+
+    public func sessionReset(_ session: ClientSession) {
+        resetSession(session)
+    }
+
+    func resetSession(_ session: ClientSession) {
+        if let c = blocking.bySession[session.id] {
+            blocking.remove(c)
+            session.isBlocked = false
+        }
+        if let m = session.existingState(MultiState.self) {
+            unwatchAll(session, m)
+            statefulSessions -= 1
+            session.extensionState[ObjectIdentifier(MultiState.self)] = nil
+        }
+        if let sub = session.existingState(SubscriberState.self) {
+            pubsub.removeAll(session, sub)
+            statefulSessions -= 1
+            session.extensionState[ObjectIdentifier(SubscriberState.self)] = nil
+        }
+    }
+
+    public func cron(now: Int64) {
+        expireBlocked(now: now)
+    }
+
+    public func infoLines(section: String) -> [String]? {
+        switch section {
+        case "clients":
+            return ["blocked_clients:\(blocking.bySession.count)"]
+        case "stats":
+            return ["pubsub_channels:\(pubsub.channels.count)", "pubsub_patterns:\(pubsub.patterns.count)"]
+        default:
+            return nil
+        }
+    }
+
+    /// The MULTI/WATCH state of `session`, created on first use.
+    func multiState(_ session: ClientSession) -> MultiState {
+        if let m = session.existingState(MultiState.self) { return m }
+        statefulSessions += 1
+        return session.state(MultiState.self) { MultiState() }
+    }
+
+    /// The pub/sub state of `session`, created on first use.
+    func subscriberState(_ session: ClientSession) -> SubscriberState {
+        if let s = session.existingState(SubscriberState.self) { return s }
+        statefulSessions += 1
+        return session.state(SubscriberState.self) { SubscriberState() }
+    }
+
+    // MARK: WATCH
+
+    func touchWatched(_ dk: DBKey) {
+        guard let list = watchers[dk] else { return }
+        for s in list { s.existingState(MultiState.self)?.dirty = true }
+    }
+
+    func unwatchAll(_ session: ClientSession, _ m: MultiState) {
+        for (dk, _) in m.watched {
+            if var list = watchers[dk] {
+                list.removeAll { $0 === session }
+                watchers[dk] = list.isEmpty ? nil : list
+            }
+        }
+        m.watched.removeAll()
+    }
+}
+

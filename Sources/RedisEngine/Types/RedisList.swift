@@ -1,0 +1,219 @@
+/// A Redis list: a growable ring buffer of byte strings with O(1) push/pop at both ends
+/// and O(1) indexing (Redis's quicklist gives the same complexities for the common operations).
+public struct RedisList: Sendable {
+    @usableFromInline var buffer: ContiguousArray<RBytes>
+    @usableFromInline var head: Int = 0
+    /// Number of elements.
+    public private(set) var count: Int = 0
+
+    /// An empty list.
+    public init() { buffer = ContiguousArray(repeating: RBytes.empty, count: 4) }
+
+    /// A list holding `elements` in order.
+    public init<S: Sequence>(_ elements: S) where S.Element == RBytes {
+        self.init()
+        for e in elements { pushBack(e) }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    @inline(__always) private func slot(_ i: Int) -> Int { (head + i) & (buffer.count - 1) }
+
+    private mutating func grow() {
+        let cap = buffer.count
+        var nb = ContiguousArray<RBytes>(repeating: .empty, count: cap * 2)
+        for i in 0..<count { nb[i] = buffer[slot(i)] }
+        buffer = nb
+        head = 0
+    }
+
+    /// Shrinks storage when the list got much smaller than its buffer.
+    private mutating func maybeShrink() {
+        let cap = buffer.count
+        if cap > 64 && count * 8 < cap {
+            var nc = cap
+            while nc > 4 && count * 4 < nc { nc /= 2 }
+            var nb = ContiguousArray<RBytes>(repeating: .empty, count: nc)
+            for i in 0..<count { nb[i] = buffer[slot(i)] }
+            buffer = nb
+            head = 0
+        }
+    }
+
+    /// Inserts at the head (LPUSH).
+    public mutating func pushFront(_ e: RBytes) {
+        if count == buffer.count { grow() }
+        head = (head - 1) & (buffer.count - 1)
+        buffer[head] = e
+        count += 1
+    }
+
+    /// Appends at the tail (RPUSH).
+    public mutating func pushBack(_ e: RBytes) {
+        if count == buffer.count { grow() }
+        buffer[slot(count)] = e
+        count += 1
+    }
+
+    /// Removes and returns the head element.
+    public mutating func popFront() -> RBytes? {
+        guard count > 0 else { return nil }
+        let e = buffer[head]
+        buffer[head] = .empty
+        head = (head + 1) & (buffer.count - 1)
+        count -= 1
+        if count == 0 { head = 0 }
+        maybeShrink()
+        return e
+    }
+
+    /// Removes and returns the tail element.
+    public mutating func popBack() -> RBytes? {
+        guard count > 0 else { return nil }
+        let s = slot(count - 1)
+        let e = buffer[s]
+        buffer[s] = .empty
+        count -= 1
+        if count == 0 { head = 0 }
+        maybeShrink()
+        return e
+    }
+
+    /// Element at 0-based position `i` (must be in range).
+    public subscript(i: Int) -> RBytes {
+        get { buffer[slot(i)] }
+        set { buffer[slot(i)] = newValue }
+    }
+
+    /// First element, if any.
+    public var first: RBytes? { count > 0 ? self[0] : nil }
+    /// Last element, if any.
+    public var last: RBytes? { count > 0 ? self[count - 1] : nil }
+
+    /// Inserts `e` before position `i` (0...count).
+    public mutating func insert(_ e: RBytes, at i: Int) {
+        if i == 0 { pushFront(e); return }
+        if i == count { pushBack(e); return }
+        if count == buffer.count { grow() }
+        if i < count / 2 {
+            // shift the first i elements one to the left
+            head = (head - 1) & (buffer.count - 1)
+            for k in 0..<i { buffer[slot(k)] = buffer[slot(k + 1)] }
+        } else {
+            var k = count
+            while k > i { buffer[slot(k)] = buffer[slot(k - 1)]; k -= 1 }
+        }
+        buffer[slot(i)] = e
+        count += 1
+    }
+
+    /// Removes the element at position `i`.
+    public mutating func remove(at i: Int) {
+        if i < count / 2 {
+            var k = i
+            while k > 0 { buffer[slot(k)] = buffer[slot(k - 1)]; k -= 1 }
+            buffer[head] = .empty
+            head = (head + 1) & (buffer.count - 1)
+        } else {
+            for k in i..<(count - 1) { buffer[slot(k)] = buffer[slot(k + 1)] }
+            buffer[slot(count - 1)] = .empty
+        }
+        count -= 1
+        if count == 0 { head = 0 }
+        maybeShrink()
+    }
+
+    /// Keeps only the elements in `start...end` (already clamped, may be empty when start > end).
+    public mutating func keep(from start: Int, through end: Int) {
+        if start > end || start >= count || end < 0 { removeAll(); return }
+        let s = max(0, start), e = min(count - 1, end)
+        for k in 0..<s { buffer[slot(k)] = .empty }
+        var k = e + 1
+        while k < count { buffer[slot(k)] = .empty; k += 1 }
+        head = slot(s)
+        count = e - s + 1
+        maybeShrink()
+    }
+
+    /// Removes every element.
+    public mutating func removeAll() {
+        buffer = ContiguousArray(repeating: RBytes.empty, count: 4)
+        head = 0
+        count = 0
+    }
+
+    /// Removes elements equal to `value`: from the head when `limit > 0` (at most `limit`),
+    /// from the tail when `limit < 0` (at most `-limit`), all when 0. Returns how many.
+    public mutating func removeMatching(_ value: RBytes, limit: Int) -> Int {
+        var removed = 0
+        let maxRemove = limit == 0 ? Int.max : limit.magnitude > UInt(Int.max) ? Int.max : Int(limit.magnitude)
+        if limit >= 0 {
+            var w = 0
+            for r in 0..<count {
+                let e = buffer[slot(r)]
+                if removed < maxRemove, e == value {
+                    removed += 1
+                    continue
+                }
+                if w != r { buffer[slot(w)] = e }
+                w += 1
+            }
+            var k = w
+            while k < count { buffer[slot(k)] = .empty; k += 1 }
+            count = w
+        } else {
+            var w = count - 1
+            var r = count - 1
+            while r >= 0 {
+                let e = buffer[slot(r)]
+                if removed < maxRemove, e == value {
+                    removed += 1
+                    r -= 1
+                    continue
+                }
+                if w != r { buffer[slot(w)] = e }
+                w -= 1
+                r -= 1
+            }
+            // elements now live in w+1 ..< count
+            if w >= 0 { for k in 0...w { buffer[slot(k)] = .empty } }
+            head = slot(w + 1)
+            count -= removed
+        }
+        if count == 0 { head = 0 }
+        maybeShrink()
+        return removed
+    }
+
+    /// Index of the first element equal to `value`, searching from the head.
+    public func firstIndex(of value: RBytes) -> Int? {
+        for i in 0..<count where buffer[slot(i)] == value { return i }
+        return nil
+    }
+
+    /// Calls `body` with each element from `start` through `end` (clamped indexes).
+    @inlinable public func forEach(from start: Int, through end: Int, _ body: (RBytes) -> Void) {
+        if start > end { return }
+        let mask = buffer.count - 1
+        var i = start
+        while i <= end {
+            body(buffer[(head + i) & mask])
+            i += 1
+        }
+    }
+
+    /// All elements, head to tail.
+    public var elements: [RBytes] {
+        var out: [RBytes] = []
+        out.reserveCapacity(count)
+        forEach(from: 0, through: count - 1) { out.append($0) }
+        return out
+    }
+
+    /// Approximate heap bytes used (MEMORY USAGE).
+    public var approximateBytes: Int {
+        var total = buffer.count * MemoryLayout<RBytes>.stride + 48
+        forEach(from: 0, through: count - 1) { total += $0.heapSize }
+        return total
+    }
+}

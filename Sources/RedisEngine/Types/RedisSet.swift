@@ -1,0 +1,80 @@
+/// A Redis set: an `RTable` of members (no allocation per member up to 22 bytes), giving O(1)
+/// add/remove/contains, Redis-like random picks (SPOP/SRANDMEMBER) and a rehash-safe SSCAN cursor.
+public struct RedisSet: Sendable {
+    @usableFromInline var table = RTable<Bool>(placeholder: false)
+    /// Redis 7.0 reports `intset` while every member is an integer and the set has at most
+    /// `set-max-intset-entries` (512) members; once converted it stays `hashtable`.
+    public private(set) var isHashtable = false
+
+    /// Largest intset Redis keeps before converting (set-max-intset-entries default).
+    public static let maxIntsetEntries = 512
+
+    public init() {}
+
+    /// A set holding `elements` (duplicates collapse).
+    public init<S: Sequence>(_ elements: S) where S.Element == RBytes {
+        for e in elements { insert(e) }
+    }
+
+    @inlinable public var count: Int { table.count }
+    @inlinable public var isEmpty: Bool { table.count == 0 }
+
+    /// The encoding name Redis 7.0 would report.
+    public var encoding: String { isHashtable ? "hashtable" : "intset" }
+
+    /// Adds `m`; returns true when it was new.
+    @discardableResult
+    public mutating func insert(_ m: RBytes) -> Bool {
+        if table.find(m) != nil { return false }
+        table.insertNew(m, true)
+        if !isHashtable && (table.count > RedisSet.maxIntsetEntries || RedisSet.intValue(m) == nil) {
+            isHashtable = true
+        }
+        return true
+    }
+
+    /// Removes `m`; returns true when it was present.
+    @discardableResult
+    public mutating func remove(_ m: RBytes) -> Bool { table.remove(m) != nil }
+
+    @inlinable public func contains(_ m: RBytes) -> Bool { table.find(m) != nil }
+
+    /// A random member (Redis's dictGetFairRandomKey-like pick).
+    public func randomMember<G: RandomNumberGenerator>(using rng: inout G) -> RBytes? {
+        table.randomIndex(using: &rng).map { table.key(at: $0) }
+    }
+
+    /// All members. While the set is an intset, Redis returns them in ascending numeric order;
+    /// we do the same so that small integer sets look exactly like Redis's.
+    public var allMembers: [RBytes] {
+        var out: [RBytes] = []
+        out.reserveCapacity(table.count)
+        table.forEachIndex { out.append(table.key(at: $0)) }
+        if !isHashtable {
+            out.sort { (RedisSet.intValue($0) ?? 0) < (RedisSet.intValue($1) ?? 0) }
+        }
+        return out
+    }
+
+    /// Calls `body` for every member (unspecified order).
+    @inlinable public func forEach(_ body: (RBytes) -> Void) {
+        table.forEachIndex { body(table.key(at: $0)) }
+    }
+
+    /// One SSCAN step.
+    public func scan(cursor: UInt64, _ body: (RBytes) -> Void) -> UInt64 {
+        table.scan(cursor: cursor) { body(table.key(at: $0)) }
+    }
+
+    /// Canonical integer value (Redis `string2ll` rules).
+    public static func intValue(_ m: RBytes) -> Int64? {
+        m.withBytes { parseStrictInt($0) }
+    }
+
+    /// Approximate heap bytes used (MEMORY USAGE).
+    public var approximateBytes: Int {
+        var total = 64 + table.overheadBytes
+        table.forEachIndex { total += table.key(at: $0).heapSize }
+        return total
+    }
+}
