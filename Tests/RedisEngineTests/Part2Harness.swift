@@ -3,7 +3,7 @@ import RESP
 @testable import RedisEngine
 
 /// Collects bytes delivered asynchronously to a client (pub/sub messages, unblocked replies).
-final class DeliveryBox: @unchecked Sendable {
+final class P2DeliveryBox: @unchecked Sendable {
     var bytes: [UInt8] = []
     var resumed = 0
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -11,11 +11,11 @@ final class DeliveryBox: @unchecked Sendable {
 }
 
 /// One in-process client of an engine: sends commands, returns raw RESP replies.
-final class TestClient {
+final class P2Client {
     let engine: Engine
     let session: ClientSession
     var ctx: CommandContext
-    let box = DeliveryBox()
+    let box = P2DeliveryBox()
 
     init(_ engine: Engine) {
         self.engine = engine
@@ -46,7 +46,7 @@ final class TestClient {
 }
 
 /// An engine on a manual clock with helpers.
-final class TestEngine {
+final class P2Engine {
     let clock = ManualClock(milliseconds: 1_700_000_000_000)
     let engine: Engine
 
@@ -56,7 +56,7 @@ final class TestEngine {
         engine = Engine(config: config, clock: clock)
     }
 
-    func client() -> TestClient { TestClient(engine) }
+    func client() -> P2Client { P2Client(engine) }
 
     /// Advances the clock and runs the engine cron (timeouts, active expiry).
     func advance(ms: Int64) {
@@ -66,7 +66,7 @@ final class TestEngine {
 }
 
 /// RESP helpers for expectations.
-enum R {
+enum R2 {
     static func bulk(_ s: String) -> String { "$\(s.utf8.count)\r\n\(s)\r\n" }
     static func int(_ n: Int) -> String { ":\(n)\r\n" }
     static func arr(_ items: [String]) -> String { "*\(items.count)\r\n" + items.joined() }

@@ -42,7 +42,7 @@ for name in sys.argv[1:]:
     out.append(f"    @Test func {tname}MatchesRedis() {{ Self.check(Self.{tname}) }}")
     out.append("")
 out.append("""    static func check(_ script: [([String], String)]) {
-        let t = TestEngine()
+        let t = P2Engine()
         let c = t.client()
         for (args, expected) in script {
             let got = c.sendArgs(args)

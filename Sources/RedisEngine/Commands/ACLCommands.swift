@@ -1,0 +1,219 @@
+import RESP
+
+/// ACL SETUSER / DELUSER / GETUSER / LIST / USERS / WHOAMI / CAT / DRYRUN / GENPASS / LOG (acl.c).
+public enum ACLCommands {
+    public static var all: [CommandSpec] {
+        [
+            CommandSpec.container("acl", arity: -2, group: "server", summary: "A container for Access List Control commands", since: "6.0.0", subcommands: [
+                Part2Spec.make("acl|setuser", group: "server", since: "6.0.0", summary: "Modify or create the rules for a specific ACL user", setuser),
+                Part2Spec.make("acl|deluser", group: "server", since: "6.0.0", summary: "Remove the specified ACL users and the associated rules", deluser),
+                Part2Spec.make("acl|getuser", group: "server", since: "6.0.0", summary: "Get the rules for a specific ACL user", getuser),
+                Part2Spec.make("acl|list", group: "server", since: "6.0.0", summary: "List the current ACL rules in ACL config file format", list),
+                Part2Spec.make("acl|users", group: "server", since: "6.0.0", summary: "List the username of all the configured ACL rules", users),
+                Part2Spec.make("acl|whoami", group: "server", since: "6.0.0", summary: "Return the name of the user associated to the current connection", whoami),
+                Part2Spec.make("acl|cat", group: "server", since: "6.0.0", summary: "List the ACL categories or the commands inside a category", cat),
+                Part2Spec.make("acl|dryrun", group: "server", since: "7.0.0", summary: "Returns whether the user can execute the given command without executing the command.", dryrun),
+                Part2Spec.make("acl|genpass", group: "server", since: "6.0.0", summary: "Generate a pseudorandom secure password to use for ACL users", genpass),
+                Part2Spec.make("acl|log", group: "server", since: "6.0.0", summary: "List latest events denied because of ACLs in place", log),
+                Part2Spec.make("acl|load", group: "server", since: "6.0.0", summary: "Reload the ACLs from the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
+                Part2Spec.make("acl|save", group: "server", since: "6.0.0", summary: "Save the current ACL rules in the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
+                Part2Spec.make("acl|help", group: "server", since: "6.0.0", summary: "Show helpful text about the different subcommands", help),
+            ]),
+        ]
+    }
+
+    /// Makes AUTH/HELLO go through the ACL users from now on.
+    static func installAuthenticator(_ engine: Engine, _ ext: Part2Extension) {
+        if engine.authenticator != nil { return }
+        let acl = ext.acl
+        engine.authenticator = { [unowned engine] user, pass in acl.authenticate(user, pass, engine: engine) }
+    }
+
+    /// Merges `(` … `)` selector arguments split by the client (Redis's ACLMergeSelectorArguments).
+    static func mergeSelectors(_ ops: [String]) -> ([String], String?) {
+        var out: [String] = []
+        var current: String? = nil
+        for op in ops {
+            if var c = current {
+                c += " " + op
+                if op.hasSuffix(")") { out.append(c); current = nil } else { current = c }
+            } else if op.hasPrefix("(") && !op.hasSuffix(")") {
+                current = op
+            } else {
+                out.append(op)
+            }
+        }
+        if let c = current { return (out, "ERR Unmatched parenthesis in acl selector starting at '\(c)'.") }
+        return (out, nil)
+    }
+
+    static func setuser(_ ctx: inout CommandContext) {
+        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        let name = ctx.args.string(2)
+        let (ops, err) = mergeSelectors((3..<ctx.argc).map { ctx.args.string($0) })
+        if let err { ctx.out.error(err); return }
+        let acl = ext.acl
+        var user = acl.user(name, engine: ctx.engine) ?? ACLUser(name: name)
+        for op in ops {
+            if let e = user.apply(op) {
+                ctx.out.error("ERR Error in ACL SETUSER modifier '\(op)': \(e)")
+                return
+            }
+        }
+        if name == "default" {
+            acl.defaultFollowsRequirePass = false
+            ctx.engine.config.requirePass = user.noPass ? nil : RedactedSecret("\u{1}acl")
+        }
+        acl.users[name] = user
+        acl.recomputeRestricted()
+        installAuthenticator(ctx.engine, ext)
+        ctx.out.ok()
+    }
+
+    static func deluser(_ ctx: inout CommandContext) {
+        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        var deleted = 0
+        for i in 2..<ctx.argc {
+            let name = ctx.args.string(i)
+            if name == "default" { ctx.out.error("ERR The 'default' user cannot be removed"); return }
+        }
+        for i in 2..<ctx.argc {
+            let name = ctx.args.string(i)
+            if ext.acl.users.removeValue(forKey: name) != nil {
+                deleted += 1
+                for s in ctx.engine.sessions.values where s.user == name && s !== ctx.session { s.kill?() }
+                if ctx.session.user == name { ctx.session.closeAfterReply = true }
+            }
+        }
+        ext.acl.recomputeRestricted()
+        installAuthenticator(ctx.engine, ext)
+        ctx.out.integer(deleted)
+    }
+
+    static func getuser(_ ctx: inout CommandContext) {
+        guard let ext = Part2Extension.of(ctx.engine), let u = ext.acl.user(ctx.args.string(2), engine: ctx.engine) else {
+            ctx.out.null(); return
+        }
+        ctx.out.mapHeader(6)
+        ctx.out.bulk("flags")
+        var flags = [u.enabled ? "on" : "off"]
+        if u.noPass { flags.append("nopass") }
+        if u.sanitizePayload == false { flags.append("skip-sanitize-payload") } else if u.sanitizePayload == true { flags.append("sanitize-payload") }
+        ctx.out.setHeader(flags.count)
+        for f in flags { ctx.out.bulk(f) }
+        ctx.out.bulk("passwords")
+        ctx.out.arrayHeader(u.passwords.count)
+        for p in u.passwords { ctx.out.bulk(p) }
+        writeSelector(&ctx.out, u.root)
+        ctx.out.bulk("selectors")
+        ctx.out.arrayHeader(u.selectors.count)
+        for s in u.selectors {
+            ctx.out.mapHeader(3)
+            writeSelector(&ctx.out, s)
+        }
+    }
+
+    static func writeSelector(_ out: inout ReplyWriter, _ s: ACLSelector) {
+        out.bulk("commands"); out.bulk(s.describeCommands())
+        out.bulk("keys"); out.bulk(s.describeKeys())
+        out.bulk("channels"); out.bulk(s.describeChannels())
+    }
+
+    static func sortedUsers(_ ctx: CommandContext) -> [ACLUser] {
+        guard let ext = Part2Extension.of(ctx.engine) else { return [] }
+        return ext.acl.users.keys.sorted().compactMap { ext.acl.user($0, engine: ctx.engine) }
+    }
+
+    static func list(_ ctx: inout CommandContext) {
+        let us = sortedUsers(ctx)
+        ctx.out.arrayHeader(us.count)
+        for u in us { ctx.out.bulk(u.describe()) }
+    }
+
+    static func users(_ ctx: inout CommandContext) {
+        let us = sortedUsers(ctx)
+        ctx.out.arrayHeader(us.count)
+        for u in us { ctx.out.bulk(u.name) }
+    }
+
+    static func whoami(_ ctx: inout CommandContext) {
+        ctx.out.bulk(ctx.session.user)
+    }
+
+    static func cat(_ ctx: inout CommandContext) {
+        if ctx.argc > 3 { ctx.replyArity(); return }
+        if ctx.argc == 2 {
+            ctx.out.arrayHeader(ACLCategory.allCases.count)
+            for c in ACLCategory.allCases { ctx.out.bulk(c.name) }
+            return
+        }
+        let name = ctx.args.string(2)
+        guard let c = ACLCategory.named(name) else { ctx.out.error("ERR Unknown category '\(name)'"); return }
+        let cmds = ACLCommandCatalog.all.filter { $0.categories & c.bit != 0 }.map { $0.name }
+        ctx.out.arrayHeader(cmds.count)
+        for n in cmds { ctx.out.bulk(n) }
+    }
+
+    static func dryrun(_ ctx: inout CommandContext) {
+        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        let name = ctx.args.string(2)
+        guard let u = ext.acl.user(name, engine: ctx.engine) else { ctx.out.error("ERR User '\(name)' not found"); return }
+        guard var cmd = ctx.engine.commandTable.lookup(ctx.args[3]) else {
+            ctx.out.error("ERR Command '\(ctx.args.string(3))' not found"); return
+        }
+        let sub = ctx.args.dropping(first: 3)
+        if cmd.isContainer, sub.count > 1, let s = ctx.engine.findSubcommand(cmd, sub[1]) { cmd = s }
+        if (cmd.arity > 0 && sub.count != cmd.arity) || sub.count < -cmd.arity {
+            ctx.out.error(RedisError.arity(cmd.fullName)); return
+        }
+        switch ext.aclDenial(u, cmd, sub) {
+        case nil: ctx.out.ok()
+        case .command(let n)?: ctx.out.bulk("This user has no permissions to run the '\(n)' command")
+        case .key(let k)?: ctx.out.bulk("This user has no permissions to access the '\(k)' key")
+        case .channel(let c)?: ctx.out.bulk("This user has no permissions to access the '\(c)' channel")
+        }
+    }
+
+    static func genpass(_ ctx: inout CommandContext) {
+        var bits = 256
+        if ctx.argc > 2 {
+            guard let b = ctx.int(2), b > 0, b <= 4096 else {
+                ctx.out.error("ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096")
+                return
+            }
+            bits = b
+        }
+        let chars = (bits + 3) / 4
+        let digits = Array("0123456789abcdef".utf8)
+        var g = SystemRandomNumberGenerator()
+        var s: [UInt8] = []
+        for _ in 0..<chars { s.append(digits[Int(g.next() & 15)]) }
+        ctx.out.bulk(s)
+    }
+
+    static func log(_ ctx: inout CommandContext) {
+        if ctx.argc == 3 && ctx.argIs(2, "RESET") { ctx.out.ok(); return }
+        ctx.out.emptyArray()
+    }
+
+    static func help(_ ctx: inout CommandContext) {
+        let lines = [
+            "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CAT [<category>]", "    List all commands that belong to <category>, or all command categories", "    when no category is specified.",
+            "DELUSER <username> [<username> ...]", "    Delete a list of users.",
+            "DRYRUN <username> <command> [<arg> ...]", "    Returns whether the user can execute the given command without executing the command.",
+            "GETUSER <username>", "    Get the user's details.",
+            "GENPASS [<bits>]", "    Generate a secure 256-bit user password. The optional `bits` argument can", "    be used to specify a different size.",
+            "LIST", "    Show users details in config file format.",
+            "LOAD", "    Reload users from the ACL file.",
+            "LOG [<count> | RESET]", "    Show the ACL log entries.",
+            "SAVE", "    Save the current config to the ACL file.",
+            "SETUSER <username> <attribute> [<attribute> ...]", "    Create or modify a user with the specified attributes.",
+            "USERS", "    List all the registered usernames.",
+            "WHOAMI", "    Return the current connection username.",
+            "HELP", "    Print this help.",
+        ]
+        ctx.out.arrayHeader(lines.count)
+        for l in lines { ctx.out.simple(l) }
+    }
+}
