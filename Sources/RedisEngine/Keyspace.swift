@@ -68,7 +68,7 @@ extension ReplyWriter {
         case .inlineString(let a, let b, let c, let d, let n):
             var t = (a, b, c, d)
             withUnsafeBytes(of: &t) { p in bulk(raw: UnsafeRawBufferPointer(rebasing: p[0..<Int(n)])) }
-        case .heapString(let arr):
+        case .heapString(let arr), .raw(let arr):
             arr.withUnsafeBytes { bulk(raw: $0) }
         case .int(let i):
             buffer.writeInteger(UInt8(ascii: "$"))

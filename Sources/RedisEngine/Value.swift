@@ -4,6 +4,8 @@ public enum Value: Sendable {
     case inlineString(UInt64, UInt64, UInt32, UInt16, UInt8)
     /// A longer string.
     case heapString([UInt8])
+    /// A string modified in place (APPEND, SETRANGE, SETBIT...): Redis's "raw" encoding.
+    case raw([UInt8])
     /// A string holding a canonical decimal integer (Redis's "int" encoding).
     case int(Int64)
     /// A hash.
@@ -26,8 +28,11 @@ public enum Value: Sendable {
     /// A string value from an argument.
     @inlinable public static func string(_ slice: ArraySlice<UInt8>) -> Value { .string(RBytes(slice)) }
 
-    /// A raw (never int-encoded) string value, e.g. after APPEND or SETRANGE.
-    @inlinable public static func rawString(_ b: RBytes) -> Value {
+    /// A raw-encoded string value (after APPEND, SETRANGE, SETBIT...), never int-encoded.
+    @inlinable public static func rawString(_ b: RBytes) -> Value { .raw(b.array) }
+
+    /// A string value that is never int-encoded but keeps the embstr/raw split by length (INCRBYFLOAT).
+    @inlinable public static func plainString(_ b: RBytes) -> Value {
         switch b {
         case .inline(let a, let b2, let c, let d, let n): return .inlineString(a, b2, c, d, n)
         case .heap(let arr): return .heapString(arr)
@@ -47,6 +52,7 @@ public enum Value: Sendable {
         switch self {
         case .inlineString(let a, let b, let c, let d, let n): return .inline(a, b, c, d, n)
         case .heapString(let arr): return .heap(arr)
+        case .raw(let arr): return RBytes(arr)
         case .int(let i): return RBytes(String(i))
         default: return nil
         }
@@ -55,7 +61,7 @@ public enum Value: Sendable {
     /// True for the string type.
     @inlinable public var isString: Bool {
         switch self {
-        case .inlineString, .heapString, .int: return true
+        case .inlineString, .heapString, .int, .raw: return true
         default: return false
         }
     }
@@ -63,7 +69,7 @@ public enum Value: Sendable {
     /// The name TYPE reports.
     public var typeName: String {
         switch self {
-        case .inlineString, .heapString, .int: return "string"
+        case .inlineString, .heapString, .int, .raw: return "string"
         case .hash: return "hash"
         case .object(let o): return o.typeName
         }
@@ -75,6 +81,7 @@ public enum Value: Sendable {
         case .int: return "int"
         case .inlineString(_, _, _, _, let n): return n <= 44 ? "embstr" : "raw"
         case .heapString(let a): return a.count <= 44 ? "embstr" : "raw"
+        case .raw: return "raw"
         case .hash(let h): return h.encodingName
         case .object(let o): return o.encodingName
         }
@@ -84,7 +91,7 @@ public enum Value: Sendable {
     public var memoryUsage: Int {
         switch self {
         case .inlineString, .int: return 0
-        case .heapString(let a): return 32 + a.capacity
+        case .heapString(let a), .raw(let a): return 32 + a.capacity
         case .hash(let h): return h.memoryUsage
         case .object(let o): return o.memoryUsage
         }

@@ -23,7 +23,7 @@ public enum CommandCommands {
                     }
                     ctx.out.arrayHeader(ctx.argc - 2)
                     for j in 2..<ctx.argc {
-                        if let spec = ctx.engine.commandTable.lookup(ctx.args[j]) { writeInfo(&ctx, spec) } else { ctx.out.nullArray() }
+                        if let spec = ctx.engine.commandTable.lookup(ctx.args[j]) { writeInfo(&ctx, spec) } else { ctx.out.null() }
                     }
                 },
                 sub("docs", -2, "Get array of specific Redis command documentation", "7.0.0", docs),

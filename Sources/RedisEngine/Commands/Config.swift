@@ -21,6 +21,15 @@ public enum ConfigCommands {
         }
     }
 
+    static func memorySetter(min: Int = 0, _ apply: @escaping @Sendable (Engine, Int) -> Void) -> @Sendable (Engine, String) -> String? {
+        { e, v in
+            guard let n = parseMemoryValue(v), n >= 0 else { return "argument must be a memory value" }
+            if n < min { return "argument must be between \(min) and \(Int.max) inclusive" }
+            apply(e, n)
+            return nil
+        }
+    }
+
     static func parseMemoryValue(_ s: String) -> Int? {
         let lower = s.lowercased()
         let units: [(String, Int)] = [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)]
@@ -52,7 +61,8 @@ public enum ConfigCommands {
         Parameter(name: "databases", aliases: [], get: { String($0.config.databases) }, set: nil),
         Parameter(name: "maxclients", aliases: [], get: { String($0.config.maxClients) }, set: intSetter(1, Int(Int32.max)) { $0.config.maxClients = $1 }),
         Parameter(name: "timeout", aliases: [], get: { String($0.config.timeout) }, set: intSetter(0, Int(Int32.max)) { $0.config.timeout = $1 }),
-        Parameter(name: "maxmemory", aliases: [], get: { String($0.config.maxMemory) }, set: intSetter(0, Int.max) { $0.config.maxMemory = $1 }),
+        Parameter(name: "maxmemory", aliases: [], get: { String($0.config.maxMemory) }, set: memorySetter { $0.config.maxMemory = $1 }),
+        extra("maxmemory-clients", "0"),
         Parameter(name: "maxmemory-policy", aliases: [], get: { $0.config.maxMemoryPolicy }, set: { e, v in
             let l = v.lowercased()
             let all = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]
@@ -62,8 +72,8 @@ public enum ConfigCommands {
         }),
         Parameter(name: "maxmemory-samples", aliases: [], get: { String($0.config.maxMemorySamples) }, set: intSetter(1, 64) { $0.config.maxMemorySamples = $1 }),
         Parameter(name: "hz", aliases: [], get: { String($0.config.hz) }, set: intSetter(0, Int(Int32.max)) { $0.config.hz = max(1, min(500, $1)) }),
-        Parameter(name: "proto-max-bulk-len", aliases: [], get: { String($0.config.protoMaxBulkLen) }, set: intSetter(1024 * 1024, Int.max) { $0.config.protoMaxBulkLen = $1 }),
-        Parameter(name: "client-query-buffer-limit", aliases: [], get: { String($0.config.clientQueryBufferLimit) }, set: intSetter(1024 * 1024, Int.max) { $0.config.clientQueryBufferLimit = $1 }),
+        Parameter(name: "proto-max-bulk-len", aliases: [], get: { String($0.config.protoMaxBulkLen) }, set: memorySetter(min: 1024 * 1024) { $0.config.protoMaxBulkLen = $1 }),
+        Parameter(name: "client-query-buffer-limit", aliases: [], get: { String($0.config.clientQueryBufferLimit) }, set: memorySetter(min: 1024 * 1024) { $0.config.clientQueryBufferLimit = $1 }),
         Parameter(name: "hash-max-listpack-entries", aliases: ["hash-max-ziplist-entries"], get: { String($0.config.hashMaxListpackEntries) }, set: intSetter(0, Int.max) { $0.config.hashMaxListpackEntries = $1 }),
         Parameter(name: "hash-max-listpack-value", aliases: ["hash-max-ziplist-value"], get: { String($0.config.hashMaxListpackValue) }, set: intSetter(0, Int.max) { $0.config.hashMaxListpackValue = $1 }),
         Parameter(name: "slowlog-log-slower-than", aliases: [], get: { String($0.config.slowlogLogSlowerThan) }, set: intSetter(-1, Int.max) { $0.config.slowlogLogSlowerThan = $1 }),

@@ -80,7 +80,7 @@ public enum KeyCommands {
         ctx.out.simple("\(name) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
         for l in lines { ctx.out.simple(l) }
         ctx.out.simple("HELP")
-        ctx.out.simple("    Print this help.")
+        ctx.out.simple("    Prints this help.")
     }
 
     static func del(_ ctx: inout CommandContext) {

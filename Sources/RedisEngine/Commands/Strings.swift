@@ -74,7 +74,7 @@ public enum StringCommands {
     /// The bytes of the string at entry `i`, or nil (after replying WRONGTYPE) for other types.
     static func stringBytes(_ ctx: inout CommandContext, at i: Int) -> [UInt8]? {
         switch ctx.value(at: i) {
-        case .heapString(let a): return a
+        case .heapString(let a), .raw(let a): return a
         case .inlineString(let a, let b, let c, let d, let n): return RBytes.inline(a, b, c, d, n).array
         case .int(let v): return Array(String(v).utf8)
         default:
@@ -215,7 +215,21 @@ public enum StringCommands {
     }
 
     static func getex(_ ctx: inout CommandContext) {
-        guard let o = parseSetOptions(&ctx, from: 2, allowGet: false, command: "getex") else { return }
+        // Redis checks the option syntax, then the key, then the expire value.
+        var seen = false
+        var j = 2
+        while j < ctx.argc {
+            if ctx.argIs(j, "PERSIST") && !seen {
+                seen = true
+            } else if !seen && j + 1 < ctx.argc && (ctx.argIs(j, "EX") || ctx.argIs(j, "PX") || ctx.argIs(j, "EXAT") || ctx.argIs(j, "PXAT")) {
+                seen = true
+                j += 1
+            } else {
+                ctx.out.error(RedisError.syntax)
+                return
+            }
+            j += 1
+        }
         let key = ctx.key(1)
         guard let i = ctx.lookupRead(key) else {
             ctx.out.null()
@@ -225,6 +239,7 @@ public enum StringCommands {
             ctx.wrongType()
             return
         }
+        guard let o = parseSetOptions(&ctx, from: 2, allowGet: false, command: "getex") else { return }
         ctx.replyString(at: i)
         if let at = o.expireAt {
             if at <= ctx.now {
@@ -343,7 +358,7 @@ public enum StringCommands {
         }
         switch ctx.value(at: i) {
         case .inlineString(_, _, _, _, let n): ctx.out.integer(Int(n))
-        case .heapString(let a): ctx.out.integer(a.count)
+        case .heapString(let a), .raw(let a): ctx.out.integer(a.count)
         case .int(let v): ctx.out.integer(ReplyWriter.decimalLength(v) + (v < 0 ? 1 : 0))
         default: ctx.wrongType()
         }
@@ -365,6 +380,12 @@ public enum StringCommands {
             case .heapString:
                 ctx.out.error(RedisError.notInteger)
                 return
+            case .raw(let a):
+                guard let v = a.withUnsafeBytes({ parseStrictInt($0) }) else {
+                    ctx.out.error(RedisError.notInteger)
+                    return
+                }
+                current = v
             default:
                 ctx.wrongType()
                 return
@@ -408,7 +429,7 @@ public enum StringCommands {
             return
         }
         let text = formatLongDoubleHuman(r)
-        let v = Value.rawString(RBytes(Array(text.utf8)))
+        let v = Value.plainString(RBytes(Array(text.utf8)))
         if let i = idx {
             ctx.db.main.setValue(v, at: i)
             ctx.engine.dirty += 1
