@@ -101,12 +101,28 @@ func decodeAll(_ input: [UInt8], chunks: [Int]) -> [DecodeEvent] {
 
 #if FUZZING
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzRESP(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzRESP(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data, size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     if let failure = checkRESPInput(bytes) {
         fatalError("RESP fuzz property violated: \(failure)")
     }
     return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// SwiftPM links executables with `main` aliased to `<module>_main`; hand control to libFuzzer.
+@_cdecl("FuzzRESP_main")
+public func fuzzRESPMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector) { data, size in fuzzRESP(data, size) }
 }
 #else
 import Foundation
