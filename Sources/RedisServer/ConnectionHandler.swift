@@ -11,7 +11,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let server: RedisServer
     private let engine: Engine
     private var session: ClientSession!
-    private var ctx: CommandContext!
+    private var ctx: CommandContext?
     private var decoder: RESPCommandDecoder
     private var query: ByteBuffer
     private var needsFlush = false
@@ -61,11 +61,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         ctx = CommandContext(engine: engine, session: s, buffer: context.channel.allocator.buffer(capacity: 1024))
         engine.lock.unlock()
 
+        // Both run while the engine lock is held by some connection: always hop through the event
+        // loop's queue so a synchronous close (channelInactive takes the lock) cannot deadlock.
+        let channelLoop = channel.eventLoop
         s.deliver = { buffer in
-            channel.writeAndFlush(buffer, promise: nil)
+            channelLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
         }
         s.kill = {
-            channel.close(promise: nil)
+            channelLoop.execute { channel.close(promise: nil) }
         }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
@@ -124,20 +127,28 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func process(_ context: ChannelHandlerContext) {
-        guard let s = session else { return }
+        guard let s = session, var c = ctx else { return }
         let engine = self.engine
         var protocolError: String?
         var paused = false
+        // Work on locals: one exclusive access per batch instead of several per command.
+        var q = ByteBuffer()
+        swap(&q, &query)
+        var dec = decoder
+        ctx = nil
+        if c.out.buffer.readableBytes == 0 { c.out.buffer.clear() }
         engine.lock.lock()
-        let received = query.readableBytes
+        let received = q.readableBytes
         if s.isBlocked {
-            s.queryBufferLength = query.readableBytes
+            s.queryBufferLength = q.readableBytes
             engine.lock.unlock()
+            swap(&q, &query)
+            ctx = c
             return
         }
         engine.stats.totalReadsProcessed += 1
         if pendingPaused {
-            if engine.execute(&ctx) {
+            if engine.execute(&c) {
                 pendingPaused = false
             } else {
                 paused = true
@@ -145,10 +156,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         if !paused && !s.closeAfterReply && !s.isBlocked {
             loop: while true {
-                decoder.authRequired = !s.authenticated
-                switch decoder.decode(&query, into: &ctx.args) {
+                dec.authRequired = !s.authenticated
+                switch dec.decode(&q, into: &c.args) {
                 case .command:
-                    if !engine.execute(&ctx) {
+                    if !engine.execute(&c) {
                         pendingPaused = true
                         paused = true
                         break loop
@@ -163,29 +174,39 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         }
         if let message = protocolError {
-            ctx.out.error("ERR " + message)
+            c.out.error("ERR " + message)
             s.closeAfterReply = true
         }
-        if query.readableBytes > engine.config.clientQueryBufferLimit {
+        if q.readableBytes > engine.config.clientQueryBufferLimit {
             s.closeAfterReply = true
-            server.log.log(.warning, "Closing client that reached max query buffer length: id=\(s.id) addr=\(s.remoteAddress) qbuf=\(query.readableBytes) (qbuf initial bytes: \"\")")
+            server.log.log(.warning, "Closing client that reached max query buffer length: id=\(s.id) addr=\(s.remoteAddress) qbuf=\(q.readableBytes) (qbuf initial bytes: \"\")")
         }
-        let outBytes = ctx.out.buffer.readableBytes
-        engine.stats.netInputBytes += received - query.readableBytes
+        let outBytes = c.out.buffer.readableBytes
+        engine.stats.netInputBytes += received - q.readableBytes
         engine.stats.netOutputBytes += outBytes
-        s.queryBufferLength = query.readableBytes
+        s.queryBufferLength = q.readableBytes
         let close = s.closeAfterReply
         let pauseUntil = engine.pauseUntil
         engine.lock.unlock()
 
-        if query.readableBytes == 0 {
-            query.clear()
-        } else if query.readerIndex > 64 * 1024 {
-            query.discardReadBytes()
+        if q.readableBytes == 0 {
+            q.clear()
+        } else if q.readerIndex > 64 * 1024 {
+            q.discardReadBytes()
         }
+        swap(&q, &query)
+        decoder = dec
+        var out: ByteBuffer?
         if outBytes > 0 {
-            let out = ctx.out.buffer
-            ctx.out.buffer = context.channel.allocator.buffer(capacity: max(1024, min(outBytes, 64 * 1024)))
+            out = c.out.buffer
+            // Mark the bytes as sent; the storage is reused (cleared) on the next batch once NIO released it.
+            c.out.buffer.moveReaderIndex(forwardBy: outBytes)
+            if c.out.buffer.capacity > 1024 * 1024 {
+                c.out.buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
+            }
+        }
+        ctx = c
+        if let out {
             if close {
                 closing = true
                 let ch = context.channel

@@ -71,9 +71,11 @@ public final class RedisServer: @unchecked Sendable {
             engine.serverInfo.ioThreads = config.threads > 0 ? config.threads : System.coreCount
             engine.serverInfo.configFile = config.configFile ?? ""
             engine.serverInfo.bind = config.bind.joined(separator: " ")
+            let loop = group.next()
             engine.shutdownHandler = { [weak self] args in
                 guard let self else { return false }
-                self.initiateShutdown(reason: "User requested shutdown...")
+                // Called under the engine lock: shut down from the event loop's queue instead.
+                loop.execute { self.initiateShutdown(reason: "User requested shutdown...") }
                 return true
             }
         }
@@ -99,7 +101,7 @@ public final class RedisServer: @unchecked Sendable {
             engine.config.extra["port"] = String(port ?? 0)
             engine.config.extra["tls-port"] = String(tlsPort ?? 0)
         }
-        log.log(.notice, "Running mode=standalone, port=\(port ?? 0).")
+        log.log(.notice, "Running mode=standalone, port=\(port ?? tlsPort ?? 0).")
         if config.protectedMode && !engine.config.passwordRequired && !config.bind.contains(where: { $0.hasPrefix("127.") || $0 == "-::1" || $0 == "::1" || $0 == "localhost" }) == false {
             // loopback binds only: nothing to warn about
         }

@@ -145,3 +145,27 @@ struct ServerTests {
         }
     }
 }
+
+@Suite("Redis server lifecycle", .serialized)
+struct ServerLifecycleTests {
+    @Test func shutdownCommandAndClientKill() async throws {
+        var cfg = RedisServerConfig()
+        cfg.ephemeralPorts = true
+        cfg.bind = ["127.0.0.1"]
+        cfg.threads = 1
+        let server = RedisServer(config: cfg, log: ServerLog(minimum: .warning, sink: { _ in }))
+        try server.start()
+        let port = try #require(server.port)
+        let a = try #require(RawClient(port: port))
+        let b = try #require(RawClient(port: port))
+        b.send("CLIENT ID\r\n")
+        let idReply = b.read(atLeast: 3)
+        let id = idReply.dropFirst().prefix { $0 != "\r" }
+        a.send("CLIENT KILL ID \(id)\r\n")
+        #expect(a.read(atLeast: 4) == ":1\r\n")
+        #expect(b.isClosed())
+        a.send("SHUTDOWN NOSAVE\r\n")
+        #expect(a.isClosed())
+        try await server.waitForShutdown()
+    }
+}
