@@ -37,7 +37,7 @@ import Testing
         b.send("lpop", "kl")
         #expect(a.delivered() == [
             "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$17\r\n__keyspace@0__:kl\r\n$5\r\nrpush\r\n",
-            "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$19\r\n__keyevent@0__:rpush\r\n$2\r\nkl\r\n",
+            "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$20\r\n__keyevent@0__:rpush\r\n$2\r\nkl\r\n",
             "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$17\r\n__keyspace@0__:kl\r\n$4\r\nlpop\r\n",
             "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$19\r\n__keyevent@0__:lpop\r\n$2\r\nkl\r\n",
             "*4\r\n$8\r\npmessage\r\n$6\r\n__key*\r\n$17\r\n__keyspace@0__:kl\r\n$3\r\ndel\r\n",

@@ -319,8 +319,8 @@ public enum ListCommands {
     /// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `first`; replies errors itself.
     static func parseMPop(_ ctx: inout CommandContext, first: Int) -> (keys: [RBytes], front: Bool, count: Int)? {
         guard let n = ctx.int(first), n > 0 else { ctx.out.error("ERR numkeys should be greater than 0"); return nil }
-        let whereIdx = first + 1 + n
         if n > ctx.argc - first - 2 { ctx.out.error(RedisError.syntax); return nil }
+        let whereIdx = first + 1 + n
         var keys: [RBytes] = []
         keys.reserveCapacity(n)
         for i in (first + 1)..<whereIdx { keys.append(ctx.key(i)) }

@@ -489,8 +489,8 @@ public enum SortedSetCommands {
         }
         let first = blocking ? 2 : 1
         guard let n = ctx.int(first), n > 0 else { ctx.out.error("ERR numkeys should be greater than 0"); return }
+        if n > ctx.argc - first - 2 { ctx.out.error(RedisError.syntax); return }
         let whereIdx = first + 1 + n
-        if whereIdx >= ctx.argc { ctx.out.error(RedisError.syntax); return }
         let max: Bool
         if ctx.argIs(whereIdx, "MIN") { max = false } else if ctx.argIs(whereIdx, "MAX") { max = true } else {
             ctx.out.error(RedisError.syntax); return
