@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 TARGETS=(
   "config:FuzzConfigLoader"
+  "resp:FuzzRESP"
 )
 
 seconds="${1:-60}"
