@@ -99,11 +99,18 @@ final class ConnectionHandler: ChannelInboundHandler {
         if rejected || closing { return }
         var incoming = unwrapInboundIn(data)
         if query.readableBytes == 0 {
-            query = incoming
+            // Common case: decode straight from NIO's receive buffer and keep no reference to it,
+            // so the channel's pooled receive buffer is reused for the next read instead of a
+            // fresh allocation per read. Only an incomplete tail is copied into `query`.
+            process(context, &incoming)
+            if incoming.readableBytes > 0 {
+                query.clear()
+                query.writeBuffer(&incoming)
+            }
         } else {
             query.writeBuffer(&incoming)
+            process(context)
         }
-        process(context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -126,14 +133,27 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Processes the connection's own query buffer.
     private func process(_ context: ChannelHandlerContext) {
+        // Work on a local: one exclusive access per batch instead of several per command.
+        var q = ByteBuffer()
+        swap(&q, &query)
+        process(context, &q)
+        if q.readableBytes == 0 {
+            q.clear()
+        } else if q.readerIndex > 64 * 1024 {
+            q.discardReadBytes()
+        }
+        swap(&q, &query)
+    }
+
+    /// Decodes and runs every complete command in `q` (consuming them) as one batch under the
+    /// engine lock and queues the replies; leaves an incomplete tail (or everything when blocked) in `q`.
+    private func process(_ context: ChannelHandlerContext, _ q: inout ByteBuffer) {
         guard let s = session, var c = ctx else { return }
         let engine = self.engine
         var protocolError: String?
         var paused = false
-        // Work on locals: one exclusive access per batch instead of several per command.
-        var q = ByteBuffer()
-        swap(&q, &query)
         var dec = decoder
         ctx = nil
         if c.out.buffer.readableBytes == 0 { c.out.buffer.clear() }
@@ -142,7 +162,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         if s.isBlocked {
             s.queryBufferLength = q.readableBytes
             engine.lock.unlock()
-            swap(&q, &query)
             ctx = c
             return
         }
@@ -189,12 +208,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         let pauseUntil = engine.pauseUntil
         engine.lock.unlock()
 
-        if q.readableBytes == 0 {
-            q.clear()
-        } else if q.readerIndex > 64 * 1024 {
-            q.discardReadBytes()
-        }
-        swap(&q, &query)
         decoder = dec
         var out: ByteBuffer?
         if outBytes > 0 {
