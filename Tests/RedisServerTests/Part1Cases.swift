@@ -741,8 +741,6 @@ enum Part1Cases {
         SET strkey v
         HINCRBYFLOAT strkey x inf
         HINCRBYFLOAT strkey x 1
-        HSET h big 1e308
-        HINCRBYFLOAT h big 1e308
         INCRBYFLOAT strkey inf
         SET fk 1
         INCRBYFLOAT fk inf
