@@ -90,9 +90,10 @@ public indirect enum RESPValue: Sendable, Hashable, CustomStringConvertible {
         return v
     }
 
-    private static func line(_ b: inout ByteBuffer) -> String? {
+    private static func line(_ b: inout ByteBuffer) throws -> String? {
         let view = b.readableBytesView
         guard let cr = view.firstIndex(of: 13), cr + 1 < view.endIndex else { return nil }
+        guard view[cr + 1] == 10 else { throw ParseError(message: "line not terminated by CRLF") }
         let s = b.getString(at: b.readerIndex + 1, length: cr - view.startIndex - 1) ?? ""
         b.moveReaderIndex(forwardBy: cr - view.startIndex + 2)
         return s
@@ -100,7 +101,7 @@ public indirect enum RESPValue: Sendable, Hashable, CustomStringConvertible {
 
     private static func parseOne(_ b: inout ByteBuffer) throws -> RESPValue? {
         guard let t = b.getInteger(at: b.readerIndex, as: UInt8.self) else { return nil }
-        guard let l = line(&b) else { return nil }
+        guard let l = try line(&b) else { return nil }
         func count() throws -> Int {
             guard let n = Int(l) else { throw ParseError(message: "bad length '\(l)'") }
             return n
@@ -110,9 +111,12 @@ public indirect enum RESPValue: Sendable, Hashable, CustomStringConvertible {
             for _ in 0..<max(n, 0) { guard let v = try parseOne(&b) else { return nil }; out.append(v) }
             return out
         }
-        func blob(_ n: Int) -> [UInt8]? {
+        func blob(_ n: Int) throws -> [UInt8]? {
+            guard n >= 0 else { throw ParseError(message: "bad length '\(l)'") }
             guard b.readableBytes >= n + 2, let bytes = b.readBytes(length: n) else { return nil }
-            b.moveReaderIndex(forwardBy: 2)
+            guard b.readInteger(as: UInt8.self) == 13, b.readInteger(as: UInt8.self) == 10 else {
+                throw ParseError(message: "blob not terminated by CRLF")
+            }
             return bytes
         }
         switch t {
@@ -122,7 +126,7 @@ public indirect enum RESPValue: Sendable, Hashable, CustomStringConvertible {
         case UInt8(ascii: "$"):
             let n = try count()
             if n < 0 { return .null }
-            return blob(n).map { .bulkString($0) }
+            return try blob(n).map { .bulkString($0) }
         case UInt8(ascii: "*"):
             let n = try count()
             if n < 0 { return .nullArray }
@@ -147,9 +151,13 @@ public indirect enum RESPValue: Sendable, Hashable, CustomStringConvertible {
             }
         case UInt8(ascii: "("): return .bigNumber(l)
         case UInt8(ascii: "="):
-            guard let body = blob(try count()) else { return nil }
-            let s = String(decoding: body, as: UTF8.self)
-            return .verbatim(String(s.prefix(3)), String(s.dropFirst(4)))
+            // A verbatim string is `<3-byte format>:<text>`; anything shorter or without the colon is malformed.
+            guard let body = try blob(try count()) else { return nil }
+            guard body.count >= 4, body[3] == UInt8(ascii: ":"),
+                  body[0..<3].allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }) else {
+                throw ParseError(message: "malformed verbatim string")
+            }
+            return .verbatim(String(decoding: body[0..<3], as: UTF8.self), String(decoding: body[4...], as: UTF8.self))
         case UInt8(ascii: "|"):
             // attribute: skip it and return the following value
             guard try elements(try count() * 2) != nil else { return nil }

@@ -11,4 +11,5 @@ extension CommandTable {
 /// Installs part 2's engine extension (transactions, blocking, pub/sub, keyspace events, ACL).
 func installPart2Extensions(_ engine: Engine) {
     engine.addExtension(Part2Extension(engine: engine))
+    engine.listFactory = { ListObject(RedisList($0)) }
 }

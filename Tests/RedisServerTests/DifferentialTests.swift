@@ -21,9 +21,8 @@ struct Part1DifferentialTests {
 /// Cases whose mismatches are known engine gaps (see docs/engine-testing.md). They still run;
 /// their mismatches are reported as known issues instead of failures.
 enum KnownGaps {
-    /// SORT on lists/sets/zsets replies WRONGTYPE; HINCRBYFLOAT with an inf increment has the
-    /// wrong error text; EXPIRETIME truncates instead of rounding (see docs/engine-testing.md).
-    static let part1: Set<String> = ["sort", "hsetnx-hincr", "expireat-expiretime"]
+    /// Part-1 cases whose mismatches are known engine gaps (none at the moment; see docs/engine-testing.md).
+    static let part1: Set<String> = []
     static let part2: Set<String> = []
 
     /// Random commands not generated until the engine gap is fixed (each with its minimal
@@ -33,27 +32,8 @@ enum KnownGaps {
         return randomExclusions
     }
 
-    static let randomExclusions: @Sendable (DiffCommand) -> Bool = { c in
-        let words = c.args.map { String(decoding: $0, as: UTF8.self).uppercased() }
-        guard let name = words.first else { return false }
-        switch name {
-        case "SORT", "SORT_RO": return true                                  // WRONGTYPE on list/set/zset
-        case "HINCRBYFLOAT": return words.count > 3 && ["INF", "-INF", "+INF"].contains(words[3]) // error text/order
-        case "INCRBYFLOAT": return words.count > 2 && ["INF", "-INF", "+INF"].contains(words[2])
-        case "BITCOUNT": return words.count == 3                             // missing key: 0 before syntax check
-        case "SMOVE": return true                                            // WRONGTYPE destination checked before missing source
-        case "ZRANGE", "ZRANGESTORE":                                        // LIMIT with an index range
-            return words.contains("LIMIT") && !words.contains("BYSCORE") && !words.contains("BYLEX")
-        case "SET":                                                          // two option errors: Redis reports syntax first;
-            let opts = Array(words.dropFirst(3))                              // repeated KEEPTTL is accepted by Redis
-            let flags = opts.filter { Int($0) == nil }
-            let expiry = flags.contains { ["EX", "PX", "EXAT", "PXAT"].contains($0) }
-            return Set(flags).count != flags.count || (flags.contains("NX") && flags.contains("XX"))
-                || (flags.contains("KEEPTTL") && expiry)
-                || flags.contains { !["EX", "PX", "EXAT", "PXAT", "NX", "XX", "GET", "KEEPTTL"].contains($0) }
-        default: return false
-        }
-    }
+    /// Empty: every engine gap the random suite found is fixed, so every generated command is compared.
+    static let randomExclusions: @Sendable (DiffCommand) -> Bool = { _ in false }
 }
 
 /// Issue #6 differential suite (single connection): lists, sets, sorted sets, transactions.

@@ -281,9 +281,50 @@ enum Part1Cases {
         SET str x
         SORT str
         """),
+        DiffCase("sort-part2-types", """
+        RPUSH l 3 1 2
+        SORT l
+        SORT_RO l DESC
+        SADD s 3 1 2
+        SORT s
+        SORT s ALPHA STORE d
+        TYPE d
+        LRANGE d 0 -1
+        ZADD z 1 c 2 b 3 a
+        SORT z ALPHA
+        SORT z BY nosort
+        SORT z BY nosort DESC
+        SORT z BY nosort DESC LIMIT 0 2
+        SORT z BY nosort LIMIT 1 5
+        SORT l STORE l
+        LRANGE l 0 -1
+        SORT nokey STORE d
+        EXISTS d
+        """),
     ]
 
     static let strings: [DiffCase] = [
+        DiffCase("set-option-error-order", """
+        SET k v EX abc XX KEEPTTL
+        SET k v PX -5 XX NX
+        SET k v EX abc FOO
+        SET k v EX 10 PX 20
+        SET k1 x
+        SET k1 foo KEEPTTL NX KEEPTTL
+        SET k1 foo KEEPTTL XX KEEPTTL GET
+        SET k v EX 10 EX 20
+        TTL k
+        SET k v EX abc
+        SET k v EX 0
+        SET k v KEEPTTL EX 5
+        GETEX k EX 5 EX 6
+        TTL k
+        GETEX k PERSIST PERSIST
+        TTL k
+        GETEX nokey EX abc
+        GETEX k EX abc
+        GETEX k EX 5 PERSIST
+        """),
         DiffCase("set-options", """
         SET k v
         SET k v NX
@@ -475,6 +516,17 @@ enum Part1Cases {
     ]
 
     static let bits: [DiffCase] = [
+        DiffCase("bitcount-missing-key-first", """
+        BITCOUNT nokey 0
+        BITCOUNT nokey BIT
+        BITCOUNT nokey abc 1 FOO
+        SET k v
+        BITCOUNT k 0
+        BITCOUNT k abc 1 FOO
+        BITCOUNT k 0 -1 FOO
+        RPUSH l a
+        BITCOUNT l 0
+        """),
         DiffCase("setbit-getbit-bitcount", """
         SETBIT b 7 1
         SETBIT b 7 1
@@ -609,6 +661,10 @@ enum Part1Cases {
         PEXPIREAT k 4102444800999
         EXPIRETIME k
         PEXPIRETIME k
+        PEXPIREAT k 4102444800499
+        EXPIRETIME k
+        PEXPIREAT k 4102444800500
+        EXPIRETIME k
         EXPIRETIME nokey
         SET p v
         EXPIRETIME p
@@ -679,6 +735,16 @@ enum Part1Cases {
         HINCRBYFLOAT h f 1
         HINCRBYFLOAT h x abc
         HINCRBYFLOAT h x inf
+        HINCRBYFLOAT h x -inf
+        HINCRBYFLOAT nohash x +inf
+        EXISTS nohash
+        SET strkey v
+        HINCRBYFLOAT strkey x inf
+        HINCRBYFLOAT strkey x 1
+        INCRBYFLOAT strkey inf
+        SET fk 1
+        INCRBYFLOAT fk inf
+        INCRBYFLOAT nofk -inf
         HSET h e 5.0e3
         HINCRBYFLOAT h e 1
         HINCRBYFLOAT h n 1.5

@@ -160,6 +160,9 @@ enum Part2Cases {
         SET str v
         SMOVE src str b
         SMOVE str src v
+        SMOVE nosrc str x
+        SETBIT bs 6 0
+        SMOVE nosrc bs x
         SPOP nokey
         SPOP src 10 ~unordered
         EXISTS src
@@ -268,6 +271,12 @@ enum Part2Cases {
         ZRANGE z 1 3 REV
         ZRANGE z -2 -1
         ZRANGE z 10 20
+        ZRANGE z -4 -2 LIMIT 2 -1 WITHSCORES
+        ZRANGE z 0 -1 LIMIT 0 1
+        ZRANGESTORE zd z 0 1 LIMIT 3 -1
+        ZRANGE zd 0 -1
+        SET z5 x
+        ZRANGE z5 -1 -2 LIMIT 0 -1
         ZRANGE z (1 4 BYSCORE
         ZRANGE z -inf +inf BYSCORE LIMIT 1 2 WITHSCORES
         ZRANGE z +inf -inf BYSCORE REV LIMIT 0 3

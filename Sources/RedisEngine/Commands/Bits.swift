@@ -88,6 +88,12 @@ enum BitCommands {
     }
 
     static func bitcount(_ ctx: inout CommandContext) {
+        // Redis 7.0 looks the key up (missing → 0, wrong type → WRONGTYPE) before parsing the range.
+        guard let i = ctx.lookupRead(ctx.key(1)) else {
+            ctx.out.integer(0)
+            return
+        }
+        guard let bytes = StringCommands.stringBytes(&ctx, at: i) else { return }
         var isBit = false
         var start = 0, end = 0
         var hasRange = false
@@ -105,11 +111,6 @@ enum BitCommands {
             ctx.out.error(RedisError.syntax)
             return
         }
-        guard let i = ctx.lookupRead(ctx.key(1)) else {
-            ctx.out.integer(0)
-            return
-        }
-        guard let bytes = StringCommands.stringBytes(&ctx, at: i) else { return }
         let strlen = bytes.count
         if !hasRange {
             ctx.out.integer(popcount(bytes[...]))

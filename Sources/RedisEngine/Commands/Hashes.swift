@@ -217,6 +217,11 @@ public enum HashCommands {
             ctx.out.error(RedisError.notFloat)
             return
         }
+        // Redis 7.0 rejects an infinite increment before looking the key up.
+        if incr.isNaN || incr.isInfinite {
+            ctx.out.error("ERR value is NaN or Infinity")
+            return
+        }
         let key = ctx.key(1), field = ctx.key(2)
         guard let h = lookupExistingOrNew(&ctx, key) else { return }
         var current: LongDouble = 0

@@ -433,7 +433,7 @@ public enum KeyCommands {
             return
         }
         if absolute {
-            ctx.out.integer(Int(ms ? when : when / 1000))
+            ctx.out.integer(Int(ms ? when : (when + 500) / 1000))   // Redis rounds ms → s
             return
         }
         let left = max(0, when - ctx.now)
@@ -592,7 +592,8 @@ public enum KeyCommands {
             alpha = true
             byPattern = nil
         }
-        _ = isZSet
+        // Redis walks a sorted set backwards for BY nosort DESC.
+        if dontSort && isZSet && desc { elements.reverse() }
         if !dontSort {
             var keyed: [(RBytes, RBytes?, Double)] = []
             keyed.reserveCapacity(elements.count)

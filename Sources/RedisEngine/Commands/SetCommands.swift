@@ -189,19 +189,21 @@ public enum SetCommands {
 
     static func smove(_ ctx: inout CommandContext) {
         let src = ctx.key(1), dst = ctx.key(2), member = ctx.arg(3)
-        var srcObj: SetObject? = nil
-        switch ctx.fetch(SetObject.self, src, read: false) {
+        // Redis 7.0: a missing source answers 0 before either key's type is checked.
+        let srcLookup = ctx.fetch(SetObject.self, src, read: false)
+        let dstLookup = ctx.fetch(SetObject.self, dst, read: false)
+        let s: SetObject
+        switch srcLookup {
+        case .missing: ctx.out.integer(0); return
         case .wrongType: ctx.wrongType(); return
-        case .missing: break
-        case .found(let o): srcObj = o
+        case .found(let o): s = o
         }
         var dstObj: SetObject? = nil
-        switch ctx.fetch(SetObject.self, dst, read: false) {
+        switch dstLookup {
         case .wrongType: ctx.wrongType(); return
         case .missing: break
         case .found(let o): dstObj = o
         }
-        guard let s = srcObj else { ctx.out.integer(0); return }
         if src == dst { ctx.out.integer(s.set.contains(member) ? 1 : 0); return }
         guard s.set.remove(member) else { ctx.out.integer(0); return }
         ctx.modified(src, .set, "srem")

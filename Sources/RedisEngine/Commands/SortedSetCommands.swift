@@ -325,7 +325,8 @@ public enum SortedSetCommands {
         }
         let rtype = type ?? .rank
         let rev = reverse ?? false
-        if hasLimit && rtype == .rank {
+        // Redis 7.0 rejects only a LIMIT count other than -1 with an index range (the offset is then ignored).
+        if hasLimit && limit != -1 && rtype == .rank {
             ctx.out.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"); return
         }
         if withScores && rtype == .lex {

@@ -128,40 +128,35 @@ public enum StringCommands {
     struct SetOptions {
         var nx = false, xx = false, get = false, keepTTL = false, persist = false
         var expireAt: Int64?
+        /// Index of the EX/PX/EXAT/PXAT amount and its unit (0 EX, 1 PX, 2 EXAT, 3 PXAT), checked after the syntax.
+        var expireArg: Int?
+        var expireUnit = 0
     }
 
-    /// Parses SET/GETEX options from `from`; replies and returns nil on error.
-    static func parseSetOptions(_ ctx: inout CommandContext, from: Int, allowGet: Bool, command: String) -> SetOptions? {
+    /// Parses SET/GETEX options from `from` (syntax only, like Redis's parseExtendedStringArgumentsOrReply:
+    /// repeated identical options are accepted, conflicting ones are a syntax error); replies and returns nil on error.
+    static func parseSetSyntax(_ ctx: inout CommandContext, from: Int, allowGet: Bool, command: String) -> SetOptions? {
         var o = SetOptions()
-        var unitSeen = false
         var j = from
         let isSet = command == "set"
         while j < ctx.argc {
             let hasNext = j + 1 < ctx.argc
+            let unit: Int? = o.expireArg == nil ? nil : o.expireUnit
             if isSet && ctx.argIs(j, "NX") && !o.xx {
                 o.nx = true
             } else if isSet && ctx.argIs(j, "XX") && !o.nx {
                 o.xx = true
             } else if isSet && allowGet && ctx.argIs(j, "GET") {
                 o.get = true
-            } else if isSet && ctx.argIs(j, "KEEPTTL") && !unitSeen && !o.persist {
+            } else if isSet && ctx.argIs(j, "KEEPTTL") && !o.persist && unit == nil {
                 o.keepTTL = true
-                unitSeen = true
-            } else if !isSet && ctx.argIs(j, "PERSIST") && !unitSeen {
+            } else if !isSet && ctx.argIs(j, "PERSIST") && unit == nil && !o.keepTTL {
                 o.persist = true
-                unitSeen = true
-            } else if hasNext && !unitSeen,
-                      let unit = ctx.argIs(j, "EX") ? 0 : ctx.argIs(j, "PX") ? 1 : ctx.argIs(j, "EXAT") ? 2 : ctx.argIs(j, "PXAT") ? 3 : nil {
-                guard let n = ctx.int(j + 1) else {
-                    ctx.out.error(RedisError.notInteger)
-                    return nil
-                }
-                guard let at = absoluteExpire(n, unit: unit, now: ctx.now) else {
-                    ctx.out.error(RedisError.invalidExpire(command))
-                    return nil
-                }
-                o.expireAt = at
-                unitSeen = true
+            } else if hasNext && !o.keepTTL && !o.persist,
+                      let u = ctx.argIs(j, "EX") ? 0 : ctx.argIs(j, "PX") ? 1 : ctx.argIs(j, "EXAT") ? 2 : ctx.argIs(j, "PXAT") ? 3 : nil,
+                      unit == nil || unit == u {
+                o.expireArg = j + 1
+                o.expireUnit = u
                 j += 1
             } else {
                 ctx.out.error(RedisError.syntax)
@@ -169,6 +164,28 @@ public enum StringCommands {
             }
             j += 1
         }
+        return o
+    }
+
+    /// Converts the expire amount found by `parseSetSyntax` to `expireAt`; replies and returns false on error.
+    static func resolveSetExpire(_ ctx: inout CommandContext, _ o: inout SetOptions, command: String) -> Bool {
+        guard let arg = o.expireArg else { return true }
+        guard let n = ctx.int(arg) else {
+            ctx.out.error(RedisError.notInteger)
+            return false
+        }
+        guard let at = absoluteExpire(n, unit: o.expireUnit, now: ctx.now) else {
+            ctx.out.error(RedisError.invalidExpire(command))
+            return false
+        }
+        o.expireAt = at
+        return true
+    }
+
+    /// Parses SET/GETEX options from `from`, syntax first then the expire value; replies and returns nil on error.
+    static func parseSetOptions(_ ctx: inout CommandContext, from: Int, allowGet: Bool, command: String) -> SetOptions? {
+        guard var o = parseSetSyntax(&ctx, from: from, allowGet: allowGet, command: command) else { return nil }
+        guard resolveSetExpire(&ctx, &o, command: command) else { return nil }
         return o
     }
 
@@ -216,20 +233,7 @@ public enum StringCommands {
 
     static func getex(_ ctx: inout CommandContext) {
         // Redis checks the option syntax, then the key, then the expire value.
-        var seen = false
-        var j = 2
-        while j < ctx.argc {
-            if ctx.argIs(j, "PERSIST") && !seen {
-                seen = true
-            } else if !seen && j + 1 < ctx.argc && (ctx.argIs(j, "EX") || ctx.argIs(j, "PX") || ctx.argIs(j, "EXAT") || ctx.argIs(j, "PXAT")) {
-                seen = true
-                j += 1
-            } else {
-                ctx.out.error(RedisError.syntax)
-                return
-            }
-            j += 1
-        }
+        guard var o = parseSetSyntax(&ctx, from: 2, allowGet: false, command: "getex") else { return }
         let key = ctx.key(1)
         guard let i = ctx.lookupRead(key) else {
             ctx.out.null()
@@ -239,7 +243,7 @@ public enum StringCommands {
             ctx.wrongType()
             return
         }
-        guard let o = parseSetOptions(&ctx, from: 2, allowGet: false, command: "getex") else { return }
+        guard resolveSetExpire(&ctx, &o, command: "getex") else { return }
         ctx.replyString(at: i)
         if let at = o.expireAt {
             if at <= ctx.now {

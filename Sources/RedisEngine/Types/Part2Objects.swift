@@ -16,6 +16,7 @@ public final class ListObject: RedisObject, @unchecked Sendable {
     override public var memoryUsage: Int { list.approximateBytes }
     override public var elementCount: Int { list.count }
     override public func copy() -> RedisObject { ListObject(list) }
+    override public var sortableElements: [RBytes]? { list.elements }
 }
 
 /// A set value stored in the keyspace.
@@ -27,6 +28,7 @@ public final class SetObject: RedisObject, @unchecked Sendable {
     override public var memoryUsage: Int { self.set.approximateBytes }
     override public var elementCount: Int { self.set.count }
     override public func copy() -> RedisObject { SetObject(set) }
+    override public var sortableElements: [RBytes]? { self.set.allMembers }
 }
 
 /// A sorted-set value stored in the keyspace.
@@ -38,6 +40,7 @@ public final class ZSetObject: RedisObject, @unchecked Sendable {
     override public var memoryUsage: Int { zset.approximateBytes }
     override public var elementCount: Int { zset.count }
     override public func copy() -> RedisObject { ZSetObject(zset) }
+    override public var sortableElements: [RBytes]? { zset.allEntries.map { $0.member } }
 }
 
 /// Result of looking a key up for a typed command.
