@@ -161,7 +161,7 @@ public enum RedisConfigFile {
         case "slowlog-log-slower-than": c.engine.slowlogLogSlowerThan = try int()
         case "slowlog-max-len": c.engine.slowlogMaxLen = try int(0)
         case "notify-keyspace-events":
-            guard let flags = KeyspaceEventType(configString: try one()) else {
+            guard let flags = KeyspaceEventType(parsing: try one()) else {
                 throw DirectiveError(reason: "Invalid event class character. Use 'Ag$lshzxeKEtmd'.")
             }
             c.engine.notifyKeyspaceEvents = flags
@@ -282,56 +282,5 @@ extension Substring {
         while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
         return String(s)
-    }
-}
-
-extension KeyspaceEventType {
-    /// Parses a `notify-keyspace-events` string; nil on an invalid character.
-    public init?(configString s: String) {
-        var f: KeyspaceEventType = []
-        for c in s {
-            switch c {
-            case "A": f.formUnion([.generic, .string, .list, .set, .hash, .zset, .expired, .evicted, .stream, .module])
-            case "g": f.insert(.generic)
-            case "$": f.insert(.string)
-            case "l": f.insert(.list)
-            case "s": f.insert(.set)
-            case "h": f.insert(.hash)
-            case "z": f.insert(.zset)
-            case "x": f.insert(.expired)
-            case "e": f.insert(.evicted)
-            case "K": f.insert(.keyspace)
-            case "E": f.insert(.keyevent)
-            case "t": f.insert(.stream)
-            case "m": f.insert(.keyMiss)
-            case "d": f.insert(.module)
-            case "n": f.insert(.newKey)
-            default: return nil
-            }
-        }
-        self = f
-    }
-
-    /// The canonical string CONFIG GET reports.
-    public var configString: String {
-        var s = ""
-        let all: KeyspaceEventType = [.generic, .string, .list, .set, .hash, .zset, .expired, .evicted, .stream, .module]
-        if isSuperset(of: all) { s += "A" } else {
-            if contains(.generic) { s += "g" }
-            if contains(.string) { s += "$" }
-            if contains(.list) { s += "l" }
-            if contains(.set) { s += "s" }
-            if contains(.hash) { s += "h" }
-            if contains(.zset) { s += "z" }
-            if contains(.expired) { s += "x" }
-            if contains(.evicted) { s += "e" }
-            if contains(.stream) { s += "t" }
-            if contains(.module) { s += "d" }
-        }
-        if contains(.newKey) { s += "n" }
-        if contains(.keyspace) { s += "K" }
-        if contains(.keyevent) { s += "E" }
-        if contains(.keyMiss) { s += "m" }
-        return s
     }
 }
