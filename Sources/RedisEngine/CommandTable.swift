@@ -77,6 +77,8 @@ public final class CommandSpec: @unchecked Sendable {
     public internal(set) var fullName: String
     /// Index into the engine's per-command statistics (assigned at registration).
     public internal(set) var statID: Int = 0
+    /// DEBUG and MODULE: allowed only as `enable-debug-command` / `enable-module-command` say.
+    public let needsDebugPermission: Bool
 
     /// A command.
     public init(_ name: String, arity: Int, flags: CommandFlags = [], keys: (Int, Int, Int) = (0, 0, 0),
@@ -96,6 +98,7 @@ public final class CommandSpec: @unchecked Sendable {
         self.keyFinder = keyFinder
         self.handler = handler
         self.fullName = name.lowercased()
+        self.needsDebugPermission = self.name == "debug" || self.name == "module"
         self.subcommands = subcommands
         for sub in subcommands { sub.fullName = name.lowercased() + "|" + sub.name }
     }

@@ -197,7 +197,7 @@ public final class Engine: @unchecked Sendable {
             ctx.out.error(RedisError.noAuth)
             return
         }
-        if (cmd.name == "debug" || cmd.name == "module") && !debugAllowed(session) {
+        if cmd.needsDebugPermission && !debugAllowed(session) {
             stats.rejectedCalls += 1
             ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return

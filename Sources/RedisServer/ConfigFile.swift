@@ -190,6 +190,33 @@ public enum RedisConfigFile {
             c.logLevel = v
         case "pidfile": c.pidFile = try one()
         case "io-threads", "threads": c.threads = try int(1, 128)
+        case "infera-io-backend":
+            guard let b = IOBackend(rawValue: try one().lowercased()) else {
+                throw DirectiveError(reason: "argument must be 'epoll' or 'nio'")
+            }
+            #if !os(Linux)
+            if b == .epoll { throw DirectiveError(reason: "the epoll backend needs Linux") }
+            #endif
+            c.ioBackend = b
+        case "client-output-buffer-limit":
+            // <class> <hard> <soft> <soft seconds>, repeated; classes normal, replica/slave, pubsub.
+            guard !args.isEmpty, args.count % 4 == 0 else { throw DirectiveError(reason: "Wrong number of arguments in buffer limit configuration.") }
+            var i = 0
+            while i < args.count {
+                guard let hard = parseMemory(args[i + 1]), let soft = parseMemory(args[i + 2]),
+                      let secs = Int(args[i + 3]), hard >= 0, soft >= 0, secs >= 0 else {
+                    throw DirectiveError(reason: "Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+                }
+                let limit = OutputBufferLimit(hard: hard, soft: soft, softSeconds: secs)
+                switch args[i].lowercased() {
+                case "normal": c.outputBufferLimitNormal = limit
+                case "pubsub": c.outputBufferLimitPubSub = limit
+                case "replica", "slave": break
+                default: throw DirectiveError(reason: "Invalid client class specified in buffer limit configuration.")
+                }
+                i += 4
+            }
+            c.engine.extra[name] = "normal \(c.outputBufferLimitNormal.hard) \(c.outputBufferLimitNormal.soft) \(c.outputBufferLimitNormal.softSeconds) slave 268435456 67108864 60 pubsub \(c.outputBufferLimitPubSub.hard) \(c.outputBufferLimitPubSub.soft) \(c.outputBufferLimitPubSub.softSeconds)"
         case "daemonize":
             if try bool() { throw DirectiveError(reason: "daemonize yes is not supported by infera server") }
         case "save", "appendonly", "dir", "dbfilename", "appendfilename", "appendfsync", "supervised",
@@ -205,7 +232,7 @@ public enum RedisConfigFile {
              "unixsocket", "unixsocketperm", "syslog-enabled", "syslog-ident", "tls-replication",
              "tls-cluster", "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers",
              "tls-session-caching", "jemalloc-bg-thread", "oom-score-adj", "crash-log-enabled",
-             "client-output-buffer-limit", "maxmemory-eviction-tenacity", "lua-time-limit", "busy-reply-threshold":
+             "maxmemory-eviction-tenacity", "lua-time-limit", "busy-reply-threshold":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
             c.engine.extra[name] = args.joined(separator: " ")
         default:

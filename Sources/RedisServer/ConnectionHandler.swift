@@ -64,19 +64,50 @@ final class ConnectionHandler: ChannelInboundHandler {
         // Both run while the engine lock is held by some connection: always hop through the event
         // loop's queue so a synchronous close (channelInactive takes the lock) cannot deadlock.
         let channelLoop = channel.eventLoop
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
         s.deliver = { buffer in
-            channelLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
+            channelLoop.execute {
+                // Bytes for this client from other clients (pub/sub, MONITOR, unblocked replies):
+                // count what the socket has not taken yet and apply client-output-buffer-limit.
+                let n = buffer.readableBytes
+                let handler = bound.value
+                handler.pendingDelivered += n
+                if handler.overOutputLimit() {
+                    handler.server.log.log(.warning, "Client id=\(s.id) addr=\(s.remoteAddress) scheduled to be closed ASAP for overcoming of output buffer limits.")
+                    channel.close(promise: nil)
+                    return
+                }
+                channel.writeAndFlush(buffer).whenComplete { _ in bound.value.pendingDelivered -= n }
+            }
         }
         s.kill = {
             channelLoop.execute { channel.close(promise: nil) }
         }
-        let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
         s.resume = {
             loop.execute { bound.value.resumeProcessing() }
         }
         server.connectionOpened(channel)
         context.fireChannelActive()
+    }
+
+    /// Delivered bytes not yet written to the socket (event loop only).
+    private var pendingDelivered = 0
+    private var softLimitSince: Int64 = 0
+
+    /// Redis's `client-output-buffer-limit` for this client's class (pub/sub or normal).
+    private func overOutputLimit() -> Bool {
+        guard let s = session else { return false }
+        let pubsub = engine.lock.withLock { s.subscriptionCount + s.patternSubscriptionCount > 0 }
+        let limits = pubsub ? server.config.outputBufferLimitPubSub : server.config.outputBufferLimitNormal
+        if limits.hard > 0 && pendingDelivered >= limits.hard { return true }
+        if limits.soft > 0 && pendingDelivered >= limits.soft {
+            let now = monotonicMicros() / 1000
+            if softLimitSince == 0 { softLimitSince = now }
+            return now - softLimitSince >= Int64(limits.softSeconds) * 1000
+        }
+        softLimitSince = 0
+        return false
     }
 
     private func reject(_ context: ChannelHandlerContext, _ message: String) {

@@ -26,14 +26,20 @@ public final class RedisServer: @unchecked Sendable {
     public let config: RedisServerConfig
     /// The log.
     public let log: ServerLog
-    private let group: MultiThreadedEventLoopGroup
+    /// SwiftNIO: the TLS listener, and plain TCP too with `io-backend nio` (created on demand).
+    private var nioGroup: MultiThreadedEventLoopGroup?
+    #if os(Linux)
+    /// epoll loops: plain TCP and the cron (the default `io-backend`).
+    private var epoll: EpollTransport?
+    #endif
     private var listeners: [Channel] = []
     private var clients: [ObjectIdentifier: Channel] = [:]
     private let clientsLock = EngineLock()
     private var cronTask: RepeatedTask?
-    private let finished: EventLoopPromise<Void>
+    private let finished = ShutdownLatch()
     private var shuttingDown = false
     private var signalSources: [DispatchSourceSignal] = []
+    private let threadCount: Int
 
     /// Redis's protected-mode refusal, word for word.
     public static let protectedModeMessage = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside."
@@ -43,9 +49,23 @@ public final class RedisServer: @unchecked Sendable {
         self.config = config
         self.engine = engine ?? Engine(config: config.engine)
         self.log = log
-        let threads = config.threads > 0 ? config.threads : System.coreCount
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        self.finished = group.next().makePromise(of: Void.self)
+        self.threadCount = max(1, config.threads > 0 ? config.threads : System.coreCount)
+    }
+
+    private func group() -> MultiThreadedEventLoopGroup {
+        if let g = nioGroup { return g }
+        let g = MultiThreadedEventLoopGroup(numberOfThreads: threadCount)
+        nioGroup = g
+        return g
+    }
+
+    /// True when plain TCP and the cron run on the epoll transport.
+    private var usesEpoll: Bool {
+        #if os(Linux)
+        return config.ioBackend == .epoll
+        #else
+        return false
+        #endif
     }
 
     /// Ports actually bound (plain, then TLS), useful with port 0.
@@ -68,20 +88,34 @@ public final class RedisServer: @unchecked Sendable {
         }
         engine.lock.withLock {
             engine.serverInfo.processID = pid
-            engine.serverInfo.ioThreads = config.threads > 0 ? config.threads : System.coreCount
+            engine.serverInfo.ioThreads = threadCount
+            engine.serverInfo.multiplexingAPI = usesEpoll ? "epoll" : "nio"
             engine.serverInfo.configFile = config.configFile ?? ""
             engine.serverInfo.bind = config.bind.joined(separator: " ")
-            let loop = group.next()
             engine.shutdownHandler = { [weak self] args in
                 guard let self else { return false }
-                // Called under the engine lock: shut down from the event loop's queue instead.
-                loop.execute { self.initiateShutdown(reason: "User requested shutdown...") }
+                // Called under the engine lock: shut down from another thread instead.
+                DispatchQueue.global().async { self.initiateShutdown(reason: "User requested shutdown...") }
                 return true
             }
         }
         log.log(.notice, "monotonic clock: POSIX clock_gettime")
 
-        if config.port > 0 || config.ephemeralPorts {
+        #if os(Linux)
+        if usesEpoll {
+            let transport = try EpollTransport(server: self, threads: threadCount) { [weak self] in
+                self?.epollStopped()
+            }
+            epoll = transport
+            if config.port > 0 || config.ephemeralPorts {
+                let p = try transport.listen(addresses: config.bind, port: config.ephemeralPorts ? 0 : config.port,
+                                             backlog: config.tcpBacklog)
+                port = p
+                boundPorts.append(p)
+            }
+        }
+        #endif
+        if !usesEpoll && (config.port > 0 || config.ephemeralPorts) {
             let chans = try bindAll(port: config.ephemeralPorts ? 0 : config.port, tls: nil)
             if let p = chans.first?.localAddress?.port { port = p; boundPorts.append(p) }
             listeners += chans
@@ -92,7 +126,10 @@ public final class RedisServer: @unchecked Sendable {
             if let p = chans.first?.localAddress?.port { tlsPort = p; boundPorts.append(p) }
             listeners += chans
         }
-        if listeners.isEmpty {
+        if port == nil && tlsPort == nil {
+            #if os(Linux)
+            epoll = nil
+            #endif
             throw RedisServerError("Configured to not listen anywhere, exiting.")
         }
         engine.lock.withLock {
@@ -108,9 +145,15 @@ public final class RedisServer: @unchecked Sendable {
         log.log(.warning, "Server initialized")
         log.log(.notice, "Ready to accept connections\(tlsPort != nil ? " tls" : "")\(port != nil ? " tcp" : "")")
 
+        #if os(Linux)
+        if let epoll {
+            epoll.start()   // loop 0 runs the cron
+            return
+        }
+        #endif
         let hz = max(1, min(500, engine.config.hz))
-        cronTask = group.next().scheduleRepeatedTask(initialDelay: .milliseconds(Int64(1000 / hz)),
-                                                     delay: .milliseconds(Int64(1000 / hz))) { [weak self] _ in
+        cronTask = group().next().scheduleRepeatedTask(initialDelay: .milliseconds(Int64(1000 / hz)),
+                                                       delay: .milliseconds(Int64(1000 / hz))) { [weak self] _ in
             self?.cron()
         }
     }
@@ -141,7 +184,7 @@ public final class RedisServer: @unchecked Sendable {
     }
 
     private func bootstrap(tls: NIOSSLContext?) -> ServerBootstrap {
-        ServerBootstrap(group: group)
+        ServerBootstrap(group: group())
             .serverChannelOption(.backlog, value: Int32(config.tcpBacklog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -195,7 +238,8 @@ public final class RedisServer: @unchecked Sendable {
         clientsLock.withLock { clients[ObjectIdentifier(channel)] = nil }
     }
 
-    private func cron() {
+    /// The periodic work (`hz` times a second): engine cron (expiry, blocked timeouts), idle timeouts.
+    func cron() {
         var toKill: [@Sendable () -> Void] = []
         engine.lock.withLock {
             engine.cron()
@@ -238,30 +282,99 @@ public final class RedisServer: @unchecked Sendable {
         cronTask?.cancel()
         let chans = clientsLock.withLock { Array(clients.values) }
         let all = listeners + chans
-        let futures = all.map { $0.close() }
-        let loop = group.next()
         let log = self.log
         let finished = self.finished
-        EventLoopFuture.whenAllComplete(futures, on: loop).whenComplete { _ in
-            _ = log
+        // Two parts finish independently: the NIO channels (TLS) and the epoll loops.
+        let parts = PendingParts(count: 2) {
             log.log(.warning, "infera engine is now ready to exit, bye bye...")
-            finished.succeed(())
+            finished.open()
         }
+        if let g = nioGroup, !all.isEmpty {
+            EventLoopFuture.whenAllComplete(all.map { $0.close() }, on: g.next()).whenComplete { _ in parts.done() }
+        } else {
+            parts.done()
+        }
+        #if os(Linux)
+        if let epoll {
+            epollParts = parts
+            epoll.stop()
+        } else {
+            parts.done()
+        }
+        #else
+        parts.done()
+        #endif
     }
 
+    #if os(Linux)
+    private var epollParts: PendingParts?
+    private func epollStopped() {
+        clientsLock.withLock { epollParts }?.done()
+    }
+    #endif
+
     deinit {
-        if !shuttingDown { finished.succeed(()) }
+        if !shuttingDown { finished.open() }
     }
 
     /// Waits until the server has shut down, then releases its threads.
     public func waitForShutdown() async throws {
-        try await finished.futureResult.get()
-        try await group.shutdownGracefully()
+        await finished.wait()
+        if let g = nioGroup { try await g.shutdownGracefully() }
     }
 
     /// Shuts down and waits (tests).
     public func stop() async throws {
         initiateShutdown(reason: "Shutting down")
         try await waitForShutdown()
+    }
+}
+
+/// Completes once `open()` is called; any number of waiters.
+final class ShutdownLatch: @unchecked Sendable {
+    private let lock = EngineLock()
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func open() {
+        let w: [CheckedContinuation<Void, Never>] = lock.withLock {
+            if isOpen { return [] }
+            isOpen = true
+            let w = waiters
+            waiters.removeAll()
+            return w
+        }
+        for c in w { c.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now: Bool = lock.withLock {
+                if isOpen { return true }
+                waiters.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+}
+
+/// Runs `whenDone` after `done()` was called `count` times.
+final class PendingParts: @unchecked Sendable {
+    private let lock = EngineLock()
+    private var remaining: Int
+    private let whenDone: @Sendable () -> Void
+
+    init(count: Int, whenDone: @escaping @Sendable () -> Void) {
+        remaining = count
+        self.whenDone = whenDone
+    }
+
+    func done() {
+        let last: Bool = lock.withLock {
+            remaining -= 1
+            return remaining == 0
+        }
+        if last { whenDone() }
     }
 }

@@ -5,6 +5,26 @@ public enum TLSClientAuth: String, Sendable {
     case yes, no, optional
 }
 
+/// How plain-TCP connections are served (`infera-io-backend`).
+public enum IOBackend: String, Sendable {
+    /// One epoll loop per thread (Linux; the default there).
+    case epoll
+    /// SwiftNIO channels (the default elsewhere; TLS always uses SwiftNIO).
+    case nio
+}
+
+/// One class of `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds (0 = off).
+public struct OutputBufferLimit: Sendable, Equatable {
+    public var hard: Int
+    public var soft: Int
+    public var softSeconds: Int
+    public init(hard: Int, soft: Int, softSeconds: Int) {
+        self.hard = hard
+        self.soft = soft
+        self.softSeconds = softSeconds
+    }
+}
+
 /// Settings of the network server (the engine's own settings are in `engine`).
 public struct RedisServerConfig: Sendable {
     /// `port` (0 disables plain TCP).
@@ -39,10 +59,16 @@ public struct RedisServerConfig: Sendable {
     public var pidFile: String?
     /// Number of event-loop threads (default: the number of cores).
     public var threads: Int = 0
-    /// Client output buffer hard limit for normal clients (0 = none), bytes.
-    public var outputBufferHardLimitNormal = 0
-    /// Client output buffer hard limit for pub/sub clients (32 MB like Redis), bytes.
-    public var outputBufferHardLimitPubSub = 32 * 1024 * 1024
+    /// `client-output-buffer-limit normal` (Redis: `0 0 0`, no limit).
+    public var outputBufferLimitNormal = OutputBufferLimit(hard: 0, soft: 0, softSeconds: 0)
+    /// `client-output-buffer-limit pubsub` (Redis: `32mb 8mb 60`).
+    public var outputBufferLimitPubSub = OutputBufferLimit(hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60)
+    /// `infera-io-backend`: epoll loops (Linux default) or SwiftNIO.
+    #if os(Linux)
+    public var ioBackend: IOBackend = .epoll
+    #else
+    public var ioBackend: IOBackend = .nio
+    #endif
     /// The configuration file the settings came from.
     public var configFile: String?
     /// The engine settings.

@@ -23,12 +23,22 @@ final class SubscriberState {
     var shardSet: Set<RBytes> = []
     var count: Int { channels.count + patterns.count }
     var total: Int { channels.count + patterns.count + shardChannels.count }
+
+    /// Mirrors the counts into the session (CLIENT LIST sub=/psub=, the server's pub/sub
+    /// output-buffer class, CLIENT KILL TYPE pubsub).
+    func syncCounts(_ session: ClientSession) {
+        session.subscriptionCount = channels.count
+        session.patternSubscriptionCount = patterns.count
+    }
 }
 
 /// Part 2's engine extension: transactions, WATCH, blocked clients, pub/sub delivery, keyspace
 /// notifications and ACL checks, all plugged into the dispatcher through `EngineExtension`.
 public final class Part2Extension: EngineExtension, @unchecked Sendable {
-    weak var engine: Engine?
+    /// The owning engine (unowned: the engine owns its extensions; a weak reference would move every
+    /// retain of the engine onto the slow side-table path).
+    unowned(unsafe) let engineRef: Engine
+    var engine: Engine? { engineRef }
     let blocking = BlockingState()
     /// Clients watching each key.
     var watchers: [DBKey: [ClientSession]] = [:]
@@ -41,7 +51,7 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
     /// Number of sessions with MULTI or subscription state (fast path when zero).
     var statefulSessions = 0
 
-    public init(engine: Engine) { self.engine = engine }
+    public init(engine: Engine) { self.engineRef = engine }
 
     /// The extension installed in `engine`.
     @inline(__always) static func of(_ engine: Engine) -> Part2Extension? {

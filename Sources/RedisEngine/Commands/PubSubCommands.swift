@@ -19,6 +19,7 @@ final class PubSubRegistry {
         st.channels.removeAll(); st.channelSet.removeAll()
         st.patterns.removeAll(); st.patternSet.removeAll()
         st.shardChannels.removeAll(); st.shardSet.removeAll()
+        st.syncCounts(session)
     }
 
     func remove(_ table: inout [RBytes: [ClientSession]], _ name: RBytes, _ session: ClientSession) {
@@ -101,6 +102,7 @@ public enum PubSubCommands {
                 writeAck(&ctx.out, "ssubscribe", name, st.shardChannels.count)
             }
         }
+        st.syncCounts(ctx.session)
     }
 
     static func unsubscribe(_ ctx: inout CommandContext, kind: Kind) {
@@ -143,6 +145,7 @@ public enum PubSubCommands {
             }
             writeAck(&ctx.out, ackName, name, kind == .shard ? st.shardChannels.count : st.count)
         }
+        st.syncCounts(ctx.session)
     }
 
     /// Encodes a message push for `version`.
