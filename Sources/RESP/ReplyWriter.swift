@@ -93,56 +93,79 @@ public struct ReplyWriter: Sendable {
     }
 
     /// `:<n>\r\n`
-    @inlinable public mutating func integer(_ n: Int) {
-        buffer.writeInteger(UInt8(ascii: ":"))
-        writeDecimal(n)
-        buffer.writeStaticString("\r\n")
+    @inlinable public mutating func integer(_ n: Int) { header(UInt8(ascii: ":"), n) }
+
+    /// `<prefix><n>\r\n` in one buffer write (array/map/set/push headers, integers, bulk lengths).
+    @inlinable public mutating func header(_ prefix: UInt8, _ n: Int) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 23) { p in
+            p[0] = prefix
+            let i = ReplyWriter.formatDecimal(n, into: p, at: 1)
+            p[i] = 13
+            p[i + 1] = 10
+            return i + 2
+        }
+    }
+
+    /// Writes the decimal form of `n` at `p[at...]` (room for 20 bytes needed); returns the end index.
+    @inlinable @inline(__always)
+    public static func formatDecimal(_ n: Int, into p: UnsafeMutableRawBufferPointer, at: Int) -> Int {
+        var i = at
+        if n < 0 {
+            p[i] = UInt8(ascii: "-")
+            i += 1
+        }
+        var v = n.magnitude
+        if v < 10 {
+            p[i] = UInt8(truncatingIfNeeded: 48 &+ v)
+            return i + 1
+        }
+        var digits = 1
+        var t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        var j = i + digits - 1
+        while j >= i {
+            p[j] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+            v /= 10
+            j -= 1
+        }
+        return i + digits
     }
 
     /// Writes the decimal digits of `n` (no framing).
     @inlinable public mutating func writeDecimal(_ n: Int) {
-        if n >= 0 && n < 10 {
-            buffer.writeInteger(UInt8(48 + n))
-            return
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { p in
+            ReplyWriter.formatDecimal(n, into: p, at: 0)
         }
-        var v = n.magnitude
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var len = 0
-        withUnsafeMutableBytes(of: &tmp) { p in
-            var i = 23
-            while v > 0 {
-                p[i] = UInt8(48 + v % 10)
-                v /= 10
-                i -= 1
-            }
-            if n < 0 {
-                p[i] = UInt8(ascii: "-")
-                i -= 1
-            }
-            len = 23 - i
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: p[(i + 1)...]))
-        }
-        _ = len
     }
 
     // MARK: bulk strings
 
     /// `$<len>\r\n<bytes>\r\n`
     @inlinable public mutating func bulk<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        buffer.writeInteger(UInt8(ascii: "$"))
-        writeDecimal(bytes.count)
-        buffer.writeStaticString("\r\n")
+        let done: Void? = bytes.withContiguousStorageIfAvailable { bulk(raw: UnsafeRawBufferPointer($0)) }
+        if done != nil { return }
+        header(UInt8(ascii: "$"), bytes.count)
         buffer.writeBytes(bytes)
         buffer.writeStaticString("\r\n")
     }
 
-    /// Bulk string from raw memory.
+    /// Bulk string from raw memory, framed and copied in one buffer write.
     @inlinable public mutating func bulk(raw: UnsafeRawBufferPointer) {
-        buffer.writeInteger(UInt8(ascii: "$"))
-        writeDecimal(raw.count)
-        buffer.writeStaticString("\r\n")
-        buffer.writeBytes(raw)
-        buffer.writeStaticString("\r\n")
+        let count = raw.count
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count + 25) { p in
+            p[0] = UInt8(ascii: "$")
+            var i = ReplyWriter.formatDecimal(count, into: p, at: 1)
+            p[i] = 13
+            p[i + 1] = 10
+            i += 2
+            if count > 0, let src = raw.baseAddress, let dst = p.baseAddress {
+                (dst + i).copyMemory(from: src, byteCount: count)
+            }
+            i += count
+            p[i] = 13
+            p[i + 1] = 10
+            return i + 2
+        }
     }
 
     /// Bulk string from a Swift string.
@@ -187,36 +210,21 @@ public struct ReplyWriter: Sendable {
     // MARK: aggregates
 
     /// `*<n>\r\n`
-    @inlinable public mutating func arrayHeader(_ n: Int) {
-        buffer.writeInteger(UInt8(ascii: "*"))
-        writeDecimal(n)
-        buffer.writeStaticString("\r\n")
-    }
+    @inlinable public mutating func arrayHeader(_ n: Int) { header(UInt8(ascii: "*"), n) }
 
     /// A map of `n` pairs: `%<n>` in RESP3, `*<2n>` in RESP2.
-    public mutating func mapHeader(_ n: Int) {
-        if version == .resp3 {
-            buffer.writeInteger(UInt8(ascii: "%"))
-            writeDecimal(n)
-        } else {
-            buffer.writeInteger(UInt8(ascii: "*"))
-            writeDecimal(n * 2)
-        }
-        buffer.writeStaticString("\r\n")
+    @inlinable public mutating func mapHeader(_ n: Int) {
+        if version == .resp3 { header(UInt8(ascii: "%"), n) } else { header(UInt8(ascii: "*"), n * 2) }
     }
 
     /// A set of `n` elements: `~<n>` in RESP3, `*<n>` in RESP2.
-    public mutating func setHeader(_ n: Int) {
-        buffer.writeInteger(version == .resp3 ? UInt8(ascii: "~") : UInt8(ascii: "*"))
-        writeDecimal(n)
-        buffer.writeStaticString("\r\n")
+    @inlinable public mutating func setHeader(_ n: Int) {
+        header(version == .resp3 ? UInt8(ascii: "~") : UInt8(ascii: "*"), n)
     }
 
     /// An out-of-band push of `n` elements: `><n>` in RESP3, `*<n>` in RESP2.
-    public mutating func pushHeader(_ n: Int) {
-        buffer.writeInteger(version == .resp3 ? UInt8(ascii: ">") : UInt8(ascii: "*"))
-        writeDecimal(n)
-        buffer.writeStaticString("\r\n")
+    @inlinable public mutating func pushHeader(_ n: Int) {
+        header(version == .resp3 ? UInt8(ascii: ">") : UInt8(ascii: "*"), n)
     }
 
     /// A double: `,<d>\r\n` in RESP3, a bulk string in RESP2 (formatted like Redis's `%.17g`).
