@@ -5,6 +5,8 @@
 #   ROUNDS=5 REQUESTS=200000 scripts/bench-engine.sh
 #   BENCH_ENGINE=redis scripts/bench-engine.sh   # redis-server vs redis-server (checks the script)
 #   INFERA_BIN=/path/to/infera scripts/bench-engine.sh   # skip the build
+#   ENGINE_ARGS="--io-threads 2" scripts/bench-engine.sh  # extra `infera server` arguments
+#   ONLY=fanout scripts/bench-engine.sh                  # one part: throughput | memory | fanout
 #
 # What it does, alternating engine/redis (the order flips every round so neither side always
 # runs first on a warm or cold machine):
@@ -79,7 +81,8 @@ start_redis() {
 start_engine() {
   if [ "${BENCH_ENGINE:-infera}" = "redis" ]; then start_redis "$1" "$2"; return; fi
   local port; port=$(free_port)
-  "$INFERA_BIN" server --port "$port" --bind 127.0.0.1 >"$OUT/engine-$port.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$INFERA_BIN" server --port "$port" --bind 127.0.0.1 ${ENGINE_ARGS:-} >"$OUT/engine-$port.log" 2>&1 &
   local pid=$!
   PIDS+=("$pid")
   wait_ready "$port" "$pid"
@@ -87,9 +90,15 @@ start_engine() {
 }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
 RAW="$OUT/bench-raw.csv"
+MEM="$OUT/bench-memory.csv"
+FAN="$OUT/bench-fanout.csv"
 echo "target,mode,round,test,rps,avg_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms" > "$RAW"
+echo "target,rss_empty_kb,rss_loaded_kb,dbsize,load_seconds" > "$MEM"
+echo "target,round,seconds,deliveries_per_s" > "$FAN"
 
+if want throughput; then
 start_engine E_PORT E_PID
 start_redis R_PORT R_PID
 echo "== $ENGINE_NAME on 127.0.0.1:$E_PORT (pid $E_PID), redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') on 127.0.0.1:$R_PORT (pid $R_PID)"
@@ -119,8 +128,10 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 stop_pid "$E_PID"; stop_pid "$R_PID"
+fi
 
 # ---- memory: fresh instances, 1M keys with 32-byte values through a pipeline ----
+if want memory; then
 echo "== memory: $MEMORY_KEYS keys, 32-byte values (SET key:%012d <32 bytes> via redis-cli --pipe)"
 LOAD="$OUT/load-$MEMORY_KEYS.resp"
 if [ ! -s "$LOAD" ]; then
@@ -139,8 +150,6 @@ out.write(b"".join(chunk))
 PYEOF
 fi
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-MEM="$OUT/bench-memory.csv"
-echo "target,rss_empty_kb,rss_loaded_kb,dbsize,load_seconds" > "$MEM"
 for target in engine redis; do
   if [ "$target" = engine ]; then start_engine M_PORT M_PID; else start_redis M_PORT M_PID; fi
   empty=$(rss_kb "$M_PID")
@@ -154,10 +163,11 @@ for target in engine redis; do
   stop_pid "$M_PID"
 done
 
+fi
+
 # ---- pub/sub fan-out ----
+if want fanout; then
 echo "== pub/sub fan-out: $FANOUT_SUBSCRIBERS subscribers, $FANOUT_MESSAGES messages of 32 bytes"
-FAN="$OUT/bench-fanout.csv"
-echo "target,round,seconds,deliveries_per_s" > "$FAN"
 fanout() { # port
   "$PY" - "$1" "$FANOUT_SUBSCRIBERS" "$FANOUT_MESSAGES" <<'PYEOF'
 import socket, sys, time, threading, selectors
@@ -234,6 +244,7 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 stop_pid "$F_E_PID"; stop_pid "$F_R_PID"
+fi
 
 # ---- report ----
 "$PY" - "$RAW" "$MEM" "$FAN" "$ENGINE_NAME" <<'PYEOF'

@@ -57,7 +57,7 @@ public struct RedisServerConfig: Sendable {
     public var logLevel = "notice"
     /// `pidfile`
     public var pidFile: String?
-    /// Number of event-loop threads (default: the number of cores).
+    /// `io-threads`: event-loop threads (0 = default: 1 epoll loop; SwiftNIO: the number of cores).
     public var threads: Int = 0
     /// `client-output-buffer-limit normal` (Redis: `0 0 0`, no limit).
     public var outputBufferLimitNormal = OutputBufferLimit(hard: 0, soft: 0, softSeconds: 0)
