@@ -50,6 +50,12 @@ public final class Engine: @unchecked Sendable {
     public var usedMemoryCached = 0
     /// Set to true on the first command of a paused-client check; see `isPaused`.
     private var nextClientID: Int64 = 1
+    /// Inside `beginBatch()`/`endBatch()`: the wall clock shared by the batch (0 = no batch).
+    private var batchNow: Int64 = 0
+    /// Inside a batch: the monotonic time the previous command ended (the next one's start).
+    private var batchMono: Int64 = 0
+    /// Inside a batch: the monotonic time `batchNow` was read.
+    private var batchMonoStart: Int64 = 0
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
@@ -103,6 +109,22 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: dispatch
 
+    /// The server calls this (under the lock) before running the commands of one read: they share
+    /// one wall-clock reading (Redis's cached `mstime`, refreshed when a command ran ≥ 1 ms), and each
+    /// command's duration starts where the previous one ended, so a command costs one clock read
+    /// instead of three.
+    public func beginBatch() {
+        batchNow = clock.nowMilliseconds()
+        batchMono = monotonicMicros()
+        batchMonoStart = batchMono
+    }
+
+    /// Ends the batch started by `beginBatch()`.
+    public func endBatch() {
+        batchNow = 0
+        batchMono = 0
+    }
+
     /// Runs one command: `ctx.args` holds it, the reply is appended to `ctx.out`.
     /// Implements Redis's `processCommand`: lookup, arity, auth, OOM, pause, extensions, then `call`.
     /// Returns false (and does nothing) when CLIENT PAUSE holds this command back: the caller keeps
@@ -113,7 +135,7 @@ public final class Engine: @unchecked Sendable {
         if argc == 0 { return true }
         if pauseUntil != 0 && isPaused(ctx) { return false }
         let session = ctx.session
-        ctx.now = clock.nowMilliseconds()
+        ctx.now = batchNow != 0 ? batchNow : clock.nowMilliseconds()
         session.lastInteraction = ctx.now
         ctx.out.version = session.protocolVersion
         let mark = ctx.out.buffer.writerIndex
@@ -246,13 +268,21 @@ public final class Engine: @unchecked Sendable {
     /// EXEC and scripts call this directly for each queued command.
     public func call(_ ctx: inout CommandContext, _ cmd: CommandSpec) {
         ctx.command = cmd
-        let start = monotonicMicros()
+        let start = batchMono != 0 ? batchMono : monotonicMicros()
         let mark = ctx.out.buffer.writerIndex
         cmd.handler(&ctx)
         let failed = ctx.out.buffer.writerIndex > mark
             && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
         if failed { stats.errorReplies += 1 }
-        let duration = monotonicMicros() - start
+        let end = monotonicMicros()
+        let duration = end - start
+        if batchMono != 0 {
+            batchMono = end
+            if end - batchMonoStart >= 1000 {
+                batchNow = clock.nowMilliseconds()
+                batchMonoStart = end
+            }
+        }
         ctx.session.commandsProcessed += 1
         ctx.session.lastCommand = cmd.fullName
         stats.commandsProcessed += 1

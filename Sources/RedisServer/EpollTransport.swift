@@ -473,6 +473,7 @@ final class PollLoop: @unchecked Sendable {
             return
         }
         engine.stats.totalReadsProcessed += 1
+        engine.beginBatch()
         if c.pendingPaused {
             if engine.execute(&c.ctx) {
                 c.pendingPaused = false
@@ -499,6 +500,7 @@ final class PollLoop: @unchecked Sendable {
                 }
             }
         }
+        engine.endBatch()
         if let message = protocolError {
             c.ctx.out.error("ERR " + message)
             s.closeAfterReply = true
