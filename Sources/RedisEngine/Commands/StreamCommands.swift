@@ -348,18 +348,8 @@ public enum StreamCommands {
             guard let (id, _) = parseID(&ctx, j, strict: true) else { return }
             ids.append(id)
         }
-        let s = so.stream
-        var deleted = 0
-        var firstEntry = false
-        for id in ids where s.delete(id) {
-            if id == s.firstID { firstEntry = true }
-            if id > s.maxDeletedID { s.maxDeletedID = id }
-            deleted += 1
-        }
-        if deleted > 0 {
-            if s.length == 0 { s.firstID = .zero } else if firstEntry { s.updateFirstID() }
-            ctx.modified(key, .stream, "xdel", dirty: deleted)
-        }
+        let deleted = so.stream.deleteIDs(ids)
+        if deleted > 0 { ctx.modified(key, .stream, "xdel", dirty: deleted) }
         ctx.out.integer(deleted)
     }
 

@@ -393,6 +393,21 @@ public final class RedisStream {
         return true
     }
 
+    /// XDEL: deletes live entries, tracks the largest deleted ID and the first ID; returns the count.
+    public func deleteIDs(_ ids: [StreamID]) -> Int {
+        var deleted = 0
+        var firstEntry = false
+        for id in ids where delete(id) {
+            if id == firstID { firstEntry = true }
+            if id > maxDeletedID { maxDeletedID = id }
+            deleted += 1
+        }
+        if deleted > 0 {
+            if length == 0 { firstID = .zero } else if firstEntry { updateFirstID() }
+        }
+        return deleted
+    }
+
     /// Recomputes `firstID` after entries were removed from the front.
     func updateFirstID() {
         firstID = length == 0 ? .zero : (edge(last: false)?.0 ?? .zero)
