@@ -433,4 +433,29 @@ enum StreamScenarios {
 struct StreamDifferentialTests {
     @Test func streamCommands() throws { try runCases(StreamCases.cases) }
     @Test func streamBlocking() throws { try runScenarios(StreamScenarios.blocking) }
+
+    /// Property-based: random stream commands (valid and invalid, shared keys so types collide).
+    @Test func streamRandomSequences() throws {
+        var seeds: [UInt64] = [1000, 1001, 1002]
+        if let s = ProcessInfo.processInfo.environment["INFERA_DIFF_SEED"], let seed = UInt64(s) { seeds = [seed] }
+        let count = Int(ProcessInfo.processInfo.environment["INFERA_DIFF_COMMANDS"] ?? "") ?? 2000
+        try ServerPair.with { pair in
+            let runner = try pair.runner(batch: 50)
+            for seed in seeds {
+                try runner.reset()
+                var gen = CommandGenerator(seed: seed, groups: [.streams, .streams, .streams, .strings], keyCount: 6)
+                let commands = gen.sequence(count: count)
+                let mismatches = try runner.run(commands)
+                guard let first = mismatches.first else { continue }
+                let fresh = try pair.runner(batch: 1)
+                let minimal = (try? fresh.minimize(commands, maxReplays: 150)) ?? Array(commands.prefix(first.index + 1))
+                Issue.record(Comment(rawValue: """
+                    seed \(seed): \(mismatches.count) of \(commands.count) replies differ; first:
+                    \(first)
+                    minimal reproducing sequence (\(minimal.count) commands):
+                    \(minimal.map { "  " + $0.description }.joined(separator: "\n"))
+                    """))
+            }
+        }
+    }
 }

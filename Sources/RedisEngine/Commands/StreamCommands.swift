@@ -503,7 +503,7 @@ public enum StreamCommands {
                 } else if s.length > 0 {
                     if s.lastValidID > g.lastID { sync = true; gt = g.lastID }
                 }
-                consumer = consumerFor(&ctx, g, cname, keys[j])
+                if sync { consumer = consumerFor(&ctx, g, cname, keys[j]) }
             } else if s.length > 0 {
                 if s.lastValidID > gt { sync = true }
             }

@@ -273,6 +273,8 @@ public final class RedisStream {
     public var approximateBytes: Int {
         var total = 64
         for n in nodes { total += n.bytes + 64 }
+        // Redis preallocates the tail listpack (4 KiB) and keeps it until the node is full.
+        if let tail = nodes.last, tail.bytes < RedisStream.nodeMaxBytes { total += RedisStream.nodeMaxBytes - tail.bytes }
         for (_, g) in groups { total += 64 + g.pel.count * 48; for (_, c) in g.consumers { total += 48 + c.name.count + c.pel.count * 24 } }
         return total
     }
