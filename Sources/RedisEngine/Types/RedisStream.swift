@@ -138,6 +138,9 @@ final class StreamNode {
     var live = 0
     var tombstones = 0
     var bytes = 0
+    /// False once an entry was appended after a larger tombstone (possible after XSETID lowered
+    /// the last ID): live entries stay sorted, but binary search over all entries is then invalid.
+    var inOrder = true
 
     init(master: StreamID, masterFields: [RBytes]) {
         self.master = master
@@ -149,18 +152,31 @@ final class StreamNode {
     func clone() -> StreamNode {
         let n = StreamNode(master: master, masterFields: masterFields)
         n.ids = ids; n.fields = fields; n.deleted = deleted
-        n.live = live; n.tombstones = tombstones; n.bytes = bytes
+        n.live = live; n.tombstones = tombstones; n.bytes = bytes; n.inOrder = inOrder
         return n
     }
 
-    /// Index of the first entry >= id (tombstones included).
+    /// Index of the first entry >= id (tombstones included); 0 when the node is not in order
+    /// (callers then scan and skip, like Redis's listpack iterator).
     func lowerBound(_ id: StreamID) -> Int {
+        if !inOrder { return 0 }
         var lo = 0, hi = ids.count
         while lo < hi {
             let mid = (lo + hi) >> 1
             if ids[mid] < id { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+
+    /// Index of the live entry with `id`.
+    func liveIndex(_ id: StreamID) -> Int? {
+        var i = lowerBound(id)
+        while i < ids.count {
+            if ids[i] == id && !deleted[i] { return i }
+            if inOrder && ids[i] > id { return nil }
+            i += 1
+        }
+        return nil
     }
 
     func append(_ id: StreamID, _ f: [RBytes]) {
@@ -182,6 +198,7 @@ final class StreamNode {
         }
         b += LP.int(Int64(numFields + 3 + (same ? 0 : numFields + 1)))
         bytes += b
+        if let last = ids.last, last >= id { inOrder = false }
         ids.append(id); fields.append(f); deleted.append(false)
         live += 1
     }
@@ -322,9 +339,8 @@ public final class RedisStream {
     public func entry(_ id: StreamID) -> [RBytes]? {
         if nodes.isEmpty { return nil }
         let n = nodes[nodeIndex(for: id)]
-        let i = n.lowerBound(id)
-        if i < n.ids.count && n.ids[i] == id && !n.deleted[i] { return n.fields[i] }
-        return nil
+        guard let i = n.liveIndex(id) else { return nil }
+        return n.fields[i]
     }
 
     /// Calls `body` for live entries in [start, end], ascending or descending, until it returns false.
@@ -337,9 +353,11 @@ public final class RedisStream {
             while ni < nodes.count {
                 let n = nodes[ni]
                 while ei < n.ids.count {
+                    if n.deleted[ei] { ei += 1; continue }
                     let id = n.ids[ei]
+                    if id < start { ei += 1; continue }
                     if id > end { return }
-                    if !n.deleted[ei] && !body(id, n.fields[ei]) { return }
+                    if !body(id, n.fields[ei]) { return }
                     ei += 1
                 }
                 ni += 1
@@ -348,13 +366,23 @@ public final class RedisStream {
         } else {
             var ni = nodeIndex(for: end)
             var n = nodes[ni]
-            var ei = n.lowerBound(end)
-            if ei < n.ids.count && n.ids[ei] == end { } else { ei -= 1 }
+            var ei = n.ids.count - 1
+            if n.inOrder {
+                // Last entry <= end.
+                var lo = 0, hi = n.ids.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if n.ids[mid] <= end { lo = mid + 1 } else { hi = mid }
+                }
+                ei = lo - 1
+            }
             while true {
                 while ei >= 0 {
+                    if n.deleted[ei] { ei -= 1; continue }
                     let id = n.ids[ei]
+                    if id > end { ei -= 1; continue }
                     if id < start { return }
-                    if !n.deleted[ei] && !body(id, n.fields[ei]) { return }
+                    if !body(id, n.fields[ei]) { return }
                     ei -= 1
                 }
                 ni -= 1
@@ -382,8 +410,7 @@ public final class RedisStream {
         if nodes.isEmpty { return false }
         let ni = nodeIndex(for: id)
         let n = nodes[ni]
-        let i = n.lowerBound(id)
-        guard i < n.ids.count && n.ids[i] == id && !n.deleted[i] else { return false }
+        guard let i = n.liveIndex(id) else { return false }
         if n.live == 1 {
             nodes.remove(at: ni)
         } else {
