@@ -383,6 +383,11 @@ enum StreamScenarios {
             send(0, "XREADGROUP GROUP g carol BLOCK 0 STREAMS s >"), blocked(0),
             call(2, "SET s notastream"), read(0),
             call(2, "XREADGROUP GROUP g carol BLOCK 0 STREAMS s >"),
+            call(2, "XGROUP CREATE f g $ MKSTREAM"),
+            send(0, "XREADGROUP GROUP g c BLOCK 0 STREAMS f >"), blocked(0),
+            send(1, "XREAD BLOCK 0 STREAMS f2 $"), blocked(1),
+            call(2, "FLUSHALL"), read(0), blocked(1),
+            call(2, "XADD f2 1-1 a 1"), read(1),
         ]),
         Scenario("xread-block-resp3", clients: 2, [
             send(0, "HELLO 3"), .readShape(0),

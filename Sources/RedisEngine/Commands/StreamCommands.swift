@@ -1151,6 +1151,14 @@ final class StreamBlockState {
 }
 
 extension Part2Extension {
+    /// FLUSHDB/FLUSHALL/SWAPDB: re-examines the keys stream readers wait on (Redis 7.0's
+    /// scanDatabaseForDeletedStreams), so XREADGROUP waiters on vanished streams get UNBLOCKED.
+    func signalStreamWaiters(db: Int?) {
+        for (dk, queue) in blocking.waiting where db == nil || dk.db == db {
+            if queue.contains(where: { $0.kind == .stream }) { blocking.signal(dk) }
+        }
+    }
+
     /// Serves clients blocked in XREAD/XREADGROUP on `dk` (Redis 7.0's serveClientsBlockedOnStreamKey
     /// and unblockDeletedStreamReadgroupClients).
     func serveStreamWaiters(_ dk: DBKey) {
