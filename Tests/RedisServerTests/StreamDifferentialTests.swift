@@ -319,6 +319,21 @@ enum StreamCases {
         EXEC
         XREAD COUNT 1 BLOCK 10 STREAMS s 0
         """),
+        // Not a stream command: SORT reads scores with strtod like Redis ("" is 0, " 5" is 5),
+        // found by the random suite while adding the stream group.
+        DiffCase("sort-strtod-scores", """
+        SADD s16 "" 2
+        SORT s16 LIMIT 2 4
+        SORT s16
+        RPUSH l " 5" "" 3 1e1 0x10
+        SORT l
+        RPUSH bad "5 " 1
+        SORT bad
+        RPUSH nan nan 1
+        SORT nan
+        RPUSH small 1e-400 1
+        SORT small
+        """),
         DiffCase("stream-wrongtype", """
         SET str x
         LPUSH l a
