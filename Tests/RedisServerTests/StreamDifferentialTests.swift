@@ -285,6 +285,25 @@ enum StreamCases {
         XLEN b
         XINFO GROUPS b
         """),
+        DiffCase("stream-node-config", """
+        CONFIG SET stream-node-max-entries 3
+        XADD c 1-1 a 1
+        XADD c 2-1 a 2
+        XADD c 3-1 a 3
+        XADD c 4-1 a 4
+        XADD c 5-1 a 5
+        XTRIM c MAXLEN ~ 1
+        XLEN c
+        XINFO STREAM c
+        CONFIG SET stream-node-max-entries 0
+        CONFIG SET stream-node-max-bytes 60
+        XADD d 1-1 field 12345678901234567890
+        XADD d 2-1 field 12345678901234567890
+        XADD d 3-1 field 12345678901234567890
+        XINFO STREAM d
+        CONFIG SET stream-node-max-entries 100
+        CONFIG SET stream-node-max-bytes 4096
+        """),
         DiffCase("stream-lag-entries-read", """
         XADD s 1-1 a 1
         XADD s 2-1 a 2

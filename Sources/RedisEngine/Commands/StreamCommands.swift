@@ -154,6 +154,15 @@ public enum StreamCommands {
 
     // MARK: XADD / XTRIM
 
+    /// `stream-node-max-entries` and `stream-node-max-bytes` (CONFIG SET-able; defaults 100/4096).
+    static func nodeLimits(_ engine: Engine) -> (Int, Int) {
+        let extra = engine.config.extra
+        if extra.isEmpty { return (RedisStream.nodeMaxEntries, RedisStream.nodeMaxBytes) }
+        let e = extra["stream-node-max-entries"].flatMap { Int($0) } ?? RedisStream.nodeMaxEntries
+        let b = extra["stream-node-max-bytes"].flatMap { Int($0) } ?? RedisStream.nodeMaxBytes
+        return (e, b)
+    }
+
     /// `streamParseAddOrTrimArgsOrReply`: returns the index of the ID (XADD) or argc (XTRIM).
     static func parseAddOrTrim(_ ctx: inout CommandContext, xadd: Bool) -> (Int, StreamTrim, Bool, (StreamID, Bool)?)? {
         var t = StreamTrim()
@@ -217,8 +226,11 @@ public enum StreamCommands {
         }
         if limitGiven {
             if !t.approx { ctx.out.error("ERR syntax error, LIMIT cannot be used without the special ~ option"); return nil }
+        } else if t.approx {
+            let l = Int64(100 * nodeLimits(ctx.engine).0)
+            t.limit = l <= 0 || l > (1 << 30) ? 10000 : l
         } else {
-            t.limit = t.approx ? Int64(100 * RedisStream.nodeMaxEntries) : 0
+            t.limit = 0
         }
         return (i, t, noMkStream, id)
     }
@@ -265,7 +277,8 @@ public enum StreamCommands {
         if id <= s.lastID {
             ctx.out.error("ERR The ID specified in XADD is equal or smaller than the target stream top item"); return
         }
-        s.append(id, fields)
+        let (maxEntries, maxBytes) = nodeLimits(ctx.engine)
+        s.append(id, fields, maxEntries: maxEntries, maxBytes: maxBytes)
         writeID(&ctx.out, id)
         ctx.modified(key, .stream, "xadd")
         if case .none = trim.strategy {} else {

@@ -243,8 +243,8 @@ public struct StreamTrim {
 /// A Redis stream: entries in nodes ordered by ID (binary search over nodes, then inside the node),
 /// plus the stream metadata Redis 7.0 reports and the consumer groups.
 public final class RedisStream {
-    static let nodeMaxEntries = 100
-    static let nodeMaxBytes = 4096
+    public static let nodeMaxEntries = 100
+    public static let nodeMaxBytes = 4096
 
     var nodes: [StreamNode] = []
     public private(set) var length = 0
@@ -299,13 +299,17 @@ public final class RedisStream {
     // MARK: append
 
     /// Appends an entry with `id` (already validated to be > lastID).
-    public func append(_ id: StreamID, _ fields: [RBytes]) {
+    /// `maxEntries`/`maxBytes` are `stream-node-max-entries`/`-bytes` (0 = no entry limit /
+    /// the 1 GiB listpack limit, like Redis).
+    public func append(_ id: StreamID, _ fields: [RBytes], maxEntries: Int = RedisStream.nodeMaxEntries,
+                       maxBytes: Int = RedisStream.nodeMaxBytes) {
         var tot = 0
         for f in fields { tot += f.count }
+        let byteLimit = maxBytes <= 0 || maxBytes > (1 << 30) ? (1 << 30) : maxBytes
         var node = nodes.last
         if let n = node {
-            if n.bytes + tot >= RedisStream.nodeMaxBytes { node = nil }
-            else if n.live + n.tombstones >= RedisStream.nodeMaxEntries { node = nil }
+            if n.bytes + tot >= byteLimit { node = nil }
+            else if maxEntries > 0 && n.live + n.tombstones >= maxEntries { node = nil }
         }
         let target: StreamNode
         if let n = node { target = n } else {
