@@ -208,6 +208,14 @@ import Testing
         (["xinfo", "groups", "s"], "*2\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n$-1\r\n$3\r\nlag\r\n$-1\r\n*12\r\n$4\r\nname\r\n$2\r\ng0\r\n$9\r\nconsumers\r\n:3\r\n$7\r\npending\r\n:3\r\n$17\r\nlast-delivered-id\r\n$3\r\n9-9\r\n$12\r\nentries-read\r\n:4\r\n$3\r\nlag\r\n:2\r\n"),
         (["type", "s"], "+stream\r\n"),
         (["object", "encoding", "s"], "$6\r\nstream\r\n"),
+        (["xsetid", "s", "99999-0", "ENTRIESADDED", "9223372036854775807"], "+OK\r\n"),
+        (["xadd", "s", "100000-0", "a", "1"], "$8\r\n100000-0\r\n"),
+        (["xinfo", "stream", "s"], "*20\r\n$6\r\nlength\r\n:5\r\n$15\r\nradix-tree-keys\r\n:1\r\n$16\r\nradix-tree-nodes\r\n:2\r\n$17\r\nlast-generated-id\r\n$8\r\n100000-0\r\n$20\r\nmax-deleted-entry-id\r\n$3\r\n5-1\r\n$13\r\nentries-added\r\n:-9223372036854775808\r\n$23\r\nrecorded-first-entry-id\r\n$3\r\n1-1\r\n$6\r\ngroups\r\n:2\r\n$11\r\nfirst-entry\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n$10\r\nlast-entry\r\n*2\r\n$8\r\n100000-0\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"),
+        (["xgroup", "create", "s", "big", "0", "ENTRIESREAD", "9223372036854775807"], "+OK\r\n"),
+        (["xinfo", "groups", "s"], "*3\r\n*12\r\n$4\r\nname\r\n$3\r\nbig\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n:9223372036854775807\r\n$3\r\nlag\r\n$-1\r\n*12\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n$17\r\nlast-delivered-id\r\n$3\r\n0-0\r\n$12\r\nentries-read\r\n$-1\r\n$3\r\nlag\r\n$-1\r\n*12\r\n$4\r\nname\r\n$2\r\ng0\r\n$9\r\nconsumers\r\n:3\r\n$7\r\npending\r\n:3\r\n$17\r\nlast-delivered-id\r\n$3\r\n9-9\r\n$12\r\nentries-read\r\n:4\r\n$3\r\nlag\r\n:9223372036854775804\r\n"),
+        (["xclaim", "s", "g0", "carol", "0", "6-1", "FORCE", "RETRYCOUNT", "9223372036854775807", "JUSTID"], "*1\r\n$3\r\n6-1\r\n"),
+        (["xclaim", "s", "g0", "carol", "0", "6-1", "JUSTID"], "*1\r\n$3\r\n6-1\r\n"),
+        (["xclaim", "s", "g0", "carol", "0", "6-1"], "*1\r\n*2\r\n$3\r\n6-1\r\n*2\r\n$1\r\nf\r\n$1\r\n6\r\n"),
     ]
 
     @Test func stream2recordedMatchesRedis() { RecordedRedisRepliesTests.check(Self.stream2recorded) }

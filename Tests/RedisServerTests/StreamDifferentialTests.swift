@@ -230,6 +230,14 @@ enum StreamCases {
         xinfo groups s
         type s
         object encoding s
+        xsetid s 99999-0 ENTRIESADDED 9223372036854775807
+        xadd s 100000-0 a 1
+        xinfo stream s
+        xgroup create s big 0 ENTRIESREAD 9223372036854775807
+        xinfo groups s
+        xclaim s g0 carol 0 6-1 FORCE RETRYCOUNT 9223372036854775807 JUSTID
+        xclaim s g0 carol 0 6-1 JUSTID
+        xclaim s g0 carol 0 6-1
         """),
         DiffCase("stream-auto-ids-and-generic-keys", """
         XADD s * a 1 ~shape

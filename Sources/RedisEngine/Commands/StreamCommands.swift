@@ -581,7 +581,7 @@ public enum StreamCommands {
                 if f != nil {
                     let nack = c.pel.values[k]
                     nack.deliveryTime = now
-                    nack.deliveryCount += 1
+                    nack.deliveryCount &+= 1
                 }
                 items.append((id, f))
                 n += 1
@@ -911,7 +911,7 @@ public enum StreamCommands {
             consumer = c
             if nk.consumer !== c { nk.consumer?.pel.remove(id) }
             nk.deliveryTime = deliveryTime
-            if retryCount >= 0 { nk.deliveryCount = retryCount } else if !justID { nk.deliveryCount += 1 }
+            if retryCount >= 0 { nk.deliveryCount = retryCount } else if !justID { nk.deliveryCount &+= 1 }
             if nk.consumer !== c { c.pel.set(id, nk); nk.consumer = c }
             if justID { writeID(&body, id) } else if let f = s.entry(id) { writeEntry(&body, id, f) } else { body.null() }
             n += 1
@@ -978,7 +978,7 @@ public enum StreamCommands {
             consumer = c
             if nk.consumer !== c { nk.consumer?.pel.remove(id) }
             nk.deliveryTime = now
-            if !justID { nk.deliveryCount += 1 }
+            if !justID { nk.deliveryCount &+= 1 }
             if nk.consumer !== c { c.pel.set(id, nk); nk.consumer = c }
             if justID { writeID(&body, id) } else if let f = s.entry(id) { writeEntry(&body, id, f) } else { body.null() }
             n += 1

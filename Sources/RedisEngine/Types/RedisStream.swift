@@ -322,7 +322,7 @@ public final class RedisStream {
         }
         target.append(id, fields)
         length += 1
-        entriesAdded += 1
+        entriesAdded &+= 1
         lastID = id
         if length == 1 { firstID = id }
     }
@@ -514,8 +514,8 @@ public final class RedisStream {
         if id == lastID { return entriesAdded }
         if id > lastID { return -1 }
         if maxDeletedID.isZero || maxDeletedID < firstID {
-            if id < firstID { return entriesAdded - Int64(length) }
-            if id == firstID { return entriesAdded - Int64(length) + 1 }
+            if id < firstID { return entriesAdded &- Int64(length) }
+            if id == firstID { return entriesAdded &- Int64(length) &+ 1 }
         }
         return -1
     }
@@ -523,16 +523,16 @@ public final class RedisStream {
     /// The lag XINFO reports for `g`, nil when unknown.
     public func lag(_ g: StreamGroup) -> Int64? {
         if entriesAdded == 0 { return 0 }
-        if g.entriesRead != -1 && !rangeHasTombstones(from: g.lastID) { return entriesAdded - g.entriesRead }
+        if g.entriesRead != -1 && !rangeHasTombstones(from: g.lastID) { return entriesAdded &- g.entriesRead }
         let r = estimateDistance(g.lastID)
-        return r == -1 ? nil : entriesAdded - r
+        return r == -1 ? nil : entriesAdded &- r
     }
 
     /// Records that `id` was delivered to `g` (updates last ID and the read counter).
     public func advanceGroup(_ g: StreamGroup, to id: StreamID) {
         guard id > g.lastID else { return }
         if g.entriesRead != -1 && !rangeHasTombstones(from: id) {
-            g.entriesRead += 1
+            g.entriesRead &+= 1
         } else if entriesAdded != 0 {
             g.entriesRead = estimateDistance(id)
         }
