@@ -20,7 +20,13 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 public struct CommandGenerator: Sendable {
     /// Command families that can be switched on separately (as the engine grows).
     public enum Group: String, CaseIterable, Sendable {
-        case strings, bits, keys, expiry, hashes, lists, sets, sortedSets, server, invalid
+        case strings, bits, keys, expiry, hashes, lists, sets, sortedSets, server, invalid, streams
+
+        /// Every group except `.streams`, which is opt-in (StreamDifferentialTests) so the
+        /// existing seeds keep generating the sequences they always did.
+        public static var allCases: [Group] {
+            [.strings, .bits, .keys, .expiry, .hashes, .lists, .sets, .sortedSets, .server, .invalid]
+        }
     }
 
     public let seed: UInt64
@@ -30,6 +36,8 @@ public struct CommandGenerator: Sendable {
     /// Key prefix of the current command's type ("k" strings, "h" hashes, "l" lists, "s" sets,
     /// "z" sorted sets, "" any): most keys have the command's type, some collide on purpose.
     private var prefix = ""
+    /// Milliseconds part of generated stream IDs: grows so most XADDs succeed on both servers.
+    private var streamMs = 1
 
     /// - Parameters:
     ///   - seed: the seed; print it on failure so a run can be reproduced.
@@ -71,6 +79,7 @@ public struct CommandGenerator: Sendable {
         case .lists: prefix = "l"
         case .sets: prefix = "s"
         case .sortedSets: prefix = "z"
+        case .streams: prefix = "x"
         case .keys, .expiry, .server, .invalid: prefix = ""
         }
         switch g {
@@ -84,6 +93,7 @@ public struct CommandGenerator: Sendable {
         case .sortedSets: return sortedSets()
         case .server: return server()
         case .invalid: return invalid()
+        case .streams: return streams()
         }
     }
 
@@ -427,6 +437,78 @@ public struct CommandGenerator: Sendable {
         }
     }
 
+    // Stream IDs are explicit (`*` depends on the clock); idle times are compared by shape.
+    private mutating func streamID() -> String {
+        chance(10) ? pick(["0-0", "x", "-1", "18446744073709551615-18446744073709551615"])
+            : pick(["1-1", "1-2", "2-0", "2-*", "3", "3-*", "5-5", "7-*", "10-1", "12", "0-1"])
+    }
+    private mutating func streamBound() -> String {
+        chance(5) ? pick(["x", "("]) : pick(["-", "+", "0", "1", "2-0", "(1-1", "(2-0", "5", "(5-5", "10-1"])
+    }
+    private mutating func streamGroup() -> String { pick(["g1", "g2", "g3"]) }
+    private mutating func consumer() -> String { pick(["c1", "c2", "c3"]) }
+
+    private mutating func streams() -> DiffCommand {
+        let k = key()
+        switch int(30) {
+        case 0, 1, 2, 3, 26, 27:
+            var a = ["XADD", k]
+            if chance(10) { a.append("NOMKSTREAM") }
+            if chance(20) { a += [pick(["MAXLEN", "MINID"])] + (chance(50) ? [pick(["~", "="])] : []) + [pick(["0", "2", "5", "3-0", "x"])] }
+            if chance(5) { a += ["LIMIT", pick(["0", "10"])] }
+            if chance(80) {
+                streamMs += range(0, 2)
+                a.append(chance(70) ? "\(streamMs)-*" : "\(streamMs)-\(range(0, 9))")
+            } else {
+                a.append(streamID())
+            }
+            for _ in 0..<range(1, 2) { a += [field(), value()] }
+            return cmd(a)
+        case 4: return cmd(["XLEN", k])
+        case 5, 6: return cmd([pick(["XRANGE", "XREVRANGE"]), k, streamBound(), streamBound()] + (chance(40) ? ["COUNT", pick(["0", "1", "2", "-1", "x"])] : []))
+        case 7: return cmd(["XDEL", k] + (0..<range(1, 3)).map { _ in streamID() })
+        case 8:
+            var a = ["XTRIM", k, pick(["MAXLEN", "MINID"])]
+            if chance(40) { a.append(pick(["~", "="])) }
+            a.append(pick(["0", "1", "3", "2-0", "5-5", "x"]))
+            if chance(10) { a += ["LIMIT", pick(["1", "100"])] }
+            return cmd(a)
+        case 9: return cmd(["XSETID", k, pick(["10-1", "99-0", "1-1", "x"])] + (chance(20) ? ["ENTRIESADDED", pick(["1", "50"])] : []))
+        case 10, 11: return cmd(["XREAD"] + (chance(40) ? ["COUNT", pick(["1", "2", "0"])] : []) + ["STREAMS", k] + (chance(30) ? [key()] : []))
+            .fixXreadIDs(pickID: ["0", "$", "1-1", "5-5", "x"], rng: int(1000))
+        case 12, 28, 29:
+            var a = ["XGROUP", "CREATE", k, streamGroup(), pick(["$", "0", "0", "1-1", "x"])]
+            if chance(70) { a.append("MKSTREAM") }
+            if chance(15) { a += ["ENTRIESREAD", pick(["0", "2", "-1", "-2"])] }
+            return cmd(a)
+        case 13: return cmd(["XGROUP", pick(["DESTROY", "CREATECONSUMER", "DELCONSUMER", "SETID"]), k, streamGroup()]
+                              + [pick([consumer(), "0", "$"])]).trimmedForXgroup
+        case 14, 15, 16:
+            var a = ["XREADGROUP", "GROUP", streamGroup(), consumer()]
+            if chance(30) { a += ["COUNT", pick(["1", "2"])] }
+            if chance(15) { a.append("NOACK") }
+            a += ["STREAMS", k, pick([">", ">", "0", "1-1", "$"])]
+            return cmd(a)
+        case 17, 18: return cmd(["XACK", k, streamGroup()] + (0..<range(1, 2)).map { _ in streamID() })
+        case 19: return cmd(["XPENDING", k, streamGroup()])
+        case 20: return cmd(["XPENDING", k, streamGroup(), streamBound(), streamBound(), pick(["1", "10"])] + (chance(30) ? [consumer()] : []), .shape)
+        case 21:
+            var a = ["XCLAIM", k, streamGroup(), consumer(), "0"] + (0..<range(1, 2)).map { _ in streamID() }
+            if chance(30) { a.append("JUSTID") }
+            if chance(20) { a.append("FORCE") }
+            if chance(15) { a += ["RETRYCOUNT", pick(["3", "x"])] }
+            return cmd(a)
+        case 22:
+            var a = ["XAUTOCLAIM", k, streamGroup(), consumer(), "0", streamBound()]
+            if chance(40) { a += ["COUNT", pick(["1", "2", "0"])] }
+            if chance(30) { a.append("JUSTID") }
+            return cmd(a)
+        case 23: return cmd(["XINFO", "STREAM", k])
+        case 24: return cmd(["XINFO", "GROUPS", k])
+        default: return cmd(["TYPE", k])
+        }
+    }
+
     private mutating func server() -> DiffCommand {
         switch int(8) {
         case 0: return cmd(["PING"] + (chance(50) ? [value()] : []))
@@ -461,6 +543,23 @@ public struct CommandGenerator: Sendable {
 }
 
 extension DiffCommand {
+    /// XREAD STREAMS k1 [k2]: appends one ID per key.
+    fileprivate func fixXreadIDs(pickID ids: [String], rng: Int) -> DiffCommand {
+        var c = self
+        let strings = c.args.map { String(decoding: $0, as: UTF8.self) }
+        guard let s = strings.firstIndex(of: "STREAMS") else { return c }
+        let nkeys = strings.count - s - 1
+        for i in 0..<nkeys { c.args.append(Array(ids[(rng + i * 7) % ids.count].utf8)) }
+        return c
+    }
+
+    /// XGROUP DESTROY takes no fourth argument.
+    fileprivate var trimmedForXgroup: DiffCommand {
+        var c = self
+        if c.args.count > 1, String(decoding: c.args[1], as: UTF8.self) == "DESTROY" { c.args.removeLast() }
+        return c
+    }
+
     /// BLPOP with timeout 0 would block forever on an empty list; rewrite it to the
     /// non-blocking LPOP-equivalent check form so random sequences never block.
     fileprivate var nonBlockingOnlyIfPresent: DiffCommand {

@@ -4,7 +4,7 @@
 extension CommandTable {
     /// Command groups added by part 2.
     static var part2Groups: [[CommandSpec]] {
-        [ListCommands.all, SetCommands.all, SortedSetCommands.all, TransactionCommands.all, PubSubCommands.all, ACLCommands.all]
+        [ListCommands.all, SetCommands.all, SortedSetCommands.all, TransactionCommands.all, PubSubCommands.all, ACLCommands.all, StreamCommands.all]
     }
 }
 

@@ -76,5 +76,5 @@ extension RealClientTests {
     func pubsub() throws { try compare("pubsub.py", py("pubsub.py")) }
 
     @Test("RQ: jobs enqueued, processed by a burst worker, results and failures read back")
-    func rqQueue() throws { try compare("rq_queue.py", knownGap: "RQ 2.x stores results in streams (XADD/XREVRANGE), which the engine lacks; the burst worker processes no job", py("rq_queue.py")) }
+    func rqQueue() throws { try compare("rq_queue.py", py("rq_queue.py")) }
 }

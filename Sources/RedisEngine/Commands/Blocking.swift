@@ -10,7 +10,7 @@ public struct DBKey: Hashable, Sendable {
 
 /// A client waiting in BLPOP/BRPOP/BLMOVE/BRPOPLPUSH/BLMPOP/BZPOPMIN/BZPOPMAX/BZMPOP.
 final class BlockedClient {
-    enum Kind { case list, zset }
+    enum Kind { case list, zset, stream }
     let session: ClientSession
     let db: Int
     let keys: [RBytes]
@@ -119,6 +119,7 @@ extension Part2Extension {
             st.readyKeys.removeAll(keepingCapacity: true)
             st.readySet.removeAll(keepingCapacity: true)
             for dk in keys {
+                if st.waiting[dk]?.contains(where: { $0.kind == .stream }) == true { serveStreamWaiters(dk) }
                 while let queue = st.waiting[dk], !queue.isEmpty {
                     rounds += 1
                     guard keyHasData(dk, kind: queue[0].kind) else { break }
@@ -141,6 +142,7 @@ extension Part2Extension {
         switch kind {
         case .list: return (o as? ListObject).map { !$0.list.isEmpty } ?? false
         case .zset: return (o as? ZSetObject).map { !$0.zset.isEmpty } ?? false
+        case .stream: return false   // served by serveStreamWaiters (StreamCommands.swift)
         }
     }
 

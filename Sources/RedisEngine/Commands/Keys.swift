@@ -601,7 +601,7 @@ public enum KeyCommands {
                 let sortBy = byPattern != nil ? lookupPattern(&ctx, byPattern!, e) : e
                 var score = 0.0
                 if !alpha, let s = sortBy {
-                    guard let d = parseRedisDouble(s.array[...]) else {
+                    guard let d = sortScore(s.array) else {
                         ctx.out.error("ERR One or more scores can't be converted into double")
                         return
                     }
@@ -660,4 +660,19 @@ public enum KeyCommands {
             if let v = r { ctx.out.bulk(v) } else { ctx.out.null() }
         }
     }
+}
+
+/// A SORT score the way Redis's sortCommand reads one: `strtod` on the C string, which must be
+/// consumed entirely ("" is 0, leading spaces are allowed), no ERANGE, not NaN.
+func sortScore(_ bytes: [UInt8]) -> Double? {
+    var cs: [CChar] = bytes.prefix(while: { $0 != 0 }).map { CChar(bitPattern: $0) }
+    cs.append(0)
+    errno = 0
+    var end: UnsafeMutablePointer<CChar>? = nil
+    let (d, consumedAll): (Double, Bool) = cs.withUnsafeMutableBufferPointer { p in
+        let v = strtod(p.baseAddress!, &end)
+        return (v, end?.pointee == 0)
+    }
+    if !consumedAll || errno == ERANGE || d.isNaN { return nil }
+    return d
 }

@@ -121,6 +121,7 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
     }
 
     public func databaseChanged(db: Int?) {
+        if !blocking.isEmpty { signalStreamWaiters(db: db) }
         if watchers.isEmpty { return }
         for (dk, sessions) in watchers where db == nil || dk.db == db {
             for s in sessions { s.existingState(MultiState.self)?.dirty = true }
