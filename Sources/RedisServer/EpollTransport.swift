@@ -112,6 +112,8 @@ final class PollLoop: @unchecked Sendable {
     private var scratch = ByteBufferAllocator().buffer(capacity: PollLoop.readSize)
     private var pausedConnections: [PollConnection] = []
     private var nextCron: Int64 = 0
+    /// Connections with output appended by this thread's own commands (no lock: loop thread only).
+    private var localReady: [PollConnection] = []
     private var eventFDs = [Int32](repeating: 0, count: 256)
     private var eventMasks = [UInt32](repeating: 0, count: 256)
 
@@ -188,6 +190,17 @@ final class PollLoop: @unchecked Sendable {
     }
 
     func deliver(_ bytes: ByteBuffer, to c: PollConnection) {
+        if isCurrent {
+            // Same thread (e.g. a PUBLISH from a client of this loop): nobody else touches `c.out`
+            // now, so append straight to its send queue; it is flushed at the end of this iteration.
+            var b = bytes
+            c.out.writeBuffer(&b)
+            if !c.locallyQueued {
+                c.locallyQueued = true
+                localReady.append(c)
+            }
+            return
+        }
         lock.lock()
         var b = bytes
         c.inbox.writeBuffer(&b)
@@ -246,7 +259,7 @@ final class PollLoop: @unchecked Sendable {
             if index == 0 { timeout = Int32(clamping: max(0, nextCron - now)) }
             if !pausedConnections.isEmpty { timeout = timeout < 0 ? 5 : min(timeout, 5) }
             lock.lock()
-            if !ready.isEmpty || !newConnections.isEmpty || stopRequested { timeout = 0 }
+            if !ready.isEmpty || !newConnections.isEmpty || stopRequested || !localReady.isEmpty { timeout = 0 }
             lock.unlock()
             let n = eventFDs.withUnsafeMutableBufferPointer { fds in
                 eventMasks.withUnsafeMutableBufferPointer { masks in
@@ -292,6 +305,15 @@ final class PollLoop: @unchecked Sendable {
         var rounds = 0
         while rounds < 64 {
             rounds += 1
+            if !localReady.isEmpty {
+                let local = localReady
+                localReady.removeAll(keepingCapacity: true)
+                for c in local where !c.closed {
+                    c.locallyQueued = false
+                    flush(c, server: server)
+                    if !c.closed { checkOutputLimits(c, server: server) }
+                }
+            }
             lock.lock()
             wakeArmed = false
             if stopRequested {
@@ -304,7 +326,7 @@ final class PollLoop: @unchecked Sendable {
             ready.removeAll(keepingCapacity: true)
             for c in batch { c.queued = false }
             lock.unlock()
-            if fresh.isEmpty && batch.isEmpty { return false }
+            if fresh.isEmpty && batch.isEmpty && localReady.isEmpty { return false }
             for (fd, remote, local) in fresh { register(fd: fd, remote: remote, local: local, server: server) }
             if !batch.isEmpty { service(batch, server: server) }
         }
@@ -591,6 +613,7 @@ final class PollLoop: @unchecked Sendable {
     /// a subscriber that cannot keep up is disconnected instead of growing without bound.
     private func checkOutputLimits(_ c: PollConnection, server: RedisServer) {
         let pending = c.out.readableBytes
+        if pending < server.minimumOutputLimit && c.softLimitSince == 0 { return }
         let s = c.session
         let engine = server.engine
         engine.lock.lock()
@@ -658,7 +681,8 @@ final class PollLoop: @unchecked Sendable {
 /// One client connection of the epoll transport.
 final class PollConnection: @unchecked Sendable {
     let fd: Int32
-    unowned let loop: PollLoop
+    /// The owning loop (it outlives its connections).
+    unowned(unsafe) let loop: PollLoop
     let session: ClientSession
     /// The reused command context (arguments and reply buffer): loop thread, under the engine lock.
     var ctx: CommandContext
@@ -673,6 +697,8 @@ final class PollConnection: @unchecked Sendable {
     var closed = false
     var wantsWrite = false
     var softLimitSince: Int64 = 0
+    /// In the loop's `localReady` list (loop thread only).
+    var locallyQueued = false
     // Guarded by `loop.lock`.
     var inbox = ByteBuffer()
     var queued = false

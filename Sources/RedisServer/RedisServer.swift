@@ -56,6 +56,8 @@ public final class RedisServer: @unchecked Sendable {
         self.log = log
         self.nioThreads = max(1, config.threads > 0 ? config.threads : System.coreCount)
         self.epollThreads = max(1, config.threads > 0 ? config.threads : 1)
+        let limits = [config.outputBufferLimitNormal, config.outputBufferLimitPubSub].flatMap { [$0.hard, $0.soft] }
+        self.minimumOutputLimit = limits.filter { $0 > 0 }.min() ?? Int.max
     }
 
     private func group() -> MultiThreadedEventLoopGroup {
@@ -64,6 +66,9 @@ public final class RedisServer: @unchecked Sendable {
         nioGroup = g
         return g
     }
+
+    /// The smallest non-zero output-buffer limit (hard or soft, any class): below it no check is needed.
+    let minimumOutputLimit: Int
 
     /// True when plain TCP and the cron run on the epoll transport.
     private var usesEpoll: Bool {
