@@ -15,8 +15,18 @@ public struct EngineConfig: Sendable {
     public var requirePass: RedactedSecret?
     /// `maxmemory` in bytes (0 = unlimited).
     public var maxMemory = 0
-    /// `maxmemory-policy`
-    public var maxMemoryPolicy = "noeviction"
+    /// `maxmemory-policy` (setting it also updates `evictionPolicy`).
+    public var maxMemoryPolicy = "noeviction" {
+        didSet { evictionPolicy = EvictionPolicy(name: maxMemoryPolicy) }
+    }
+    /// `maxmemory-policy` parsed; `evictionPolicy.isLFU` selects how the per-key clock is read.
+    public private(set) var evictionPolicy = EvictionPolicy.noeviction
+    /// `lfu-log-factor`
+    public var lfuLogFactor = 10
+    /// `lfu-decay-time` (minutes per counter decrement; 0 = never decay).
+    public var lfuDecayTime = 1
+    /// `acllog-max-len`
+    public var aclLogMaxLen = 128
     /// `maxmemory-samples`
     public var maxMemorySamples = 5
     /// `maxclients`

@@ -11,6 +11,14 @@ extension CommandContext {
         return r
     }
 
+    /// Like `lookupRead` but leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL...).
+    @inlinable public mutating func lookupReadNoTouch(_ key: RBytes) -> Int? {
+        let e = engine
+        let r = e.lookupNoTouch(e.databases[session.db], key, now: now)
+        if r == nil { e.stats.keyspaceMisses += 1 } else { e.stats.keyspaceHits += 1 }
+        return r
+    }
+
     /// Looks `key` up for writing (expires it when due; no hit/miss statistics).
     @inlinable public func lookupWrite(_ key: RBytes) -> Int? {
         engine.lookup(engine.databases[session.db], key, now: now)

@@ -50,6 +50,7 @@ public enum ClientCommands {
                         ctx.out.error(RedisError.syntax)
                     }
                 },
+                sub("unblock", -3, base.union(.admin), "Unblock a client blocked in a blocking command from a different connection", "5.0.0", unblock),
                 sub("help", 2, [.loading, .stale], "Show helpful text about the different subcommands", "5.0.0") { ctx in
                     KeyCommands.replyHelp(&ctx, "CLIENT", [
                         "CACHING (YES|NO)",
