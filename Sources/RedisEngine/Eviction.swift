@@ -131,14 +131,17 @@ extension Engine {
         config.evictionPolicy.isLFU ? AccessClock.lfuMinutes(now) << 8 | AccessClock.lfuInitVal : AccessClock.lru(now)
     }
 
-    /// Sets the clock of entry `i` after `setKey`: a new key gets a fresh clock; an overwritten key keeps
-    /// its LFU data (dbSetValue) or gets the LRU clock of the new object; `keep` carries a moved object's clock.
+    /// Sets the clock of entry `i` after `setKey`: a new key gets a fresh clock; an overwritten key is first
+    /// looked up like Redis's setKey does (one LFU access) and keeps its LFU data (dbSetValue), or gets the LRU
+    /// clock of the new object; `keep` carries the clock of a moved or already looked-up object.
     func setAccessClock(_ db: Database, _ i: Int, inserted: Bool, keep: UInt32?) {
         while db.clocks.count <= i { db.clocks.append(0) }
         if let k = keep {
             db.clocks[i] = k
         } else if inserted || !config.evictionPolicy.isLFU {
             db.clocks[i] = newAccessClock(now: commandTime)
+        } else {
+            touchLFU(db, i, now: commandTime)
         }
     }
 

@@ -31,8 +31,9 @@ extension CommandContext {
     @inlinable public func value(at index: Int) -> Value { db.main.value(at: index) }
 
     /// Stores `value` under `key` (clearing its TTL unless `keepTTL`), signals the change and counts it dirty.
-    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false) {
-        engine.setKey(db, key, value, keepTTL: keepTTL)
+    /// `accessClock`: the clock to keep (a key the command already looked up), see `Engine.setKey`.
+    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
+        engine.setKey(db, key, value, keepTTL: keepTTL, accessClock: accessClock)
         engine.dirty += 1
         signalModified(key)
     }

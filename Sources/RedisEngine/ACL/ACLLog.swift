@@ -87,7 +87,7 @@ extension ACLCommands {
                 return
             }
             guard let n = ctx.int(2) else {
-                ctx.out.error("ERR Invalid count value")
+                ctx.out.error(RedisError.notInteger)
                 return
             }
             count = max(0, n)
