@@ -147,3 +147,22 @@ import Testing
         #expect(v.contains("other4") && v.contains("other2") && !v.contains("other1"))
     }
 }
+
+@Suite struct SelfNotificationTests {
+    @Test func ownKeyspaceEventsPrecedeTheReply() {
+        let t = P2Engine { $0.notifyKeyspaceEvents = [.keyspace, .keyevent, .string, .generic] }
+        let a = t.client(), other = t.client()
+        a.send("hello", "3")
+        #expect(a.send("subscribe", "__keyspace@0__:k") == ">3\r\n$9\r\nsubscribe\r\n$16\r\n__keyspace@0__:k\r\n:1\r\n")
+        other.send("psubscribe", "__keyevent@0__:*")
+        let push = ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n"
+        #expect(a.send("set", "k", "v") == push + R2.ok)
+        #expect(a.delivered() == "")
+        #expect(other.delivered() == "*4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n")
+        #expect(a.send("del", "k", "nokey") == ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\ndel\r\n" + R2.int(1))
+        // Inside EXEC they come between the array header and the command's reply, like Redis 7.0.
+        a.send("multi")
+        a.send("set", "k", "1")
+        #expect(a.send("exec") == "*1\r\n" + push + "+OK\r\n")
+    }
+}

@@ -226,6 +226,27 @@ enum EngineGapsCases {
     ]
 
     static let aclKeySpecs: [DiffCase] = [
+        DiffCase("getkeysandflags-key-specs", """
+        COMMAND GETKEYSANDFLAGS set k v
+        COMMAND GETKEYSANDFLAGS set k v get
+        COMMAND GETKEYSANDFLAGS get a
+        COMMAND GETKEYSANDFLAGS copy a b
+        COMMAND GETKEYSANDFLAGS lmove a b left right
+        COMMAND GETKEYSANDFLAGS rpoplpush a b
+        COMMAND GETKEYSANDFLAGS zunionstore d 2 a b
+        COMMAND GETKEYSANDFLAGS sort a store b
+        COMMAND GETKEYSANDFLAGS sort a
+        COMMAND GETKEYSANDFLAGS del a b
+        COMMAND GETKEYSANDFLAGS mset a 1 b 2
+        COMMAND GETKEYSANDFLAGS bitfield a get u8 0
+        COMMAND GETKEYSANDFLAGS bitfield a set u8 0 1
+        COMMAND GETKEYSANDFLAGS rename a b
+        COMMAND GETKEYSANDFLAGS lpush a x
+        COMMAND GETKEYSANDFLAGS hincrby h f 1
+        COMMAND GETKEYSANDFLAGS expire a 10
+        COMMAND GETKEYSANDFLAGS blmpop 0 2 a b left
+        COMMAND GETKEYSANDFLAGS object freq a
+        """),
         DiffCase("acl-key-spec-permissions", """
         ACL SETUSER r on >pw %R~foo* %W~out* ~both* %RW~rw* +@all
         ACL GETUSER r
@@ -304,4 +325,50 @@ enum EngineGapsCases {
         FLUSHALL
         """),
     ]
+}
+
+extension EngineGapsDifferentialTests {
+    /// A RESP3 client subscribed to its own keyspace events gets them before the command's reply.
+    @Test func ownKeyspaceEventsBeforeReply() throws {
+        try ServerPair.with { pair in
+            let expected = try Self.selfNotifyTranscript(port: pair.reference.port)
+            let actual = try Self.selfNotifyTranscript(port: pair.candidate.port)
+            #expect(expected == actual)
+        }
+    }
+
+    static func selfNotifyTranscript(port: Int) throws -> [String] {
+        let a = try RedisTestClient(port: port)
+        defer { a.close() }
+        var out: [String] = []
+        _ = try a.command("CONFIG", "SET", "notify-keyspace-events", "KEA")
+        _ = try a.command("HELLO", "3")
+        out.append(try a.command("SUBSCRIBE", "__keyspace@0__:k", "__keyevent@0__:del").description)
+        out.append(try a.command("PSUBSCRIBE", "__keyevent@0__:*").description)
+        let commands: [[String]] = [
+            ["SET", "k", "v"], ["APPEND", "k", "x"], ["EXPIRE", "k", "100"], ["PERSIST", "k"], ["DEL", "k", "nokey"],
+            ["RPUSH", "l", "a"], ["LPOP", "l"], ["MULTI"], ["SET", "k", "1"], ["INCR", "k"], ["EXEC"], ["GET", "k"],
+            ["INCRBYFLOAT", "k", "1.5"], ["SETRANGE", "k", "0", "x"], ["SETBIT", "k", "3", "1"],
+            ["BITFIELD", "k", "SET", "u8", "0", "1", "GET", "u8", "0"], ["GETSET", "k", "v"], ["SET", "k", "w", "GET"],
+            ["GETEX", "k", "EX", "100"], ["GETEX", "k", "PERSIST"], ["GETDEL", "k"], ["MSET", "k", "1", "k2", "2"],
+            ["RENAME", "k", "k3"], ["COPY", "k3", "k"], ["MOVE", "k3", "1"], ["SETEX", "k", "100", "v"], ["SETNX", "k", "v"],
+            ["HSET", "h", "f", "1"], ["HSETNX", "h", "g", "1"], ["HINCRBY", "h", "f", "2"], ["HINCRBYFLOAT", "h", "f", "0.5"],
+            ["HDEL", "h", "f", "g"], ["SADD", "s", "a"], ["SREM", "s", "a"], ["ZADD", "z", "1", "a"], ["ZINCRBY", "z", "1", "a"],
+            ["ZPOPMIN", "z"], ["DEL", "k", "k2"],
+        ]
+        for cmd in commands {
+            try a.send(cmd)
+            // Read until the command's own (non-push) reply arrives, bounded.
+            var n = 0
+            while n < 20 {
+                let r = try a.readReply(timeout: .seconds(2))
+                out.append(r.description)
+                n += 1
+                if case .push = r { continue }
+                break
+            }
+        }
+        _ = try a.command("CONFIG", "SET", "notify-keyspace-events", "")
+        return out
+    }
 }

@@ -200,7 +200,7 @@ public enum KeyCommands {
         if let e = expire { target.expires.set(dst, e) }
         ctx.engine.dirty += 1
         ctx.engine.signalModifiedKey(db: dbIndex, key: dst)
-        ctx.engine.notifyKeyspaceEvent(.generic, "copy_to", key: dst, db: dbIndex)
+        ctx.notify(.generic, "copy_to", dst, db: dbIndex)
         ctx.out.integer(1)
     }
 
@@ -237,7 +237,7 @@ public enum KeyCommands {
         ctx.engine.signalModifiedKey(db: dbIndex, key: key)
         ctx.engine.dirty += 1
         ctx.notify(.generic, "move_from", key)
-        ctx.engine.notifyKeyspaceEvent(.generic, "move_to", key: key, db: dbIndex)
+        ctx.notify(.generic, "move_to", key, db: dbIndex)
         ctx.out.integer(1)
     }
 
@@ -425,10 +425,10 @@ public enum KeyCommands {
             return
         }
         ctx.setExpire(key, at: when)
+        ctx.out.integer(1)   // Redis replies before notifying (order visible to a self-subscribed RESP3 client)
         ctx.signalModified(key)
         ctx.engine.dirty += 1
         ctx.notify(.generic, "expire", key)
-        ctx.out.integer(1)
     }
 
     static func ttl(_ ctx: inout CommandContext, ms: Bool, absolute: Bool) {
