@@ -57,6 +57,8 @@ public final class Engine: @unchecked Sendable {
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
+        var config = config
+        config.adoptExtraSettings()
         self.config = config
         self.clock = clock
         self.startTime = clock.nowMilliseconds()

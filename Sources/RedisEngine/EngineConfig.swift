@@ -64,6 +64,19 @@ public struct EngineConfig: Sendable {
     /// Redis's defaults.
     public init() {}
 
+    /// Moves settings a config file left in `extra` (`lfu-log-factor`, `lfu-decay-time`, `acllog-max-len`)
+    /// into their typed fields; values that are not integers in range stay in `extra` and are ignored.
+    public mutating func adoptExtraSettings() {
+        func take(_ name: String, _ apply: (Int) -> Void) {
+            guard let v = extra[name], let n = Int(v), n >= 0, n <= Int(Int32.max) else { return }
+            apply(n)
+            extra[name] = nil
+        }
+        take("lfu-log-factor") { lfuLogFactor = $0 }
+        take("lfu-decay-time") { lfuDecayTime = $0 }
+        take("acllog-max-len") { aclLogMaxLen = $0 }
+    }
+
     /// True when a password is required.
     public var passwordRequired: Bool { !(requirePass?.value.isEmpty ?? true) }
 }

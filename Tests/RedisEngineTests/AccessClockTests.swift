@@ -91,6 +91,17 @@ import Testing
         #expect(c.run("OBJECT", "FREQ", "lin") == int(25))
     }
 
+    @Test func configFileSettingsLeftInExtraAreAdopted() {
+        var config = EngineConfig()
+        config.extra["lfu-log-factor"] = "3"
+        config.extra["lfu-decay-time"] = "7"
+        config.extra["acllog-max-len"] = "bad"
+        let c = TestClient(config: config)
+        #expect(c.run("CONFIG", "GET", "lfu-log-factor") == arr(bulk("lfu-log-factor"), bulk("3")))
+        #expect(c.run("CONFIG", "GET", "lfu-decay-time") == arr(bulk("lfu-decay-time"), bulk("7")))
+        #expect(c.run("CONFIG", "GET", "acllog-max-len") == arr(bulk("acllog-max-len"), bulk("128")))
+    }
+
     @Test func lfuLogIncrMatchesRedisProbabilities() {
         var rng = XorShiftRandom(seed: 7)
         var total = 0
