@@ -82,9 +82,18 @@ public struct CommandContext: @unchecked Sendable {
         engine.signalModifiedKey(db: session.db, key: key)
     }
 
-    /// Emits a keyspace notification for `key` in the current database.
-    @inlinable public func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes) {
-        engine.notifyKeyspaceEvent(type, event, key: key, db: session.db)
+    /// Emits a keyspace notification for `key` in the current database. Messages for the running client
+    /// itself (a RESP3 client subscribed to its own keyspace events) go into this reply stream right away,
+    /// before the command's reply, like Redis.
+    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes) {
+        if engine.config.notifyKeyspaceEvents.isEmpty { return }
+        notifyDelivering(type, event, key, db: session.db)
+    }
+
+    /// Like `notify` for a key of database `db` (COPY ... DB, MOVE).
+    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes, db: Int) {
+        if engine.config.notifyKeyspaceEvents.isEmpty { return }
+        notifyDelivering(type, event, key, db: db)
     }
 }
 

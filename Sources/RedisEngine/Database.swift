@@ -10,6 +10,10 @@ public final class Database: @unchecked Sendable {
     public var expireCursor: UInt64 = 0
     /// Average TTL estimate (ms) for INFO keyspace, like Redis's `avg_ttl`.
     public var avgTTL: Int64 = 0
+    /// Per-entry access clock, indexed like `main`'s entries: Redis's 24-bit `robj.lru` field
+    /// (LRU: seconds clock; LFU: 16-bit minutes of the last decrement << 8 | 8-bit log counter).
+    /// Always at least as long as `main`'s entry arrays; see `Engine.setKey` and `Engine.touch`.
+    public var clocks: [UInt32] = []
 
     /// An empty database.
     public init(index: Int) {
@@ -25,6 +29,7 @@ public final class Database: @unchecked Sendable {
     public func clear() {
         main.removeAll()
         expires.removeAll()
+        clocks = []
         expireCursor = 0
         avgTTL = 0
     }
@@ -39,6 +44,7 @@ public final class Database: @unchecked Sendable {
     public func swapContents(with other: Database) {
         swap(&main, &other.main)
         swap(&expires, &other.expires)
+        swap(&clocks, &other.clocks)
         swap(&expireCursor, &other.expireCursor)
         swap(&avgTTL, &other.avgTTL)
     }

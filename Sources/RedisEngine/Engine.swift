@@ -50,18 +50,28 @@ public final class Engine: @unchecked Sendable {
     public var usedMemoryCached = 0
     /// Set to true on the first command of a paused-client check; see `isPaused`.
     private var nextClientID: Int64 = 1
+<<<<<<< HEAD
     /// Inside `beginBatch()`/`endBatch()`: the wall clock shared by the batch (0 = no batch).
     private var batchNow: Int64 = 0
     /// Inside a batch: the monotonic time the previous command ended (the next one's start).
     private var batchMono: Int64 = 0
     /// Inside a batch: the monotonic time `batchNow` was read.
     private var batchMonoStart: Int64 = 0
+=======
+    /// Time (ms) of the command being executed: the access clock of keys created by it.
+    public var commandTime: Int64 = 0
+    /// Redis's eviction pool (best candidates kept across evictions), see `Eviction.swift`.
+    public var evictionPool = EvictionPool()
+>>>>>>> enginegaps
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
+        var config = config
+        config.adoptExtraSettings()
         self.config = config
         self.clock = clock
         self.startTime = clock.nowMilliseconds()
+        self.commandTime = startTime
         self.databases = (0..<max(config.databases, 1)).map { Database(index: $0) }
         if registerBuiltins {
             for group in CommandTable.builtinGroups { commandTable.register(group) }
@@ -135,7 +145,12 @@ public final class Engine: @unchecked Sendable {
         if argc == 0 { return true }
         if pauseUntil != 0 && isPaused(ctx) { return false }
         let session = ctx.session
+<<<<<<< HEAD
         ctx.now = batchNow != 0 ? batchNow : clock.nowMilliseconds()
+=======
+        ctx.now = clock.nowMilliseconds()
+        commandTime = ctx.now
+>>>>>>> enginegaps
         session.lastInteraction = ctx.now
         ctx.out.version = session.protocolVersion
         let mark = ctx.out.buffer.writerIndex
@@ -357,6 +372,17 @@ public final class Engine: @unchecked Sendable {
             expireKey(db, key)
             return nil
         }
+        touch(db, i, now: now)
+        return i
+    }
+
+    /// Like `lookup` but leaves the key's access clock alone (Redis's LOOKUP_NOTOUCH: OBJECT, TYPE, EXISTS, TTL).
+    @inlinable public func lookupNoTouch(_ db: Database, _ key: RBytes, now: Int64) -> Int? {
+        guard let i = db.main.find(key) else { return nil }
+        if !db.expires.isEmpty, let t = db.expires[key], now > t {
+            expireKey(db, key)
+            return nil
+        }
         return i
     }
 
@@ -378,8 +404,10 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Stores `value` under `key`, clearing any expiry unless `keepTTL`.
-    public func setKey(_ db: Database, _ key: RBytes, _ value: Value, keepTTL: Bool = false) {
-        db.main.set(key, value)
+    /// `accessClock`: keep this access clock (RENAME/MOVE move the object with its clock).
+    public func setKey(_ db: Database, _ key: RBytes, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
+        let (i, inserted) = db.main.set(key, value)
+        setAccessClock(db, i, inserted: inserted, keep: accessClock)
         if !keepTTL && !db.expires.isEmpty { db.expires.remove(key) }
     }
 
@@ -462,40 +490,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Applies `maxmemory-policy` until memory is under the limit; false when the command must be refused.
     private func performEvictions(_ ctx: inout CommandContext) -> Bool {
-        var used = usedMemory
-        if used <= config.maxMemory { return true }
-        let policy = config.maxMemoryPolicy
-        if policy == "noeviction" { return false }
-        var rounds = 0
-        while used > config.maxMemory && rounds < 64 {
-            var evictedAny = false
-            for db in databases {
-                let volatileOnly = policy.hasPrefix("volatile")
-                let table = volatileOnly ? db.expires.count : db.main.count
-                if table == 0 { continue }
-                for _ in 0..<16 {
-                    let key: RBytes
-                    if volatileOnly {
-                        guard let i = db.expires.randomIndex(using: &random) else { break }
-                        key = db.expires.key(at: i)
-                    } else {
-                        guard let i = db.main.randomIndex(using: &random) else { break }
-                        key = db.main.key(at: i)
-                    }
-                    if deleteKey(db, key) {
-                        stats.evictedKeys += 1
-                        notifyKeyspaceEvent(.evicted, "evicted", key: key, db: db.index)
-                        signalModifiedKey(db: db.index, key: key)
-                        evictedAny = true
-                    }
-                }
-            }
-            if !evictedAny { break }
-            usedMemoryCached = MemoryInfo.residentBytes()
-            used = usedMemoryCached
-            rounds += 1
-        }
-        return used <= config.maxMemory || rounds > 0
+        evictUntilUnderLimit()
     }
 }
 

@@ -15,8 +15,18 @@ public struct EngineConfig: Sendable {
     public var requirePass: RedactedSecret?
     /// `maxmemory` in bytes (0 = unlimited).
     public var maxMemory = 0
-    /// `maxmemory-policy`
-    public var maxMemoryPolicy = "noeviction"
+    /// `maxmemory-policy` (setting it also updates `evictionPolicy`).
+    public var maxMemoryPolicy = "noeviction" {
+        didSet { evictionPolicy = EvictionPolicy(name: maxMemoryPolicy) }
+    }
+    /// `maxmemory-policy` parsed; `evictionPolicy.isLFU` selects how the per-key clock is read.
+    public private(set) var evictionPolicy = EvictionPolicy.noeviction
+    /// `lfu-log-factor`
+    public var lfuLogFactor = 10
+    /// `lfu-decay-time` (minutes per counter decrement; 0 = never decay).
+    public var lfuDecayTime = 1
+    /// `acllog-max-len`
+    public var aclLogMaxLen = 128
     /// `maxmemory-samples`
     public var maxMemorySamples = 5
     /// `maxclients`
@@ -53,6 +63,19 @@ public struct EngineConfig: Sendable {
 
     /// Redis's defaults.
     public init() {}
+
+    /// Moves settings a config file left in `extra` (`lfu-log-factor`, `lfu-decay-time`, `acllog-max-len`)
+    /// into their typed fields; values that are not integers in range stay in `extra` and are ignored.
+    public mutating func adoptExtraSettings() {
+        func take(_ name: String, _ apply: (Int) -> Void) {
+            guard let v = extra[name], let n = Int(v), n >= 0, n <= Int(Int32.max) else { return }
+            apply(n)
+            extra[name] = nil
+        }
+        take("lfu-log-factor") { lfuLogFactor = $0 }
+        take("lfu-decay-time") { lfuDecayTime = $0 }
+        take("acllog-max-len") { aclLogMaxLen = $0 }
+    }
 
     /// True when a password is required.
     public var passwordRequired: Bool { !(requirePass?.value.isEmpty ?? true) }

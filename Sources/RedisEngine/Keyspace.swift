@@ -11,6 +11,14 @@ extension CommandContext {
         return r
     }
 
+    /// Like `lookupRead` but leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL...).
+    @inlinable public mutating func lookupReadNoTouch(_ key: RBytes) -> Int? {
+        let e = engine
+        let r = e.lookupNoTouch(e.databases[session.db], key, now: now)
+        if r == nil { e.stats.keyspaceMisses += 1 } else { e.stats.keyspaceHits += 1 }
+        return r
+    }
+
     /// Looks `key` up for writing (expires it when due; no hit/miss statistics).
     @inlinable public func lookupWrite(_ key: RBytes) -> Int? {
         engine.lookup(engine.databases[session.db], key, now: now)
@@ -23,8 +31,9 @@ extension CommandContext {
     @inlinable public func value(at index: Int) -> Value { db.main.value(at: index) }
 
     /// Stores `value` under `key` (clearing its TTL unless `keepTTL`), signals the change and counts it dirty.
-    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false) {
-        engine.setKey(db, key, value, keepTTL: keepTTL)
+    /// `accessClock`: the clock to keep (a key the command already looked up), see `Engine.setKey`.
+    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
+        engine.setKey(db, key, value, keepTTL: keepTTL, accessClock: accessClock)
         engine.dirty += 1
         signalModified(key)
     }

@@ -347,6 +347,8 @@ public final class ACLStore: @unchecked Sendable {
     var restricted = false
     /// Until ACL changes the default user's passwords, they follow `requirepass`.
     var defaultFollowsRequirePass = true
+    /// ACL LOG entries (ACLLog.swift).
+    let log = ACLLogStore()
 
     public init() {}
 
@@ -399,10 +401,17 @@ extension Part2Extension {
         let firstArg: ArraySlice<UInt8>? = args.count > 1 ? args[1] : nil
         if !sel.allowsCommand(idx, firstArg: firstArg) { return .command(command.fullName) }
         if !sel.allKeys {
-            let write = command.categories.contains("write")
-            let read = command.categories.contains("read") || !write
-            for p in command.keyPositions(args) where p < args.count {
-                if !sel.allowsKey(args[p], read: read, write: write) { return .key(args.string(p)) }
+            if let refs = KeySpecs.keys(command.fullName, args) {
+                // Redis 7's per-key-spec permissions: access needs %R, insert/update/delete need %W.
+                for r in refs where r.pos < args.count {
+                    if !sel.allowsKey(args[r.pos], read: r.flags.needsRead, write: r.flags.needsWrite) { return .key(args.string(r.pos)) }
+                }
+            } else {
+                let write = command.categories.contains("write")
+                let read = command.categories.contains("read") || !write
+                for p in command.keyPositions(args) where p < args.count {
+                    if !sel.allowsKey(args[p], read: read, write: write) { return .key(args.string(p)) }
+                }
             }
         }
         if !sel.allChannels {
@@ -433,6 +442,7 @@ extension Part2Extension {
         case .key: msg = "NOPERM this user has no permissions to access one of the keys used as arguments"
         case .channel: msg = "NOPERM this user has no permissions to access one of the channels used as arguments"
         }
+        logDenial(&ctx, command, d, inExec: inExec)
         if inExec { ctx.out.error(msg) } else { reject(&ctx, msg) }
         return false
     }

@@ -191,10 +191,7 @@ public enum ACLCommands {
         ctx.out.bulk(s)
     }
 
-    static func log(_ ctx: inout CommandContext) {
-        if ctx.argc == 3 && ctx.argIs(2, "RESET") { ctx.out.ok(); return }
-        ctx.out.emptyArray()
-    }
+    static func log(_ ctx: inout CommandContext) { logCommand(&ctx) }
 
     static func help(_ ctx: inout CommandContext) {
         let lines = [

@@ -57,12 +57,21 @@ enum BitCommands {
         guard let loaded = loadForWrite(&ctx, key) else { return }
         var bytes = loaded.bytes
         let byte = off >> 3
-        if bytes.count <= byte { bytes.append(contentsOf: repeatElement(0, count: byte + 1 - bytes.count)) }
+        var grown = loaded.index == nil
+        if bytes.count <= byte {
+            bytes.append(contentsOf: repeatElement(0, count: byte + 1 - bytes.count))
+            grown = true
+        }
         let bit = 7 - (off & 7)
         let old = (bytes[byte] >> UInt8(bit)) & 1
         if on == 1 { bytes[byte] |= 1 << UInt8(bit) } else { bytes[byte] &= ~(1 << UInt8(bit)) }
-        store(&ctx, key, loaded.index, bytes)
-        ctx.notify(.string, "setbit", key)
+        if grown || Int(old) != on {
+            store(&ctx, key, loaded.index, bytes)
+            ctx.notify(.string, "setbit", key)
+        } else if let i = loaded.index {
+            // Unchanged: Redis 7.0 still unshares the string (raw encoding) but signals nothing.
+            ctx.db.main.setValue(Value.rawString(RBytes(bytes)), at: i)
+        }
         ctx.out.integer(Int(old))
     }
 

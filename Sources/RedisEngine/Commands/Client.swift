@@ -50,6 +50,7 @@ public enum ClientCommands {
                         ctx.out.error(RedisError.syntax)
                     }
                 },
+                sub("unblock", -3, base.union(.admin), "Unblock a client blocked in a blocking command from a different connection", "5.0.0", unblock),
                 sub("help", 2, [.loading, .stale], "Show helpful text about the different subcommands", "5.0.0") { ctx in
                     KeyCommands.replyHelp(&ctx, "CLIENT", [
                         "CACHING (YES|NO)",
@@ -108,7 +109,8 @@ public enum ClientCommands {
         var flags = ""
         if s.isMonitor { flags += "O" }
         if s.subscriptionCount + s.patternSubscriptionCount > 0 { flags += "P" }
-        if s.multiCount >= 0 { flags += "x" }
+        let multi = s.existingState(MultiState.self).map { $0.inMulti ? $0.queued.count : -1 } ?? s.multiCount
+        if multi >= 0 { flags += "x" }
         if s.isBlocked { flags += "b" }
         flags += s.extraFlags
         if s.closeAfterReply { flags += "c" }
@@ -118,7 +120,7 @@ public enum ClientCommands {
         let idle = (now - s.lastInteraction) / 1000
         let cmd = s === current.session ? (current.command?.fullName ?? s.lastCommand) : s.lastCommand
         let qbuf = s.queryBufferLength
-        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(s.multiCount) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(s.outputBufferLength) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=-1 resp=\(s.protocolVersion.rawValue)"
+        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(s.outputBufferLength) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=-1 resp=\(s.protocolVersion.rawValue)"
     }
 
     static func list(_ ctx: inout CommandContext) {

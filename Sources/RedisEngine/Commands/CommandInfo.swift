@@ -231,12 +231,15 @@ public enum CommandCommands {
             }
             return
         }
+        let refs = flags ? KeySpecs.keys(spec.fullName, argv) : nil
         ctx.out.arrayHeader(positions.count)
         for p in positions {
             if flags {
                 ctx.out.arrayHeader(2)
                 ctx.out.bulk(argv[p])
-                let f: [String] = spec.flags.contains(.write) ? ["RW", "update"] : ["RO", "access"]
+                // Redis 7.0's key-spec flags for this position (KeySpecs), else a read/write guess.
+                let f: [String] = refs?.first { $0.pos == p }?.flags.words
+                    ?? (spec.flags.contains(.write) ? ["RW", "update"] : ["RO", "access"])
                 ctx.out.setHeader(f.count)
                 for x in f { ctx.out.simple(x) }
             } else {

@@ -57,6 +57,7 @@ public enum ConnectionCommands {
         if ctx.engine.authenticate(user: user, password: password, session: ctx.session) {
             ctx.out.ok()
         } else {
+            Part2Extension.of(ctx.engine)?.logAuthFailure(&ctx, user: user)
             ctx.out.error(RedisError.wrongPass)
         }
     }
@@ -96,6 +97,7 @@ public enum ConnectionCommands {
         }
         if let u = user, let p = password {
             if !ctx.engine.authenticate(user: u, password: p, session: ctx.session) {
+                Part2Extension.of(ctx.engine)?.logAuthFailure(&ctx, user: u)
                 ctx.out.error(RedisError.wrongPass)
                 return
             }

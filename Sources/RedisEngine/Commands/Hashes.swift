@@ -80,8 +80,8 @@ public enum HashCommands {
             if h.set(ctx.key(j), RBytes(ctx.args[j + 1]), maxEntries: me, maxValue: mv) { created += 1 }
             j += 2
         }
-        changed(&ctx, key, "hset")
         if name == "hmset" { ctx.out.ok() } else { ctx.out.integer(created) }
+        changed(&ctx, key, "hset")   // Redis replies first, then notifies
     }
 
     static func hsetnx(_ ctx: inout CommandContext) {
@@ -99,8 +99,8 @@ public enum HashCommands {
         guard let h = lookupOrCreate(&ctx, key) else { return }
         let (me, mv) = limits(ctx)
         h.set(field, RBytes(ctx.args[3]), maxEntries: me, maxValue: mv)
-        changed(&ctx, key, "hset")
         ctx.out.integer(1)
+        changed(&ctx, key, "hset")
     }
 
     static func hget(_ ctx: inout CommandContext) {
@@ -208,8 +208,8 @@ public enum HashCommands {
         commitNew(&ctx, key, h)
         let (me, mv) = limits(ctx)
         h.set(field, RBytes(String(r)), maxEntries: me, maxValue: mv)
-        changed(&ctx, key, "hincrby")
         ctx.out.integer(Int(r))
+        changed(&ctx, key, "hincrby")
     }
 
     static func hincrbyfloat(_ ctx: inout CommandContext) {
@@ -241,8 +241,8 @@ public enum HashCommands {
         let text = formatLongDoubleHuman(r)
         let (me, mv) = limits(ctx)
         h.set(field, RBytes(text), maxEntries: me, maxValue: mv)
-        changed(&ctx, key, "hincrbyfloat")
         ctx.out.bulk(text)
+        changed(&ctx, key, "hincrbyfloat")
     }
 
     /// The existing hash or a new detached one (stored by `commitNew` once the command succeeds).

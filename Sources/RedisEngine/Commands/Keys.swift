@@ -22,7 +22,7 @@ public enum KeyCommands {
             spec("del", -2, [.write], (1, -1, 1), ["write", "slow"], "Delete a key", "1.0.0", del),
             spec("unlink", -2, [.write, .fast], (1, -1, 1), ["write", "fast"], "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", "4.0.0", del),
             spec("exists", -2, [.readonly, .fast], (1, -1, 1), ["read", "fast"], "Determine if a key exists", "1.0.0", exists),
-            spec("touch", -2, [.readonly, .fast], (1, -1, 1), ["read", "fast"], "Alters the last access time of a key(s). Returns the number of existing keys specified.", "3.2.1", exists),
+            spec("touch", -2, [.readonly, .fast], (1, -1, 1), ["read", "fast"], "Alters the last access time of a key(s). Returns the number of existing keys specified.", "3.2.1", touch),
             spec("type", 2, [.readonly, .fast], (1, 1, 1), ["read", "fast"], "Determine the type stored at key", "1.0.0", type),
             spec("rename", 3, [.write], (1, 2, 1), ["write", "slow"], "Rename a key", "1.0.0") { rename(&$0, nx: false) },
             spec("renamenx", 3, [.write, .fast], (1, 2, 1), ["write", "fast"], "Rename a key, only if the new key does not exist", "1.0.0") { rename(&$0, nx: true) },
@@ -97,12 +97,19 @@ public enum KeyCommands {
 
     static func exists(_ ctx: inout CommandContext) {
         var n = 0
+        for i in 1..<ctx.argc where ctx.lookupReadNoTouch(ctx.key(i)) != nil { n += 1 }
+        ctx.out.integer(n)
+    }
+
+    /// TOUCH: like EXISTS but updates the access clock (lookupKeyRead).
+    static func touch(_ ctx: inout CommandContext) {
+        var n = 0
         for i in 1..<ctx.argc where ctx.lookupRead(ctx.key(i)) != nil { n += 1 }
         ctx.out.integer(n)
     }
 
     static func type(_ ctx: inout CommandContext) {
-        guard let i = ctx.lookupRead(ctx.key(1)) else {
+        guard let i = ctx.lookupReadNoTouch(ctx.key(1)) else {
             ctx.out.simple("none")
             return
         }
@@ -129,6 +136,7 @@ public enum KeyCommands {
             return
         }
         let value = ctx.value(at: i)
+        let clock = i < ctx.db.clocks.count ? ctx.db.clocks[i] : nil
         let expire = ctx.db.expireTime(src)
         if ctx.lookupWrite(dst) != nil {
             if nx {
@@ -138,7 +146,7 @@ public enum KeyCommands {
             ctx.engine.deleteKey(ctx.db, dst)
         }
         ctx.engine.deleteKey(ctx.db, src)
-        ctx.engine.setKey(ctx.db, dst, value)
+        ctx.engine.setKey(ctx.db, dst, value, accessClock: clock)
         if let e = expire { ctx.setExpire(dst, at: e) }
         ctx.signalModified(src)
         ctx.signalModified(dst)
@@ -192,7 +200,7 @@ public enum KeyCommands {
         if let e = expire { target.expires.set(dst, e) }
         ctx.engine.dirty += 1
         ctx.engine.signalModifiedKey(db: dbIndex, key: dst)
-        ctx.engine.notifyKeyspaceEvent(.generic, "copy_to", key: dst, db: dbIndex)
+        ctx.notify(.generic, "copy_to", dst, db: dbIndex)
         ctx.out.integer(1)
     }
 
@@ -220,15 +228,16 @@ public enum KeyCommands {
             return
         }
         let value = ctx.value(at: i)
+        let clock = i < ctx.db.clocks.count ? ctx.db.clocks[i] : nil
         let expire = ctx.db.expireTime(key)
         ctx.engine.deleteKey(ctx.db, key)
-        ctx.engine.setKey(target, key, value)
+        ctx.engine.setKey(target, key, value, accessClock: clock)
         if let e = expire { target.expires.set(key, e) }
         ctx.signalModified(key)
         ctx.engine.signalModifiedKey(db: dbIndex, key: key)
         ctx.engine.dirty += 1
         ctx.notify(.generic, "move_from", key)
-        ctx.engine.notifyKeyspaceEvent(.generic, "move_to", key: key, db: dbIndex)
+        ctx.notify(.generic, "move_to", key, db: dbIndex)
         ctx.out.integer(1)
     }
 
@@ -416,15 +425,15 @@ public enum KeyCommands {
             return
         }
         ctx.setExpire(key, at: when)
+        ctx.out.integer(1)   // Redis replies before notifying (order visible to a self-subscribed RESP3 client)
         ctx.signalModified(key)
         ctx.engine.dirty += 1
         ctx.notify(.generic, "expire", key)
-        ctx.out.integer(1)
     }
 
     static func ttl(_ ctx: inout CommandContext, ms: Bool, absolute: Bool) {
         let key = ctx.key(1)
-        guard ctx.lookupRead(key) != nil else {
+        guard ctx.lookupReadNoTouch(key) != nil else {
             ctx.out.integer(-2)
             return
         }
@@ -457,7 +466,7 @@ public enum KeyCommands {
     }
 
     static func object(_ ctx: inout CommandContext, _ sub: String) {
-        guard let i = ctx.lookupWrite(ctx.key(2)) else {
+        guard let i = ctx.engine.lookupNoTouch(ctx.db, ctx.key(2), now: ctx.now) else {
             ctx.out.null()
             return
         }
@@ -477,13 +486,13 @@ public enum KeyCommands {
                 ctx.out.error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
                 return
             }
-            ctx.out.integer(0)
+            ctx.out.integer(ctx.engine.idleSeconds(ctx.db, i, now: ctx.now))
         default:
             if !policy.contains("lfu") {
                 ctx.out.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
                 return
             }
-            ctx.out.integer(0)
+            ctx.out.integer(ctx.engine.frequency(ctx.db, i, now: ctx.now))
         }
     }
 

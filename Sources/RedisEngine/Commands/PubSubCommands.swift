@@ -8,6 +8,9 @@ final class PubSubRegistry {
     /// Pattern subscription order (for deterministic pmessage delivery).
     var patternOrder: [RBytes] = []
     var shardChannels: [RBytes: [ClientSession]] = [:]
+    /// The client whose command emits keyspace events right now (its messages go inline, see `notifyDelivering`).
+    var inlineSession: ClientSession?
+    var inlinePending = ByteBuffer()
 
     func removeAll(_ session: ClientSession, _ st: SubscriberState) {
         for c in st.channels { remove(&channels, c, session) }
@@ -292,7 +295,32 @@ extension Part2Extension {
             for s in reg.patterns[p] ?? [] { targets.append((s, p)) }
         }
         for (s, p) in targets {
-            s.deliver?(PubSubCommands.message(s.protocolVersion, pattern: p, channel: channel, payload: payload, shard: false))
+            var msg = PubSubCommands.message(s.protocolVersion, pattern: p, channel: channel, payload: payload, shard: false)
+            if s === reg.inlineSession {
+                reg.inlinePending.writeBuffer(&msg)
+            } else {
+                s.deliver?(msg)
+            }
+        }
+    }
+}
+
+extension CommandContext {
+    /// `notify` when notifications are enabled: publishes the event; messages for the running client are
+    /// written into `out` before the command's reply (Redis pushes them during the command).
+    @usableFromInline mutating func notifyDelivering(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes, db: Int) {
+        guard let ext = Part2Extension.of(engine) else {
+            engine.notifyKeyspaceEvent(type, event, key: key, db: db)
+            return
+        }
+        let reg = ext.pubsub
+        let saved = reg.inlineSession
+        reg.inlineSession = session
+        engine.notifyKeyspaceEvent(type, event, key: key, db: db)
+        reg.inlineSession = saved
+        if reg.inlinePending.readableBytes > 0 {
+            out.buffer.writeBuffer(&reg.inlinePending)
+            reg.inlinePending.clear()
         }
     }
 }

@@ -37,8 +37,9 @@ public enum SetCommands {
         }
         var added = 0
         for i in 2..<ctx.argc where obj.set.insert(RBytes(ctx.args[i])) { added += 1 }
-        ctx.out.integer(added)
+        // Redis notifies before replying (visible to a client subscribed to its own keyspace events).
         if added > 0 { ctx.modified(key, .set, "sadd", dirty: added) } else if obj.set.isEmpty { ctx.engine.deleteKey(ctx.db, key) }
+        ctx.out.integer(added)
     }
 
     static func srem(_ ctx: inout CommandContext) {
@@ -52,11 +53,11 @@ public enum SetCommands {
                 removed += 1
                 if obj.set.isEmpty { break }
             }
-            ctx.out.integer(removed)
             if removed > 0 {
                 ctx.modified(key, .set, "srem", dirty: removed)
                 if obj.set.isEmpty { ctx.deleteEmptied(key) }
             }
+            ctx.out.integer(removed)
         }
     }
 

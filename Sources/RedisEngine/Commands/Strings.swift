@@ -116,7 +116,10 @@ public enum StringCommands {
         if opts.get {
             if let i = existing { ctx.replyString(at: i) } else { ctx.out.null() }
         }
-        ctx.setKey(key, Value.string(ctx.args[2]), keepTTL: opts.keepTTL)
+        // Redis's GET option reads the key once more (getGenericCommand) before the write lookup.
+        if opts.get, let i = existing { ctx.engine.touch(ctx.db, i, now: ctx.now) }
+        let clock = existing.flatMap { $0 < ctx.db.clocks.count ? ctx.db.clocks[$0] : nil }
+        ctx.setKey(key, Value.string(ctx.args[2]), keepTTL: opts.keepTTL, accessClock: clock)
         ctx.notify(.string, "set", key)
         if let at = opts.expireAt {
             ctx.setExpire(key, at: at)
