@@ -50,19 +50,16 @@ public final class Engine: @unchecked Sendable {
     public var usedMemoryCached = 0
     /// Set to true on the first command of a paused-client check; see `isPaused`.
     private var nextClientID: Int64 = 1
-<<<<<<< HEAD
     /// Inside `beginBatch()`/`endBatch()`: the wall clock shared by the batch (0 = no batch).
     private var batchNow: Int64 = 0
     /// Inside a batch: the monotonic time the previous command ended (the next one's start).
     private var batchMono: Int64 = 0
     /// Inside a batch: the monotonic time `batchNow` was read.
     private var batchMonoStart: Int64 = 0
-=======
     /// Time (ms) of the command being executed: the access clock of keys created by it.
     public var commandTime: Int64 = 0
     /// Redis's eviction pool (best candidates kept across evictions), see `Eviction.swift`.
     public var evictionPool = EvictionPool()
->>>>>>> enginegaps
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
@@ -145,12 +142,8 @@ public final class Engine: @unchecked Sendable {
         if argc == 0 { return true }
         if pauseUntil != 0 && isPaused(ctx) { return false }
         let session = ctx.session
-<<<<<<< HEAD
         ctx.now = batchNow != 0 ? batchNow : clock.nowMilliseconds()
-=======
-        ctx.now = clock.nowMilliseconds()
         commandTime = ctx.now
->>>>>>> enginegaps
         session.lastInteraction = ctx.now
         ctx.out.version = session.protocolVersion
         let mark = ctx.out.buffer.writerIndex
