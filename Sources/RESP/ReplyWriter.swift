@@ -86,9 +86,15 @@ public struct ReplyWriter: Sendable {
     }
 
     private mutating func writeSanitized(_ s: String) {
-        for var c in s.utf8 {
-            if c == 13 || c == 10 { c = 32 }
-            buffer.writeInteger(c)
+        var s = s
+        _ = s.withUTF8 { u in
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: u.count) { p in
+                for i in 0..<u.count {
+                    let c = u[i]
+                    p[i] = (c == 13 || c == 10) ? 32 : c
+                }
+                return u.count
+            }
         }
     }
 

@@ -134,7 +134,42 @@ public final class CommandSpec: @unchecked Sendable {
 /// The command table: name lookup (lower-cased, binary safe) and the registered groups.
 public struct CommandTable: Sendable {
     /// Commands by lower-case name.
-    public private(set) var commands: [RBytes: CommandSpec] = [:]
+    public private(set) var commands: [RBytes: CommandSpec] = [:] {
+        didSet { rebuildIndex() }
+    }
+    /// Dispatch index over `commands`: open addressing with the keyspace's own hash, so a lookup
+    /// per command costs one cheap hash instead of a SipHash through Dictionary (≈ 3% of CPU per
+    /// request in perf).
+    @usableFromInline var slots: [CommandSpec?] = []
+    @usableFromInline var slotKeys: [RBytes] = []
+    @usableFromInline var slotMask = 0
+    @usableFromInline static let indexSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    private mutating func rebuildIndex() {
+        var size = 64
+        while size < commands.count * 4 { size *= 2 }
+        var newSlots = [CommandSpec?](repeating: nil, count: size)
+        var newKeys = [RBytes](repeating: RBytes(""), count: size)
+        for (k, v) in commands {
+            var i = Int(truncatingIfNeeded: k.hash(seed: CommandTable.indexSeed)) & (size - 1)
+            while newSlots[i] != nil { i = (i + 1) & (size - 1) }
+            newSlots[i] = v
+            newKeys[i] = k
+        }
+        slots = newSlots
+        slotKeys = newKeys
+        slotMask = size - 1
+    }
+
+    @inlinable func find(_ key: RBytes) -> CommandSpec? {
+        if slotMask == 0 { return nil }
+        var i = Int(truncatingIfNeeded: key.hash(seed: CommandTable.indexSeed)) & slotMask
+        while let s = slots[i] {
+            if slotKeys[i] == key { return s }
+            i = (i + 1) & slotMask
+        }
+        return nil
+    }
     /// Commands as registered under their original names (renamed commands keep their entry here).
     public private(set) var originalNames: [String: CommandSpec] = [:]
 
@@ -178,13 +213,13 @@ public struct CommandTable: Sendable {
     /// Looks a command up by its (any case) name.
     @inlinable public func lookup(_ name: ArraySlice<UInt8>) -> CommandSpec? {
         let n = name.count
-        if n == 0 || n > 22 { return n == 0 ? nil : commands[RBytes(Array(name.map(lowerASCII)))] }
+        if n == 0 || n > 22 { return n == 0 ? nil : find(RBytes(Array(name.map(lowerASCII)))) }
         return name.withUnsafeBytes { raw -> CommandSpec? in
             var t: (UInt64, UInt64, UInt32, UInt16) = (0, 0, 0, 0)
             withUnsafeMutableBytes(of: &t) { p in
                 for i in 0..<n { p[i] = lowerASCII(raw[i]) }
             }
-            return commands[RBytes.inline(t.0, t.1, t.2, t.3, UInt8(n))]
+            return find(RBytes.inline(t.0, t.1, t.2, t.3, UInt8(n)))
         }
     }
 
