@@ -183,58 +183,19 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func process(_ context: ChannelHandlerContext, _ q: inout ByteBuffer) {
         guard let s = session, var c = ctx else { return }
         let engine = self.engine
-        var protocolError: String?
-        var paused = false
         var dec = decoder
         ctx = nil
         if c.out.buffer.readableBytes == 0 { c.out.buffer.clear() }
         engine.lock.lock()
-        let received = q.readableBytes
         if s.isBlocked {
             s.queryBufferLength = q.readableBytes
             engine.lock.unlock()
             ctx = c
             return
         }
-        engine.stats.totalReadsProcessed += 1
-        if pendingPaused {
-            if engine.execute(&c) {
-                pendingPaused = false
-            } else {
-                paused = true
-            }
-        }
-        if !paused && !s.closeAfterReply && !s.isBlocked {
-            loop: while true {
-                dec.authRequired = !s.authenticated
-                switch dec.decode(&q, into: &c.args) {
-                case .command:
-                    if !engine.execute(&c) {
-                        pendingPaused = true
-                        paused = true
-                        break loop
-                    }
-                    if s.closeAfterReply || s.isBlocked { break loop }
-                case .needMoreData:
-                    break loop
-                case .protocolError(let message):
-                    protocolError = message
-                    break loop
-                }
-            }
-        }
-        if let message = protocolError {
-            c.out.error("ERR " + message)
-            s.closeAfterReply = true
-        }
-        if q.readableBytes > engine.config.clientQueryBufferLimit {
-            s.closeAfterReply = true
-            server.log.log(.warning, "Closing client that reached max query buffer length: id=\(s.id) addr=\(s.remoteAddress) qbuf=\(q.readableBytes) (qbuf initial bytes: \"\")")
-        }
+        let paused = CommandBatch.run(engine: engine, log: server.log, ctx: &c, decoder: &dec, query: &q,
+                                      pendingPaused: &pendingPaused)
         let outBytes = c.out.buffer.readableBytes
-        engine.stats.netInputBytes += received - q.readableBytes
-        engine.stats.netOutputBytes += outBytes
-        s.queryBufferLength = q.readableBytes
         let close = s.closeAfterReply
         let pauseUntil = engine.pauseUntil
         engine.lock.unlock()

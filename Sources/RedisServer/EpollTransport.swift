@@ -478,8 +478,6 @@ final class PollLoop: @unchecked Sendable {
     private func execute(_ c: PollConnection, _ q: inout ByteBuffer, server: RedisServer) {
         let engine = server.engine
         let s = c.session
-        var protocolError: String?
-        var isPaused = false
         engine.lock.lock()
         // Messages delivered to this client before this batch go out before its replies.
         if c.hasInbox {
@@ -487,53 +485,14 @@ final class PollLoop: @unchecked Sendable {
             if c.inbox.readableBytes > 0 { c.ctx.out.buffer.writeBuffer(&c.inbox) }
             lock.unlock()
         }
-        let received = q.readableBytes
         if s.isBlocked {
             s.queryBufferLength = q.readableBytes
             engine.lock.unlock()
             flush(c, server: server)
             return
         }
-        engine.stats.totalReadsProcessed += 1
-        engine.beginBatch()
-        if c.pendingPaused {
-            if engine.execute(&c.ctx) {
-                c.pendingPaused = false
-            } else {
-                isPaused = true
-            }
-        }
-        if !isPaused && !s.closeAfterReply && !s.isBlocked {
-            loop: while true {
-                c.decoder.authRequired = !s.authenticated
-                switch c.decoder.decode(&q, into: &c.ctx.args) {
-                case .command:
-                    if !engine.execute(&c.ctx) {
-                        c.pendingPaused = true
-                        isPaused = true
-                        break loop
-                    }
-                    if s.closeAfterReply || s.isBlocked { break loop }
-                case .needMoreData:
-                    break loop
-                case .protocolError(let message):
-                    protocolError = message
-                    break loop
-                }
-            }
-        }
-        engine.endBatch()
-        if let message = protocolError {
-            c.ctx.out.error("ERR " + message)
-            s.closeAfterReply = true
-        }
-        if q.readableBytes > engine.config.clientQueryBufferLimit {
-            s.closeAfterReply = true
-            server.log.log(.warning, "Closing client that reached max query buffer length: id=\(s.id) addr=\(s.remoteAddress) qbuf=\(q.readableBytes) (qbuf initial bytes: \"\")")
-        }
-        engine.stats.netInputBytes += received - q.readableBytes
-        engine.stats.netOutputBytes += c.ctx.out.buffer.readableBytes
-        s.queryBufferLength = q.readableBytes
+        let isPaused = CommandBatch.run(engine: engine, log: server.log, ctx: &c.ctx, decoder: &c.decoder,
+                                        query: &q, pendingPaused: &c.pendingPaused)
         s.outputBufferLength = c.ctx.out.buffer.readableBytes
         let close = s.closeAfterReply
         let pauseUntil = engine.pauseUntil

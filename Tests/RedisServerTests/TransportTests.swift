@@ -22,23 +22,11 @@ struct TransportTests {
 
     func withServer(_ backend: IOBackend, threads: Int = 2, _ configure: (inout RedisServerConfig) -> Void = { _ in },
                     _ body: (RedisServer, Int) throws -> Void) async throws {
-        var cfg = RedisServerConfig()
-        cfg.ephemeralPorts = true
-        cfg.bind = ["127.0.0.1"]
-        cfg.threads = threads
-        cfg.ioBackend = backend
-        configure(&cfg)
-        let server = RedisServer(config: cfg, log: ServerLog(minimum: .warning, sink: { _ in }))
-        var failure: Error?
-        do {
-            try server.start()
-            let port = try #require(server.port)
-            try body(server, port)
-        } catch {
-            failure = error
-        }
-        try await server.stop()
-        if let failure { throw failure }
+        try await ServerTests().withServer({ cfg in
+            cfg.threads = threads
+            cfg.ioBackend = backend
+            configure(&cfg)
+        }, body)
     }
 
     @Test("pipelined commands, a partial command split over writes, INFO reports the multiplexing API",
