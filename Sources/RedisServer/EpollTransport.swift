@@ -495,42 +495,27 @@ final class PollLoop: @unchecked Sendable {
                                         query: &q, pendingPaused: &c.pendingPaused)
         s.outputBufferLength = c.ctx.out.buffer.readableBytes
         let close = s.closeAfterReply
-        let pauseUntil = engine.pauseUntil
         engine.lock.unlock()
 
         if close { c.closing = true }
         flush(c, server: server)
         if isPaused && !c.closed && !c.inPausedList {
             c.inPausedList = true
-            c.pausedUntil = pauseUntil
             pausedConnections.append(c)
         }
     }
 
+    /// Re-runs clients held back by CLIENT PAUSE once the pause is over (or was lifted by UNPAUSE);
+    /// a client still held back (PAUSE WRITE, or a new pause) puts itself back on the list.
     private func retryPaused(server: RedisServer) {
-        let now = server.engine.clock.nowMilliseconds()
-        var keep: [PollConnection] = []
+        let engine = server.engine
+        let until = engine.lock.withLock { engine.pauseUntil }
+        if until != 0 && engine.clock.nowMilliseconds() < until { return }
         let list = pausedConnections
         pausedConnections.removeAll()
-        for c in list {
-            if c.closed { continue }
-            if now >= c.pausedUntil || !c.pendingPaused {
-                c.inPausedList = false
-                process(c, engine: server.engine, server: server)
-                if c.pendingPaused && !c.closed && !c.inPausedList {
-                    c.inPausedList = true
-                    keep.append(c)
-                }
-            } else {
-                keep.append(c)
-            }
-        }
-        pausedConnections.append(contentsOf: keep)
-        for c in pausedConnections {
-            // pauseUntil may have been shortened by CLIENT UNPAUSE.
-            server.engine.lock.lock()
-            c.pausedUntil = server.engine.pauseUntil
-            server.engine.lock.unlock()
+        for c in list where !c.closed {
+            c.inPausedList = false
+            process(c, engine: engine, server: server)
         }
     }
 
@@ -650,7 +635,6 @@ final class PollConnection: @unchecked Sendable {
     var query = ByteBuffer()
     var pendingPaused = false
     var inPausedList = false
-    var pausedUntil: Int64 = 0
     /// Close once the output is flushed (QUIT, protocol errors, CLIENT KILL of self).
     var closing = false
     var closed = false
