@@ -12,7 +12,7 @@ public final class ClientSession: @unchecked Sendable {
     /// Selected database.
     public var db: Int = 0
     /// CLIENT SETNAME name.
-    public var name: RBytes?
+    public var name: ByteString?
     /// Protocol version (HELLO).
     public var protocolVersion: RESPVersion = .resp2
     /// True once AUTH succeeded (or when no password is required).

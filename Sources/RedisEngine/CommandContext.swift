@@ -41,7 +41,7 @@ public struct CommandContext: @unchecked Sendable {
     @inlinable public var argc: Int { args.count }
 
     /// Argument `i` as a key.
-    @inlinable public func key(_ i: Int) -> RBytes { RBytes(args[i]) }
+    @inlinable public func key(_ i: Int) -> ByteString { ByteString(args[i]) }
 
     /// Argument `i` parsed as a strict integer (Redis's string2ll), or nil.
     @inlinable public func int(_ i: Int) -> Int? {
@@ -78,20 +78,20 @@ public struct CommandContext: @unchecked Sendable {
     }
 
     /// Signals that `key` in the current database was modified (WATCH, client-side caching, blocking wake-ups).
-    @inlinable public func signalModified(_ key: RBytes) {
+    @inlinable public func signalModified(_ key: ByteString) {
         engine.signalModifiedKey(db: session.db, key: key)
     }
 
     /// Emits a keyspace notification for `key` in the current database. Messages for the running client
     /// itself (a RESP3 client subscribed to its own keyspace events) go into this reply stream right away,
     /// before the command's reply, like Redis.
-    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes) {
+    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: ByteString) {
         if engine.config.notifyKeyspaceEvents.isEmpty { return }
         notifyDelivering(type, event, key, db: session.db)
     }
 
     /// Like `notify` for a key of database `db` (COPY ... DB, MOVE).
-    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes, db: Int) {
+    @inlinable public mutating func notify(_ type: KeyspaceEventType, _ event: StaticString, _ key: ByteString, db: Int) {
         if engine.config.notifyKeyspaceEvents.isEmpty { return }
         notifyDelivering(type, event, key, db: db)
     }

@@ -1,5 +1,4 @@
-/// The command groups installed by `Engine.init`. Part 1 (this file's owner) lists its groups here;
-/// part 2 lists its own in `Part2Groups.swift` so the two never edit the same lines.
+/// The command groups installed by `Engine.init`, one per file under `Commands/`.
 extension CommandTable {
     /// Every built-in command group.
     public static var builtinGroups: [[CommandSpec]] {
@@ -11,6 +10,20 @@ extension CommandTable {
             KeyCommands.all,
             StringCommands.all,
             HashCommands.all,
-        ] + part2Groups
+            ListCommands.all,
+            SetCommands.all,
+            SortedSetCommands.all,
+            TransactionCommands.all,
+            PubSubCommands.all,
+            ACLCommands.all,
+            StreamCommands.all,
+        ]
     }
+}
+
+/// Installs the built-in engine extension (transactions, blocking, pub/sub, keyspace events, ACL)
+/// and the list factory used by SORT ... STORE.
+func installBuiltinExtensions(_ engine: Engine) {
+    engine.addExtension(SessionStateExtension(engine: engine))
+    engine.listFactory = { ListObject(RedisList($0)) }
 }

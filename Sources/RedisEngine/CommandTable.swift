@@ -134,14 +134,14 @@ public final class CommandSpec: @unchecked Sendable {
 /// The command table: name lookup (lower-cased, binary safe) and the registered groups.
 public struct CommandTable: Sendable {
     /// Commands by lower-case name.
-    public private(set) var commands: [RBytes: CommandSpec] = [:] {
+    public private(set) var commands: [ByteString: CommandSpec] = [:] {
         didSet { rebuildIndex() }
     }
     /// Dispatch index over `commands`: open addressing with the keyspace's own hash, so a lookup
     /// per command costs one cheap hash instead of a SipHash through Dictionary (≈ 3% of CPU per
     /// request in perf).
     @usableFromInline var slots: [CommandSpec?] = []
-    @usableFromInline var slotKeys: [RBytes] = []
+    @usableFromInline var slotKeys: [ByteString] = []
     @usableFromInline var slotMask = 0
     @usableFromInline static let indexSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
 
@@ -149,7 +149,7 @@ public struct CommandTable: Sendable {
         var size = 64
         while size < commands.count * 4 { size *= 2 }
         var newSlots = [CommandSpec?](repeating: nil, count: size)
-        var newKeys = [RBytes](repeating: RBytes(""), count: size)
+        var newKeys = [ByteString](repeating: ByteString(""), count: size)
         for (k, v) in commands {
             var i = Int(truncatingIfNeeded: k.hash(seed: CommandTable.indexSeed)) & (size - 1)
             while newSlots[i] != nil { i = (i + 1) & (size - 1) }
@@ -161,7 +161,7 @@ public struct CommandTable: Sendable {
         slotMask = size - 1
     }
 
-    @inlinable func find(_ key: RBytes) -> CommandSpec? {
+    @inlinable func find(_ key: ByteString) -> CommandSpec? {
         if slotMask == 0 { return nil }
         var i = Int(truncatingIfNeeded: key.hash(seed: CommandTable.indexSeed)) & slotMask
         while let s = slots[i] {
@@ -188,7 +188,7 @@ public struct CommandTable: Sendable {
             sub.statID = statNames.count
             statNames.append(sub.fullName)
         }
-        commands[RBytes(s.name)] = s
+        commands[ByteString(s.name)] = s
         originalNames[s.name] = s
     }
 
@@ -199,27 +199,27 @@ public struct CommandTable: Sendable {
 
     /// Removes a command from dispatch (`rename-command NAME ""`).
     public mutating func disable(_ name: String) {
-        commands[RBytes(name.lowercased())] = nil
+        commands[ByteString(name.lowercased())] = nil
     }
 
     /// Makes `name` callable only as `newName` (`rename-command NAME NEWNAME`).
     public mutating func rename(_ name: String, to newName: String) {
-        let key = RBytes(name.lowercased())
+        let key = ByteString(name.lowercased())
         guard let spec = commands[key] else { return }
         commands[key] = nil
-        if !newName.isEmpty { commands[RBytes(newName.lowercased())] = spec }
+        if !newName.isEmpty { commands[ByteString(newName.lowercased())] = spec }
     }
 
     /// Looks a command up by its (any case) name.
     @inlinable public func lookup(_ name: ArraySlice<UInt8>) -> CommandSpec? {
         let n = name.count
-        if n == 0 || n > 22 { return n == 0 ? nil : find(RBytes(Array(name.map(lowerASCII)))) }
+        if n == 0 || n > 22 { return n == 0 ? nil : find(ByteString(Array(name.map(lowerASCII)))) }
         return name.withUnsafeBytes { raw -> CommandSpec? in
             var t: (UInt64, UInt64, UInt32, UInt16) = (0, 0, 0, 0)
             withUnsafeMutableBytes(of: &t) { p in
                 for i in 0..<n { p[i] = lowerASCII(raw[i]) }
             }
-            return find(RBytes.inline(t.0, t.1, t.2, t.3, UInt8(n)))
+            return find(ByteString.inline(t.0, t.1, t.2, t.3, UInt8(n)))
         }
     }
 

@@ -3,9 +3,9 @@ public final class Database: @unchecked Sendable {
     /// The database number.
     public let index: Int
     /// Keys and their values.
-    public var main: RTable<Value>
+    public var main: HashTable<Value>
     /// Expiry times (ms since epoch) of the keys that have one.
-    public var expires: RTable<Int64>
+    public var expires: HashTable<Int64>
     /// Active-expiry scan cursor over `expires`.
     public var expireCursor: UInt64 = 0
     /// Average TTL estimate (ms) for INFO keyspace, like Redis's `avg_ttl`.
@@ -18,8 +18,8 @@ public final class Database: @unchecked Sendable {
     /// An empty database.
     public init(index: Int) {
         self.index = index
-        main = RTable(placeholder: .int(0))
-        expires = RTable(placeholder: 0)
+        main = HashTable(placeholder: .int(0))
+        expires = HashTable(placeholder: 0)
     }
 
     /// Number of keys (including expired ones not yet reclaimed).
@@ -35,7 +35,7 @@ public final class Database: @unchecked Sendable {
     }
 
     /// The expiry time of `key`, if it has one.
-    @inlinable public func expireTime(_ key: RBytes) -> Int64? {
+    @inlinable public func expireTime(_ key: ByteString) -> Int64? {
         if expires.isEmpty { return nil }
         return expires[key]
     }

@@ -33,14 +33,14 @@ public final class Engine: @unchecked Sendable {
     /// Start time (ms).
     public let startTime: Int64
     /// Fast random numbers (sampling, RANDOMKEY, SPOP...).
-    public var random = XorShiftRandom(seed: RTableSeed.value)
+    public var random = XorShiftRandom(seed: HashTableSeed.value)
     /// CLIENT PAUSE: until when (ms, 0 = not paused) and whether only writes are paused.
     public var pauseUntil: Int64 = 0
     /// True when CLIENT PAUSE WRITE is in force (only write commands wait).
     public var pauseWritesOnly = false
-    /// Builds a list value from elements (set by part 2; used by SORT ... STORE).
-    public var listFactory: (([RBytes]) -> RedisObject)?
-    /// Replaces the default-user password check (ACL, part 2): returns true when user/password are valid.
+    /// Builds a list value from elements (set by `installBuiltinExtensions`; used by SORT ... STORE).
+    public var listFactory: (([ByteString]) -> RedisObject)?
+    /// Replaces the default-user password check (installed by the ACL store): returns true when user/password are valid.
     public var authenticator: ((String, [UInt8]) -> Bool)?
     /// Set by the server: called by SHUTDOWN (with the NOSAVE/SAVE/NOW/FORCE/ABORT words given).
     public var shutdownHandler: (@Sendable ([String]) -> Bool)?
@@ -72,7 +72,7 @@ public final class Engine: @unchecked Sendable {
         self.databases = (0..<max(config.databases, 1)).map { Database(index: $0) }
         if registerBuiltins {
             for group in CommandTable.builtinGroups { commandTable.register(group) }
-            installPart2Extensions(self)
+            installBuiltinExtensions(self)
         }
         applyCommandRenames()
     }
@@ -84,7 +84,7 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    /// Adds an extension (called at start-up, e.g. from `installPart2Extensions`).
+    /// Adds an extension (called at start-up, e.g. from `installBuiltinExtensions`).
     public func addExtension(_ ext: EngineExtension) { extensions.append(ext) }
 
     /// The registered extension of type `T`.
@@ -330,7 +330,7 @@ public final class Engine: @unchecked Sendable {
     // MARK: keyspace signals
 
     /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
-    @inlinable public func signalModifiedKey(db: Int, key: RBytes) {
+    @inlinable public func signalModifiedKey(db: Int, key: ByteString) {
         if extensions.isEmpty { return }
         for e in extensions { e.keyModified(db: db, key: key) }
     }
@@ -341,7 +341,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Emits a keyspace notification when `notify-keyspace-events` enables its class.
-    @inlinable public func notifyKeyspaceEvent(_ type: KeyspaceEventType, _ event: StaticString, key: RBytes, db: Int) {
+    @inlinable public func notifyKeyspaceEvent(_ type: KeyspaceEventType, _ event: StaticString, key: ByteString, db: Int) {
         let flags = config.notifyKeyspaceEvents
         if flags.isEmpty || !flags.contains(.keyspace) && !flags.contains(.keyevent) { return }
         if !flags.contains(type) { return }
@@ -352,14 +352,14 @@ public final class Engine: @unchecked Sendable {
     // MARK: keyspace access
 
     /// True when `key` has an expiry time that has passed.
-    @inlinable public func isExpired(_ db: Database, _ key: RBytes, now: Int64) -> Bool {
+    @inlinable public func isExpired(_ db: Database, _ key: ByteString, now: Int64) -> Bool {
         if db.expires.isEmpty { return false }
         guard let t = db.expires[key] else { return false }
         return now > t
     }
 
     /// Looks `key` up, deleting it first when it has expired. Returns its entry index.
-    @inlinable public func lookup(_ db: Database, _ key: RBytes, now: Int64) -> Int? {
+    @inlinable public func lookup(_ db: Database, _ key: ByteString, now: Int64) -> Int? {
         guard let i = db.main.find(key) else { return nil }
         if !db.expires.isEmpty, let t = db.expires[key], now > t {
             expireKey(db, key)
@@ -370,7 +370,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Like `lookup` but leaves the key's access clock alone (Redis's LOOKUP_NOTOUCH: OBJECT, TYPE, EXISTS, TTL).
-    @inlinable public func lookupNoTouch(_ db: Database, _ key: RBytes, now: Int64) -> Int? {
+    @inlinable public func lookupNoTouch(_ db: Database, _ key: ByteString, now: Int64) -> Int? {
         guard let i = db.main.find(key) else { return nil }
         if !db.expires.isEmpty, let t = db.expires[key], now > t {
             expireKey(db, key)
@@ -380,7 +380,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Deletes an expired key and signals it (event `expired`).
-    public func expireKey(_ db: Database, _ key: RBytes) {
+    public func expireKey(_ db: Database, _ key: ByteString) {
         db.main.remove(key)
         db.expires.remove(key)
         stats.expiredKeys += 1
@@ -390,7 +390,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Deletes `key` (no signal); returns true when it existed.
     @discardableResult
-    public func deleteKey(_ db: Database, _ key: RBytes) -> Bool {
+    public func deleteKey(_ db: Database, _ key: ByteString) -> Bool {
         guard db.main.remove(key) != nil else { return false }
         if !db.expires.isEmpty { db.expires.remove(key) }
         return true
@@ -398,7 +398,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Stores `value` under `key`, clearing any expiry unless `keepTTL`.
     /// `accessClock`: keep this access clock (RENAME/MOVE move the object with its clock).
-    public func setKey(_ db: Database, _ key: RBytes, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
+    public func setKey(_ db: Database, _ key: ByteString, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
         let (i, inserted) = db.main.set(key, value)
         setAccessClock(db, i, inserted: inserted, keep: accessClock)
         if !keepTTL && !db.expires.isEmpty { db.expires.remove(key) }
@@ -443,7 +443,7 @@ public final class Engine: @unchecked Sendable {
             while true {
                 var sampled = 0, expired = 0
                 var ttlSum: Int64 = 0, ttlSamples: Int64 = 0
-                var toExpire: [RBytes] = []
+                var toExpire: [ByteString] = []
                 var buckets = 0
                 repeat {
                     db.expireCursor = db.expires.scan(cursor: db.expireCursor) { idx in

@@ -14,11 +14,11 @@ public protocol EngineExtension: AnyObject {
     /// Called after a command ran (serve blocked clients whose keys became ready, etc.).
     func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec)
     /// `key` in database `db` was modified, deleted or expired (WATCH invalidation, blocked clients).
-    func keyModified(db: Int, key: RBytes)
+    func keyModified(db: Int, key: ByteString)
     /// A whole database (or every database when `db` is nil) was flushed or swapped.
     func databaseChanged(db: Int?)
     /// A keyspace event allowed by `notify-keyspace-events` happened.
-    func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int)
+    func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: ByteString, db: Int)
     /// The client is disconnecting (release subscriptions, blocked state, watched keys).
     func sessionClosed(_ session: ClientSession)
     /// The client sent RESET: drop its MULTI state, subscriptions, etc.
@@ -33,9 +33,9 @@ extension EngineExtension {
     public func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool { false }
     public func commandRejected(_ ctx: inout CommandContext) {}
     public func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec) {}
-    public func keyModified(db: Int, key: RBytes) {}
+    public func keyModified(db: Int, key: ByteString) {}
     public func databaseChanged(db: Int?) {}
-    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int) {}
+    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: ByteString, db: Int) {}
     public func sessionClosed(_ session: ClientSession) {}
     public func sessionReset(_ session: ClientSession) {}
     public func cron(now: Int64) {}

@@ -33,7 +33,7 @@ public struct EvictionPolicy: Sendable, Equatable {
 public struct EvictionPool: Sendable {
     public struct Entry: Sendable {
         public var idle: UInt64
-        public var key: RBytes
+        public var key: ByteString
         public var db: Int
     }
     /// Redis's EVPOOL_SIZE.
@@ -47,7 +47,7 @@ public struct EvictionPool: Sendable {
 
     /// Inserts a candidate like `evictionPoolPopulate`: ignored when the pool is full and every
     /// entry is better; otherwise the worst entry makes room. A key already pooled is updated.
-    public mutating func offer(idle: UInt64, key: RBytes, db: Int) {
+    public mutating func offer(idle: UInt64, key: ByteString, db: Int) {
         if let j = entries.firstIndex(where: { $0.db == db && $0.key == key }) { entries.remove(at: j) }
         var k = 0
         while k < entries.count && entries[k].idle < idle { k += 1 }
@@ -146,7 +146,7 @@ extension Engine {
     }
 
     /// The raw access clock of `key` (nil when absent), without touching it.
-    public func accessClock(_ db: Database, _ key: RBytes) -> UInt32? {
+    public func accessClock(_ db: Database, _ key: ByteString) -> UInt32? {
         guard let i = db.main.find(key), i < db.clocks.count else { return nil }
         return db.clocks[i]
     }
@@ -166,7 +166,7 @@ extension Engine {
     // MARK: eviction
 
     /// The eviction score of entry `i` (higher = evict first), like evictionPoolPopulate.
-    func evictionScore(_ db: Database, _ i: Int, key: RBytes, now: Int64) -> UInt64 {
+    func evictionScore(_ db: Database, _ i: Int, key: ByteString, now: Int64) -> UInt64 {
         switch config.evictionPolicy.kind {
         case .lru:
             return i < db.clocks.count ? AccessClock.idleMilliseconds(db.clocks[i], now: now) : 0
@@ -186,7 +186,7 @@ extension Engine {
         let policy = config.evictionPolicy
         let samples = max(1, config.maxMemorySamples)
         for _ in 0..<samples {
-            let key: RBytes
+            let key: ByteString
             let i: Int
             if policy.volatileOnly {
                 guard let e = db.expires.randomIndex(using: &random) else { return }
@@ -203,7 +203,7 @@ extension Engine {
     }
 
     /// Picks the next key to evict under the current policy (nil: nothing evictable). Does not delete it.
-    public func evictionCandidate(now: Int64) -> (db: Database, key: RBytes)? {
+    public func evictionCandidate(now: Int64) -> (db: Database, key: ByteString)? {
         let policy = config.evictionPolicy
         switch policy.kind {
         case .none:
@@ -244,7 +244,7 @@ extension Engine {
 
     /// Evicts one key chosen by the policy, with the `evicted` event and signals. Returns it.
     @discardableResult
-    public func evictOneKey(now: Int64) -> (db: Int, key: RBytes)? {
+    public func evictOneKey(now: Int64) -> (db: Int, key: ByteString)? {
         guard let (db, key) = evictionCandidate(now: now) else { return nil }
         guard deleteKey(db, key) else { return nil }
         stats.evictedKeys += 1

@@ -2,9 +2,9 @@
 /// that converts once to a hash table when it exceeds `hash-max-listpack-entries` entries or a
 /// field/value exceeds `hash-max-listpack-value` bytes.
 public final class HashObject: @unchecked Sendable {
-    var fields: [RBytes] = []
-    var values: [RBytes] = []
-    var table: RTable<RBytes>?
+    var fields: [ByteString] = []
+    var values: [ByteString] = []
+    var table: HashTable<ByteString>?
 
     public init() {}
 
@@ -29,7 +29,7 @@ public final class HashObject: @unchecked Sendable {
     }
 
     /// The value of `field`.
-    public func get(_ field: RBytes) -> RBytes? {
+    public func get(_ field: ByteString) -> ByteString? {
         if let t = table { return t[field] }
         if let i = fields.firstIndex(of: field) { return values[i] }
         return nil
@@ -37,7 +37,7 @@ public final class HashObject: @unchecked Sendable {
 
     /// Sets `field`; returns true when it is new. Converts to a table past the listpack limits.
     @discardableResult
-    public func set(_ field: RBytes, _ value: RBytes, maxEntries: Int, maxValue: Int) -> Bool {
+    public func set(_ field: ByteString, _ value: ByteString, maxEntries: Int, maxValue: Int) -> Bool {
         if table == nil && (field.count > maxValue || value.count > maxValue) { convert() }
         if table != nil {
             return table!.set(field, value).inserted
@@ -54,7 +54,7 @@ public final class HashObject: @unchecked Sendable {
 
     /// Removes `field`; true when it existed.
     @discardableResult
-    public func remove(_ field: RBytes) -> Bool {
+    public func remove(_ field: ByteString) -> Bool {
         if table != nil { return table!.remove(field) != nil }
         if let i = fields.firstIndex(of: field) {
             fields.remove(at: i)
@@ -65,7 +65,7 @@ public final class HashObject: @unchecked Sendable {
     }
 
     private func convert() {
-        var t = RTable<RBytes>(placeholder: .empty)
+        var t = HashTable<ByteString>(placeholder: .empty)
         for i in fields.indices { t.set(fields[i], values[i]) }
         table = t
         fields = []
@@ -73,9 +73,9 @@ public final class HashObject: @unchecked Sendable {
     }
 
     /// Every (field, value) pair, in listpack order or table order.
-    public var pairs: [(RBytes, RBytes)] {
+    public var pairs: [(ByteString, ByteString)] {
         if let t = table {
-            var out: [(RBytes, RBytes)] = []
+            var out: [(ByteString, ByteString)] = []
             out.reserveCapacity(t.count)
             t.forEachIndex { out.append((t.key(at: $0), t.value(at: $0))) }
             return out
@@ -84,7 +84,7 @@ public final class HashObject: @unchecked Sendable {
     }
 
     /// A random pair.
-    public func randomPair<G: RandomNumberGenerator>(using g: inout G) -> (RBytes, RBytes)? {
+    public func randomPair<G: RandomNumberGenerator>(using g: inout G) -> (ByteString, ByteString)? {
         if let t = table {
             guard let i = t.randomIndex(using: &g) else { return nil }
             return (t.key(at: i), t.value(at: i))
@@ -95,7 +95,7 @@ public final class HashObject: @unchecked Sendable {
     }
 
     /// One HSCAN step; listpack hashes return everything with cursor 0.
-    public func scan(cursor: UInt64, count: Int, _ body: (RBytes, RBytes) -> Void) -> UInt64 {
+    public func scan(cursor: UInt64, count: Int, _ body: (ByteString, ByteString) -> Void) -> UInt64 {
         guard let t = table else {
             for i in fields.indices { body(fields[i], values[i]) }
             return 0

@@ -4,7 +4,7 @@ import RESP
 /// Keyspace helpers for command handlers: lookups that honour expiry, writes that signal changes.
 extension CommandContext {
     /// Looks `key` up for reading (expires it when due) and counts a keyspace hit or miss.
-    @inlinable public mutating func lookupRead(_ key: RBytes) -> Int? {
+    @inlinable public mutating func lookupRead(_ key: ByteString) -> Int? {
         let e = engine
         let r = e.lookup(e.databases[session.db], key, now: now)
         if r == nil { e.stats.keyspaceMisses += 1 } else { e.stats.keyspaceHits += 1 }
@@ -12,7 +12,7 @@ extension CommandContext {
     }
 
     /// Like `lookupRead` but leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL...).
-    @inlinable public mutating func lookupReadNoTouch(_ key: RBytes) -> Int? {
+    @inlinable public mutating func lookupReadNoTouch(_ key: ByteString) -> Int? {
         let e = engine
         let r = e.lookupNoTouch(e.databases[session.db], key, now: now)
         if r == nil { e.stats.keyspaceMisses += 1 } else { e.stats.keyspaceHits += 1 }
@@ -20,19 +20,19 @@ extension CommandContext {
     }
 
     /// Looks `key` up for writing (expires it when due; no hit/miss statistics).
-    @inlinable public func lookupWrite(_ key: RBytes) -> Int? {
+    @inlinable public func lookupWrite(_ key: ByteString) -> Int? {
         engine.lookup(engine.databases[session.db], key, now: now)
     }
 
     /// True when `key` exists (after expiry).
-    @inlinable public func exists(_ key: RBytes) -> Bool { lookupWrite(key) != nil }
+    @inlinable public func exists(_ key: ByteString) -> Bool { lookupWrite(key) != nil }
 
     /// The value at entry `index` of the current database.
     @inlinable public func value(at index: Int) -> Value { db.main.value(at: index) }
 
     /// Stores `value` under `key` (clearing its TTL unless `keepTTL`), signals the change and counts it dirty.
     /// `accessClock`: the clock to keep (a key the command already looked up), see `Engine.setKey`.
-    @inlinable public func setKey(_ key: RBytes, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
+    @inlinable public func setKey(_ key: ByteString, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
         engine.setKey(db, key, value, keepTTL: keepTTL, accessClock: accessClock)
         engine.dirty += 1
         signalModified(key)
@@ -40,7 +40,7 @@ extension CommandContext {
 
     /// Deletes `key`, signalling the change; returns true when it existed (after expiry).
     @discardableResult
-    @inlinable public func deleteKey(_ key: RBytes) -> Bool {
+    @inlinable public func deleteKey(_ key: ByteString) -> Bool {
         let d = db
         if lookupWrite(key) == nil { return false }
         engine.deleteKey(d, key)
@@ -50,13 +50,13 @@ extension CommandContext {
     }
 
     /// Sets an absolute expiry time (ms) on an existing key.
-    @inlinable public func setExpire(_ key: RBytes, at when: Int64) {
+    @inlinable public func setExpire(_ key: ByteString, at when: Int64) {
         db.expires.set(key, when)
     }
 
     /// Removes the expiry of `key`; true when it had one.
     @discardableResult
-    @inlinable public func removeExpire(_ key: RBytes) -> Bool {
+    @inlinable public func removeExpire(_ key: ByteString) -> Bool {
         if db.expires.isEmpty { return false }
         return db.expires.remove(key) != nil
     }
@@ -92,8 +92,8 @@ extension ReplyWriter {
         }
     }
 
-    /// Writes an `RBytes` as a bulk string.
-    @inlinable public mutating func bulk(_ b: RBytes) {
+    /// Writes an `ByteString` as a bulk string.
+    @inlinable public mutating func bulk(_ b: ByteString) {
         b.withBytes { bulk(raw: $0) }
     }
 

@@ -1,6 +1,6 @@
 /// A value stored under a key. 24 bytes wide: strings up to 22 bytes and integers need no allocation.
 public enum Value: Sendable {
-    /// A string of up to 22 bytes stored inline (same layout as `RBytes.inline`).
+    /// A string of up to 22 bytes stored inline (same layout as `ByteString.inline`).
     case inlineString(UInt64, UInt64, UInt32, UInt16, UInt8)
     /// A longer string.
     case heapString([UInt8])
@@ -14,7 +14,7 @@ public enum Value: Sendable {
     case object(RedisObject)
 
     /// A string value from bytes; canonical integers get the int encoding like Redis.
-    @inlinable public static func string(_ b: RBytes) -> Value {
+    @inlinable public static func string(_ b: ByteString) -> Value {
         switch b {
         case .inline(let a, let b2, let c, let d, let n):
             if n > 0 && n <= 20, let i = Value.canonicalInteger(b) {
@@ -26,13 +26,13 @@ public enum Value: Sendable {
     }
 
     /// A string value from an argument.
-    @inlinable public static func string(_ slice: ArraySlice<UInt8>) -> Value { .string(RBytes(slice)) }
+    @inlinable public static func string(_ slice: ArraySlice<UInt8>) -> Value { .string(ByteString(slice)) }
 
     /// A raw-encoded string value (after APPEND, SETRANGE, SETBIT...), never int-encoded.
-    @inlinable public static func rawString(_ b: RBytes) -> Value { .raw(b.array) }
+    @inlinable public static func rawString(_ b: ByteString) -> Value { .raw(b.array) }
 
     /// A string value that is never int-encoded but keeps the embstr/raw split by length (INCRBYFLOAT).
-    @inlinable public static func plainString(_ b: RBytes) -> Value {
+    @inlinable public static func plainString(_ b: ByteString) -> Value {
         switch b {
         case .inline(let a, let b2, let c, let d, let n): return .inlineString(a, b2, c, d, n)
         case .heap(let arr): return .heapString(arr)
@@ -40,7 +40,7 @@ public enum Value: Sendable {
     }
 
     /// The integer if `b` is a canonical decimal that Redis would int-encode.
-    @inlinable public static func canonicalInteger(_ b: RBytes) -> Int64? {
+    @inlinable public static func canonicalInteger(_ b: ByteString) -> Int64? {
         b.withBytes { p -> Int64? in
             guard let v = parseStrictInt(p) else { return nil }
             return v
@@ -48,12 +48,12 @@ public enum Value: Sendable {
     }
 
     /// The string bytes, or nil when the value is not a string.
-    @inlinable public var stringBytes: RBytes? {
+    @inlinable public var stringBytes: ByteString? {
         switch self {
         case .inlineString(let a, let b, let c, let d, let n): return .inline(a, b, c, d, n)
         case .heapString(let arr): return .heap(arr)
-        case .raw(let arr): return RBytes(arr)
-        case .int(let i): return RBytes(String(i))
+        case .raw(let arr): return ByteString(arr)
+        case .int(let i): return ByteString(String(i))
         default: return nil
         }
     }
@@ -112,7 +112,7 @@ open class RedisObject: @unchecked Sendable {
     /// A deep copy (COPY command).
     open func copy() -> RedisObject { self }
     /// The elements SORT reads (lists in order, sets, sorted sets by score); nil when SORT must reply WRONGTYPE.
-    open var sortableElements: [RBytes]? { nil }
+    open var sortableElements: [ByteString]? { nil }
 }
 
 /// Strict integer parse like Redis's string2ll: optional '-', digits, no leading zeros/'+'/spaces.

@@ -6,38 +6,38 @@ import Testing
 /// CLIENT UNBLOCK, ACL per-key-spec permissions, ACL LOG.
 @Suite struct ClientUnblockTests {
     @Test func unblockWithTimeoutAndErrorReplies() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), b = t.client(), admin = t.client()
         let bID = b.session.id, aID = a.session.id
         #expect(a.send("blpop", "q", "0") == "")
-        #expect(admin.send("client", "unblock", String(aID)) == R2.int(1))
-        #expect(a.delivered() == R2.nullArray)
+        #expect(admin.send("client", "unblock", String(aID)) == ExpectedReply.int(1))
+        #expect(a.delivered() == ExpectedReply.nullArray)
         #expect(a.session.isBlocked == false)
-        #expect(admin.send("client", "unblock", String(aID)) == R2.int(0))   // no longer blocked
+        #expect(admin.send("client", "unblock", String(aID)) == ExpectedReply.int(0))   // no longer blocked
         // RESP3 timeout reply, then ERROR.
         b.send("hello", "3")
         #expect(b.send("bzpopmin", "z", "0") == "")
-        #expect(admin.send("client", "unblock", String(bID), "TIMEOUT") == R2.int(1))
+        #expect(admin.send("client", "unblock", String(bID), "TIMEOUT") == ExpectedReply.int(1))
         #expect(b.delivered() == "_\r\n")
         #expect(b.send("blmove", "src", "dst", "LEFT", "RIGHT", "0") == "")
-        #expect(admin.send("client", "unblock", String(bID), "error") == R2.int(1))
+        #expect(admin.send("client", "unblock", String(bID), "error") == ExpectedReply.int(1))
         #expect(b.delivered() == "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
         // The unblocked client is gone from the key's queue: a push is not served to it.
-        #expect(admin.send("rpush", "q", "x") == R2.int(1))
+        #expect(admin.send("rpush", "q", "x") == ExpectedReply.int(1))
         #expect(a.delivered() == "")
-        #expect(admin.send("llen", "q") == R2.int(1))
+        #expect(admin.send("llen", "q") == ExpectedReply.int(1))
     }
 
     @Test func unblockErrors() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let admin = t.client()
         #expect(admin.send("client", "unblock", "abc") == "-ERR value is not an integer or out of range\r\n")
         #expect(admin.send("client", "unblock", "1", "maybe") == "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n")
         #expect(admin.send("client", "unblock", "abc", "maybe") == "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n")
         #expect(admin.send("client", "unblock", "1", "timeout", "x") == "-ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.\r\n")
         #expect(admin.send("client", "unblock") == "-ERR wrong number of arguments for 'client|unblock' command\r\n")
-        #expect(admin.send("client", "unblock", "999") == R2.int(0))
-        #expect(admin.send("client", "unblock", String(admin.session.id)) == R2.int(0))
+        #expect(admin.send("client", "unblock", "999") == ExpectedReply.int(0))
+        #expect(admin.send("client", "unblock", String(admin.session.id)) == ExpectedReply.int(0))
         #expect(admin.send("command", "info", "client").contains("client|unblock"))
         #expect(admin.send("command", "docs", "client").contains("Unblock a client blocked in a blocking command from a different connection"))
     }
@@ -47,36 +47,36 @@ import Testing
     static let keyDenied = "-NOPERM this user has no permissions to access one of the keys used as arguments\r\n"
 
     @Test func readWritePatternsFollowKeySpecs() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let admin = t.client(), c = t.client()
-        #expect(admin.send("acl", "setuser", "r", "on", ">pw", "%R~foo*", "%W~out*", "~both*", "+@all") == R2.ok)
-        #expect(c.send("auth", "r", "pw") == R2.ok)
-        #expect(c.send("get", "foo1") == R2.null)
+        #expect(admin.send("acl", "setuser", "r", "on", ">pw", "%R~foo*", "%W~out*", "~both*", "+@all") == ExpectedReply.ok)
+        #expect(c.send("auth", "r", "pw") == ExpectedReply.ok)
+        #expect(c.send("get", "foo1") == ExpectedReply.null)
         #expect(c.send("set", "foo1", "v") == Self.keyDenied)
-        #expect(c.send("set", "out1", "v") == R2.ok)            // SET without GET only writes (OW update)
+        #expect(c.send("set", "out1", "v") == ExpectedReply.ok)            // SET without GET only writes (OW update)
         #expect(c.send("set", "out1", "v", "GET") == Self.keyDenied)   // GET needs read access too
         #expect(c.send("get", "out1") == Self.keyDenied)
-        #expect(c.send("set", "both1", "v", "GET") == R2.null)
+        #expect(c.send("set", "both1", "v", "GET") == ExpectedReply.null)
         // Source read, destination written.
-        #expect(c.send("copy", "foo1", "out2") == R2.int(0))
+        #expect(c.send("copy", "foo1", "out2") == ExpectedReply.int(0))
         #expect(c.send("copy", "out1", "foo2") == Self.keyDenied)
         // LMOVE's source spec is RW access delete: popping needs write access to the source too.
         #expect(c.send("lmove", "foo1", "out3", "LEFT", "RIGHT") == Self.keyDenied)
-        #expect(c.send("lmove", "both1", "out3", "LEFT", "RIGHT") == R2.wrongType)
+        #expect(c.send("lmove", "both1", "out3", "LEFT", "RIGHT") == ExpectedReply.wrongType)
         #expect(c.send("lmove", "out1", "foo3", "LEFT", "RIGHT") == Self.keyDenied)
-        #expect(c.send("sort", "foo1", "STORE", "out4") == R2.int(0))
+        #expect(c.send("sort", "foo1", "STORE", "out4") == ExpectedReply.int(0))
         #expect(c.send("sort", "foo1", "STORE", "foo4") == Self.keyDenied)
-        #expect(c.send("sort", "foo1", "LIMIT", "0", "1", "STORE", "out5") == R2.int(0))
+        #expect(c.send("sort", "foo1", "LIMIT", "0", "1", "STORE", "out5") == ExpectedReply.int(0))
         // BITFIELD: read-only forms need only read access.
         #expect(c.send("bitfield", "foo1", "GET", "u8", "0") == "*1\r\n:0\r\n")
         #expect(c.send("bitfield", "foo1", "SET", "u8", "0", "1") == Self.keyDenied)
         // LPUSH inserts (write); LLEN reads nothing (no access flag) so any matching pattern allows it.
-        #expect(c.send("lpush", "out6", "a") == R2.int(1))
-        #expect(c.send("llen", "out6") == R2.int(1))
-        #expect(c.send("exists", "out6") == R2.int(1))
-        #expect(admin.send("acl", "dryrun", "r", "set", "foo9", "v") == R2.bulk("This user has no permissions to access the 'foo9' key"))
-        #expect(admin.send("acl", "dryrun", "r", "copy", "out1", "foo2") == R2.bulk("This user has no permissions to access the 'out1' key"))
-        #expect(admin.send("acl", "dryrun", "r", "get", "foo9") == R2.ok)
+        #expect(c.send("lpush", "out6", "a") == ExpectedReply.int(1))
+        #expect(c.send("llen", "out6") == ExpectedReply.int(1))
+        #expect(c.send("exists", "out6") == ExpectedReply.int(1))
+        #expect(admin.send("acl", "dryrun", "r", "set", "foo9", "v") == ExpectedReply.bulk("This user has no permissions to access the 'foo9' key"))
+        #expect(admin.send("acl", "dryrun", "r", "copy", "out1", "foo2") == ExpectedReply.bulk("This user has no permissions to access the 'out1' key"))
+        #expect(admin.send("acl", "dryrun", "r", "get", "foo9") == ExpectedReply.ok)
         #expect(admin.send("acl", "getuser", "r").contains("$4\r\nkeys\r\n$22\r\n%R~foo* %W~out* ~both*\r\n"))
     }
 
@@ -98,11 +98,11 @@ import Testing
 
 @Suite struct ACLLogTests {
     @Test func logsDenialsAuthFailuresAndMergesRepeats() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let admin = t.client(), c = t.client()
         admin.send("acl", "setuser", "u", "on", ">pw", "~k*", "&ch", "-@all", "+get", "+multi", "+exec", "+discard", "+publish")
         #expect(c.send("auth", "u", "bad") == "-WRONGPASS invalid username-password pair or user is disabled.\r\n")
-        #expect(c.send("auth", "u", "pw") == R2.ok)
+        #expect(c.send("auth", "u", "pw") == ExpectedReply.ok)
         c.send("set", "k1", "v")
         c.send("get", "zz")
         c.send("get", "zz")
@@ -131,14 +131,14 @@ import Testing
         #expect(admin.send("acl", "log", "abc") == "-ERR value is not an integer or out of range\r\n")
         #expect(admin.send("acl", "log", "-5") == "*0\r\n")
         #expect(admin.send("acl", "log", "1", "2") == "-ERR unknown subcommand or wrong number of arguments for 'log'. Try ACL HELP.\r\n")
-        #expect(admin.send("acl", "log", "reset") == R2.ok)
+        #expect(admin.send("acl", "log", "reset") == ExpectedReply.ok)
         #expect(admin.send("acl", "log") == "*0\r\n")
     }
 
     @Test func maxLenTrimsOldEntries() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let admin = t.client(), c = t.client()
-        #expect(admin.send("config", "set", "acllog-max-len", "3") == R2.ok)
+        #expect(admin.send("config", "set", "acllog-max-len", "3") == ExpectedReply.ok)
         admin.send("acl", "setuser", "u", "on", "nopass", "~k*", "+@all")
         c.send("auth", "u", "x")
         for i in 0..<5 { c.send("get", "other\(i)") }
@@ -150,16 +150,16 @@ import Testing
 
 @Suite struct SelfNotificationTests {
     @Test func ownKeyspaceEventsPrecedeTheReply() {
-        let t = P2Engine { $0.notifyKeyspaceEvents = [.keyspace, .keyevent, .string, .generic] }
+        let t = ManualClockEngine { $0.notifyKeyspaceEvents = [.keyspace, .keyevent, .string, .generic] }
         let a = t.client(), other = t.client()
         a.send("hello", "3")
         #expect(a.send("subscribe", "__keyspace@0__:k") == ">3\r\n$9\r\nsubscribe\r\n$16\r\n__keyspace@0__:k\r\n:1\r\n")
         other.send("psubscribe", "__keyevent@0__:*")
         let push = ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n"
-        #expect(a.send("set", "k", "v") == push + R2.ok)
+        #expect(a.send("set", "k", "v") == push + ExpectedReply.ok)
         #expect(a.delivered() == "")
         #expect(other.delivered() == "*4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n")
-        #expect(a.send("del", "k", "nokey") == ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\ndel\r\n" + R2.int(1))
+        #expect(a.send("del", "k", "nokey") == ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\ndel\r\n" + ExpectedReply.int(1))
         // Inside EXEC they come between the array header and the command's reply, like Redis 7.0.
         a.send("multi")
         a.send("set", "k", "1")

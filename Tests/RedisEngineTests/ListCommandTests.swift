@@ -4,7 +4,7 @@ import Testing
 @Suite struct ListCommandTests {
     /// Replies recorded from redis-server 7.0.15 for the same sequence.
     @Test func repliesMatchRedis() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         let script: [(String, String)] = [
             ("lpush l a b c", ":3\r\n"),
@@ -59,9 +59,9 @@ import Testing
             ("blpop a 1e300", "-ERR timeout is negative\r\n"),
             ("blmpop 0 1 l left", "*2\r\n$1\r\nl\r\n*1\r\n$1\r\nb\r\n"),
             ("set s v", "+OK\r\n"),
-            ("lpush s x", R2.wrongType),
-            ("llen s", R2.wrongType),
-            ("lrange s 0 1", R2.wrongType),
+            ("lpush s x", ExpectedReply.wrongType),
+            ("llen s", ExpectedReply.wrongType),
+            ("lrange s 0 1", ExpectedReply.wrongType),
             ("lpush", "-ERR wrong number of arguments for 'lpush' command\r\n"),
             ("lpop a b c", "-ERR wrong number of arguments for 'lpop' command\r\n"),
         ]
@@ -72,69 +72,69 @@ import Testing
     }
 
     @Test func rpoplpushRotatesSameList() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         c.send("rpush", "r", "1", "2", "3")
-        #expect(c.send("rpoplpush", "r", "r") == R2.bulk("3"))
-        #expect(c.send("lrange", "r", "0", "-1") == R2.bulks("3", "1", "2"))
+        #expect(c.send("rpoplpush", "r", "r") == ExpectedReply.bulk("3"))
+        #expect(c.send("lrange", "r", "0", "-1") == ExpectedReply.bulks("3", "1", "2"))
         #expect(ListObject().encodingName == "quicklist")
     }
 }
 
 @Suite struct BlockingTests {
     @Test func fifoFairnessAndWakeUpFromPush() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), b = t.client(), p = t.client()
         #expect(a.send("blpop", "q", "0") == "")
         #expect(b.send("blpop", "q", "0") == "")
         #expect(a.session.isBlocked && b.session.isBlocked)
-        #expect(p.send("rpush", "q", "x") == R2.int(1))
-        #expect(a.delivered() == R2.bulks("q", "x"))
+        #expect(p.send("rpush", "q", "x") == ExpectedReply.int(1))
+        #expect(a.delivered() == ExpectedReply.bulks("q", "x"))
         #expect(!a.session.isBlocked && b.session.isBlocked)
         #expect(a.box.resumed == 1)
-        #expect(p.send("rpush", "q", "y", "z") == R2.int(2))
-        #expect(b.delivered() == R2.bulks("q", "y"))
-        #expect(p.send("lrange", "q", "0", "-1") == R2.bulks("z"))
+        #expect(p.send("rpush", "q", "y", "z") == ExpectedReply.int(2))
+        #expect(b.delivered() == ExpectedReply.bulks("q", "y"))
+        #expect(p.send("lrange", "q", "0", "-1") == ExpectedReply.bulks("z"))
     }
 
     @Test func timeoutUsesInjectedClock() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client()
         #expect(a.send("brpop", "q", "1.5") == "")
         t.advance(ms: 1000)
         #expect(a.delivered() == "" && a.session.isBlocked)
         t.advance(ms: 600)
-        #expect(a.delivered() == R2.nullArray)
+        #expect(a.delivered() == ExpectedReply.nullArray)
         #expect(!a.session.isBlocked)
     }
 
     @Test func pushInsideMultiWakesAfterExec() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), p = t.client()
         a.send("blmove", "src", "dst", "left", "right", "0")
-        #expect(p.send("multi") == R2.ok)
+        #expect(p.send("multi") == ExpectedReply.ok)
         #expect(p.send("lpush", "src", "v1", "v2") == "+QUEUED\r\n")
         #expect(p.send("lpush", "src", "v3") == "+QUEUED\r\n")
         #expect(a.delivered() == "")
         #expect(p.send("exec") == "*2\r\n:2\r\n:3\r\n")
-        #expect(a.delivered() == R2.bulk("v3"))
-        #expect(p.send("lrange", "dst", "0", "-1") == R2.bulks("v3"))
-        #expect(p.send("lrange", "src", "0", "-1") == R2.bulks("v2", "v1"))
+        #expect(a.delivered() == ExpectedReply.bulk("v3"))
+        #expect(p.send("lrange", "dst", "0", "-1") == ExpectedReply.bulks("v3"))
+        #expect(p.send("lrange", "src", "0", "-1") == ExpectedReply.bulks("v2", "v1"))
     }
 
     @Test func blockingChainThroughBlmove() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), b = t.client(), p = t.client()
         a.send("blmove", "k1", "k2", "left", "left", "0")
         b.send("blpop", "k2", "0")
         p.send("rpush", "k1", "hello")
-        #expect(a.delivered() == R2.bulk("hello"))
-        #expect(b.delivered() == R2.bulks("k2", "hello"))
-        #expect(p.send("exists", "k1", "k2") == R2.int(0))
+        #expect(a.delivered() == ExpectedReply.bulk("hello"))
+        #expect(b.delivered() == ExpectedReply.bulks("k2", "hello"))
+        #expect(p.send("exists", "k1", "k2") == ExpectedReply.int(0))
     }
 
     @Test func blockingCommandInsideMultiDoesNotBlock() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         c.send("multi")
         c.send("blpop", "nothing", "0")
@@ -143,12 +143,12 @@ import Testing
     }
 
     @Test func disconnectRemovesWaiter() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), b = t.client(), p = t.client()
         a.send("blpop", "q", "0")
         b.send("blpop", "q", "0")
         a.close()
         p.send("rpush", "q", "x")
-        #expect(b.delivered() == R2.bulks("q", "x"))
+        #expect(b.delivered() == ExpectedReply.bulks("q", "x"))
     }
 }

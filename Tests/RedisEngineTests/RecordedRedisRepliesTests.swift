@@ -295,7 +295,7 @@ import Testing
     @Test func multi1MatchesRedis() { Self.check(Self.multi1) }
 
     static func check(_ script: [([String], String)]) {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         for (args, expected) in script {
             let got = c.sendArgs(args)

@@ -5,123 +5,123 @@ import Testing
 /// and the stream value type against a simple model.
 @Suite struct StreamEngineTests {
     @Test func autoIDsFollowTheClockAndNeverGoBack() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
-        #expect(c.send("XADD", "s", "*", "a", "1") == R2.bulk("1700000000000-0"))
-        #expect(c.send("XADD", "s", "*", "a", "2") == R2.bulk("1700000000000-1"))
+        #expect(c.send("XADD", "s", "*", "a", "1") == ExpectedReply.bulk("1700000000000-0"))
+        #expect(c.send("XADD", "s", "*", "a", "2") == ExpectedReply.bulk("1700000000000-1"))
         t.clock.advance(milliseconds: 5)
-        #expect(c.send("XADD", "s", "*", "a", "3") == R2.bulk("1700000000005-0"))
-        #expect(c.send("XADD", "s", "1800000000000-*", "a", "4") == R2.bulk("1800000000000-0"))
+        #expect(c.send("XADD", "s", "*", "a", "3") == ExpectedReply.bulk("1700000000005-0"))
+        #expect(c.send("XADD", "s", "1800000000000-*", "a", "4") == ExpectedReply.bulk("1800000000000-0"))
         // The clock is now behind the last ID: `*` increments the sequence.
-        #expect(c.send("XADD", "s", "*", "a", "5") == R2.bulk("1800000000000-1"))
-        #expect(c.send("XADD", "s", "1800000000000-*", "a", "6") == R2.bulk("1800000000000-2"))
-        #expect(c.send("XLEN", "s") == R2.int(6))
-        #expect(c.send("XADD", "s", "MAXLEN", "2", "*", "a", "7") == R2.bulk("1800000000000-3"))
-        #expect(c.send("XLEN", "s") == R2.int(2))
+        #expect(c.send("XADD", "s", "*", "a", "5") == ExpectedReply.bulk("1800000000000-1"))
+        #expect(c.send("XADD", "s", "1800000000000-*", "a", "6") == ExpectedReply.bulk("1800000000000-2"))
+        #expect(c.send("XLEN", "s") == ExpectedReply.int(6))
+        #expect(c.send("XADD", "s", "MAXLEN", "2", "*", "a", "7") == ExpectedReply.bulk("1800000000000-3"))
+        #expect(c.send("XLEN", "s") == ExpectedReply.int(2))
     }
 
     @Test func pendingIdleTimesClaimAndAutoclaimOnTheClock() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         c.send("XADD", "s", "1-1", "a", "1")
         c.send("XADD", "s", "2-1", "b", "2")
         c.send("XGROUP", "CREATE", "s", "g", "0")
         c.send("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", ">")
         t.clock.advance(milliseconds: 1500)
-        #expect(c.send("XPENDING", "s", "g", "-", "+", "10") == R2.arr([
-            R2.arr([R2.bulk("1-1"), R2.bulk("alice"), R2.int(1500), R2.int(1)]),
-            R2.arr([R2.bulk("2-1"), R2.bulk("alice"), R2.int(1500), R2.int(1)]),
+        #expect(c.send("XPENDING", "s", "g", "-", "+", "10") == ExpectedReply.arr([
+            ExpectedReply.arr([ExpectedReply.bulk("1-1"), ExpectedReply.bulk("alice"), ExpectedReply.int(1500), ExpectedReply.int(1)]),
+            ExpectedReply.arr([ExpectedReply.bulk("2-1"), ExpectedReply.bulk("alice"), ExpectedReply.int(1500), ExpectedReply.int(1)]),
         ]))
         #expect(c.send("XPENDING", "s", "g", "IDLE", "2000", "-", "+", "10") == "*0\r\n")
         #expect(c.send("XCLAIM", "s", "g", "bob", "2000", "1-1", "JUSTID") == "*0\r\n")
-        #expect(c.send("XCLAIM", "s", "g", "bob", "1000", "1-1", "JUSTID") == R2.bulks("1-1"))
-        #expect(c.send("XPENDING", "s", "g", "-", "+", "1") == R2.arr([
-            R2.arr([R2.bulk("1-1"), R2.bulk("bob"), R2.int(0), R2.int(1)]),
+        #expect(c.send("XCLAIM", "s", "g", "bob", "1000", "1-1", "JUSTID") == ExpectedReply.bulks("1-1"))
+        #expect(c.send("XPENDING", "s", "g", "-", "+", "1") == ExpectedReply.arr([
+            ExpectedReply.arr([ExpectedReply.bulk("1-1"), ExpectedReply.bulk("bob"), ExpectedReply.int(0), ExpectedReply.int(1)]),
         ]))
         t.clock.advance(milliseconds: 10)
-        #expect(c.send("XINFO", "CONSUMERS", "s", "g") == R2.arr([
-            R2.arr([R2.bulk("name"), R2.bulk("alice"), R2.bulk("pending"), R2.int(1), R2.bulk("idle"), R2.int(1510)]),
-            R2.arr([R2.bulk("name"), R2.bulk("bob"), R2.bulk("pending"), R2.int(1), R2.bulk("idle"), R2.int(10)]),
+        #expect(c.send("XINFO", "CONSUMERS", "s", "g") == ExpectedReply.arr([
+            ExpectedReply.arr([ExpectedReply.bulk("name"), ExpectedReply.bulk("alice"), ExpectedReply.bulk("pending"), ExpectedReply.int(1), ExpectedReply.bulk("idle"), ExpectedReply.int(1510)]),
+            ExpectedReply.arr([ExpectedReply.bulk("name"), ExpectedReply.bulk("bob"), ExpectedReply.bulk("pending"), ExpectedReply.int(1), ExpectedReply.bulk("idle"), ExpectedReply.int(10)]),
         ]))
         // XAUTOCLAIM: only 2-1 is idle long enough; the cursor wraps to 0-0.
-        #expect(c.send("XAUTOCLAIM", "s", "g", "carol", "1000", "0", "JUSTID") == R2.arr([R2.bulk("0-0"), R2.bulks("2-1"), "*0\r\n"]))
+        #expect(c.send("XAUTOCLAIM", "s", "g", "carol", "1000", "0", "JUSTID") == ExpectedReply.arr([ExpectedReply.bulk("0-0"), ExpectedReply.bulks("2-1"), "*0\r\n"]))
         c.send("XDEL", "s", "1-1")
-        #expect(c.send("XAUTOCLAIM", "s", "g", "carol", "0", "0") == R2.arr([
-            R2.bulk("0-0"),
-            R2.arr([R2.arr([R2.bulk("2-1"), R2.bulks("b", "2")])]),
-            R2.bulks("1-1"),
+        #expect(c.send("XAUTOCLAIM", "s", "g", "carol", "0", "0") == ExpectedReply.arr([
+            ExpectedReply.bulk("0-0"),
+            ExpectedReply.arr([ExpectedReply.arr([ExpectedReply.bulk("2-1"), ExpectedReply.bulks("b", "2")])]),
+            ExpectedReply.bulks("1-1"),
         ]))
-        #expect(c.send("XPENDING", "s", "g") == R2.arr([R2.int(1), R2.bulk("2-1"), R2.bulk("2-1"), R2.arr([R2.bulks("carol", "1")])]))
+        #expect(c.send("XPENDING", "s", "g") == ExpectedReply.arr([ExpectedReply.int(1), ExpectedReply.bulk("2-1"), ExpectedReply.bulk("2-1"), ExpectedReply.arr([ExpectedReply.bulks("carol", "1")])]))
     }
 
     @Test func blockedXreadIsServedByXaddAndTimesOut() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), b = t.client(), w = t.client()
         #expect(a.send("XREAD", "BLOCK", "100", "STREAMS", "s", "$") == "")
         #expect(b.send("XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", "$") == "")
         t.advance(ms: 50)
         #expect(a.delivered() == "")
-        #expect(w.send("XADD", "s", "1-1", "f", "v") == R2.bulk("1-1"))
-        let entry = R2.arr([R2.arr([R2.bulk("s"), R2.arr([R2.arr([R2.bulk("1-1"), R2.bulks("f", "v")])])])])
+        #expect(w.send("XADD", "s", "1-1", "f", "v") == ExpectedReply.bulk("1-1"))
+        let entry = ExpectedReply.arr([ExpectedReply.arr([ExpectedReply.bulk("s"), ExpectedReply.arr([ExpectedReply.arr([ExpectedReply.bulk("1-1"), ExpectedReply.bulks("f", "v")])])])])
         #expect(a.delivered() == entry)
         #expect(b.delivered() == entry)
         #expect(a.send("XREAD", "BLOCK", "100", "STREAMS", "s", "$") == "")
         t.advance(ms: 99)
         #expect(a.delivered() == "")
         t.advance(ms: 2)
-        #expect(a.delivered() == R2.nullArray)
+        #expect(a.delivered() == ExpectedReply.nullArray)
         #expect(a.send("PING") == "+PONG\r\n")
     }
 
     @Test func blockedXreadgroupGetsErrorsWhenGroupOrKeyGoes() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let a = t.client(), w = t.client()
         w.send("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
         #expect(a.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">") == "")
-        #expect(w.send("XGROUP", "DESTROY", "s", "g") == R2.int(1))
-        #expect(a.delivered() == R2.err("NOGROUP the consumer group this client was blocked on no longer exists"))
+        #expect(w.send("XGROUP", "DESTROY", "s", "g") == ExpectedReply.int(1))
+        #expect(a.delivered() == ExpectedReply.err("NOGROUP the consumer group this client was blocked on no longer exists"))
         w.send("XGROUP", "CREATE", "s", "g", "$")
         #expect(a.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">") == "")
-        #expect(w.send("DEL", "s") == R2.int(1))
-        #expect(a.delivered() == R2.err("UNBLOCKED the stream key no longer exists"))
+        #expect(w.send("DEL", "s") == ExpectedReply.int(1))
+        #expect(a.delivered() == ExpectedReply.err("UNBLOCKED the stream key no longer exists"))
         // Inside MULTI a blocking read with nothing to serve answers like a timeout.
         a.send("MULTI")
         a.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-        #expect(a.send("EXEC") == R2.arr([R2.nullArray]))
+        #expect(a.send("EXEC") == ExpectedReply.arr([ExpectedReply.nullArray]))
     }
 
     @Test func streamsWorkWithGenericKeyCommands() {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         c.send("XADD", "s", "1-1", "a", "1")
         c.send("XGROUP", "CREATE", "s", "g", "0")
         c.send("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")
         #expect(c.send("TYPE", "s") == "+stream\r\n")
-        #expect(c.send("OBJECT", "ENCODING", "s") == R2.bulk("stream"))
-        #expect(c.send("COPY", "s", "s2") == R2.int(1))
+        #expect(c.send("OBJECT", "ENCODING", "s") == ExpectedReply.bulk("stream"))
+        #expect(c.send("COPY", "s", "s2") == ExpectedReply.int(1))
         c.send("XADD", "s", "2-1", "a", "2")
         c.send("XACK", "s", "g", "1-1")
-        #expect(c.send("XLEN", "s2") == R2.int(1))
-        #expect(c.send("XPENDING", "s2", "g") == R2.arr([R2.int(1), R2.bulk("1-1"), R2.bulk("1-1"), R2.arr([R2.bulks("c", "1")])]))
-        #expect(c.send("RENAME", "s2", "s3") == R2.ok)
-        #expect(c.send("XLEN", "s3") == R2.int(1))
-        #expect(c.send("SCAN", "0", "TYPE", "stream") == R2.arr([R2.bulk("0"), R2.bulks("s", "s3")]) ||
-                c.send("SCAN", "0", "TYPE", "stream") == R2.arr([R2.bulk("0"), R2.bulks("s3", "s")]))
+        #expect(c.send("XLEN", "s2") == ExpectedReply.int(1))
+        #expect(c.send("XPENDING", "s2", "g") == ExpectedReply.arr([ExpectedReply.int(1), ExpectedReply.bulk("1-1"), ExpectedReply.bulk("1-1"), ExpectedReply.arr([ExpectedReply.bulks("c", "1")])]))
+        #expect(c.send("RENAME", "s2", "s3") == ExpectedReply.ok)
+        #expect(c.send("XLEN", "s3") == ExpectedReply.int(1))
+        #expect(c.send("SCAN", "0", "TYPE", "stream") == ExpectedReply.arr([ExpectedReply.bulk("0"), ExpectedReply.bulks("s", "s3")]) ||
+                c.send("SCAN", "0", "TYPE", "stream") == ExpectedReply.arr([ExpectedReply.bulk("0"), ExpectedReply.bulks("s3", "s")]))
         let small = c.send("MEMORY", "USAGE", "s")
         for i in 3...300 { c.send("XADD", "s", "\(i)-1", "field", String(repeating: "v", count: 40)) }
         let big = c.send("MEMORY", "USAGE", "s")
         let n1 = Int(small.dropFirst().dropLast()) ?? 0, n2 = Int(big.dropFirst().dropLast()) ?? 0
         #expect(n1 > 0 && n2 > n1 + 298 * 40, "\(small) \(big)")
         c.send("XDEL", "s", "1-1")
-        #expect(c.send("EXPIRE", "s", "10") == R2.int(1))
+        #expect(c.send("EXPIRE", "s", "10") == ExpectedReply.int(1))
         t.advance(ms: 10_001)
-        #expect(c.send("EXISTS", "s") == R2.int(0))
+        #expect(c.send("EXISTS", "s") == ExpectedReply.int(0))
     }
 
     @Test func radixTreeKeysAndNodesMatchRedis() {
         // Recorded from redis-server 7.0.15: 350 entries `i-1` (i = 1...350) → 4 keys, 11 nodes.
         let s = RedisStream()
-        for i in 1...350 { s.append(StreamID(UInt64(i), 1), ["a", RBytes(String(i))]) }
+        for i in 1...350 { s.append(StreamID(UInt64(i), 1), ["a", ByteString(String(i))]) }
         #expect(s.nodeCount == 4)
         #expect(StreamCommands.raxNodeCount(s) == 11)
         // 1-1, 2^40-0, 2^40+1-0, a 5,000-byte entry (own node), then 2^40+2-6 → 3 keys, 8 nodes.
@@ -129,7 +129,7 @@ import Testing
         b.append(StreamID(1, 1), ["f", "1"])
         b.append(StreamID(1 << 40, 0), ["f", "1"])
         b.append(StreamID((1 << 40) + 1, 0), ["f", "1"])
-        b.append(StreamID((1 << 40) + 2, 5), ["f", RBytes(String(repeating: "x", count: 5000))])
+        b.append(StreamID((1 << 40) + 2, 5), ["f", ByteString(String(repeating: "x", count: 5000))])
         b.append(StreamID((1 << 40) + 2, 6), ["f", "1"])
         #expect(b.nodeCount == 3)
         #expect(StreamCommands.raxNodeCount(b) == 8)
@@ -139,7 +139,7 @@ import Testing
     @Test func streamMatchesASortedModelUnderRandomOperations() {
         var rng = StreamRNG(seed: 42)
         let s = RedisStream()
-        var model: [(StreamID, [RBytes])] = []
+        var model: [(StreamID, [ByteString])] = []
         var next: UInt64 = 1
         for step in 0..<6000 {
             switch rng.next() % 10 {
@@ -148,7 +148,7 @@ import Testing
                 let id = StreamID(next, rng.next() % 4)
                 if let last = model.last?.0, id <= last { continue }
                 if id <= s.lastID { continue }
-                let f: [RBytes] = [RBytes("f\(rng.next() % 3)"), RBytes(String(rng.next() % 1000))]
+                let f: [ByteString] = [ByteString("f\(rng.next() % 3)"), ByteString(String(rng.next() % 1000))]
                 s.append(id, f)
                 model.append((id, f))
             case 6, 7:

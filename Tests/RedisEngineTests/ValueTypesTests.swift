@@ -1,9 +1,9 @@
 import Testing
 @testable import RedisEngine
 
-private func b(_ s: String) -> RBytes { RBytes(s) }
+private func b(_ s: String) -> ByteString { ByteString(s) }
 private func sl(_ s: String) -> ArraySlice<UInt8> { Array(s.utf8)[...] }
-private func s(_ b: RBytes) -> String { b.string }
+private func s(_ b: ByteString) -> String { b.string }
 
 /// Deterministic generator so failures reproduce.
 private struct SplitMix {
@@ -62,7 +62,7 @@ private struct SplitMix {
     @Test func randomOperationsMatchArrayModel() {
         var rng = SplitMix(state: 42)
         var l = RedisList()
-        var model: [RBytes] = []
+        var model: [ByteString] = []
         for step in 0..<20_000 {
             let v = b("v\(rng.int(20))")
             switch rng.int(9) {
@@ -80,11 +80,11 @@ private struct SplitMix {
                 let limit = rng.int(5) - 2
                 var removed = 0
                 if limit >= 0 {
-                    var out: [RBytes] = []
+                    var out: [ByteString] = []
                     for e in model { if e == v && (limit == 0 || removed < limit) { removed += 1 } else { out.append(e) } }
                     model = out
                 } else {
-                    var out: [RBytes] = []
+                    var out: [ByteString] = []
                     for e in model.reversed() { if e == v && removed < -limit { removed += 1 } else { out.append(e) } }
                     model = out.reversed()
                 }
@@ -128,7 +128,7 @@ private struct SplitMix {
     @Test func randomOperationsMatchModel() {
         var rng = SplitMix(state: 7)
         var set = RedisSet()
-        var model = Set<RBytes>()
+        var model = Set<ByteString>()
         for _ in 0..<20_000 {
             let v = b("m\(rng.int(300))")
             if rng.int(2) == 0 { let got = set.insert(v); #expect(got == model.insert(v).inserted) } else { let got = set.remove(v); #expect(got == (model.remove(v) != nil)) }
@@ -167,8 +167,8 @@ private struct SplitMix {
     @Test func randomOperationsMatchSortedModel() {
         var rng = SplitMix(state: 99)
         var z = RedisSortedSet()
-        var model: [RBytes: Double] = [:]
-        func sortedModel() -> [(RBytes, Double)] {
+        var model: [ByteString: Double] = [:]
+        func sortedModel() -> [(ByteString, Double)] {
             model.map { ($0.key, $0.value) }.sorted { RedisSortedSet.less($0.1, $0.0, $1.1, $1.0) }
         }
         for step in 0..<15_000 {

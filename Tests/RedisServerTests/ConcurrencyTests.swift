@@ -277,10 +277,10 @@ enum Scenarios {
 
 @Suite("Differential: several connections (blocking, pub/sub, WATCH, protocol errors)")
 struct ConcurrencyTests {
-    @Test func blocking() throws { try runScenarios(Scenarios.blocking, known: KnownGaps.part2) }
-    @Test func pubsub() throws { try runScenarios(Scenarios.pubsub, known: KnownGaps.part2) }
-    @Test func transactions() throws { try runScenarios(Scenarios.transactions, known: KnownGaps.part2) }
-    @Test func protocolErrors() throws { try runScenarios(Scenarios.protocolErrors, known: KnownGaps.part1) }
+    @Test func blocking() throws { try runScenarios(Scenarios.blocking, known: KnownGaps.collections) }
+    @Test func pubsub() throws { try runScenarios(Scenarios.pubsub, known: KnownGaps.collections) }
+    @Test func transactions() throws { try runScenarios(Scenarios.transactions, known: KnownGaps.collections) }
+    @Test func protocolErrors() throws { try runScenarios(Scenarios.protocolErrors, known: KnownGaps.keysStringsHashes) }
 
     /// Optimistic-locking counter: two connections increment with WATCH/MULTI/EXEC retries; the
     /// final value must equal the number of successful EXECs on both servers.

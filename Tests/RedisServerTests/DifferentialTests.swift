@@ -4,26 +4,26 @@ import Testing
 
 /// Issue #5 differential suite: fixed command sequences per command group, including error
 /// paths, sent to redis-server 7.0 and the engine; replies compared byte for byte.
-@Suite("Differential: issue #5 command groups")
-struct Part1DifferentialTests {
-    @Test func connection() throws { try runCases(Part1Cases.connection, known: KnownGaps.part1) }
+@Suite("Differential: connection, server, keys, strings, bits, expiry, hashes")
+struct KeysStringsHashesDifferentialTests {
+    @Test func connection() throws { try runCases(KeysStringsHashesCases.connection, known: KnownGaps.keysStringsHashes) }
     @Test func auth() throws {
-        try runCases(Part1Cases.auth, known: KnownGaps.part1, referenceArguments: ["--requirepass", "s3cret"])
+        try runCases(KeysStringsHashesCases.auth, known: KnownGaps.keysStringsHashes, referenceArguments: ["--requirepass", "s3cret"])
     }
-    @Test func server() throws { try runCases(Part1Cases.server, known: KnownGaps.part1) }
-    @Test func keys() throws { try runCases(Part1Cases.keys, known: KnownGaps.part1) }
-    @Test func strings() throws { try runCases(Part1Cases.strings, known: KnownGaps.part1) }
-    @Test func bits() throws { try runCases(Part1Cases.bits, known: KnownGaps.part1) }
-    @Test func expiry() throws { try runCases(Part1Cases.expiry, known: KnownGaps.part1) }
-    @Test func hashes() throws { try runCases(Part1Cases.hashes, known: KnownGaps.part1) }
+    @Test func server() throws { try runCases(KeysStringsHashesCases.server, known: KnownGaps.keysStringsHashes) }
+    @Test func keys() throws { try runCases(KeysStringsHashesCases.keys, known: KnownGaps.keysStringsHashes) }
+    @Test func strings() throws { try runCases(KeysStringsHashesCases.strings, known: KnownGaps.keysStringsHashes) }
+    @Test func bits() throws { try runCases(KeysStringsHashesCases.bits, known: KnownGaps.keysStringsHashes) }
+    @Test func expiry() throws { try runCases(KeysStringsHashesCases.expiry, known: KnownGaps.keysStringsHashes) }
+    @Test func hashes() throws { try runCases(KeysStringsHashesCases.hashes, known: KnownGaps.keysStringsHashes) }
 }
 
 /// Cases whose mismatches are known engine gaps (see docs/engine-testing.md). They still run;
 /// their mismatches are reported as known issues instead of failures.
 enum KnownGaps {
-    /// Part-1 cases whose mismatches are known engine gaps (none at the moment; see docs/engine-testing.md).
-    static let part1: Set<String> = []
-    static let part2: Set<String> = []
+    /// Keys/strings/hashes cases whose mismatches are known engine gaps (none at the moment; see docs/engine-testing.md).
+    static let keysStringsHashes: Set<String> = []
+    static let collections: Set<String> = []
 
     /// Random commands not generated until the engine gap is fixed (each with its minimal
     /// reproduction in docs/engine-testing.md). Everything else in the generator is compared.
@@ -37,10 +37,10 @@ enum KnownGaps {
 }
 
 /// Issue #6 differential suite (single connection): lists, sets, sorted sets, transactions.
-@Suite("Differential: issue #6 command groups")
-struct Part2DifferentialTests {
-    @Test func lists() throws { try runCases(Part2Cases.lists, known: KnownGaps.part2) }
-    @Test func sets() throws { try runCases(Part2Cases.sets, known: KnownGaps.part2) }
-    @Test func sortedSets() throws { try runCases(Part2Cases.sortedSets, known: KnownGaps.part2) }
-    @Test func transactions() throws { try runCases(Part2Cases.transactions, known: KnownGaps.part2) }
+@Suite("Differential: lists, sets, sorted sets, transactions")
+struct CollectionsDifferentialTests {
+    @Test func lists() throws { try runCases(CollectionsCases.lists, known: KnownGaps.collections) }
+    @Test func sets() throws { try runCases(CollectionsCases.sets, known: KnownGaps.collections) }
+    @Test func sortedSets() throws { try runCases(CollectionsCases.sortedSets, known: KnownGaps.collections) }
+    @Test func transactions() throws { try runCases(CollectionsCases.transactions, known: KnownGaps.collections) }
 }

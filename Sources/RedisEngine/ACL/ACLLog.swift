@@ -38,7 +38,7 @@ final class ACLLogStore {
     }
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     /// Records a denied command, key or channel (processCommand / EXEC).
     func logDenial(_ ctx: inout CommandContext, _ command: CommandSpec, _ d: ACLDenial, inExec: Bool) {
         let reason: String, object: [UInt8]
@@ -73,7 +73,7 @@ extension Part2Extension {
 extension ACLCommands {
     /// ACL LOG [count | RESET]
     static func logCommand(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.emptyArray(); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.emptyArray(); return }
         let log = ext.acl.log
         if ctx.argc > 3 {
             ctx.out.error("ERR unknown subcommand or wrong number of arguments for '\(ctx.args.string(1))'. Try ACL HELP.")

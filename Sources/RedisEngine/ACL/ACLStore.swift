@@ -375,7 +375,7 @@ public final class ACLStore: @unchecked Sendable {
     }
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     enum ACLDenial {
         case command(String)
         case key(String)

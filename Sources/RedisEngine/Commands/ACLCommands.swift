@@ -5,25 +5,25 @@ public enum ACLCommands {
     public static var all: [CommandSpec] {
         [
             CommandSpec.container("acl", arity: -2, group: "server", summary: "A container for Access List Control commands", since: "6.0.0", subcommands: [
-                Part2Spec.make("acl|setuser", group: "server", since: "6.0.0", summary: "Modify or create the rules for a specific ACL user", setuser),
-                Part2Spec.make("acl|deluser", group: "server", since: "6.0.0", summary: "Remove the specified ACL users and the associated rules", deluser),
-                Part2Spec.make("acl|getuser", group: "server", since: "6.0.0", summary: "Get the rules for a specific ACL user", getuser),
-                Part2Spec.make("acl|list", group: "server", since: "6.0.0", summary: "List the current ACL rules in ACL config file format", list),
-                Part2Spec.make("acl|users", group: "server", since: "6.0.0", summary: "List the username of all the configured ACL rules", users),
-                Part2Spec.make("acl|whoami", group: "server", since: "6.0.0", summary: "Return the name of the user associated to the current connection", whoami),
-                Part2Spec.make("acl|cat", group: "server", since: "6.0.0", summary: "List the ACL categories or the commands inside a category", cat),
-                Part2Spec.make("acl|dryrun", group: "server", since: "7.0.0", summary: "Returns whether the user can execute the given command without executing the command.", dryrun),
-                Part2Spec.make("acl|genpass", group: "server", since: "6.0.0", summary: "Generate a pseudorandom secure password to use for ACL users", genpass),
-                Part2Spec.make("acl|log", group: "server", since: "6.0.0", summary: "List latest events denied because of ACLs in place", log),
-                Part2Spec.make("acl|load", group: "server", since: "6.0.0", summary: "Reload the ACLs from the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
-                Part2Spec.make("acl|save", group: "server", since: "6.0.0", summary: "Save the current ACL rules in the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
-                Part2Spec.make("acl|help", group: "server", since: "6.0.0", summary: "Show helpful text about the different subcommands", help),
+                CatalogSpec.make("acl|setuser", group: "server", since: "6.0.0", summary: "Modify or create the rules for a specific ACL user", setuser),
+                CatalogSpec.make("acl|deluser", group: "server", since: "6.0.0", summary: "Remove the specified ACL users and the associated rules", deluser),
+                CatalogSpec.make("acl|getuser", group: "server", since: "6.0.0", summary: "Get the rules for a specific ACL user", getuser),
+                CatalogSpec.make("acl|list", group: "server", since: "6.0.0", summary: "List the current ACL rules in ACL config file format", list),
+                CatalogSpec.make("acl|users", group: "server", since: "6.0.0", summary: "List the username of all the configured ACL rules", users),
+                CatalogSpec.make("acl|whoami", group: "server", since: "6.0.0", summary: "Return the name of the user associated to the current connection", whoami),
+                CatalogSpec.make("acl|cat", group: "server", since: "6.0.0", summary: "List the ACL categories or the commands inside a category", cat),
+                CatalogSpec.make("acl|dryrun", group: "server", since: "7.0.0", summary: "Returns whether the user can execute the given command without executing the command.", dryrun),
+                CatalogSpec.make("acl|genpass", group: "server", since: "6.0.0", summary: "Generate a pseudorandom secure password to use for ACL users", genpass),
+                CatalogSpec.make("acl|log", group: "server", since: "6.0.0", summary: "List latest events denied because of ACLs in place", log),
+                CatalogSpec.make("acl|load", group: "server", since: "6.0.0", summary: "Reload the ACLs from the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
+                CatalogSpec.make("acl|save", group: "server", since: "6.0.0", summary: "Save the current ACL rules in the configured ACL file") { $0.out.error("ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.") },
+                CatalogSpec.make("acl|help", group: "server", since: "6.0.0", summary: "Show helpful text about the different subcommands", help),
             ]),
         ]
     }
 
     /// Makes AUTH/HELLO go through the ACL users from now on.
-    static func installAuthenticator(_ engine: Engine, _ ext: Part2Extension) {
+    static func installAuthenticator(_ engine: Engine, _ ext: SessionStateExtension) {
         if engine.authenticator != nil { return }
         let acl = ext.acl
         engine.authenticator = { [unowned engine] user, pass in acl.authenticate(user, pass, engine: engine) }
@@ -48,7 +48,7 @@ public enum ACLCommands {
     }
 
     static func setuser(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let name = ctx.args.string(2)
         let (ops, err) = mergeSelectors((3..<ctx.argc).map { ctx.args.string($0) })
         if let err { ctx.out.error(err); return }
@@ -71,7 +71,7 @@ public enum ACLCommands {
     }
 
     static func deluser(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         var deleted = 0
         for i in 2..<ctx.argc {
             let name = ctx.args.string(i)
@@ -91,7 +91,7 @@ public enum ACLCommands {
     }
 
     static func getuser(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine), let u = ext.acl.user(ctx.args.string(2), engine: ctx.engine) else {
+        guard let ext = SessionStateExtension.of(ctx.engine), let u = ext.acl.user(ctx.args.string(2), engine: ctx.engine) else {
             ctx.out.null(); return
         }
         ctx.out.mapHeader(6)
@@ -120,7 +120,7 @@ public enum ACLCommands {
     }
 
     static func sortedUsers(_ ctx: CommandContext) -> [ACLUser] {
-        guard let ext = Part2Extension.of(ctx.engine) else { return [] }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return [] }
         return ext.acl.users.keys.sorted().compactMap { ext.acl.user($0, engine: ctx.engine) }
     }
 
@@ -155,7 +155,7 @@ public enum ACLCommands {
     }
 
     static func dryrun(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let name = ctx.args.string(2)
         guard let u = ext.acl.user(name, engine: ctx.engine) else { ctx.out.error("ERR User '\(name)' not found"); return }
         guard var cmd = ctx.engine.commandTable.lookup(ctx.args[3]) else {

@@ -5,30 +5,30 @@ public enum ListCommands {
     /// Every list command (blocking ones included).
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("lpush", group: "list", summary: "Prepend one or multiple elements to a list") { push(&$0, front: true, onlyExisting: false) },
-            Part2Spec.make("rpush", group: "list", summary: "Append one or multiple elements to a list") { push(&$0, front: false, onlyExisting: false) },
-            Part2Spec.make("lpushx", group: "list", since: "2.2.0", summary: "Prepend an element to a list, only if the list exists") { push(&$0, front: true, onlyExisting: true) },
-            Part2Spec.make("rpushx", group: "list", since: "2.2.0", summary: "Append an element to a list, only if the list exists") { push(&$0, front: false, onlyExisting: true) },
-            Part2Spec.make("lpop", group: "list", summary: "Remove and get the first elements in a list") { pop(&$0, front: true) },
-            Part2Spec.make("rpop", group: "list", summary: "Remove and get the last elements in a list") { pop(&$0, front: false) },
-            Part2Spec.make("llen", group: "list", summary: "Get the length of a list", llen),
-            Part2Spec.make("lrange", group: "list", summary: "Get a range of elements from a list", lrange),
-            Part2Spec.make("lindex", group: "list", summary: "Get an element from a list by its index", lindex),
-            Part2Spec.make("lset", group: "list", summary: "Set the value of an element in a list by its index", lset),
-            Part2Spec.make("linsert", group: "list", since: "2.2.0", summary: "Insert an element before or after another element in a list", linsert),
-            Part2Spec.make("lrem", group: "list", summary: "Remove elements from a list", lrem),
-            Part2Spec.make("ltrim", group: "list", summary: "Trim a list to the specified range", ltrim),
-            Part2Spec.make("lpos", group: "list", since: "6.0.6", summary: "Return the index of matching elements on a list", lpos),
-            Part2Spec.make("lmove", group: "list", since: "6.2.0", summary: "Pop an element from a list, push it to another list and return it", lmove),
-            Part2Spec.make("rpoplpush", group: "list", since: "1.2.0", summary: "Remove the last element in a list, prepend it to another list and return it", rpoplpush),
-            Part2Spec.make("lmpop", group: "list", since: "7.0.0", summary: "Pop elements from a list",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1)) { lmpop(&$0, blocking: false) },
-            Part2Spec.make("blpop", group: "list", since: "2.0.0", summary: "Remove and get the first element in a list, or block until one is available") { bpop(&$0, front: true) },
-            Part2Spec.make("brpop", group: "list", since: "2.0.0", summary: "Remove and get the last element in a list, or block until one is available") { bpop(&$0, front: false) },
-            Part2Spec.make("blmove", group: "list", since: "6.2.0", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", blmove),
-            Part2Spec.make("brpoplpush", group: "list", since: "2.2.0", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", brpoplpush),
-            Part2Spec.make("blmpop", group: "list", since: "7.0.0", summary: "Pop elements from a list, or block until one is available",
-                           keyFinder: Part2Spec.numkeysFinder(at: 2)) { lmpop(&$0, blocking: true) },
+            CatalogSpec.make("lpush", group: "list", summary: "Prepend one or multiple elements to a list") { push(&$0, front: true, onlyExisting: false) },
+            CatalogSpec.make("rpush", group: "list", summary: "Append one or multiple elements to a list") { push(&$0, front: false, onlyExisting: false) },
+            CatalogSpec.make("lpushx", group: "list", since: "2.2.0", summary: "Prepend an element to a list, only if the list exists") { push(&$0, front: true, onlyExisting: true) },
+            CatalogSpec.make("rpushx", group: "list", since: "2.2.0", summary: "Append an element to a list, only if the list exists") { push(&$0, front: false, onlyExisting: true) },
+            CatalogSpec.make("lpop", group: "list", summary: "Remove and get the first elements in a list") { pop(&$0, front: true) },
+            CatalogSpec.make("rpop", group: "list", summary: "Remove and get the last elements in a list") { pop(&$0, front: false) },
+            CatalogSpec.make("llen", group: "list", summary: "Get the length of a list", llen),
+            CatalogSpec.make("lrange", group: "list", summary: "Get a range of elements from a list", lrange),
+            CatalogSpec.make("lindex", group: "list", summary: "Get an element from a list by its index", lindex),
+            CatalogSpec.make("lset", group: "list", summary: "Set the value of an element in a list by its index", lset),
+            CatalogSpec.make("linsert", group: "list", since: "2.2.0", summary: "Insert an element before or after another element in a list", linsert),
+            CatalogSpec.make("lrem", group: "list", summary: "Remove elements from a list", lrem),
+            CatalogSpec.make("ltrim", group: "list", summary: "Trim a list to the specified range", ltrim),
+            CatalogSpec.make("lpos", group: "list", since: "6.0.6", summary: "Return the index of matching elements on a list", lpos),
+            CatalogSpec.make("lmove", group: "list", since: "6.2.0", summary: "Pop an element from a list, push it to another list and return it", lmove),
+            CatalogSpec.make("rpoplpush", group: "list", since: "1.2.0", summary: "Remove the last element in a list, prepend it to another list and return it", rpoplpush),
+            CatalogSpec.make("lmpop", group: "list", since: "7.0.0", summary: "Pop elements from a list",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1)) { lmpop(&$0, blocking: false) },
+            CatalogSpec.make("blpop", group: "list", since: "2.0.0", summary: "Remove and get the first element in a list, or block until one is available") { bpop(&$0, front: true) },
+            CatalogSpec.make("brpop", group: "list", since: "2.0.0", summary: "Remove and get the last element in a list, or block until one is available") { bpop(&$0, front: false) },
+            CatalogSpec.make("blmove", group: "list", since: "6.2.0", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", blmove),
+            CatalogSpec.make("brpoplpush", group: "list", since: "2.2.0", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", brpoplpush),
+            CatalogSpec.make("blmpop", group: "list", since: "7.0.0", summary: "Pop elements from a list, or block until one is available",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 2)) { lmpop(&$0, blocking: true) },
         ]
     }
 
@@ -50,9 +50,9 @@ public enum ListCommands {
         let n = ctx.argc
         var i = 2
         if front {
-            while i < n { list.list.pushFront(RBytes(ctx.args[i])); i += 1 }
+            while i < n { list.list.pushFront(ByteString(ctx.args[i])); i += 1 }
         } else {
-            while i < n { list.list.pushBack(RBytes(ctx.args[i])); i += 1 }
+            while i < n { list.list.pushBack(ByteString(ctx.args[i])); i += 1 }
         }
         ctx.out.integer(list.list.count)
         ctx.modified(key, .list, front ? "lpush" : "rpush", dirty: n - 2)
@@ -90,7 +90,7 @@ public enum ListCommands {
 
     /// Bookkeeping after elements were popped from `list` stored at `key`.
     @inline(__always)
-    static func popped(_ ctx: inout CommandContext, _ key: RBytes, _ list: ListObject, front: Bool) {
+    static func popped(_ ctx: inout CommandContext, _ key: ByteString, _ list: ListObject, front: Bool) {
         ctx.modified(key, .list, front ? "lpop" : "rpop")
         if list.list.isEmpty { ctx.deleteEmptied(key) }
     }
@@ -281,7 +281,7 @@ public enum ListCommands {
 
     /// Moves one element; returns false when the source was empty (nothing replied unless asked).
     @discardableResult
-    static func moveOne(_ ctx: inout CommandContext, src: RBytes, dst: RBytes, fromFront: Bool, toFront: Bool,
+    static func moveOne(_ ctx: inout CommandContext, src: ByteString, dst: ByteString, fromFront: Bool, toFront: Bool,
                         replyNullIfEmpty: Bool) -> Bool {
         let srcList: ListObject
         switch ctx.fetch(ListObject.self, src, read: false) {
@@ -317,11 +317,11 @@ public enum ListCommands {
     // MARK: LMPOP / BLMPOP
 
     /// Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at `first`; replies errors itself.
-    static func parseMPop(_ ctx: inout CommandContext, first: Int) -> (keys: [RBytes], front: Bool, count: Int)? {
+    static func parseMPop(_ ctx: inout CommandContext, first: Int) -> (keys: [ByteString], front: Bool, count: Int)? {
         guard let n = ctx.int(first), n > 0 else { ctx.out.error("ERR numkeys should be greater than 0"); return nil }
         if n > ctx.argc - first - 2 { ctx.out.error(RedisError.syntax); return nil }
         let whereIdx = first + 1 + n
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         keys.reserveCapacity(n)
         for i in (first + 1)..<whereIdx { keys.append(ctx.key(i)) }
         guard whereIdx < ctx.argc, let front = side(&ctx, whereIdx) else {
@@ -368,7 +368,7 @@ public enum ListCommands {
         }
     }
 
-    static func replyMPop(_ ctx: inout CommandContext, _ key: RBytes, _ l: ListObject, front: Bool, count: Int) {
+    static func replyMPop(_ ctx: inout CommandContext, _ key: ByteString, _ l: ListObject, front: Bool, count: Int) {
         let k = min(count, l.list.count)
         ctx.out.arrayHeader(2)
         ctx.out.bulk(key)
@@ -383,7 +383,7 @@ public enum ListCommands {
 
     static func bpop(_ ctx: inout CommandContext, front: Bool) {
         guard let timeout = Blocking.parseTimeout(&ctx, ctx.argc - 1) else { return }
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         for i in 1..<(ctx.argc - 1) {
             let key = ctx.key(i)
             switch ctx.fetch(ListObject.self, key, read: false) {

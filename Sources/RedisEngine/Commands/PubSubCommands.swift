@@ -3,11 +3,11 @@ import RESP
 
 /// Channel and pattern subscriptions of every client (pubsub.c).
 final class PubSubRegistry {
-    var channels: [RBytes: [ClientSession]] = [:]
-    var patterns: [RBytes: [ClientSession]] = [:]
+    var channels: [ByteString: [ClientSession]] = [:]
+    var patterns: [ByteString: [ClientSession]] = [:]
     /// Pattern subscription order (for deterministic pmessage delivery).
-    var patternOrder: [RBytes] = []
-    var shardChannels: [RBytes: [ClientSession]] = [:]
+    var patternOrder: [ByteString] = []
+    var shardChannels: [ByteString: [ClientSession]] = [:]
     /// The client whose command emits keyspace events right now (its messages go inline, see `notifyDelivering`).
     var inlineSession: ClientSession?
     var inlinePending = ByteBuffer()
@@ -25,7 +25,7 @@ final class PubSubRegistry {
         st.syncCounts(session)
     }
 
-    func remove(_ table: inout [RBytes: [ClientSession]], _ name: RBytes, _ session: ClientSession) {
+    func remove(_ table: inout [ByteString: [ClientSession]], _ name: ByteString, _ session: ClientSession) {
         if var list = table[name] {
             list.removeAll { $0 === session }
             table[name] = list.isEmpty ? nil : list
@@ -37,21 +37,21 @@ final class PubSubRegistry {
 public enum PubSubCommands {
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("subscribe", group: "pubsub", since: "2.0.0", summary: "Listen for messages published to the given channels") { subscribe(&$0, kind: .channel) },
-            Part2Spec.make("psubscribe", group: "pubsub", since: "2.0.0", summary: "Listen for messages published to channels matching the given patterns") { subscribe(&$0, kind: .pattern) },
-            Part2Spec.make("ssubscribe", group: "pubsub", since: "7.0.0", summary: "Listen for messages published to the given shard channels") { subscribe(&$0, kind: .shard) },
-            Part2Spec.make("unsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to the given channels") { unsubscribe(&$0, kind: .channel) },
-            Part2Spec.make("punsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to channels matching the given patterns") { unsubscribe(&$0, kind: .pattern) },
-            Part2Spec.make("sunsubscribe", group: "pubsub", since: "7.0.0", summary: "Stop listening for messages posted to the given shard channels") { unsubscribe(&$0, kind: .shard) },
-            Part2Spec.make("publish", group: "pubsub", since: "2.0.0", summary: "Post a message to a channel") { publish(&$0, shard: false) },
-            Part2Spec.make("spublish", group: "pubsub", since: "7.0.0", summary: "Post a message to a shard channel") { publish(&$0, shard: true) },
+            CatalogSpec.make("subscribe", group: "pubsub", since: "2.0.0", summary: "Listen for messages published to the given channels") { subscribe(&$0, kind: .channel) },
+            CatalogSpec.make("psubscribe", group: "pubsub", since: "2.0.0", summary: "Listen for messages published to channels matching the given patterns") { subscribe(&$0, kind: .pattern) },
+            CatalogSpec.make("ssubscribe", group: "pubsub", since: "7.0.0", summary: "Listen for messages published to the given shard channels") { subscribe(&$0, kind: .shard) },
+            CatalogSpec.make("unsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to the given channels") { unsubscribe(&$0, kind: .channel) },
+            CatalogSpec.make("punsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to channels matching the given patterns") { unsubscribe(&$0, kind: .pattern) },
+            CatalogSpec.make("sunsubscribe", group: "pubsub", since: "7.0.0", summary: "Stop listening for messages posted to the given shard channels") { unsubscribe(&$0, kind: .shard) },
+            CatalogSpec.make("publish", group: "pubsub", since: "2.0.0", summary: "Post a message to a channel") { publish(&$0, shard: false) },
+            CatalogSpec.make("spublish", group: "pubsub", since: "7.0.0", summary: "Post a message to a shard channel") { publish(&$0, shard: true) },
             CommandSpec.container("pubsub", group: "pubsub", summary: "A container for Pub/Sub commands", since: "2.8.0", subcommands: [
-                Part2Spec.make("pubsub|channels", group: "pubsub", since: "2.8.0", summary: "List active channels") { channels(&$0, shard: false) },
-                Part2Spec.make("pubsub|shardchannels", group: "pubsub", since: "7.0.0", summary: "List active shard channels") { channels(&$0, shard: true) },
-                Part2Spec.make("pubsub|numsub", group: "pubsub", since: "2.8.0", summary: "Get the count of subscribers for channels") { numsub(&$0, shard: false) },
-                Part2Spec.make("pubsub|shardnumsub", group: "pubsub", since: "7.0.0", summary: "Get the count of subscribers for shard channels") { numsub(&$0, shard: true) },
-                Part2Spec.make("pubsub|numpat", group: "pubsub", since: "2.8.0", summary: "Get the count of unique patterns pattern subscriptions", numpat),
-                Part2Spec.make("pubsub|help", group: "pubsub", since: "6.2.0", summary: "Show helpful text about the different subcommands", help),
+                CatalogSpec.make("pubsub|channels", group: "pubsub", since: "2.8.0", summary: "List active channels") { channels(&$0, shard: false) },
+                CatalogSpec.make("pubsub|shardchannels", group: "pubsub", since: "7.0.0", summary: "List active shard channels") { channels(&$0, shard: true) },
+                CatalogSpec.make("pubsub|numsub", group: "pubsub", since: "2.8.0", summary: "Get the count of subscribers for channels") { numsub(&$0, shard: false) },
+                CatalogSpec.make("pubsub|shardnumsub", group: "pubsub", since: "7.0.0", summary: "Get the count of subscribers for shard channels") { numsub(&$0, shard: true) },
+                CatalogSpec.make("pubsub|numpat", group: "pubsub", since: "2.8.0", summary: "Get the count of unique patterns pattern subscriptions", numpat),
+                CatalogSpec.make("pubsub|help", group: "pubsub", since: "6.2.0", summary: "Show helpful text about the different subcommands", help),
             ]),
         ]
     }
@@ -70,7 +70,7 @@ public enum PubSubCommands {
     }
 
     /// Writes `[kind, name, count]` as a push (RESP3) or array (RESP2).
-    static func writeAck(_ out: inout ReplyWriter, _ kind: StaticString, _ name: RBytes?, _ count: Int) {
+    static func writeAck(_ out: inout ReplyWriter, _ kind: StaticString, _ name: ByteString?, _ count: Int) {
         out.pushHeader(3)
         out.bulk(kind.description)
         if let name { out.bulk(name) } else { out.null() }
@@ -78,7 +78,7 @@ public enum PubSubCommands {
     }
 
     static func subscribe(_ ctx: inout CommandContext, kind: Kind) {
-        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let st = ext.subscriberState(ctx.session)
         let reg = ext.pubsub
         for i in 1..<ctx.argc {
@@ -109,11 +109,11 @@ public enum PubSubCommands {
     }
 
     static func unsubscribe(_ ctx: inout CommandContext, kind: Kind) {
-        guard let ext = Part2Extension.of(ctx.engine) else { return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let st = ext.subscriberState(ctx.session)
         let reg = ext.pubsub
         let ackName = names(kind, unsubscribe: true)
-        var targets: [RBytes] = []
+        var targets: [ByteString] = []
         if ctx.argc > 1 {
             for i in 1..<ctx.argc { targets.append(ctx.arg(i)) }
         } else {
@@ -152,7 +152,7 @@ public enum PubSubCommands {
     }
 
     /// Encodes a message push for `version`.
-    static func message(_ version: RESPVersion, pattern: RBytes?, channel: RBytes, payload: ArraySlice<UInt8>, shard: Bool) -> ByteBuffer {
+    static func message(_ version: RESPVersion, pattern: ByteString?, channel: ByteString, payload: ArraySlice<UInt8>, shard: Bool) -> ByteBuffer {
         var w = ReplyWriter(buffer: ByteBufferAllocator().buffer(capacity: 48 + channel.count + payload.count), version: version)
         if let pattern {
             w.pushHeader(4)
@@ -168,14 +168,14 @@ public enum PubSubCommands {
     }
 
     static func publish(_ ctx: inout CommandContext, shard: Bool) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.integer(0); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.integer(0); return }
         let n = deliver(ext, channel: ctx.arg(1), payload: ctx.args[2], shard: shard, current: &ctx)
         ctx.out.integer(n)
     }
 
     /// Delivers a message to channel and pattern subscribers; returns the receiver count.
     @discardableResult
-    static func deliver(_ ext: Part2Extension, channel: RBytes, payload: ArraySlice<UInt8>, shard: Bool,
+    static func deliver(_ ext: SessionStateExtension, channel: ByteString, payload: ArraySlice<UInt8>, shard: Bool,
                         current: inout CommandContext) -> Int {
         let reg = ext.pubsub
         var receivers = 0
@@ -219,11 +219,11 @@ public enum PubSubCommands {
     }
 
     static func channels(_ ctx: inout CommandContext, shard: Bool) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.emptyArray(); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.emptyArray(); return }
         if ctx.argc > 3 { ctx.replyArity(); return }
         let pattern: [UInt8]? = ctx.argc == 3 ? Array(ctx.args[2]) : nil
         let table = shard ? ext.pubsub.shardChannels : ext.pubsub.channels
-        var out: [RBytes] = []
+        var out: [ByteString] = []
         for name in table.keys {
             if let pattern, !RedisGlob.matches(pattern, name.array) { continue }
             out.append(name)
@@ -234,7 +234,7 @@ public enum PubSubCommands {
     }
 
     static func numsub(_ ctx: inout CommandContext, shard: Bool) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.emptyArray(); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.emptyArray(); return }
         let n = ctx.argc - 2
         ctx.out.mapHeader(n)
         for i in 2..<ctx.argc {
@@ -245,7 +245,7 @@ public enum PubSubCommands {
     }
 
     static func numpat(_ ctx: inout CommandContext) {
-        ctx.out.integer(Part2Extension.of(ctx.engine)?.pubsub.patterns.count ?? 0)
+        ctx.out.integer(SessionStateExtension.of(ctx.engine)?.pubsub.patterns.count ?? 0)
     }
 
     static func help(_ ctx: inout CommandContext) {
@@ -270,26 +270,26 @@ public enum PubSubCommands {
     }
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     /// Publishes `__keyspace@<db>__:<key>` / `__keyevent@<db>__:<event>` as configured.
-    func publishKeyspaceEvent(_ engine: Engine, event: String, key: RBytes, db: Int) {
+    func publishKeyspaceEvent(_ engine: Engine, event: String, key: ByteString, db: Int) {
         let flags = engine.config.notifyKeyspaceEvents
         if pubsub.channels.isEmpty && pubsub.patternOrder.isEmpty { return }
         if flags.contains(.keyspace) {
             var ch = Array("__keyspace@\(db)__:".utf8)
             key.withBytes { ch.append(contentsOf: $0) }
-            deliverDetached(channel: RBytes(ch), payload: Array(event.utf8)[...])
+            deliverDetached(channel: ByteString(ch), payload: Array(event.utf8)[...])
         }
         if flags.contains(.keyevent) {
-            let ch = RBytes("__keyevent@\(db)__:\(event)")
+            let ch = ByteString("__keyevent@\(db)__:\(event)")
             deliverDetached(channel: ch, payload: key.array[...])
         }
     }
 
-    private func deliverDetached(channel: RBytes, payload: ArraySlice<UInt8>) {
+    private func deliverDetached(channel: ByteString, payload: ArraySlice<UInt8>) {
         // Deliver through each subscriber's connection (never inline into an unrelated reply).
         let reg = pubsub
-        var targets: [(ClientSession, RBytes?)] = []
+        var targets: [(ClientSession, ByteString?)] = []
         for s in reg.channels[channel] ?? [] { targets.append((s, nil)) }
         for p in reg.patternOrder where RedisGlob.matches(p.array, channel.array) {
             for s in reg.patterns[p] ?? [] { targets.append((s, p)) }
@@ -308,8 +308,8 @@ extension Part2Extension {
 extension CommandContext {
     /// `notify` when notifications are enabled: publishes the event; messages for the running client are
     /// written into `out` before the command's reply (Redis pushes them during the command).
-    @usableFromInline mutating func notifyDelivering(_ type: KeyspaceEventType, _ event: StaticString, _ key: RBytes, db: Int) {
-        guard let ext = Part2Extension.of(engine) else {
+    @usableFromInline mutating func notifyDelivering(_ type: KeyspaceEventType, _ event: StaticString, _ key: ByteString, db: Int) {
+        guard let ext = SessionStateExtension.of(engine) else {
             engine.notifyKeyspaceEvent(type, event, key: key, db: db)
             return
         }

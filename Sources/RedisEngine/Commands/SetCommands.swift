@@ -4,24 +4,24 @@ import RESP
 public enum SetCommands {
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("sadd", group: "set", summary: "Add one or more members to a set", sadd),
-            Part2Spec.make("srem", group: "set", summary: "Remove one or more members from a set", srem),
-            Part2Spec.make("smembers", group: "set", summary: "Get all the members in a set", smembers),
-            Part2Spec.make("sismember", group: "set", summary: "Determine if a given value is a member of a set", sismember),
-            Part2Spec.make("smismember", group: "set", since: "6.2.0", summary: "Returns the membership associated with the given elements for a set", smismember),
-            Part2Spec.make("scard", group: "set", summary: "Get the number of members in a set", scard),
-            Part2Spec.make("spop", group: "set", summary: "Remove and return one or multiple random members from a set", spop),
-            Part2Spec.make("srandmember", group: "set", summary: "Get one or multiple random members from a set", srandmember),
-            Part2Spec.make("smove", group: "set", summary: "Move a member from one set to another", smove),
-            Part2Spec.make("sinter", group: "set", summary: "Intersect multiple sets") { combine(&$0, .inter, store: false) },
-            Part2Spec.make("sinterstore", group: "set", summary: "Intersect multiple sets and store the resulting set in a key") { combine(&$0, .inter, store: true) },
-            Part2Spec.make("sunion", group: "set", summary: "Add multiple sets") { combine(&$0, .union, store: false) },
-            Part2Spec.make("sunionstore", group: "set", summary: "Add multiple sets and store the resulting set in a key") { combine(&$0, .union, store: true) },
-            Part2Spec.make("sdiff", group: "set", summary: "Subtract multiple sets") { combine(&$0, .diff, store: false) },
-            Part2Spec.make("sdiffstore", group: "set", summary: "Subtract multiple sets and store the resulting set in a key") { combine(&$0, .diff, store: true) },
-            Part2Spec.make("sintercard", group: "set", since: "7.0.0", summary: "Intersect multiple sets and return the cardinality of the result",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1), sintercard),
-            Part2Spec.make("sscan", group: "set", since: "2.8.0", summary: "Incrementally iterate Set elements", sscan),
+            CatalogSpec.make("sadd", group: "set", summary: "Add one or more members to a set", sadd),
+            CatalogSpec.make("srem", group: "set", summary: "Remove one or more members from a set", srem),
+            CatalogSpec.make("smembers", group: "set", summary: "Get all the members in a set", smembers),
+            CatalogSpec.make("sismember", group: "set", summary: "Determine if a given value is a member of a set", sismember),
+            CatalogSpec.make("smismember", group: "set", since: "6.2.0", summary: "Returns the membership associated with the given elements for a set", smismember),
+            CatalogSpec.make("scard", group: "set", summary: "Get the number of members in a set", scard),
+            CatalogSpec.make("spop", group: "set", summary: "Remove and return one or multiple random members from a set", spop),
+            CatalogSpec.make("srandmember", group: "set", summary: "Get one or multiple random members from a set", srandmember),
+            CatalogSpec.make("smove", group: "set", summary: "Move a member from one set to another", smove),
+            CatalogSpec.make("sinter", group: "set", summary: "Intersect multiple sets") { combine(&$0, .inter, store: false) },
+            CatalogSpec.make("sinterstore", group: "set", summary: "Intersect multiple sets and store the resulting set in a key") { combine(&$0, .inter, store: true) },
+            CatalogSpec.make("sunion", group: "set", summary: "Add multiple sets") { combine(&$0, .union, store: false) },
+            CatalogSpec.make("sunionstore", group: "set", summary: "Add multiple sets and store the resulting set in a key") { combine(&$0, .union, store: true) },
+            CatalogSpec.make("sdiff", group: "set", summary: "Subtract multiple sets") { combine(&$0, .diff, store: false) },
+            CatalogSpec.make("sdiffstore", group: "set", summary: "Subtract multiple sets and store the resulting set in a key") { combine(&$0, .diff, store: true) },
+            CatalogSpec.make("sintercard", group: "set", since: "7.0.0", summary: "Intersect multiple sets and return the cardinality of the result",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1), sintercard),
+            CatalogSpec.make("sscan", group: "set", since: "2.8.0", summary: "Incrementally iterate Set elements", sscan),
         ]
     }
 
@@ -36,7 +36,7 @@ public enum SetCommands {
         case .found(let s): obj = s
         }
         var added = 0
-        for i in 2..<ctx.argc where obj.set.insert(RBytes(ctx.args[i])) { added += 1 }
+        for i in 2..<ctx.argc where obj.set.insert(ByteString(ctx.args[i])) { added += 1 }
         // Redis notifies before replying (visible to a client subscribed to its own keyspace events).
         if added > 0 { ctx.modified(key, .set, "sadd", dirty: added) } else if obj.set.isEmpty { ctx.engine.deleteKey(ctx.db, key) }
         ctx.out.integer(added)
@@ -49,7 +49,7 @@ public enum SetCommands {
         case .missing: ctx.out.integer(0)
         case .found(let obj):
             var removed = 0
-            for i in 2..<ctx.argc where obj.set.remove(RBytes(ctx.args[i])) {
+            for i in 2..<ctx.argc where obj.set.remove(ByteString(ctx.args[i])) {
                 removed += 1
                 if obj.set.isEmpty { break }
             }
@@ -61,7 +61,7 @@ public enum SetCommands {
         }
     }
 
-    static func writeMembers(_ ctx: inout CommandContext, _ members: [RBytes]) {
+    static func writeMembers(_ ctx: inout CommandContext, _ members: [ByteString]) {
         ctx.out.setHeader(members.count)
         for m in members { ctx.out.bulk(m) }
     }
@@ -129,7 +129,7 @@ public enum SetCommands {
                 ctx.deleteEmptied(key)
                 return
             }
-            var out: [RBytes] = []
+            var out: [ByteString] = []
             out.reserveCapacity(count)
             for _ in 0..<count {
                 guard let m = obj.set.randomMember(using: &ctx.engine.random) else { break }
@@ -173,8 +173,8 @@ public enum SetCommands {
                 return
             }
             // Distinct picks: sample without replacement.
-            var picked = Set<RBytes>()
-            var out: [RBytes] = []
+            var picked = Set<ByteString>()
+            var out: [ByteString] = []
             var guardCount = 0
             while out.count < count && guardCount < count * 64 {
                 guardCount += 1
@@ -310,7 +310,7 @@ public enum SetCommands {
                 ScanOptions.reply(&ctx, cursor: 0, items: items)
                 return
             }
-            var items: [RBytes] = []
+            var items: [ByteString] = []
             var cursor = opts.cursor
             var iterations = 0
             repeat {
@@ -328,7 +328,7 @@ struct ScanOptions {
     var pattern: [UInt8]?
     var count = 10
 
-    func matches(_ m: RBytes) -> Bool {
+    func matches(_ m: ByteString) -> Bool {
         guard let pattern else { return true }
         return m.withBytes { RedisGlob.matches(pattern, Array($0)) }
     }
@@ -369,7 +369,7 @@ struct ScanOptions {
         return v
     }
 
-    static func reply(_ ctx: inout CommandContext, cursor: UInt64, items: [RBytes]) {
+    static func reply(_ ctx: inout CommandContext, cursor: UInt64, items: [ByteString]) {
         ctx.out.arrayHeader(2)
         ctx.out.bulk(String(cursor))
         ctx.out.arrayHeader(items.count)

@@ -4,50 +4,50 @@ import RESP
 public enum SortedSetCommands {
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("zadd", group: "sorted_set", since: "1.2.0", summary: "Add one or more members to a sorted set, or update its score if it already exists", zadd),
-            Part2Spec.make("zincrby", group: "sorted_set", since: "1.2.0", summary: "Increment the score of a member in a sorted set", zincrby),
-            Part2Spec.make("zrem", group: "sorted_set", since: "1.2.0", summary: "Remove one or more members from a sorted set", zrem),
-            Part2Spec.make("zscore", group: "sorted_set", since: "1.2.0", summary: "Get the score associated with the given member in a sorted set", zscore),
-            Part2Spec.make("zmscore", group: "sorted_set", since: "6.2.0", summary: "Get the score associated with the given members in a sorted set", zmscore),
-            Part2Spec.make("zcard", group: "sorted_set", since: "1.2.0", summary: "Get the number of members in a sorted set", zcard),
-            Part2Spec.make("zcount", group: "sorted_set", since: "2.0.0", summary: "Count the members in a sorted set with scores within the given values", zcount),
-            Part2Spec.make("zlexcount", group: "sorted_set", since: "2.8.9", summary: "Count the number of members in a sorted set between a given lexicographical range", zlexcount),
-            Part2Spec.make("zrange", group: "sorted_set", since: "1.2.0", summary: "Return a range of members in a sorted set") { zrange(&$0, store: false, type: nil, reverse: nil) },
-            Part2Spec.make("zrangestore", group: "sorted_set", since: "6.2.0", summary: "Store a range of members from sorted set into another key") { zrange(&$0, store: true, type: nil, reverse: nil) },
-            Part2Spec.make("zrangebyscore", group: "sorted_set", since: "1.0.5", summary: "Return a range of members in a sorted set, by score") { zrange(&$0, store: false, type: .score, reverse: false) },
-            Part2Spec.make("zrevrangebyscore", group: "sorted_set", since: "2.2.0", summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low") { zrange(&$0, store: false, type: .score, reverse: true) },
-            Part2Spec.make("zrevrange", group: "sorted_set", since: "1.2.0", summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low") { zrange(&$0, store: false, type: .rank, reverse: true) },
-            Part2Spec.make("zrangebylex", group: "sorted_set", since: "2.8.9", summary: "Return a range of members in a sorted set, by lexicographical range") { zrange(&$0, store: false, type: .lex, reverse: false) },
-            Part2Spec.make("zrevrangebylex", group: "sorted_set", since: "2.8.9", summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.") { zrange(&$0, store: false, type: .lex, reverse: true) },
-            Part2Spec.make("zrank", group: "sorted_set", since: "2.0.0", summary: "Determine the index of a member in a sorted set") { zrank(&$0, reverse: false) },
-            Part2Spec.make("zrevrank", group: "sorted_set", since: "2.0.0", summary: "Determine the index of a member in a sorted set, with scores ordered from high to low") { zrank(&$0, reverse: true) },
-            Part2Spec.make("zremrangebyrank", group: "sorted_set", since: "2.0.0", summary: "Remove all members in a sorted set within the given indexes") { zremrange(&$0, .rank) },
-            Part2Spec.make("zremrangebyscore", group: "sorted_set", since: "1.2.0", summary: "Remove all members in a sorted set within the given scores") { zremrange(&$0, .score) },
-            Part2Spec.make("zremrangebylex", group: "sorted_set", since: "2.8.9", summary: "Remove all members in a sorted set between the given lexicographical range") { zremrange(&$0, .lex) },
-            Part2Spec.make("zpopmin", group: "sorted_set", since: "5.0.0", summary: "Remove and return members with the lowest scores in a sorted set") { zpop(&$0, max: false) },
-            Part2Spec.make("zpopmax", group: "sorted_set", since: "5.0.0", summary: "Remove and return members with the highest scores in a sorted set") { zpop(&$0, max: true) },
-            Part2Spec.make("bzpopmin", group: "sorted_set", since: "5.0.0", summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available") { bzpop(&$0, max: false) },
-            Part2Spec.make("bzpopmax", group: "sorted_set", since: "5.0.0", summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available") { bzpop(&$0, max: true) },
-            Part2Spec.make("zmpop", group: "sorted_set", since: "7.0.0", summary: "Remove and return members with scores in a sorted set",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1)) { zmpop(&$0, blocking: false) },
-            Part2Spec.make("bzmpop", group: "sorted_set", since: "7.0.0", summary: "Remove and return members with scores in a sorted set or block until one is available",
-                           keyFinder: Part2Spec.numkeysFinder(at: 2)) { zmpop(&$0, blocking: true) },
-            Part2Spec.make("zunion", group: "sorted_set", since: "6.2.0", summary: "Add multiple sorted sets",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1)) { combine(&$0, .union, store: false) },
-            Part2Spec.make("zunionstore", group: "sorted_set", since: "2.0.0", summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
-                           keyFinder: Part2Spec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .union, store: true) },
-            Part2Spec.make("zinter", group: "sorted_set", since: "6.2.0", summary: "Intersect multiple sorted sets",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1)) { combine(&$0, .inter, store: false) },
-            Part2Spec.make("zinterstore", group: "sorted_set", since: "2.0.0", summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-                           keyFinder: Part2Spec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .inter, store: true) },
-            Part2Spec.make("zdiff", group: "sorted_set", since: "6.2.0", summary: "Subtract multiple sorted sets",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1)) { combine(&$0, .diff, store: false) },
-            Part2Spec.make("zdiffstore", group: "sorted_set", since: "6.2.0", summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-                           keyFinder: Part2Spec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .diff, store: true) },
-            Part2Spec.make("zintercard", group: "sorted_set", since: "7.0.0", summary: "Intersect multiple sorted sets and return the cardinality of the result",
-                           keyFinder: Part2Spec.numkeysFinder(at: 1), zintercard),
-            Part2Spec.make("zrandmember", group: "sorted_set", since: "6.2.0", summary: "Get one or multiple random elements from a sorted set", zrandmember),
-            Part2Spec.make("zscan", group: "sorted_set", since: "2.8.0", summary: "Incrementally iterate sorted sets elements and associated scores", zscan),
+            CatalogSpec.make("zadd", group: "sorted_set", since: "1.2.0", summary: "Add one or more members to a sorted set, or update its score if it already exists", zadd),
+            CatalogSpec.make("zincrby", group: "sorted_set", since: "1.2.0", summary: "Increment the score of a member in a sorted set", zincrby),
+            CatalogSpec.make("zrem", group: "sorted_set", since: "1.2.0", summary: "Remove one or more members from a sorted set", zrem),
+            CatalogSpec.make("zscore", group: "sorted_set", since: "1.2.0", summary: "Get the score associated with the given member in a sorted set", zscore),
+            CatalogSpec.make("zmscore", group: "sorted_set", since: "6.2.0", summary: "Get the score associated with the given members in a sorted set", zmscore),
+            CatalogSpec.make("zcard", group: "sorted_set", since: "1.2.0", summary: "Get the number of members in a sorted set", zcard),
+            CatalogSpec.make("zcount", group: "sorted_set", since: "2.0.0", summary: "Count the members in a sorted set with scores within the given values", zcount),
+            CatalogSpec.make("zlexcount", group: "sorted_set", since: "2.8.9", summary: "Count the number of members in a sorted set between a given lexicographical range", zlexcount),
+            CatalogSpec.make("zrange", group: "sorted_set", since: "1.2.0", summary: "Return a range of members in a sorted set") { zrange(&$0, store: false, type: nil, reverse: nil) },
+            CatalogSpec.make("zrangestore", group: "sorted_set", since: "6.2.0", summary: "Store a range of members from sorted set into another key") { zrange(&$0, store: true, type: nil, reverse: nil) },
+            CatalogSpec.make("zrangebyscore", group: "sorted_set", since: "1.0.5", summary: "Return a range of members in a sorted set, by score") { zrange(&$0, store: false, type: .score, reverse: false) },
+            CatalogSpec.make("zrevrangebyscore", group: "sorted_set", since: "2.2.0", summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low") { zrange(&$0, store: false, type: .score, reverse: true) },
+            CatalogSpec.make("zrevrange", group: "sorted_set", since: "1.2.0", summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low") { zrange(&$0, store: false, type: .rank, reverse: true) },
+            CatalogSpec.make("zrangebylex", group: "sorted_set", since: "2.8.9", summary: "Return a range of members in a sorted set, by lexicographical range") { zrange(&$0, store: false, type: .lex, reverse: false) },
+            CatalogSpec.make("zrevrangebylex", group: "sorted_set", since: "2.8.9", summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.") { zrange(&$0, store: false, type: .lex, reverse: true) },
+            CatalogSpec.make("zrank", group: "sorted_set", since: "2.0.0", summary: "Determine the index of a member in a sorted set") { zrank(&$0, reverse: false) },
+            CatalogSpec.make("zrevrank", group: "sorted_set", since: "2.0.0", summary: "Determine the index of a member in a sorted set, with scores ordered from high to low") { zrank(&$0, reverse: true) },
+            CatalogSpec.make("zremrangebyrank", group: "sorted_set", since: "2.0.0", summary: "Remove all members in a sorted set within the given indexes") { zremrange(&$0, .rank) },
+            CatalogSpec.make("zremrangebyscore", group: "sorted_set", since: "1.2.0", summary: "Remove all members in a sorted set within the given scores") { zremrange(&$0, .score) },
+            CatalogSpec.make("zremrangebylex", group: "sorted_set", since: "2.8.9", summary: "Remove all members in a sorted set between the given lexicographical range") { zremrange(&$0, .lex) },
+            CatalogSpec.make("zpopmin", group: "sorted_set", since: "5.0.0", summary: "Remove and return members with the lowest scores in a sorted set") { zpop(&$0, max: false) },
+            CatalogSpec.make("zpopmax", group: "sorted_set", since: "5.0.0", summary: "Remove and return members with the highest scores in a sorted set") { zpop(&$0, max: true) },
+            CatalogSpec.make("bzpopmin", group: "sorted_set", since: "5.0.0", summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available") { bzpop(&$0, max: false) },
+            CatalogSpec.make("bzpopmax", group: "sorted_set", since: "5.0.0", summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available") { bzpop(&$0, max: true) },
+            CatalogSpec.make("zmpop", group: "sorted_set", since: "7.0.0", summary: "Remove and return members with scores in a sorted set",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1)) { zmpop(&$0, blocking: false) },
+            CatalogSpec.make("bzmpop", group: "sorted_set", since: "7.0.0", summary: "Remove and return members with scores in a sorted set or block until one is available",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 2)) { zmpop(&$0, blocking: true) },
+            CatalogSpec.make("zunion", group: "sorted_set", since: "6.2.0", summary: "Add multiple sorted sets",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1)) { combine(&$0, .union, store: false) },
+            CatalogSpec.make("zunionstore", group: "sorted_set", since: "2.0.0", summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .union, store: true) },
+            CatalogSpec.make("zinter", group: "sorted_set", since: "6.2.0", summary: "Intersect multiple sorted sets",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1)) { combine(&$0, .inter, store: false) },
+            CatalogSpec.make("zinterstore", group: "sorted_set", since: "2.0.0", summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .inter, store: true) },
+            CatalogSpec.make("zdiff", group: "sorted_set", since: "6.2.0", summary: "Subtract multiple sorted sets",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1)) { combine(&$0, .diff, store: false) },
+            CatalogSpec.make("zdiffstore", group: "sorted_set", since: "6.2.0", summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 2, fixedKeys: [1])) { combine(&$0, .diff, store: true) },
+            CatalogSpec.make("zintercard", group: "sorted_set", since: "7.0.0", summary: "Intersect multiple sorted sets and return the cardinality of the result",
+                           keyFinder: CatalogSpec.numkeysFinder(at: 1), zintercard),
+            CatalogSpec.make("zrandmember", group: "sorted_set", since: "6.2.0", summary: "Get one or multiple random elements from a sorted set", zrandmember),
+            CatalogSpec.make("zscan", group: "sorted_set", since: "2.8.0", summary: "Incrementally iterate sorted sets elements and associated scores", zscan),
         ]
     }
 
@@ -58,7 +58,7 @@ public enum SortedSetCommands {
     // MARK: writing
 
     /// Writes (member, score) entries: flat in RESP2, pairs in RESP3 (when `withScores`).
-    static func writeEntries(_ out: inout ReplyWriter, _ entries: [(member: RBytes, score: Double)], withScores: Bool) {
+    static func writeEntries(_ out: inout ReplyWriter, _ entries: [(member: ByteString, score: Double)], withScores: Bool) {
         if !withScores {
             out.arrayHeader(entries.count)
             for e in entries { out.bulk(e.member) }
@@ -114,7 +114,7 @@ public enum SortedSetCommands {
         var lastScore = 0.0
         var incrNull = false
         for k in 0..<n {
-            let member = RBytes(ctx.args[i + 2 * k + 1])
+            let member = ByteString(ctx.args[i + 2 * k + 1])
             var score = scores[k]
             if let cur = obj.zset.score(of: member) {
                 if nx { incrNull = true; continue }
@@ -150,7 +150,7 @@ public enum SortedSetCommands {
     }
 
     /// Removes a sorted set created by a command that ended up adding nothing.
-    static func cleanupEmpty(_ ctx: inout CommandContext, _ key: RBytes, _ obj: ZSetObject) {
+    static func cleanupEmpty(_ ctx: inout CommandContext, _ key: ByteString, _ obj: ZSetObject) {
         if obj.zset.isEmpty { ctx.engine.deleteKey(ctx.db, key) }
     }
 
@@ -182,7 +182,7 @@ public enum SortedSetCommands {
         case .missing: ctx.out.integer(0)
         case .found(let obj):
             var removed = 0
-            for i in 2..<ctx.argc where obj.zset.remove(RBytes(ctx.args[i])) {
+            for i in 2..<ctx.argc where obj.zset.remove(ByteString(ctx.args[i])) {
                 removed += 1
                 if obj.zset.isEmpty { break }
             }
@@ -258,13 +258,13 @@ public enum SortedSetCommands {
 
     /// Collects the entries of a range query (Redis's zrangeGenericCommand).
     static func collectRange(_ z: RedisSortedSet, type: RangeType, reverse: Bool, start: Int, end: Int,
-                             score: ZScoreRange?, lex: ZLexRange?, offset: Int, limit: Int) -> [(member: RBytes, score: Double)] {
+                             score: ZScoreRange?, lex: ZLexRange?, offset: Int, limit: Int) -> [(member: ByteString, score: Double)] {
         switch type {
         case .rank:
             guard let (s, e) = ListCommands.clamp(start, end, count: z.count) else { return [] }
             return z.entries(fromRank: s, through: e, reverse: reverse)
         case .score, .lex:
-            var out: [(member: RBytes, score: Double)] = []
+            var out: [(member: ByteString, score: Double)] = []
             if offset < 0 || (offset > 0 && offset >= z.count) { return out }
             var node: Int32
             if type == .score, let r = score {
@@ -349,7 +349,7 @@ public enum SortedSetCommands {
             lexRange = r
         }
         let src = ctx.key(base)
-        var entries: [(member: RBytes, score: Double)] = []
+        var entries: [(member: ByteString, score: Double)] = []
         switch ctx.fetch(ZSetObject.self, src) {
         case .wrongType: ctx.wrongType(); return
         case .missing: break
@@ -365,7 +365,7 @@ public enum SortedSetCommands {
     }
 
     /// Stores `entries` as a new sorted set at `dst` (deleting it when empty) and replies the count.
-    static func storeResult(_ ctx: inout CommandContext, _ dst: RBytes, _ entries: [(member: RBytes, score: Double)], event: StaticString) {
+    static func storeResult(_ ctx: inout CommandContext, _ dst: ByteString, _ entries: [(member: ByteString, score: Double)], event: StaticString) {
         if entries.isEmpty {
             if ctx.lookupWrite(dst) != nil {
                 ctx.engine.deleteKey(ctx.db, dst)
@@ -416,7 +416,7 @@ public enum SortedSetCommands {
     // MARK: pops
 
     /// Pops up to `count` entries from the min or max end.
-    static func popEntries(_ obj: ZSetObject, max: Bool, count: Int) -> [(member: RBytes, score: Double)] {
+    static func popEntries(_ obj: ZSetObject, max: Bool, count: Int) -> [(member: ByteString, score: Double)] {
         let k = Swift.min(count, obj.zset.count)
         if k <= 0 { return [] }
         let entries = max ? obj.zset.entries(fromRank: 0, through: k - 1, reverse: true)
@@ -425,7 +425,7 @@ public enum SortedSetCommands {
         return entries
     }
 
-    static func afterPop(_ ctx: inout CommandContext, _ key: RBytes, _ obj: ZSetObject, max: Bool, count: Int) {
+    static func afterPop(_ ctx: inout CommandContext, _ key: ByteString, _ obj: ZSetObject, max: Bool, count: Int) {
         ctx.modified(key, .zset, max ? "zpopmax" : "zpopmin", dirty: count)
         if obj.zset.isEmpty { ctx.deleteEmptied(key) }
     }
@@ -458,7 +458,7 @@ public enum SortedSetCommands {
 
     static func bzpop(_ ctx: inout CommandContext, max: Bool) {
         guard let timeout = Blocking.parseTimeout(&ctx, ctx.argc - 1) else { return }
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         for i in 1..<(ctx.argc - 1) {
             let key = ctx.key(i)
             switch ctx.fetch(ZSetObject.self, key, read: false) {
@@ -509,7 +509,7 @@ public enum SortedSetCommands {
                 ctx.out.error(RedisError.syntax); return
             }
         }
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         for k in (first + 1)..<whereIdx {
             let key = ctx.key(k)
             keys.append(key)
@@ -553,7 +553,7 @@ public enum SortedSetCommands {
             }
         }
 
-        func score(of m: RBytes) -> Double? {
+        func score(of m: ByteString) -> Double? {
             switch self {
             case .none: return nil
             case .zset(let z): return z.score(of: m)
@@ -561,7 +561,7 @@ public enum SortedSetCommands {
             }
         }
 
-        func forEach(_ body: (RBytes, Double) -> Void) {
+        func forEach(_ body: (ByteString, Double) -> Void) {
             switch self {
             case .none: break
             case .zset(let z):
@@ -637,12 +637,12 @@ public enum SortedSetCommands {
         return sources
     }
 
-    static func compute(_ op: SetOp, _ sources: [Source], weights: [Double], agg: Aggregate, limit: Int = 0) -> [(member: RBytes, score: Double)] {
+    static func compute(_ op: SetOp, _ sources: [Source], weights: [Double], agg: Aggregate, limit: Int = 0) -> [(member: ByteString, score: Double)] {
         @inline(__always) func weighted(_ s: Double, _ w: Double) -> Double {
             let v = s * w
             return v.isNaN ? 0 : v
         }
-        var result: [RBytes: Double] = [:]
+        var result: [ByteString: Double] = [:]
         switch op {
         case .union:
             for (k, src) in sources.enumerated() {
@@ -720,7 +720,7 @@ public enum SortedSetCommands {
                 ctx.out.bulk(z.member(n))
                 return
             }
-            var entries: [(member: RBytes, score: Double)] = []
+            var entries: [(member: ByteString, score: Double)] = []
             if count < 0 {
                 for _ in 0..<(-count) {
                     let n = z.node(atRank: Int(ctx.engine.random.next() % UInt64(z.count)))
@@ -743,13 +743,13 @@ public enum SortedSetCommands {
         case .wrongType: ctx.wrongType()
         case .missing: ScanOptions.reply(&ctx, cursor: 0, items: [])
         case .found(let obj):
-            var items: [RBytes] = []
+            var items: [ByteString] = []
             var cursor: UInt64 = 0
             let z = obj.zset
             if !z.isSkiplist {
                 for e in z.allEntries where opts.matches(e.member) {
                     items.append(e.member)
-                    items.append(RBytes(RedisDouble.d2string(e.score)))
+                    items.append(ByteString(RedisDouble.d2string(e.score)))
                 }
             } else {
                 cursor = opts.cursor
@@ -759,7 +759,7 @@ public enum SortedSetCommands {
                         let m = z.dict.key(at: idx)
                         if opts.matches(m) {
                             items.append(m)
-                            items.append(RBytes(RedisDouble.d2string(z.score(z.dict.value(at: idx)))))
+                            items.append(ByteString(RedisDouble.d2string(z.score(z.dict.value(at: idx)))))
                         }
                     }
                     iterations += 1

@@ -6,34 +6,34 @@ import RESP
 public enum StreamCommands {
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("xadd", group: "stream", since: "5.0.0", summary: "Appends a new entry to a stream", xadd),
-            Part2Spec.make("xlen", group: "stream", since: "5.0.0", summary: "Return the number of entries in a stream", xlen),
-            Part2Spec.make("xrange", group: "stream", since: "5.0.0", summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval") { xrange(&$0, rev: false) },
-            Part2Spec.make("xrevrange", group: "stream", since: "5.0.0", summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE") { xrange(&$0, rev: true) },
-            Part2Spec.make("xdel", group: "stream", since: "5.0.0", summary: "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.", xdel),
-            Part2Spec.make("xtrim", group: "stream", since: "5.0.0", summary: "Trims the stream to (approximately if '~' is passed) a certain size", xtrim),
-            Part2Spec.make("xsetid", group: "stream", since: "5.0.0", summary: "An internal command for replicating stream values", xsetid),
-            Part2Spec.make("xread", group: "stream", since: "5.0.0", summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
+            CatalogSpec.make("xadd", group: "stream", since: "5.0.0", summary: "Appends a new entry to a stream", xadd),
+            CatalogSpec.make("xlen", group: "stream", since: "5.0.0", summary: "Return the number of entries in a stream", xlen),
+            CatalogSpec.make("xrange", group: "stream", since: "5.0.0", summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval") { xrange(&$0, rev: false) },
+            CatalogSpec.make("xrevrange", group: "stream", since: "5.0.0", summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE") { xrange(&$0, rev: true) },
+            CatalogSpec.make("xdel", group: "stream", since: "5.0.0", summary: "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.", xdel),
+            CatalogSpec.make("xtrim", group: "stream", since: "5.0.0", summary: "Trims the stream to (approximately if '~' is passed) a certain size", xtrim),
+            CatalogSpec.make("xsetid", group: "stream", since: "5.0.0", summary: "An internal command for replicating stream values", xsetid),
+            CatalogSpec.make("xread", group: "stream", since: "5.0.0", summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
                            keyFinder: streamsKeyFinder) { xread(&$0, group: false) },
-            Part2Spec.make("xreadgroup", group: "stream", since: "5.0.0", summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.",
+            CatalogSpec.make("xreadgroup", group: "stream", since: "5.0.0", summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.",
                            keyFinder: streamsKeyFinder) { xread(&$0, group: true) },
-            Part2Spec.make("xack", group: "stream", since: "5.0.0", summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", xack),
-            Part2Spec.make("xpending", group: "stream", since: "5.0.0", summary: "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", xpending),
-            Part2Spec.make("xclaim", group: "stream", since: "5.0.0", summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", xclaim),
-            Part2Spec.make("xautoclaim", group: "stream", since: "6.2.0", summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", xautoclaim),
+            CatalogSpec.make("xack", group: "stream", since: "5.0.0", summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", xack),
+            CatalogSpec.make("xpending", group: "stream", since: "5.0.0", summary: "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", xpending),
+            CatalogSpec.make("xclaim", group: "stream", since: "5.0.0", summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", xclaim),
+            CatalogSpec.make("xautoclaim", group: "stream", since: "6.2.0", summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", xautoclaim),
             CommandSpec.container("xgroup", arity: -2, group: "stream", summary: "A container for consumer groups commands", since: "5.0.0", subcommands: [
-                Part2Spec.make("xgroup|create", group: "stream", since: "5.0.0", summary: "Create a consumer group.") { xgroup(&$0, .create) },
-                Part2Spec.make("xgroup|createconsumer", group: "stream", since: "6.2.0", summary: "Create a consumer in a consumer group.") { xgroup(&$0, .createConsumer) },
-                Part2Spec.make("xgroup|delconsumer", group: "stream", since: "5.0.0", summary: "Delete a consumer from a consumer group.") { xgroup(&$0, .delConsumer) },
-                Part2Spec.make("xgroup|destroy", group: "stream", since: "5.0.0", summary: "Destroy a consumer group.") { xgroup(&$0, .destroy) },
-                Part2Spec.make("xgroup|setid", group: "stream", since: "5.0.0", summary: "Set a consumer group to an arbitrary last delivered ID value.") { xgroup(&$0, .setID) },
-                Part2Spec.make("xgroup|help", group: "stream", since: "5.0.0", summary: "Show helpful text about the different subcommands") { help(&$0, xgroupHelp) },
+                CatalogSpec.make("xgroup|create", group: "stream", since: "5.0.0", summary: "Create a consumer group.") { xgroup(&$0, .create) },
+                CatalogSpec.make("xgroup|createconsumer", group: "stream", since: "6.2.0", summary: "Create a consumer in a consumer group.") { xgroup(&$0, .createConsumer) },
+                CatalogSpec.make("xgroup|delconsumer", group: "stream", since: "5.0.0", summary: "Delete a consumer from a consumer group.") { xgroup(&$0, .delConsumer) },
+                CatalogSpec.make("xgroup|destroy", group: "stream", since: "5.0.0", summary: "Destroy a consumer group.") { xgroup(&$0, .destroy) },
+                CatalogSpec.make("xgroup|setid", group: "stream", since: "5.0.0", summary: "Set a consumer group to an arbitrary last delivered ID value.") { xgroup(&$0, .setID) },
+                CatalogSpec.make("xgroup|help", group: "stream", since: "5.0.0", summary: "Show helpful text about the different subcommands") { help(&$0, xgroupHelp) },
             ]),
             CommandSpec.container("xinfo", arity: -2, group: "stream", summary: "A container for stream introspection commands", since: "5.0.0", subcommands: [
-                Part2Spec.make("xinfo|consumers", group: "stream", since: "5.0.0", summary: "List the consumers in a consumer group", xinfoConsumers),
-                Part2Spec.make("xinfo|groups", group: "stream", since: "5.0.0", summary: "List the consumer groups of a stream", xinfoGroups),
-                Part2Spec.make("xinfo|stream", group: "stream", since: "5.0.0", summary: "Get information about a stream", xinfoStream),
-                Part2Spec.make("xinfo|help", group: "stream", since: "5.0.0", summary: "Show helpful text about the different subcommands") { help(&$0, xinfoHelp) },
+                CatalogSpec.make("xinfo|consumers", group: "stream", since: "5.0.0", summary: "List the consumers in a consumer group", xinfoConsumers),
+                CatalogSpec.make("xinfo|groups", group: "stream", since: "5.0.0", summary: "List the consumer groups of a stream", xinfoGroups),
+                CatalogSpec.make("xinfo|stream", group: "stream", since: "5.0.0", summary: "Get information about a stream", xinfoStream),
+                CatalogSpec.make("xinfo|help", group: "stream", since: "5.0.0", summary: "Show helpful text about the different subcommands") { help(&$0, xinfoHelp) },
             ]),
         ]
     }
@@ -103,7 +103,7 @@ public enum StreamCommands {
 
     static func writeID(_ out: inout ReplyWriter, _ id: StreamID) { out.bulk(id.text) }
 
-    static func writeEntry(_ out: inout ReplyWriter, _ id: StreamID, _ fields: [RBytes]) {
+    static func writeEntry(_ out: inout ReplyWriter, _ id: StreamID, _ fields: [ByteString]) {
         out.arrayHeader(2)
         writeID(&out, id)
         out.arrayHeader(fields.count)
@@ -148,7 +148,7 @@ public enum StreamCommands {
     ]
 
     /// Looks up a stream for reading: nil + reply handled by caller for missing; replies WRONGTYPE.
-    static func lookup(_ ctx: inout CommandContext, _ key: RBytes, write: Bool = false) -> TypedLookup<StreamObject> {
+    static func lookup(_ ctx: inout CommandContext, _ key: ByteString, write: Bool = false) -> TypedLookup<StreamObject> {
         ctx.fetch(StreamObject.self, key, read: !write)
     }
 
@@ -258,7 +258,7 @@ public enum StreamCommands {
             ctx.out.error("ERR The stream has exhausted the last possible ID, unable to add more items"); return
         }
         var tot = 0
-        var fields: [RBytes] = []
+        var fields: [ByteString] = []
         fields.reserveCapacity(nf)
         for j in fieldPos..<ctx.argc { fields.append(ctx.arg(j)); tot += ctx.args[j].count }
         if tot > Int(UInt32.max) { ctx.out.error("ERR Elements are too large to be stored"); return }
@@ -339,7 +339,7 @@ public enum StreamCommands {
 
     /// Writes the entries in [start, end] (count 0 = all).
     static func replyRange(_ out: inout ReplyWriter, _ s: RedisStream, _ start: StreamID, _ end: StreamID, count: Int, rev: Bool) {
-        var items: [(StreamID, [RBytes])] = []
+        var items: [(StreamID, [ByteString])] = []
         s.forEach(from: start, to: end, reverse: rev) { id, f in
             items.append((id, f))
             return count == 0 || items.count < count
@@ -417,8 +417,8 @@ public enum StreamCommands {
         var streamsArg = 0
         var streamsCount = 0
         var noack = false
-        var groupName: RBytes? = nil
-        var consumerName: RBytes? = nil
+        var groupName: ByteString? = nil
+        var consumerName: ByteString? = nil
         var i = 1
         while i < ctx.argc {
             let more = ctx.argc - i - 1
@@ -459,7 +459,7 @@ public enum StreamCommands {
         if streamsArg == 0 { ctx.out.error(RedisError.syntax); return }
         if isGroup && groupName == nil { ctx.out.error("ERR Missing GROUP option for XREADGROUP"); return }
 
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         var ids: [StreamID] = []
         var groups: [StreamGroup?] = []
         var streams: [RedisStream?] = []
@@ -545,8 +545,8 @@ public enum StreamCommands {
             state.consumer = consumerName
             state.noack = noack
             state.count = count > 0 ? Int(count) : 1000
-            var allKeys: [RBytes] = []
-            var seen = Set<RBytes>()
+            var allKeys: [ByteString] = []
+            var seen = Set<ByteString>()
             for j in 0..<streamsCount {
                 let k = ctx.key(streamsArg + j)
                 if seen.insert(k).inserted { allKeys.append(k) }
@@ -558,7 +558,7 @@ public enum StreamCommands {
     }
 
     /// Finds or creates a consumer (refreshing its seen time like `streamLookupConsumer`).
-    static func consumerFor(_ ctx: inout CommandContext, _ g: StreamGroup, _ name: RBytes, _ key: RBytes) -> StreamConsumer {
+    static func consumerFor(_ ctx: inout CommandContext, _ g: StreamGroup, _ name: ByteString, _ key: ByteString) -> StreamConsumer {
         if let c = g.consumers[name] { c.seenTime = ctx.now; return c }
         let c = StreamConsumer(name: name, seenTime: ctx.now)
         g.consumers[name] = c
@@ -573,7 +573,7 @@ public enum StreamCommands {
         if let g = group, let c = consumer, history {
             _ = g
             var n = 0
-            var items: [(StreamID, [RBytes]?)] = []
+            var items: [(StreamID, [ByteString]?)] = []
             var k = c.pel.lowerBound(start)
             while k < c.pel.count && (count == 0 || n < count) {
                 let id = c.pel.keys[k]
@@ -595,7 +595,7 @@ public enum StreamCommands {
             }
             return
         }
-        var items: [(StreamID, [RBytes])] = []
+        var items: [(StreamID, [ByteString])] = []
         s.forEach(from: start, to: .max) { id, f in
             items.append((id, f))
             return count == 0 || items.count < count
@@ -709,7 +709,7 @@ public enum StreamCommands {
                 ctx.out.integer(1)
                 ctx.engine.dirty += 1
                 ctx.notify(.stream, "xgroup-destroy", key)
-                Part2Extension.of(ctx.engine)?.blocking.signal(DBKey(db: ctx.session.db, key: key))
+                SessionStateExtension.of(ctx.engine)?.blocking.signal(DBKey(db: ctx.session.db, key: key))
             } else {
                 ctx.out.integer(0)
             }
@@ -767,7 +767,7 @@ public enum StreamCommands {
         var minIdle: Int64 = 0
         var count: Int64 = 0
         var start = StreamID.zero, end = StreamID.max
-        var consumerName: RBytes? = nil
+        var consumerName: ByteString? = nil
         if argc >= 6 {
             var si = 3
             if ctx.argIs(3, "IDLE") {
@@ -829,7 +829,7 @@ public enum StreamCommands {
         for (id, nack) in rows {
             ctx.out.arrayHeader(4)
             writeID(&ctx.out, id)
-            ctx.out.bulk(nack.consumer?.name ?? RBytes.empty)
+            ctx.out.bulk(nack.consumer?.name ?? ByteString.empty)
             ctx.out.integer(Int(max(ctx.now - nack.deliveryTime, 0)))
             ctx.out.integer(Int(nack.deliveryCount))
         }
@@ -997,7 +997,7 @@ public enum StreamCommands {
 
     // MARK: XINFO
 
-    static func streamFor(_ ctx: inout CommandContext, _ key: RBytes) -> RedisStream? {
+    static func streamFor(_ ctx: inout CommandContext, _ key: ByteString) -> RedisStream? {
         switch lookup(&ctx, key) {
         case .wrongType: ctx.wrongType(); return nil
         case .missing: ctx.out.error(RedisError.noSuchKey); return nil
@@ -1090,7 +1090,7 @@ public enum StreamCommands {
                 let nack = g.pel.values[k]
                 ctx.out.arrayHeader(4)
                 writeID(&ctx.out, g.pel.keys[k])
-                ctx.out.bulk(nack.consumer?.name ?? RBytes.empty)
+                ctx.out.bulk(nack.consumer?.name ?? ByteString.empty)
                 ctx.out.integer(Int(nack.deliveryTime))
                 ctx.out.integer(Int(nack.deliveryCount))
             }
@@ -1156,14 +1156,14 @@ public enum StreamCommands {
 
 /// What a client blocked in XREAD/XREADGROUP waits for.
 final class StreamBlockState {
-    var ids: [RBytes: StreamID] = [:]
-    var group: RBytes?
-    var consumer: RBytes?
+    var ids: [ByteString: StreamID] = [:]
+    var group: ByteString?
+    var consumer: ByteString?
     var noack = false
     var count = 1000
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     /// FLUSHDB/FLUSHALL/SWAPDB: re-examines the keys stream readers wait on (Redis 7.0's
     /// scanDatabaseForDeletedStreams), so XREADGROUP waiters on vanished streams get UNBLOCKED.
     func signalStreamWaiters(db: Int?) {

@@ -4,16 +4,16 @@ import RESP
 public enum TransactionCommands {
     public static var all: [CommandSpec] {
         [
-            Part2Spec.make("multi", group: "transactions", summary: "Mark the start of a transaction block", multi),
-            Part2Spec.make("exec", group: "transactions", summary: "Execute all commands issued after MULTI", exec),
-            Part2Spec.make("discard", group: "transactions", since: "2.0.0", summary: "Discard all commands issued after MULTI", discard),
-            Part2Spec.make("watch", group: "transactions", since: "2.2.0", summary: "Watch the given keys to determine execution of the MULTI/EXEC block", watch),
-            Part2Spec.make("unwatch", group: "transactions", since: "2.2.0", summary: "Forget about all watched keys", unwatch),
+            CatalogSpec.make("multi", group: "transactions", summary: "Mark the start of a transaction block", multi),
+            CatalogSpec.make("exec", group: "transactions", summary: "Execute all commands issued after MULTI", exec),
+            CatalogSpec.make("discard", group: "transactions", since: "2.0.0", summary: "Discard all commands issued after MULTI", discard),
+            CatalogSpec.make("watch", group: "transactions", since: "2.2.0", summary: "Watch the given keys to determine execution of the MULTI/EXEC block", watch),
+            CatalogSpec.make("unwatch", group: "transactions", since: "2.2.0", summary: "Forget about all watched keys", unwatch),
         ]
     }
 
     static func multi(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.error("ERR transactions unavailable"); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.error("ERR transactions unavailable"); return }
         let m = ext.multiState(ctx.session)
         if m.inMulti { ctx.out.error("ERR MULTI calls can not be nested"); return }
         m.inMulti = true
@@ -23,7 +23,7 @@ public enum TransactionCommands {
     }
 
     static func discard(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self), m.inMulti else {
+        guard let ext = SessionStateExtension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self), m.inMulti else {
             ctx.out.error("ERR DISCARD without MULTI"); return
         }
         finish(ext, ctx.session, m)
@@ -31,7 +31,7 @@ public enum TransactionCommands {
     }
 
     /// Leaves MULTI state and forgets watched keys (Redis's discardTransaction).
-    static func finish(_ ext: Part2Extension, _ session: ClientSession, _ m: MultiState) {
+    static func finish(_ ext: SessionStateExtension, _ session: ClientSession, _ m: MultiState) {
         m.inMulti = false
         m.queued.removeAll()
         m.flagged = false
@@ -40,7 +40,7 @@ public enum TransactionCommands {
     }
 
     static func exec(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self), m.inMulti else {
+        guard let ext = SessionStateExtension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self), m.inMulti else {
             ctx.out.error("ERR EXEC without MULTI"); return
         }
         if m.flagged {
@@ -80,7 +80,7 @@ public enum TransactionCommands {
     }
 
     static func watch(_ ctx: inout CommandContext) {
-        guard let ext = Part2Extension.of(ctx.engine) else { ctx.out.error("ERR transactions unavailable"); return }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { ctx.out.error("ERR transactions unavailable"); return }
         let m = ext.multiState(ctx.session)
         if m.inMulti { ctx.out.error("ERR WATCH inside MULTI is not allowed"); return }
         for i in 1..<ctx.argc {
@@ -95,7 +95,7 @@ public enum TransactionCommands {
     }
 
     static func unwatch(_ ctx: inout CommandContext) {
-        if let ext = Part2Extension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self) {
+        if let ext = SessionStateExtension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self) {
             ext.unwatchAll(ctx.session, m)
             m.dirty = false
         }

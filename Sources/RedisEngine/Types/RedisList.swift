@@ -1,16 +1,16 @@
 /// A Redis list: a growable ring buffer of byte strings with O(1) push/pop at both ends
 /// and O(1) indexing (Redis's quicklist gives the same complexities for the common operations).
 public struct RedisList: Sendable {
-    @usableFromInline var buffer: ContiguousArray<RBytes>
+    @usableFromInline var buffer: ContiguousArray<ByteString>
     @usableFromInline var head: Int = 0
     /// Number of elements.
     public private(set) var count: Int = 0
 
     /// An empty list.
-    public init() { buffer = ContiguousArray(repeating: RBytes.empty, count: 4) }
+    public init() { buffer = ContiguousArray(repeating: ByteString.empty, count: 4) }
 
     /// A list holding `elements` in order.
-    public init<S: Sequence>(_ elements: S) where S.Element == RBytes {
+    public init<S: Sequence>(_ elements: S) where S.Element == ByteString {
         self.init()
         for e in elements { pushBack(e) }
     }
@@ -21,7 +21,7 @@ public struct RedisList: Sendable {
 
     private mutating func grow() {
         let cap = buffer.count
-        var nb = ContiguousArray<RBytes>(repeating: .empty, count: cap * 2)
+        var nb = ContiguousArray<ByteString>(repeating: .empty, count: cap * 2)
         for i in 0..<count { nb[i] = buffer[slot(i)] }
         buffer = nb
         head = 0
@@ -33,7 +33,7 @@ public struct RedisList: Sendable {
         if cap > 64 && count * 8 < cap {
             var nc = cap
             while nc > 4 && count * 4 < nc { nc /= 2 }
-            var nb = ContiguousArray<RBytes>(repeating: .empty, count: nc)
+            var nb = ContiguousArray<ByteString>(repeating: .empty, count: nc)
             for i in 0..<count { nb[i] = buffer[slot(i)] }
             buffer = nb
             head = 0
@@ -41,7 +41,7 @@ public struct RedisList: Sendable {
     }
 
     /// Inserts at the head (LPUSH).
-    public mutating func pushFront(_ e: RBytes) {
+    public mutating func pushFront(_ e: ByteString) {
         if count == buffer.count { grow() }
         head = (head - 1) & (buffer.count - 1)
         buffer[head] = e
@@ -49,14 +49,14 @@ public struct RedisList: Sendable {
     }
 
     /// Appends at the tail (RPUSH).
-    public mutating func pushBack(_ e: RBytes) {
+    public mutating func pushBack(_ e: ByteString) {
         if count == buffer.count { grow() }
         buffer[slot(count)] = e
         count += 1
     }
 
     /// Removes and returns the head element.
-    public mutating func popFront() -> RBytes? {
+    public mutating func popFront() -> ByteString? {
         guard count > 0 else { return nil }
         let e = buffer[head]
         buffer[head] = .empty
@@ -68,7 +68,7 @@ public struct RedisList: Sendable {
     }
 
     /// Removes and returns the tail element.
-    public mutating func popBack() -> RBytes? {
+    public mutating func popBack() -> ByteString? {
         guard count > 0 else { return nil }
         let s = slot(count - 1)
         let e = buffer[s]
@@ -80,18 +80,18 @@ public struct RedisList: Sendable {
     }
 
     /// Element at 0-based position `i` (must be in range).
-    public subscript(i: Int) -> RBytes {
+    public subscript(i: Int) -> ByteString {
         get { buffer[slot(i)] }
         set { buffer[slot(i)] = newValue }
     }
 
     /// First element, if any.
-    public var first: RBytes? { count > 0 ? self[0] : nil }
+    public var first: ByteString? { count > 0 ? self[0] : nil }
     /// Last element, if any.
-    public var last: RBytes? { count > 0 ? self[count - 1] : nil }
+    public var last: ByteString? { count > 0 ? self[count - 1] : nil }
 
     /// Inserts `e` before position `i` (0...count).
-    public mutating func insert(_ e: RBytes, at i: Int) {
+    public mutating func insert(_ e: ByteString, at i: Int) {
         if i == 0 { pushFront(e); return }
         if i == count { pushBack(e); return }
         if count == buffer.count { grow() }
@@ -137,14 +137,14 @@ public struct RedisList: Sendable {
 
     /// Removes every element.
     public mutating func removeAll() {
-        buffer = ContiguousArray(repeating: RBytes.empty, count: 4)
+        buffer = ContiguousArray(repeating: ByteString.empty, count: 4)
         head = 0
         count = 0
     }
 
     /// Removes elements equal to `value`: from the head when `limit > 0` (at most `limit`),
     /// from the tail when `limit < 0` (at most `-limit`), all when 0. Returns how many.
-    public mutating func removeMatching(_ value: RBytes, limit: Int) -> Int {
+    public mutating func removeMatching(_ value: ByteString, limit: Int) -> Int {
         var removed = 0
         let maxRemove = limit == 0 ? Int.max : limit.magnitude > UInt(Int.max) ? Int.max : Int(limit.magnitude)
         if limit >= 0 {
@@ -186,13 +186,13 @@ public struct RedisList: Sendable {
     }
 
     /// Index of the first element equal to `value`, searching from the head.
-    public func firstIndex(of value: RBytes) -> Int? {
+    public func firstIndex(of value: ByteString) -> Int? {
         for i in 0..<count where buffer[slot(i)] == value { return i }
         return nil
     }
 
     /// Calls `body` with each element from `start` through `end` (clamped indexes).
-    @inlinable public func forEach(from start: Int, through end: Int, _ body: (RBytes) -> Void) {
+    @inlinable public func forEach(from start: Int, through end: Int, _ body: (ByteString) -> Void) {
         if start > end { return }
         let mask = buffer.count - 1
         var i = start
@@ -203,8 +203,8 @@ public struct RedisList: Sendable {
     }
 
     /// All elements, head to tail.
-    public var elements: [RBytes] {
-        var out: [RBytes] = []
+    public var elements: [ByteString] {
+        var out: [ByteString] = []
         out.reserveCapacity(count)
         forEach(from: 0, through: count - 1) { out.append($0) }
         return out
@@ -212,7 +212,7 @@ public struct RedisList: Sendable {
 
     /// Approximate heap bytes used (MEMORY USAGE).
     public var approximateBytes: Int {
-        var total = buffer.count * MemoryLayout<RBytes>.stride + 48
+        var total = buffer.count * MemoryLayout<ByteString>.stride + 48
         forEach(from: 0, through: count - 1) { total += $0.heapSize }
         return total
     }

@@ -1,7 +1,7 @@
-/// A Redis set: an `RTable` of members (no allocation per member up to 22 bytes), giving O(1)
+/// A Redis set: an `HashTable` of members (no allocation per member up to 22 bytes), giving O(1)
 /// add/remove/contains, Redis-like random picks (SPOP/SRANDMEMBER) and a rehash-safe SSCAN cursor.
 public struct RedisSet: Sendable {
-    @usableFromInline var table = RTable<Bool>(placeholder: false)
+    @usableFromInline var table = HashTable<Bool>(placeholder: false)
     /// Redis 7.0 reports `intset` while every member is an integer and the set has at most
     /// `set-max-intset-entries` (512) members; once converted it stays `hashtable`.
     public private(set) var isHashtable = false
@@ -12,7 +12,7 @@ public struct RedisSet: Sendable {
     public init() {}
 
     /// A set holding `elements` (duplicates collapse).
-    public init<S: Sequence>(_ elements: S) where S.Element == RBytes {
+    public init<S: Sequence>(_ elements: S) where S.Element == ByteString {
         for e in elements { insert(e) }
     }
 
@@ -24,7 +24,7 @@ public struct RedisSet: Sendable {
 
     /// Adds `m`; returns true when it was new.
     @discardableResult
-    public mutating func insert(_ m: RBytes) -> Bool {
+    public mutating func insert(_ m: ByteString) -> Bool {
         if table.find(m) != nil { return false }
         table.insertNew(m, true)
         if !isHashtable && (table.count > RedisSet.maxIntsetEntries || RedisSet.intValue(m) == nil) {
@@ -35,19 +35,19 @@ public struct RedisSet: Sendable {
 
     /// Removes `m`; returns true when it was present.
     @discardableResult
-    public mutating func remove(_ m: RBytes) -> Bool { table.remove(m) != nil }
+    public mutating func remove(_ m: ByteString) -> Bool { table.remove(m) != nil }
 
-    @inlinable public func contains(_ m: RBytes) -> Bool { table.find(m) != nil }
+    @inlinable public func contains(_ m: ByteString) -> Bool { table.find(m) != nil }
 
     /// A random member (Redis's dictGetFairRandomKey-like pick).
-    public func randomMember<G: RandomNumberGenerator>(using rng: inout G) -> RBytes? {
+    public func randomMember<G: RandomNumberGenerator>(using rng: inout G) -> ByteString? {
         table.randomIndex(using: &rng).map { table.key(at: $0) }
     }
 
     /// All members. While the set is an intset, Redis returns them in ascending numeric order;
     /// we do the same so that small integer sets look exactly like Redis's.
-    public var allMembers: [RBytes] {
-        var out: [RBytes] = []
+    public var allMembers: [ByteString] {
+        var out: [ByteString] = []
         out.reserveCapacity(table.count)
         table.forEachIndex { out.append(table.key(at: $0)) }
         if !isHashtable {
@@ -57,17 +57,17 @@ public struct RedisSet: Sendable {
     }
 
     /// Calls `body` for every member (unspecified order).
-    @inlinable public func forEach(_ body: (RBytes) -> Void) {
+    @inlinable public func forEach(_ body: (ByteString) -> Void) {
         table.forEachIndex { body(table.key(at: $0)) }
     }
 
     /// One SSCAN step.
-    public func scan(cursor: UInt64, _ body: (RBytes) -> Void) -> UInt64 {
+    public func scan(cursor: UInt64, _ body: (ByteString) -> Void) -> UInt64 {
         table.scan(cursor: cursor) { body(table.key(at: $0)) }
     }
 
     /// Canonical integer value (Redis `string2ll` rules).
-    public static func intValue(_ m: RBytes) -> Int64? {
+    public static func intValue(_ m: ByteString) -> Int64? {
         m.withBytes { parseStrictInt($0) }
     }
 

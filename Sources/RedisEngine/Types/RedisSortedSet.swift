@@ -6,7 +6,7 @@ import Darwin
 
 /// Byte-wise comparison (memcmp, then length), the order Redis uses for members.
 @inline(__always)
-public func redisCompareBytes(_ a: RBytes, _ b: RBytes) -> Int {
+public func redisCompareBytes(_ a: ByteString, _ b: ByteString) -> Int {
     a.withBytes { pa in
         b.withBytes { pb in
             let n = min(pa.count, pb.count)
@@ -55,8 +55,8 @@ public struct ZScoreRange: Sendable, Equatable {
 public enum ZLexBound: Sendable, Equatable {
     case negativeInfinity
     case positiveInfinity
-    case inclusive(RBytes)
-    case exclusive(RBytes)
+    case inclusive(ByteString)
+    case exclusive(ByteString)
 
     /// Parses a bound; nil means "min or max not valid string range item".
     public static func parse(_ b: ArraySlice<UInt8>) -> ZLexBound? {
@@ -64,8 +64,8 @@ public enum ZLexBound: Sendable, Equatable {
         switch f {
         case UInt8(ascii: "+") where b.count == 1: return .positiveInfinity
         case UInt8(ascii: "-") where b.count == 1: return .negativeInfinity
-        case UInt8(ascii: "["): return .inclusive(RBytes(b.dropFirst()))
-        case UInt8(ascii: "("): return .exclusive(RBytes(b.dropFirst()))
+        case UInt8(ascii: "["): return .inclusive(ByteString(b.dropFirst()))
+        case UInt8(ascii: "("): return .exclusive(ByteString(b.dropFirst()))
         default: return nil
         }
     }
@@ -83,7 +83,7 @@ public struct ZLexRange: Sendable, Equatable {
         return ZLexRange(min: a, max: b)
     }
 
-    @inline(__always) public func gteMin(_ v: RBytes) -> Bool {
+    @inline(__always) public func gteMin(_ v: ByteString) -> Bool {
         switch min {
         case .negativeInfinity: return true
         case .positiveInfinity: return false
@@ -92,7 +92,7 @@ public struct ZLexRange: Sendable, Equatable {
         }
     }
 
-    @inline(__always) public func lteMax(_ v: RBytes) -> Bool {
+    @inline(__always) public func lteMax(_ v: ByteString) -> Bool {
         switch max {
         case .negativeInfinity: return false
         case .positiveInfinity: return true
@@ -126,7 +126,7 @@ public struct RedisSortedSet: Sendable {
 
     @usableFromInline struct Node: Sendable {
         var score: Double
-        var member: RBytes
+        var member: ByteString
         var backward: Int32   // 0 = none (index 0 is the header)
         var levelBase: Int32
         var levelCount: Int32
@@ -145,7 +145,7 @@ public struct RedisSortedSet: Sendable {
     var length: Int = 0
     @usableFromInline var tail: Int32 = 0
     var rng: UInt64 = 0x9E37_79B9_7F4A_7C15
-    @usableFromInline var dict = RTable<Int32>(placeholder: 0)
+    @usableFromInline var dict = HashTable<Int32>(placeholder: 0)
     /// True once the set outgrew listpack limits (Redis does not convert back).
     public private(set) var isSkiplist = false
 
@@ -162,12 +162,12 @@ public struct RedisSortedSet: Sendable {
     public var encoding: String { isSkiplist ? "skiplist" : "listpack" }
 
     /// Score of `member`, if present.
-    @inline(__always) public func score(of member: RBytes) -> Double? {
+    @inline(__always) public func score(of member: ByteString) -> Double? {
         guard let n = dict[member] else { return nil }
         return nodes[Int(n)].score
     }
 
-    public func contains(_ member: RBytes) -> Bool { dict[member] != nil }
+    public func contains(_ member: ByteString) -> Bool { dict[member] != nil }
 
     // MARK: node helpers
 
@@ -181,7 +181,7 @@ public struct RedisSortedSet: Sendable {
     /// Previous node (0 = none).
     @inline(__always) public func previous(_ n: Int32) -> Int32 { nodes[Int(n)].backward }
     /// Member stored in node `n`.
-    @inline(__always) public func member(_ n: Int32) -> RBytes { nodes[Int(n)].member }
+    @inline(__always) public func member(_ n: Int32) -> ByteString { nodes[Int(n)].member }
     /// Score stored in node `n`.
     @inline(__always) public func score(_ n: Int32) -> Double { nodes[Int(n)].score }
     /// First node (0 when empty).
@@ -190,7 +190,7 @@ public struct RedisSortedSet: Sendable {
     public var lastNode: Int32 { tail }
 
     /// Whether `(s1, m1)` sorts before `(s2, m2)`.
-    @inline(__always) static func less(_ s1: Double, _ m1: RBytes, _ s2: Double, _ m2: RBytes) -> Bool {
+    @inline(__always) static func less(_ s1: Double, _ m1: ByteString, _ s2: Double, _ m2: ByteString) -> Bool {
         s1 < s2 || (s1 == s2 && redisCompareBytes(m1, m2) < 0)
     }
 
@@ -205,7 +205,7 @@ public struct RedisSortedSet: Sendable {
         return l
     }
 
-    mutating func allocNode(score: Double, member: RBytes, level lvl: Int) -> Int32 {
+    mutating func allocNode(score: Double, member: ByteString, level lvl: Int) -> Int32 {
         let base: Int32
         if let b = freeLevels[lvl].popLast() {
             base = b
@@ -234,7 +234,7 @@ public struct RedisSortedSet: Sendable {
 
     /// Adds or updates `member` with `score`. Returns true when the member was new.
     @discardableResult
-    public mutating func set(_ member: RBytes, score rawScore: Double) -> Bool {
+    public mutating func set(_ member: ByteString, score rawScore: Double) -> Bool {
         var score = rawScore
         if let n = dict[member] {
             let old = nodes[Int(n)].score
@@ -261,13 +261,13 @@ public struct RedisSortedSet: Sendable {
 
     /// Removes `member`; returns true when it was present.
     @discardableResult
-    public mutating func remove(_ member: RBytes) -> Bool {
+    public mutating func remove(_ member: ByteString) -> Bool {
         guard let n = dict.remove(member) else { return false }
         deleteNode(score: nodes[Int(n)].score, member: member)
         return true
     }
 
-    mutating func insertNode(score: Double, member: RBytes) -> Int32 {
+    mutating func insertNode(score: Double, member: ByteString) -> Int32 {
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { update in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { rank in
                 var x: Int32 = 0
@@ -315,7 +315,7 @@ public struct RedisSortedSet: Sendable {
         }
     }
 
-    mutating func deleteNode(score: Double, member: RBytes) {
+    mutating func deleteNode(score: Double, member: ByteString) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: RedisSortedSet.maxLevel) { update in
             var x: Int32 = 0
             var i = level - 1
@@ -355,7 +355,7 @@ public struct RedisSortedSet: Sendable {
     // MARK: queries
 
     /// 0-based rank of `member` in ascending order.
-    public func rank(of member: RBytes) -> Int? {
+    public func rank(of member: ByteString) -> Int? {
         guard let n = dict[member] else { return nil }
         let score = nodes[Int(n)].score
         var r: Int = 0
@@ -507,8 +507,8 @@ public struct RedisSortedSet: Sendable {
     }
 
     /// Members with scores in rank order from `start` through `end` (inclusive, clamped).
-    public func entries(fromRank start: Int, through end: Int, reverse: Bool = false) -> [(member: RBytes, score: Double)] {
-        var out: [(member: RBytes, score: Double)] = []
+    public func entries(fromRank start: Int, through end: Int, reverse: Bool = false) -> [(member: ByteString, score: Double)] {
+        var out: [(member: ByteString, score: Double)] = []
         if start > end || start >= count { return out }
         out.reserveCapacity(end - start + 1)
         var n = reverse ? node(atRank: count - 1 - start) : node(atRank: start)
@@ -522,14 +522,14 @@ public struct RedisSortedSet: Sendable {
     }
 
     /// Removes and returns the members at ranks `start...end` (clamped, ascending order).
-    public mutating func removeRanks(_ start: Int, through end: Int) -> [RBytes] {
+    public mutating func removeRanks(_ start: Int, through end: Int) -> [ByteString] {
         let items = entries(fromRank: start, through: end)
         for (m, _) in items { remove(m) }
         return items.map { $0.member }
     }
 
     /// All members with scores, ascending.
-    public var allEntries: [(member: RBytes, score: Double)] { entries(fromRank: 0, through: count - 1) }
+    public var allEntries: [(member: ByteString, score: Double)] { entries(fromRank: 0, through: count - 1) }
 
     /// Approximate heap bytes used (MEMORY USAGE).
     public var approximateBytes: Int {

@@ -100,10 +100,10 @@ public final class StreamNACK {
 
 /// A consumer of a group with its own pending entries.
 public final class StreamConsumer {
-    public let name: RBytes
+    public let name: ByteString
     public var seenTime: Int64
     public var pel = StreamIDMap<StreamNACK>()
-    public init(name: RBytes, seenTime: Int64) { self.name = name; self.seenTime = seenTime }
+    public init(name: ByteString, seenTime: Int64) { self.name = name; self.seenTime = seenTime }
 }
 
 /// A consumer group: last delivered ID, logical read counter, PEL and consumers.
@@ -112,7 +112,7 @@ public final class StreamGroup {
     /// Redis 7.0's `entries_read` (-1 = unknown).
     public var entriesRead: Int64
     public var pel = StreamIDMap<StreamNACK>()
-    public var consumers: [RBytes: StreamConsumer] = [:]
+    public var consumers: [ByteString: StreamConsumer] = [:]
     public init(lastID: StreamID, entriesRead: Int64) { self.lastID = lastID; self.entriesRead = entriesRead }
 
     /// Consumers in name order (Redis keeps them in a radix tree).
@@ -131,9 +131,9 @@ public final class StreamGroup {
 /// which makes `MAXLEN ~` / `MINID ~` trimming (whole nodes only) give the same results.
 final class StreamNode {
     var master: StreamID
-    var masterFields: [RBytes]
+    var masterFields: [ByteString]
     var ids: [StreamID] = []
-    var fields: [[RBytes]] = []
+    var fields: [[ByteString]] = []
     var deleted: [Bool] = []
     var live = 0
     var tombstones = 0
@@ -142,11 +142,11 @@ final class StreamNode {
     /// the last ID): live entries stay sorted, but binary search over all entries is then invalid.
     var inOrder = true
 
-    init(master: StreamID, masterFields: [RBytes]) {
+    init(master: StreamID, masterFields: [ByteString]) {
         self.master = master
         self.masterFields = masterFields
-        bytes = 7 + LP.int(1) + LP.int(0) + LP.int(Int64(masterFields.count)) + LP.int(0)
-        for f in masterFields { bytes += LP.string(f) }
+        bytes = 7 + Listpack.int(1) + Listpack.int(0) + Listpack.int(Int64(masterFields.count)) + Listpack.int(0)
+        for f in masterFields { bytes += Listpack.string(f) }
     }
 
     func clone() -> StreamNode {
@@ -179,24 +179,24 @@ final class StreamNode {
         return nil
     }
 
-    func append(_ id: StreamID, _ f: [RBytes]) {
+    func append(_ id: StreamID, _ f: [ByteString]) {
         let numFields = f.count / 2
         var same = numFields == masterFields.count
         if same {
             var i = 0
             while i < numFields { if f[2 * i] != masterFields[i] { same = false; break }; i += 1 }
         }
-        var b = LP.int(same ? 2 : 0)
-        b += LP.int(Int64(bitPattern: id.ms &- master.ms))
-        b += LP.int(Int64(bitPattern: id.seq &- master.seq))
-        if !same { b += LP.int(Int64(numFields)) }
+        var b = Listpack.int(same ? 2 : 0)
+        b += Listpack.int(Int64(bitPattern: id.ms &- master.ms))
+        b += Listpack.int(Int64(bitPattern: id.seq &- master.seq))
+        if !same { b += Listpack.int(Int64(numFields)) }
         var i = 0
         while i < numFields {
-            if !same { b += LP.string(f[2 * i]) }
-            b += LP.string(f[2 * i + 1])
+            if !same { b += Listpack.string(f[2 * i]) }
+            b += Listpack.string(f[2 * i + 1])
             i += 1
         }
-        b += LP.int(Int64(numFields + 3 + (same ? 0 : numFields + 1)))
+        b += Listpack.int(Int64(numFields + 3 + (same ? 0 : numFields + 1)))
         bytes += b
         if let last = ids.last, last >= id { inOrder = false }
         ids.append(id); fields.append(f); deleted.append(false)
@@ -205,7 +205,7 @@ final class StreamNode {
 }
 
 /// Sizes of listpack elements (listpack.c), used to split stream nodes where Redis does.
-enum LP {
+enum Listpack {
     static func backlen(_ l: Int) -> Int {
         if l <= 127 { return 1 }
         if l < 16383 { return 2 }
@@ -223,7 +223,7 @@ enum LP {
         else { l = 9 }
         return l + backlen(l)
     }
-    static func string(_ s: RBytes) -> Int {
+    static func string(_ s: ByteString) -> Int {
         if s.count <= 20, let v = s.withBytes({ parseStrictInt($0) }) { return int(v) }
         let n = s.count
         let l = n < 64 ? 1 + n : (n < 4096 ? 2 + n : 5 + n)
@@ -252,7 +252,7 @@ public final class RedisStream {
     public var firstID = StreamID.zero
     public var maxDeletedID = StreamID.zero
     public var entriesAdded: Int64 = 0
-    public var groups: [RBytes: StreamGroup] = [:]
+    public var groups: [ByteString: StreamGroup] = [:]
 
     public init() {}
 
@@ -282,7 +282,7 @@ public final class RedisStream {
     }
 
     /// Groups in name order.
-    public var sortedGroups: [(RBytes, StreamGroup)] { groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    public var sortedGroups: [(ByteString, StreamGroup)] { groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 
     public var nodeCount: Int { nodes.count }
 
@@ -301,7 +301,7 @@ public final class RedisStream {
     /// Appends an entry with `id` (already validated to be > lastID).
     /// `maxEntries`/`maxBytes` are `stream-node-max-entries`/`-bytes` (0 = no entry limit /
     /// the 1 GiB listpack limit, like Redis).
-    public func append(_ id: StreamID, _ fields: [RBytes], maxEntries: Int = RedisStream.nodeMaxEntries,
+    public func append(_ id: StreamID, _ fields: [ByteString], maxEntries: Int = RedisStream.nodeMaxEntries,
                        maxBytes: Int = RedisStream.nodeMaxBytes) {
         var tot = 0
         for f in fields { tot += f.count }
@@ -313,7 +313,7 @@ public final class RedisStream {
         }
         let target: StreamNode
         if let n = node { target = n } else {
-            var mf: [RBytes] = []
+            var mf: [ByteString] = []
             mf.reserveCapacity(fields.count / 2)
             var i = 0
             while i < fields.count { mf.append(fields[i]); i += 2 }
@@ -340,7 +340,7 @@ public final class RedisStream {
     }
 
     /// The fields of a live entry, or nil.
-    public func entry(_ id: StreamID) -> [RBytes]? {
+    public func entry(_ id: StreamID) -> [ByteString]? {
         if nodes.isEmpty { return nil }
         let n = nodes[nodeIndex(for: id)]
         guard let i = n.liveIndex(id) else { return nil }
@@ -349,7 +349,7 @@ public final class RedisStream {
 
     /// Calls `body` for live entries in [start, end], ascending or descending, until it returns false.
     public func forEach(from start: StreamID, to end: StreamID, reverse: Bool = false,
-                        _ body: (StreamID, [RBytes]) -> Bool) {
+                        _ body: (StreamID, [ByteString]) -> Bool) {
         if nodes.isEmpty || start > end { return }
         if !reverse {
             var ni = nodeIndex(for: start)
@@ -398,8 +398,8 @@ public final class RedisStream {
     }
 
     /// First or last live entry.
-    public func edge(last: Bool) -> (StreamID, [RBytes])? {
-        var out: (StreamID, [RBytes])? = nil
+    public func edge(last: Bool) -> (StreamID, [ByteString])? {
+        var out: (StreamID, [ByteString])? = nil
         forEach(from: .zero, to: .max, reverse: last) { id, f in out = (id, f); return false }
         return out
     }

@@ -75,7 +75,7 @@ public enum StringCommands {
     static func stringBytes(_ ctx: inout CommandContext, at i: Int) -> [UInt8]? {
         switch ctx.value(at: i) {
         case .heapString(let a), .raw(let a): return a
-        case .inlineString(let a, let b, let c, let d, let n): return RBytes.inline(a, b, c, d, n).array
+        case .inlineString(let a, let b, let c, let d, let n): return ByteString.inline(a, b, c, d, n).array
         case .int(let v): return Array(String(v).utf8)
         default:
             ctx.wrongType()
@@ -337,7 +337,7 @@ public enum StringCommands {
         let key = ctx.key(1)
         let add = ctx.args[2]
         guard let i = ctx.lookupWrite(key) else {
-            ctx.setKey(key, Value.rawString(RBytes(add)))
+            ctx.setKey(key, Value.rawString(ByteString(add)))
             ctx.notify(.string, "append", key)
             ctx.out.integer(add.count)
             return
@@ -351,7 +351,7 @@ public enum StringCommands {
         ctx.db.main.setValue(.int(0), at: i)
         bytes.append(contentsOf: add)
         let n = bytes.count
-        ctx.db.main.setValue(Value.rawString(RBytes(bytes)), at: i)
+        ctx.db.main.setValue(Value.rawString(ByteString(bytes)), at: i)
         ctx.engine.dirty += 1
         ctx.signalModified(key)
         ctx.notify(.string, "append", key)
@@ -436,7 +436,7 @@ public enum StringCommands {
             return
         }
         let text = formatLongDoubleHuman(r)
-        let v = Value.plainString(RBytes(Array(text.utf8)))
+        let v = Value.plainString(ByteString(Array(text.utf8)))
         if let i = idx {
             ctx.db.main.setValue(v, at: i)
             ctx.engine.dirty += 1
@@ -506,7 +506,7 @@ public enum StringCommands {
         }
         bytes.replaceSubrange(offset..<(offset + value.count), with: value)
         let n = bytes.count
-        let v = Value.rawString(RBytes(bytes))
+        let v = Value.rawString(ByteString(bytes))
         if let i = idx {
             ctx.db.main.setValue(v, at: i)
             ctx.engine.dirty += 1

@@ -57,7 +57,7 @@ public enum ConnectionCommands {
         if ctx.engine.authenticate(user: user, password: password, session: ctx.session) {
             ctx.out.ok()
         } else {
-            Part2Extension.of(ctx.engine)?.logAuthFailure(&ctx, user: user)
+            SessionStateExtension.of(ctx.engine)?.logAuthFailure(&ctx, user: user)
             ctx.out.error(RedisError.wrongPass)
         }
     }
@@ -97,7 +97,7 @@ public enum ConnectionCommands {
         }
         if let u = user, let p = password {
             if !ctx.engine.authenticate(user: u, password: p, session: ctx.session) {
-                Part2Extension.of(ctx.engine)?.logAuthFailure(&ctx, user: u)
+                SessionStateExtension.of(ctx.engine)?.logAuthFailure(&ctx, user: u)
                 ctx.out.error(RedisError.wrongPass)
                 return
             }
@@ -129,7 +129,7 @@ public enum ConnectionCommands {
             ctx.out.error("ERR Client names cannot contain spaces, newlines or special characters.")
             return false
         }
-        ctx.session.name = name.isEmpty ? nil : RBytes(name)
+        ctx.session.name = name.isEmpty ? nil : ByteString(name)
         return true
     }
 

@@ -29,15 +29,15 @@ enum BitCommands {
     }
 
     /// The string at `key` for writing (empty when missing); nil after WRONGTYPE.
-    static func loadForWrite(_ ctx: inout CommandContext, _ key: RBytes) -> (index: Int?, bytes: [UInt8])? {
+    static func loadForWrite(_ ctx: inout CommandContext, _ key: ByteString) -> (index: Int?, bytes: [UInt8])? {
         guard let i = ctx.lookupWrite(key) else { return (nil, []) }
         guard let b = StringCommands.stringBytes(&ctx, at: i) else { return nil }
         ctx.db.main.setValue(.int(0), at: i)
         return (i, b)
     }
 
-    static func store(_ ctx: inout CommandContext, _ key: RBytes, _ index: Int?, _ bytes: [UInt8]) {
-        let v = Value.rawString(RBytes(bytes))
+    static func store(_ ctx: inout CommandContext, _ key: ByteString, _ index: Int?, _ bytes: [UInt8]) {
+        let v = Value.rawString(ByteString(bytes))
         if let i = index {
             ctx.db.main.setValue(v, at: i)
             ctx.engine.dirty += 1
@@ -70,7 +70,7 @@ enum BitCommands {
             ctx.notify(.string, "setbit", key)
         } else if let i = loaded.index {
             // Unchanged: Redis 7.0 still unshares the string (raw encoding) but signals nothing.
-            ctx.db.main.setValue(Value.rawString(RBytes(bytes)), at: i)
+            ctx.db.main.setValue(Value.rawString(ByteString(bytes)), at: i)
         }
         ctx.out.integer(Int(old))
     }
@@ -258,7 +258,7 @@ enum BitCommands {
         if maxLen == 0 {
             if ctx.deleteKey(dest) { ctx.notify(.generic, "del", dest) }
         } else {
-            ctx.setKey(dest, Value.rawString(RBytes(result)))
+            ctx.setKey(dest, Value.rawString(ByteString(result)))
             ctx.notify(.string, "set", dest)
         }
         ctx.out.integer(maxLen)

@@ -34,7 +34,7 @@ public enum HashCommands {
     /// The hash at `key` (nil when missing); replies WRONGTYPE and returns .failure for other types.
     enum Lookup { case missing, wrongType, found(HashObject, Int) }
 
-    static func lookup(_ ctx: inout CommandContext, _ key: RBytes, write: Bool) -> Lookup {
+    static func lookup(_ ctx: inout CommandContext, _ key: ByteString, write: Bool) -> Lookup {
         let idx = write ? ctx.lookupWrite(key) : ctx.lookupRead(key)
         guard let i = idx else { return .missing }
         guard case .hash(let h) = ctx.value(at: i) else {
@@ -45,7 +45,7 @@ public enum HashCommands {
     }
 
     /// The hash at `key`, created when missing; nil after WRONGTYPE.
-    static func lookupOrCreate(_ ctx: inout CommandContext, _ key: RBytes) -> HashObject? {
+    static func lookupOrCreate(_ ctx: inout CommandContext, _ key: ByteString) -> HashObject? {
         switch lookup(&ctx, key, write: true) {
         case .wrongType: return nil
         case .found(let h, _): return h
@@ -60,7 +60,7 @@ public enum HashCommands {
         (ctx.engine.config.hashMaxListpackEntries, ctx.engine.config.hashMaxListpackValue)
     }
 
-    static func changed(_ ctx: inout CommandContext, _ key: RBytes, _ event: StaticString) {
+    static func changed(_ ctx: inout CommandContext, _ key: ByteString, _ event: StaticString) {
         ctx.engine.dirty += 1
         ctx.signalModified(key)
         ctx.notify(.hash, event, key)
@@ -77,7 +77,7 @@ public enum HashCommands {
         var created = 0
         var j = 2
         while j < ctx.argc {
-            if h.set(ctx.key(j), RBytes(ctx.args[j + 1]), maxEntries: me, maxValue: mv) { created += 1 }
+            if h.set(ctx.key(j), ByteString(ctx.args[j + 1]), maxEntries: me, maxValue: mv) { created += 1 }
             j += 2
         }
         if name == "hmset" { ctx.out.ok() } else { ctx.out.integer(created) }
@@ -98,7 +98,7 @@ public enum HashCommands {
         }
         guard let h = lookupOrCreate(&ctx, key) else { return }
         let (me, mv) = limits(ctx)
-        h.set(field, RBytes(ctx.args[3]), maxEntries: me, maxValue: mv)
+        h.set(field, ByteString(ctx.args[3]), maxEntries: me, maxValue: mv)
         ctx.out.integer(1)
         changed(&ctx, key, "hset")
     }
@@ -207,7 +207,7 @@ public enum HashCommands {
         }
         commitNew(&ctx, key, h)
         let (me, mv) = limits(ctx)
-        h.set(field, RBytes(String(r)), maxEntries: me, maxValue: mv)
+        h.set(field, ByteString(String(r)), maxEntries: me, maxValue: mv)
         ctx.out.integer(Int(r))
         changed(&ctx, key, "hincrby")
     }
@@ -240,13 +240,13 @@ public enum HashCommands {
         commitNew(&ctx, key, h)
         let text = formatLongDoubleHuman(r)
         let (me, mv) = limits(ctx)
-        h.set(field, RBytes(text), maxEntries: me, maxValue: mv)
+        h.set(field, ByteString(text), maxEntries: me, maxValue: mv)
         ctx.out.bulk(text)
         changed(&ctx, key, "hincrbyfloat")
     }
 
     /// The existing hash or a new detached one (stored by `commitNew` once the command succeeds).
-    static func lookupExistingOrNew(_ ctx: inout CommandContext, _ key: RBytes) -> HashObject? {
+    static func lookupExistingOrNew(_ ctx: inout CommandContext, _ key: ByteString) -> HashObject? {
         switch lookup(&ctx, key, write: true) {
         case .wrongType: return nil
         case .found(let h, _): return h
@@ -254,7 +254,7 @@ public enum HashCommands {
         }
     }
 
-    static func commitNew(_ ctx: inout CommandContext, _ key: RBytes, _ h: HashObject) {
+    static func commitNew(_ ctx: inout CommandContext, _ key: ByteString, _ h: HashObject) {
         if ctx.lookupWrite(key) == nil { ctx.engine.setKey(ctx.db, key, .hash(h)) }
     }
 
@@ -293,7 +293,7 @@ public enum HashCommands {
             ctx.out.arrayHeader(0)
             return
         }
-        var picked: [(RBytes, RBytes)] = []
+        var picked: [(ByteString, ByteString)] = []
         if c < 0 {
             let n = -c
             picked.reserveCapacity(min(n, 1 << 20))
@@ -311,7 +311,7 @@ public enum HashCommands {
         writePairs(&ctx, picked, withValues: withValues)
     }
 
-    static func writePairs(_ ctx: inout CommandContext, _ picked: [(RBytes, RBytes)], withValues: Bool) {
+    static func writePairs(_ ctx: inout CommandContext, _ picked: [(ByteString, ByteString)], withValues: Bool) {
         if withValues && ctx.out.isRESP3 {
             ctx.out.arrayHeader(picked.count)
             for (f, v) in picked {
@@ -341,7 +341,7 @@ public enum HashCommands {
             KeyCommands.replyScan(&ctx, cursor: 0, items: [])
             return
         }
-        var items: [RBytes] = []
+        var items: [ByteString] = []
         let next = h.scan(cursor: cursor, count: o.count) { f, v in
             if let p = o.pattern, !p.withUnsafeBytes({ pp in f.withBytes { Glob.match(pp, $0) } }) { return }
             items.append(f)

@@ -3,7 +3,7 @@
 /// Up to 22 bytes are stored inline (no allocation); longer strings live in one `[UInt8]`.
 /// The type is 24 bytes wide. Strings of 22 bytes or fewer are always inline, so equality can
 /// compare the inline words directly.
-public enum RBytes: Sendable {
+public enum ByteString: Sendable {
     /// Inline storage: 22 bytes of data (zero padded) and the length.
     case inline(UInt64, UInt64, UInt32, UInt16, UInt8)
     /// Heap storage for more than 22 bytes.
@@ -13,12 +13,12 @@ public enum RBytes: Sendable {
     public static let inlineCapacity = 22
 
     /// The empty string.
-    public static let empty = RBytes.inline(0, 0, 0, 0, 0)
+    public static let empty = ByteString.inline(0, 0, 0, 0, 0)
 
     /// Copies `raw`.
     @inlinable public init(raw: UnsafeRawBufferPointer) {
         let n = raw.count
-        if n <= RBytes.inlineCapacity {
+        if n <= ByteString.inlineCapacity {
             var t: (UInt64, UInt64, UInt32, UInt16) = (0, 0, 0, 0)
             if n > 0 {
                 withUnsafeMutableBytes(of: &t) { p in
@@ -33,13 +33,13 @@ public enum RBytes: Sendable {
 
     /// Copies a slice of bytes (e.g. an argument).
     @inlinable public init(_ slice: ArraySlice<UInt8>) {
-        self = slice.withUnsafeBytes { RBytes(raw: $0) }
+        self = slice.withUnsafeBytes { ByteString(raw: $0) }
     }
 
     /// Copies an array of bytes (keeps the array when it is long).
     @inlinable public init(_ array: [UInt8]) {
-        if array.count > RBytes.inlineCapacity { self = .heap(array) } else {
-            self = array.withUnsafeBytes { RBytes(raw: $0) }
+        if array.count > ByteString.inlineCapacity { self = .heap(array) } else {
+            self = array.withUnsafeBytes { ByteString(raw: $0) }
         }
     }
 
@@ -94,12 +94,12 @@ public enum RBytes: Sendable {
         switch self {
         case .inline(let a, let b, let c, let d, let n):
             var h = seed ^ (UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
-            h = RBytes.mix(h ^ a)
-            h = RBytes.mix(h ^ b)
-            h = RBytes.mix(h ^ (UInt64(c) | (UInt64(d) << 32)))
+            h = ByteString.mix(h ^ a)
+            h = ByteString.mix(h ^ b)
+            h = ByteString.mix(h ^ (UInt64(c) | (UInt64(d) << 32)))
             return h
         case .heap(let arr):
-            return arr.withUnsafeBytes { RBytes.hashBytes($0, seed: seed) }
+            return arr.withUnsafeBytes { ByteString.hashBytes($0, seed: seed) }
         }
     }
 
@@ -127,8 +127,8 @@ public enum RBytes: Sendable {
     }
 }
 
-extension RBytes: Hashable {
-    @inlinable public static func == (l: RBytes, r: RBytes) -> Bool {
+extension ByteString: Hashable {
+    @inlinable public static func == (l: ByteString, r: ByteString) -> Bool {
         switch (l, r) {
         case let (.inline(a1, b1, c1, d1, n1), .inline(a2, b2, c2, d2, n2)):
             return a1 == a2 && b1 == b2 && c1 == c2 && d1 == d2 && n1 == n2
@@ -144,10 +144,10 @@ extension RBytes: Hashable {
     }
 }
 
-extension RBytes: Comparable {
+extension ByteString: Comparable {
     /// Binary comparison (memcmp, then length), as Redis compares strings.
-    public static func < (l: RBytes, r: RBytes) -> Bool {
-        l.withBytes { a in r.withBytes { b in RBytes.compare(a, b) < 0 } }
+    public static func < (l: ByteString, r: ByteString) -> Bool {
+        l.withBytes { a in r.withBytes { b in ByteString.compare(a, b) < 0 } }
     }
 
     /// memcmp-then-length comparison.
@@ -162,12 +162,12 @@ extension RBytes: Comparable {
     }
 }
 
-extension RBytes: ExpressibleByStringLiteral, CustomStringConvertible {
+extension ByteString: ExpressibleByStringLiteral, CustomStringConvertible {
     public init(stringLiteral value: String) { self.init(value) }
     public var description: String { string }
 }
 
-extension RBytes {
+extension ByteString {
     /// Equality with raw memory.
     @inlinable public func equals(raw: UnsafeRawBufferPointer) -> Bool {
         withBytes { p in

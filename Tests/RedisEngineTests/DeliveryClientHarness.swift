@@ -3,7 +3,7 @@ import RESP
 @testable import RedisEngine
 
 /// Collects bytes delivered asynchronously to a client (pub/sub messages, unblocked replies).
-final class P2DeliveryBox: @unchecked Sendable {
+final class DeliveryBox: @unchecked Sendable {
     var bytes: [UInt8] = []
     var resumed = 0
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -11,11 +11,11 @@ final class P2DeliveryBox: @unchecked Sendable {
 }
 
 /// One in-process client of an engine: sends commands, returns raw RESP replies.
-final class P2Client {
+final class DeliveryClient {
     let engine: Engine
     let session: ClientSession
     var ctx: CommandContext
-    let box = P2DeliveryBox()
+    let box = DeliveryBox()
 
     init(_ engine: Engine) {
         self.engine = engine
@@ -46,7 +46,7 @@ final class P2Client {
 }
 
 /// An engine on a manual clock with helpers.
-final class P2Engine {
+final class ManualClockEngine {
     let clock = ManualClock(milliseconds: 1_700_000_000_000)
     let engine: Engine
 
@@ -56,7 +56,7 @@ final class P2Engine {
         engine = Engine(config: config, clock: clock)
     }
 
-    func client() -> P2Client { P2Client(engine) }
+    func client() -> DeliveryClient { DeliveryClient(engine) }
 
     /// Advances the clock and runs the engine cron (timeouts, active expiry).
     func advance(ms: Int64) {
@@ -66,7 +66,7 @@ final class P2Engine {
 }
 
 /// RESP helpers for expectations.
-enum R2 {
+enum ExpectedReply {
     static func bulk(_ s: String) -> String { "$\(s.utf8.count)\r\n\(s)\r\n" }
     static func int(_ n: Int) -> String { ":\(n)\r\n" }
     static func arr(_ items: [String]) -> String { "*\(items.count)\r\n" + items.joined() }

@@ -265,7 +265,7 @@ public enum KeyCommands {
         let pattern = Array(ctx.args[1])
         let all = Glob.isMatchAll(pattern)
         let db = ctx.db
-        var found: [RBytes] = []
+        var found: [ByteString] = []
         pattern.withUnsafeBytes { p in
             db.main.forEachIndex { i in
                 let k = db.main.key(at: i)
@@ -336,7 +336,7 @@ public enum KeyCommands {
     }
 
     /// Writes a SCAN reply: the cursor as a bulk string and the elements.
-    static func replyScan(_ ctx: inout CommandContext, cursor: UInt64, items: [RBytes]) {
+    static func replyScan(_ ctx: inout CommandContext, cursor: UInt64, items: [ByteString]) {
         ctx.out.arrayHeader(2)
         ctx.out.bulk(String(cursor))
         ctx.out.arrayHeader(items.count)
@@ -347,7 +347,7 @@ public enum KeyCommands {
         guard var cursor = parseCursor(&ctx, 1) else { return }
         guard let o = parseScanOptions(&ctx, from: 2, allowType: true) else { return }
         let db = ctx.db
-        var keys: [RBytes] = []
+        var keys: [ByteString] = []
         var maxIterations = o.count * 10
         if db.main.count > 0 {
             repeat {
@@ -357,7 +357,7 @@ public enum KeyCommands {
         } else {
             cursor = 0
         }
-        var out: [RBytes] = []
+        var out: [ByteString] = []
         out.reserveCapacity(keys.count)
         for k in keys {
             if let p = o.pattern, !p.withUnsafeBytes({ pp in k.withBytes { Glob.match(pp, $0) } }) { continue }
@@ -512,7 +512,7 @@ public enum KeyCommands {
     }
 
     /// Looks up a SORT BY/GET pattern for `element`: `*` is replaced, `->field` reads a hash field.
-    static func lookupPattern(_ ctx: inout CommandContext, _ pattern: [UInt8], _ element: RBytes) -> RBytes? {
+    static func lookupPattern(_ ctx: inout CommandContext, _ pattern: [UInt8], _ element: ByteString) -> ByteString? {
         if pattern == [UInt8(ascii: "#")] { return element }
         guard let star = pattern.firstIndex(of: UInt8(ascii: "*")) else { return nil }
         var field: [UInt8]?
@@ -524,11 +524,11 @@ public enum KeyCommands {
         var key = Array(keyPattern[..<star])
         key.append(contentsOf: element.array)
         key.append(contentsOf: keyPattern[(star + 1)...])
-        guard let i = ctx.lookupRead(RBytes(key)) else { return nil }
+        guard let i = ctx.lookupRead(ByteString(key)) else { return nil }
         let v = ctx.value(at: i)
         if let f = field {
             guard case .hash(let h) = v else { return nil }
-            return h.get(RBytes(f))
+            return h.get(ByteString(f))
         }
         guard v.isString else { return nil }
         return v.stringBytes
@@ -546,7 +546,7 @@ public enum KeyCommands {
         var byPattern: [UInt8]?
         var dontSort = false
         var getPatterns: [[UInt8]] = []
-        var storeKey: RBytes?
+        var storeKey: ByteString?
         var j = 2
         while j < ctx.argc {
             let left = ctx.argc - j - 1
@@ -578,7 +578,7 @@ public enum KeyCommands {
             }
             j += 1
         }
-        var elements: [RBytes] = []
+        var elements: [ByteString] = []
         var isSet = false
         var isZSet = false
         if let i = ctx.lookupRead(ctx.key(1)) {
@@ -604,7 +604,7 @@ public enum KeyCommands {
         // Redis walks a sorted set backwards for BY nosort DESC.
         if dontSort && isZSet && desc { elements.reverse() }
         if !dontSort {
-            var keyed: [(RBytes, RBytes?, Double)] = []
+            var keyed: [(ByteString, ByteString?, Double)] = []
             keyed.reserveCapacity(elements.count)
             for e in elements {
                 let sortBy = byPattern != nil ? lookupPattern(&ctx, byPattern!, e) : e
@@ -625,12 +625,12 @@ public enum KeyCommands {
                     case (nil, nil): cmp = 0
                     case (nil, _): cmp = -1
                     case (_, nil): cmp = 1
-                    case let (x?, y?): cmp = x.withBytes { xb in y.withBytes { yb in RBytes.compare(xb, yb) } }
+                    case let (x?, y?): cmp = x.withBytes { xb in y.withBytes { yb in ByteString.compare(xb, yb) } }
                     }
                 } else {
                     cmp = a.2 < b.2 ? -1 : (a.2 > b.2 ? 1 : 0)
                 }
-                if cmp == 0 { cmp = a.0.withBytes { xb in b.0.withBytes { yb in RBytes.compare(xb, yb) } } }
+                if cmp == 0 { cmp = a.0.withBytes { xb in b.0.withBytes { yb in ByteString.compare(xb, yb) } } }
                 return desc ? cmp > 0 : cmp < 0
             }
             elements = keyed.map { $0.0 }
@@ -643,7 +643,7 @@ public enum KeyCommands {
         }
         if end >= elements.count { end = elements.count - 1 }
         let slice = start <= end ? Array(elements[start...end]) : []
-        var results: [RBytes?] = []
+        var results: [ByteString?] = []
         if getPatterns.isEmpty {
             results = slice.map { $0 }
         } else {

@@ -2,7 +2,7 @@
 // Every line is sent to redis-server 7.0 and to the engine; replies must match byte for byte
 // (a trailing `~marker` names the normalisation where Redis leaves order or exact value open).
 
-enum Part1Cases {
+enum KeysStringsHashesCases {
     static let connection: [DiffCase] = [
         DiffCase("ping-echo", """
         PING
@@ -281,7 +281,7 @@ enum Part1Cases {
         SET str x
         SORT str
         """),
-        DiffCase("sort-part2-types", """
+        DiffCase("sort-collection-types", """
         RPUSH l 3 1 2
         SORT l
         SORT_RO l DESC

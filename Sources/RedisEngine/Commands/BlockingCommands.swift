@@ -4,8 +4,8 @@ import RESP
 /// A database/key pair (blocked clients, WATCH).
 public struct DBKey: Hashable, Sendable {
     public let db: Int
-    public let key: RBytes
-    public init(db: Int, key: RBytes) { self.db = db; self.key = key }
+    public let key: ByteString
+    public init(db: Int, key: ByteString) { self.db = db; self.key = key }
 }
 
 /// A client waiting in BLPOP/BRPOP/BLMOVE/BRPOPLPUSH/BLMPOP/BZPOPMIN/BZPOPMAX/BZMPOP.
@@ -13,7 +13,7 @@ final class BlockedClient {
     enum Kind { case list, zset, stream }
     let session: ClientSession
     let db: Int
-    let keys: [RBytes]
+    let keys: [ByteString]
     /// Absolute deadline in ms (0 = wait forever).
     let deadline: Int64
     let kind: Kind
@@ -22,7 +22,7 @@ final class BlockedClient {
     /// Order of blocking, for fair (FIFO) serving.
     let sequence: UInt64
 
-    init(session: ClientSession, db: Int, keys: [RBytes], deadline: Int64, kind: Kind, args: Argv, command: CommandSpec, sequence: UInt64) {
+    init(session: ClientSession, db: Int, keys: [ByteString], deadline: Int64, kind: Kind, args: Argv, command: CommandSpec, sequence: UInt64) {
         self.session = session; self.db = db; self.keys = keys; self.deadline = deadline
         self.kind = kind; self.args = args; self.command = command; self.sequence = sequence
     }
@@ -87,15 +87,15 @@ enum Blocking {
 
     /// Whether the running command may block (not inside MULTI/EXEC or a script).
     static func mayBlock(_ ctx: CommandContext) -> Bool {
-        guard let ext = Part2Extension.of(ctx.engine) else { return false }
+        guard let ext = SessionStateExtension.of(ctx.engine) else { return false }
         if ext.blocking.reprocessing { return true }
         if ext.executingTransaction || ctx.session.isInternal { return false }
         return true
     }
 
     /// Blocks the running client on `keys` (no reply now; one comes when served or timed out).
-    static func block(_ ctx: inout CommandContext, keys: [RBytes], timeout deadline: Int64, kind: BlockedClient.Kind) {
-        guard let ext = Part2Extension.of(ctx.engine), let cmd = ctx.command else { ctx.out.nullArray(); return }
+    static func block(_ ctx: inout CommandContext, keys: [ByteString], timeout deadline: Int64, kind: BlockedClient.Kind) {
+        guard let ext = SessionStateExtension.of(ctx.engine), let cmd = ctx.command else { ctx.out.nullArray(); return }
         let st = ext.blocking
         if st.reprocessing { st.stillBlocked = true; return }
         st.sequence += 1
@@ -106,7 +106,7 @@ enum Blocking {
     }
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     /// Serves clients blocked on keys that became ready, FIFO per key, until nothing is ready.
     func serveReadyKeys() {
         let st = blocking

@@ -20,12 +20,12 @@ extension ClientCommands {
             return
         }
         guard let id = ctx.intOrReply(2) else { return }
-        let done = Part2Extension.of(ctx.engine)?.unblockClient(id: Int64(id), asError: asError) ?? false
+        let done = SessionStateExtension.of(ctx.engine)?.unblockClient(id: Int64(id), asError: asError) ?? false
         ctx.out.integer(done ? 1 : 0)
     }
 }
 
-extension Part2Extension {
+extension SessionStateExtension {
     /// Unblocks the client `id` if it waits in a blocking command (CLIENT UNBLOCK). The target gets the
     /// reply of a timeout (null array) or `-UNBLOCKED client unblocked via CLIENT UNBLOCK`.
     func unblockClient(id: Int64, asError: Bool) -> Bool {

@@ -1,12 +1,12 @@
-/// A chained hash table keyed by `RBytes`, stored as parallel arrays (no allocation per entry).
+/// A chained hash table keyed by `ByteString`, stored as parallel arrays (no allocation per entry).
 ///
 /// Entries are addressed by a stable integer index until they are removed, so commands can
 /// look a key up once and then read or update its value in place. Buckets are a power of two
 /// and the table grows at load factor 1 like Redis's dict; `scan` uses Redis's reverse-binary
 /// cursor so a full iteration returns every element present throughout, even across growth.
-public struct RTable<V> {
+public struct HashTable<V> {
     @usableFromInline var buckets: [Int32]
-    @usableFromInline var keys: [RBytes]
+    @usableFromInline var keys: [ByteString]
     @usableFromInline var vals: [V]
     @usableFromInline var next: [Int32]
     @usableFromInline var freeHead: Int32 = -1
@@ -16,7 +16,7 @@ public struct RTable<V> {
     @usableFromInline let seed: UInt64
 
     /// An empty table; `placeholder` fills freed value slots.
-    public init(placeholder: V, seed: UInt64 = RTable.defaultSeed) {
+    public init(placeholder: V, seed: UInt64 = HashTable.defaultSeed) {
         self.placeholder = placeholder
         self.seed = seed
         buckets = [Int32](repeating: -1, count: 4)
@@ -26,7 +26,7 @@ public struct RTable<V> {
     }
 
     /// A per-process random seed (hash flooding protection).
-    public static var defaultSeed: UInt64 { RTableSeed.value }
+    public static var defaultSeed: UInt64 { HashTableSeed.value }
 
     /// True when empty.
     @inlinable public var isEmpty: Bool { count == 0 }
@@ -34,16 +34,16 @@ public struct RTable<V> {
     public var bucketCount: Int { buckets.count }
     /// Bytes used by the table's own arrays (for INFO memory estimates).
     public var overheadBytes: Int {
-        buckets.capacity * 4 + keys.capacity * MemoryLayout<RBytes>.stride
+        buckets.capacity * 4 + keys.capacity * MemoryLayout<ByteString>.stride
             + vals.capacity * MemoryLayout<V>.stride + next.capacity * 4
     }
 
-    @inlinable func bucket(of key: RBytes) -> Int {
+    @inlinable func bucket(of key: ByteString) -> Int {
         Int(truncatingIfNeeded: key.hash(seed: seed)) & (buckets.count - 1)
     }
 
     /// Index of `key`'s entry.
-    @inlinable public func find(_ key: RBytes) -> Int? {
+    @inlinable public func find(_ key: ByteString) -> Int? {
         var i = buckets[bucket(of: key)]
         while i >= 0 {
             let ii = Int(i)
@@ -54,13 +54,13 @@ public struct RTable<V> {
     }
 
     /// The value for `key`.
-    @inlinable public subscript(key: RBytes) -> V? {
+    @inlinable public subscript(key: ByteString) -> V? {
         guard let i = find(key) else { return nil }
         return vals[i]
     }
 
     /// Key of the entry at `index`.
-    @inlinable public func key(at index: Int) -> RBytes { keys[index] }
+    @inlinable public func key(at index: Int) -> ByteString { keys[index] }
     /// Value of the entry at `index`.
     @inlinable public func value(at index: Int) -> V { vals[index] }
     /// Replaces the value of the entry at `index`.
@@ -72,7 +72,7 @@ public struct RTable<V> {
 
     /// Sets `key` to `value`; returns the entry index and whether the key was new.
     @discardableResult
-    @inlinable public mutating func set(_ key: RBytes, _ value: V) -> (index: Int, inserted: Bool) {
+    @inlinable public mutating func set(_ key: ByteString, _ value: V) -> (index: Int, inserted: Bool) {
         let b = bucket(of: key)
         var i = buckets[b]
         while i >= 0 {
@@ -88,11 +88,11 @@ public struct RTable<V> {
 
     /// Inserts `key`, which must not be present.
     @discardableResult
-    @inlinable public mutating func insertNew(_ key: RBytes, _ value: V) -> Int {
+    @inlinable public mutating func insertNew(_ key: ByteString, _ value: V) -> Int {
         insertNew(key, value, bucket: bucket(of: key))
     }
 
-    @usableFromInline mutating func insertNew(_ key: RBytes, _ value: V, bucket b0: Int) -> Int {
+    @usableFromInline mutating func insertNew(_ key: ByteString, _ value: V, bucket b0: Int) -> Int {
         var b = b0
         if count >= buckets.count {
             grow()
@@ -136,7 +136,7 @@ public struct RTable<V> {
 
     /// Removes `key`; returns its value.
     @discardableResult
-    public mutating func remove(_ key: RBytes) -> V? {
+    public mutating func remove(_ key: ByteString) -> V? {
         let b = bucket(of: key)
         var prev: Int32 = -1
         var i = buckets[b]
@@ -198,9 +198,9 @@ public struct RTable<V> {
             i = next[Int(i)]
         }
         var v = cursor | ~mask
-        v = RTableSeed.reverse(v)
+        v = HashTableSeed.reverse(v)
         v &+= 1
-        v = RTableSeed.reverse(v)
+        v = HashTableSeed.reverse(v)
         return v
     }
 
@@ -233,10 +233,10 @@ public struct RTable<V> {
     }
 }
 
-extension RTable: @unchecked Sendable where V: Sendable {}
+extension HashTable: @unchecked Sendable where V: Sendable {}
 
 /// Seed and helpers shared by every table.
-public enum RTableSeed {
+public enum HashTableSeed {
     /// The process-wide seed.
     public static let value: UInt64 = {
         var g = SystemRandomNumberGenerator()

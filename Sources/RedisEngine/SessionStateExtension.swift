@@ -15,12 +15,12 @@ final class MultiState {
 
 /// Per-client pub/sub state (insertion-ordered subscriptions).
 final class SubscriberState {
-    var channels: [RBytes] = []
-    var channelSet: Set<RBytes> = []
-    var patterns: [RBytes] = []
-    var patternSet: Set<RBytes> = []
-    var shardChannels: [RBytes] = []
-    var shardSet: Set<RBytes> = []
+    var channels: [ByteString] = []
+    var channelSet: Set<ByteString> = []
+    var patterns: [ByteString] = []
+    var patternSet: Set<ByteString> = []
+    var shardChannels: [ByteString] = []
+    var shardSet: Set<ByteString> = []
     var count: Int { channels.count + patterns.count }
     var total: Int { channels.count + patterns.count + shardChannels.count }
 
@@ -32,9 +32,9 @@ final class SubscriberState {
     }
 }
 
-/// Part 2's engine extension: transactions, WATCH, blocked clients, pub/sub delivery, keyspace
+/// The engine extension that keeps per-client state: transactions, WATCH, blocked clients, pub/sub delivery, keyspace
 /// notifications and ACL checks, all plugged into the dispatcher through `EngineExtension`.
-public final class Part2Extension: EngineExtension, @unchecked Sendable {
+public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
     /// The owning engine (unowned: the engine owns its extensions; a weak reference would move every
     /// retain of the engine onto the slow side-table path).
     unowned(unsafe) let engineRef: Engine
@@ -54,8 +54,8 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
     public init(engine: Engine) { self.engineRef = engine }
 
     /// The extension installed in `engine`.
-    @inline(__always) static func of(_ engine: Engine) -> Part2Extension? {
-        engine.extensionOf(Part2Extension.self)
+    @inline(__always) static func of(_ engine: Engine) -> SessionStateExtension? {
+        engine.extensionOf(SessionStateExtension.self)
     }
 
     static let subscribeContextError = "only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
@@ -76,7 +76,7 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
                     return true
                 }
             default:
-                reject(&ctx, "ERR Can't execute '\(command.fullName)': \(Part2Extension.subscribeContextError)")
+                reject(&ctx, "ERR Can't execute '\(command.fullName)': \(SessionStateExtension.subscribeContextError)")
                 return true
             }
         }
@@ -115,7 +115,7 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
         serveReadyKeys()
     }
 
-    public func keyModified(db: Int, key: RBytes) {
+    public func keyModified(db: Int, key: ByteString) {
         if !watchers.isEmpty { touchWatched(DBKey(db: db, key: key)) }
         if !blocking.isEmpty { blocking.signal(DBKey(db: db, key: key)) }
     }
@@ -128,7 +128,7 @@ public final class Part2Extension: EngineExtension, @unchecked Sendable {
         }
     }
 
-    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: RBytes, db: Int) {
+    public func keyspaceEvent(_ type: KeyspaceEventType, _ event: String, key: ByteString, db: Int) {
         guard let engine else { return }
         publishKeyspaceEvent(engine, event: event, key: key, db: db)
     }

@@ -1,7 +1,7 @@
 // Differential cases for issue #6: lists, sets, sorted sets, transactions (single connection).
 // Multi-connection behaviour (blocking, pub/sub, WATCH races) is in ConcurrencyTests.swift.
 
-enum Part2Cases {
+enum CollectionsCases {
     static let lists: [DiffCase] = [
         DiffCase("push-pop-range", """
         LPUSH l a b c

@@ -418,7 +418,7 @@ public enum InfoBuilder {
 
     static func runID(_ e: Engine) -> String {
         if !e.serverInfo.runID.isEmpty { return e.serverInfo.runID }
-        var g = XorShiftRandom(seed: UInt64(bitPattern: e.startTime) ^ RTableSeed.value)
+        var g = XorShiftRandom(seed: UInt64(bitPattern: e.startTime) ^ HashTableSeed.value)
         var s = ""
         for _ in 0..<40 { s += String(g.next() % 16, radix: 16) }
         e.serverInfo.runID = s

@@ -3,7 +3,7 @@ import Testing
 
 /// Random (valid and invalid) part 2 command sequences: the engine must always answer with one
 /// well-formed reply and never trap.
-@Suite struct Part2RandomCommandTests {
+@Suite struct RandomCollectionCommandTests {
     struct Gen {
         var state: UInt64
         mutating func next() -> UInt64 {
@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3])
     func randomSequencesNeverTrap(seed: UInt64) {
-        let t = P2Engine()
+        let t = ManualClockEngine()
         let c = t.client()
         var g = Gen(state: seed)
         for _ in 0..<2500 {
