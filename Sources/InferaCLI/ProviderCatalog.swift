@@ -3,7 +3,7 @@ import InferaApply
 // Provider modules: one import per provider, each on its own line with a blank line around it
 // (so branches adding providers merge without conflicts).
 
-// import InferaUpstash
+import InferaUpstash
 
 // import InferaGCP (issue #12)
 
@@ -14,7 +14,7 @@ enum ProviderCatalog {
     static let registry: ProviderRegistry = {
         let r = ProviderRegistry()
 
-        // upstash: r.register(UpstashProvider.factory)
+        r.register(UpstashProvider.factory) // upstash
 
         // memorystore (issue #12): r.register(MemorystoreProvider.factory)
 
