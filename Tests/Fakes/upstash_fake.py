@@ -142,6 +142,7 @@ class State:
         self.fault_rate = fault_rate
         self.slow = slow
         self.mode = ""
+        self.max_databases = 100
         self.stats = {"requests": 0, "violations": [], "faults": {}, "creates": 0, "deletes": 0}
 
     def fault(self):
@@ -255,7 +256,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.violation("fake's own response does not match the schema: %s" % e.message, status=500)
         if fault == "reset_after":
             return self.reset_connection()
-        if fault == "slow":
+        if fault == "slow" or (st.mode == "slow_create" and template == "/redis/database" and method == "POST"):
             time.sleep(st.slow)
         if st.mode == "bad_shape" and template == "/redis/databases":
             payload = {"databases": payload}
@@ -285,6 +286,8 @@ class Handler(BaseHTTPRequestHandler):
                     st.mode = cfg["mode"]
                 if "slow" in cfg:
                     st.slow = float(cfg["slow"])
+                if "max_databases" in cfg:
+                    st.max_databases = int(cfg["max_databases"])
             return self.send_json(200, "OK")
         if path == "/__fake/reset" and method == "POST":
             with st.lock:
@@ -300,6 +303,8 @@ class Handler(BaseHTTPRequestHandler):
             if template == "/redis/databases":
                 return 200, [dict(d) for d in st.dbs.values()]
             if template == "/redis/database" and method == "POST":
+                if len(st.dbs) >= st.max_databases:
+                    return 400, {"error": "You have reached the maximum number of databases (%d) for your plan" % st.max_databases}
                 st.stats["creates"] += 1
                 db = new_db(body)
                 st.dbs[db["database_id"]] = db
