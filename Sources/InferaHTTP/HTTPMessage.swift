@@ -78,9 +78,12 @@ public struct HTTPRequest: Sendable, Hashable {
 public struct HTTPTiming: Sendable, Hashable {
     public var total: Double
     public var connect: Double
-    public init(total: Double = 0, connect: Double = 0) {
+    /// New connections this request opened (0 when an idle connection was reused).
+    public var newConnections: Int
+    public init(total: Double = 0, connect: Double = 0, newConnections: Int = 0) {
         self.total = total
         self.connect = connect
+        self.newConnections = newConnections
     }
 }
 
