@@ -126,7 +126,7 @@ public struct URLParts: Sendable, Hashable {
         let rest = url[r.upperBound...]
         let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         authority = String(rest[..<slash])
-        if authority.isEmpty { return nil }
+        if authority.isEmpty || authority.hasSuffix(":") || authority.hasPrefix(":") { return nil }
         let tail = String(rest[slash...])
         pathAndQuery = tail.isEmpty ? "/" : (tail.hasPrefix("?") ? "/" + tail : tail)
     }

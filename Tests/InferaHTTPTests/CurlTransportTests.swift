@@ -34,6 +34,23 @@ import Testing
         #expect(try await fake.violations() == []) // every request matched the OpenAPI document, User-Agent infera/…
     }
 
+    /// The fake cannot drift from the OpenAPI document silently: requests outside it are refused and counted.
+    @Test func fakeRejectsRequestsOutsideTheOpenAPIDocument() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let t = CurlTransport(settings: TransportSettings())
+        let bad = HTTPRequest(method: .POST, url: fake.baseURL + "/v2/redis/database", headers: Self.auth(fake),
+                              text: #"{"database_name":"t","platform":"aws","primary_region":"mars-1"}"#, contentType: "application/json")
+        let r1 = try await t.send(bad)
+        #expect(r1.status == 422 && r1.text.contains("'mars-1' is not one of"))
+        let r2 = try await t.send(HTTPRequest(method: .PUT, url: fake.baseURL + "/v2/redis/databases", headers: Self.auth(fake)))
+        #expect(r2.status == 422 && r2.text.contains("method PUT not allowed"))
+        let r3 = try await t.send(HTTPRequest(method: .PATCH, url: fake.baseURL + "/v2/redis/update-budget/x", headers: Self.auth(fake),
+                                              text: #"{"budget":"lots"}"#, contentType: "application/json"))
+        #expect(r3.status == 422 && r3.text.contains("is not of type 'integer'"))
+        #expect(try await fake.violations().count == 3)
+    }
+
     @Test func refusedTimedOutAndTLSFailuresAreTyped() async throws {
         let t = CurlTransport(settings: TransportSettings(connectTimeout: 2, totalTimeout: 5))
         let closed = try RedisTestClient.freeLoopbackPort()
