@@ -40,7 +40,7 @@ step "infera apply / status / output / destroy against a LOCAL FAKE Upstash API 
 # every request against Upstash's OpenAPI document. Started here, stopped at the end of this step.
 py=python3; [ -x .venv/bin/python ] && py=.venv/bin/python
 mkfifo "$work/fake-hold"
-"$py" Tests/Fakes/upstash_fake.py --port 0 <"$work/fake-hold" >"$work/fake.out" 2>&1 &
+FAKE_UPSTASH_EMAIL=demo@example.com FAKE_UPSTASH_API_KEY=demo-key-not-real "$py" Tests/Fakes/upstash_fake.py --port 0 <"$work/fake-hold" >"$work/fake.out" 2>&1 &
 fake_pid=$!
 exec 4>"$work/fake-hold"
 for _ in $(seq 1 100); do grep -q PORT= "$work/fake.out" 2>/dev/null && break; sleep 0.05; done
@@ -52,7 +52,7 @@ sed 's/^environment: production/environment: staging/' Examples/upstash/infera.y
   cd "$work/upstash"
   export INFERA_UPSTASH_API_URL="http://127.0.0.1:$fake_port" UPSTASH_EMAIL=demo@example.com UPSTASH_API_KEY=demo-key-not-real
   unset CI
-  echo "\$ infera apply --auto-approve"; "$bin" apply --auto-approve --no-color | sed -n '/will perform\|^upstash_redis\|Apply complete\|^Outputs\|= /p'
+  echo "\$ infera apply --auto-approve"; "$bin" apply --auto-approve --no-color | awk '/infera will perform/ { p = 1 } /^Estimated monthly cost/ { p = 0 } p; /^upstash_redis|Apply complete/ { print } /^Outputs:/ { o = 1 } o'
   echo; echo "\$ infera status"; "$bin" status
   echo; echo "\$ infera output"; "$bin" output
   echo; echo "\$ infera apply --auto-approve   # again: nothing to do"; "$bin" apply --auto-approve --no-color | grep "Apply complete"
