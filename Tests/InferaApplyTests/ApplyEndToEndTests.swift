@@ -153,6 +153,30 @@ import Testing
         #expect(dbs.first?["read_regions"] as? [String] == ["eu-west-1"])
     }
 
+    @Test func jsonEventsAndOfflinePlan() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject()
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+        var r = try infera.run("plan", "--offline", "--out", "infra")
+        #expect(r.status == 0 && r.stdout.contains("Observed state: none (offline plan"))
+        #expect(try await fake.stats()["requests"] as? Int == 0)
+        r = try infera.run("apply", "--auto-approve", "--format", "json")
+        #expect(r.status == 0, "\(r.combined)")
+        let events = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.count == r.stdout.split(separator: "\n").count) // every line is a JSON object
+        #expect(events.map { $0["type"] as? String ?? "" } == ["started", "completed", "apply_complete"])
+        #expect(events.last?["added"] as? Int == 1)
+        let outputs = events.last?["outputs"] as? [String: [String: Any]]
+        #expect(outputs?["password"]?["sensitive"] as? Bool == true && outputs?["password"]?["value"] is NSNull)
+        r = try infera.run("destroy", "--auto-approve", "--format", "json")
+        #expect(r.stdout.hasSuffix("{\"destroyed\":1,\"type\":\"destroy_complete\"}\n"), "\(r.stdout)")
+        try await fake.configure(#"{"max_databases": 0}"#)
+        r = try infera.run("apply", "--auto-approve", "--format", "json")
+        #expect(r.status == 1 && r.stdout.contains("\"type\":\"error\"") && r.stdout.contains("\"hint\":"), "\(r.stdout)")
+    }
+
     @Test func planWithoutCredentialsFallsBackOffline() throws {
         let project = try UpstashProject()
         defer { project.remove() }
