@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: system libraries
@@ -39,6 +40,14 @@ let package = Package(
         .target(name: "InferaTerraform", dependencies: [
             "InferaPlan",
             .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+
+        // MARK: cloud providers
+        // GCP: Google's credential chain, Memorystore v1 + Secret Manager v1 REST, long-running operations.
+        .target(name: "InferaGCP", dependencies: [
+            "InferaDiagnostics", "InferaPlan",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
 
         // MARK: bundled Redis-compatible engine
@@ -77,6 +86,7 @@ let package = Package(
             "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
+        .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Credentials, project and endpoints resolved once per command, plus the authorized client.
+public struct GCPSession: Sendable {
+    public let client: GCPClient
+    public let project: ResolvedProject
+    public let endpoints: GCPEndpoints
+    public let credentials: TokenSource
+    /// Seconds between operation polls (`INFERA_POLL_INTERVAL`, default 5).
+    public var pollInterval: Double
+    /// Give up waiting for one operation after this long (Terraform's 20 minutes by default).
+    public var operationTimeout: Double
+
+    public init(client: GCPClient, project: ResolvedProject, endpoints: GCPEndpoints, credentials: TokenSource,
+                pollInterval: Double = 5, operationTimeout: Double = 20 * 60) {
+        self.client = client
+        self.project = project
+        self.endpoints = endpoints
+        self.credentials = credentials
+        self.pollInterval = pollInterval
+        self.operationTimeout = operationTimeout
+    }
+
+    /// Resolves the chain and the project (no network call unless the project comes from the metadata server).
+    public static func connect(env: GCPEnvironment, configuredProject: ResolvedProject?, http: any GCPHTTPTransport,
+                               clock: any GCPClock) async throws -> GCPSession {
+        let source = try CredentialChain.resolve(env)
+        let project = try await ProjectResolver.resolve(configured: configuredProject, env: env, credentials: source, http: http)
+        let tokens = TokenCache(TokenFetcher(source: source, http: http, clock: clock))
+        var headers: [String: String] = [:]
+        if let q = source.quotaProjectHeader { headers["x-goog-user-project"] = q }
+        let client = GCPClient(http: http, clock: clock, tokens: tokens, extraHeaders: headers)
+        let interval = env["INFERA_POLL_INTERVAL"].flatMap(Double.init).map { max(0, $0) } ?? 5
+        return GCPSession(client: client, project: project, endpoints: GCPEndpoints(env: env), credentials: source,
+                          pollInterval: interval)
+    }
+
+    /// `Using GCP project p (from …) with … credentials`, for the CLI.
+    public var summary: String {
+        "GCP project \(project.id) (from \(project.source)), credentials: \(credentials.label)"
+            + (endpoints.isLocal ? " — endpoints overridden to a LOCAL server" : "")
+    }
+
+    func context(_ action: String, role: String? = nil) -> APICallContext {
+        APICallContext(action: action, project: project.id, principal: credentials.principal, role: role)
+    }
+
+    /// Sends `call`; returns the response for 2xx and for the statuses in `accept`, else throws the mapped error.
+    func send(_ call: APICall, _ action: String, accept: Set<Int> = [], repeat policy: GCPClient.Repeat = .safe,
+              role: String? = nil) async throws -> GCPHTTPResponse {
+        let r = try await client.call(call.method, call.url, json: call.body, repeat: policy)
+        if (200..<300).contains(r.status) || accept.contains(r.status) { return r }
+        throw GCPError.api(GoogleAPIError.from(r), context(action, role: role))
+    }
+}
+
+/// Services infera needs enabled before it touches anything.
+public enum RequiredServices {
+    public static func names(privateServiceAccess: Bool) -> [String] {
+        ["redis.googleapis.com", "secretmanager.googleapis.com"] + (privateServiceAccess ? ["servicenetworking.googleapis.com"] : [])
+    }
+
+    /// Asks Service Usage which of `services` are disabled. When Service Usage itself cannot be
+    /// asked (no permission, or it is disabled), returns nil and the first real call reports a
+    /// disabled API through its SERVICE_DISABLED error instead.
+    public static func check(_ session: GCPSession, _ services: [String]) async throws -> [String]? {
+        let call = ServiceUsageAPI(base: session.endpoints.serviceUsage, project: session.project.id).batchGet(services)
+        let r: GCPHTTPResponse
+        do {
+            r = try await session.client.call(call.method, call.url)
+        } catch let e as GCPError where e.kind == .transport {
+            return nil
+        }
+        guard r.status == 200, let json = JSONValue.parse(r.body) else { return nil }
+        var disabled: [String] = []
+        for s in json["services"]?.arrayValue ?? [] where s["state"]?.stringValue != "ENABLED" {
+            if let n = s["name"]?.stringValue { disabled.append(String(n.split(separator: "/").last ?? Substring(n))) }
+        }
+        return disabled
+    }
+
+    /// The error for disabled services, with the command that enables them.
+    public static func error(_ disabled: [String], project: String) -> GCPError {
+        let list = disabled.joined(separator: " ")
+        let links = disabled.map { "https://console.cloud.google.com/apis/library/\($0)?project=\(project)" }.joined(separator: " , ")
+        return GCPError(.api, "\(disabled.joined(separator: ", ")) \(disabled.count == 1 ? "is" : "are") not enabled in project \(project)",
+                        hint: "enable \(disabled.count == 1 ? "it" : "them") with `gcloud services enable \(list) --project=\(project)` or at \(links), wait a minute, then run infera again")
+    }
+}
