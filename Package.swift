@@ -30,6 +30,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libcurl: the only HTTP client infera uses to talk to providers (InferaHTTP).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
 
         // MARK: core libraries
         .target(name: "InferaDiagnostics"),
@@ -42,10 +48,13 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
 
-        // MARK: cloud providers
+        // MARK: provisioning (apply): HTTP layer, provider-independent engine, one target per provider
+        .target(name: "InferaHTTP", dependencies: ["CCurl"]),
+        .target(name: "InferaApply", dependencies: ["InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
+        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
         // GCP: Google's credential chain, Memorystore v1 + Secret Manager v1 REST, long-running operations.
         .target(name: "InferaGCP", dependencies: [
-            "InferaDiagnostics", "InferaPlan",
+            "InferaApply", "InferaHTTP", "InferaDiagnostics", "InferaPlan",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
@@ -69,6 +78,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
             "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
+            "InferaHTTP", "InferaApply",
+            // providers (one line each)
+            "InferaUpstash",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -78,7 +90,7 @@ let package = Package(
         .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: tests
-        .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
+        .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics", "InferaHTTP"], path: "Sources/InferaTestSupport"),
         .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
         .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "Cases"]),
@@ -86,7 +98,11 @@ let package = Package(
             "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
-        .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaTestSupport"]),
+        .testTarget(name: "InferaHTTPTests", dependencies: ["InferaHTTP", "InferaTestSupport"]),
+        .testTarget(name: "InferaApplyTests", dependencies: [
+            "InferaApply", "InferaHTTP", "InferaPlan", "InferaUpstash", "InferaTestSupport",
+        ]),
+        .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]
