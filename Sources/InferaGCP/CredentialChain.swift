@@ -1,4 +1,5 @@
 import Foundation
+import InferaHTTP
 
 /// The process environment and file system as the credential chain sees them (injected in tests).
 public struct GCPEnvironment: Sendable {
@@ -26,6 +27,9 @@ public struct GCPEnvironment: Sendable {
         guard let v = variables[name], !v.isEmpty else { return nil }
         return v
     }
+
+    /// Seconds between operation polls: `INFERA_POLL_INTERVAL`, default 5.
+    public var pollInterval: Double { self["INFERA_POLL_INTERVAL"].flatMap(Double.init).map { max(0, $0) } ?? 5 }
 
     /// `GCE_METADATA_HOST`, else `metadata.google.internal`.
     public var metadataHost: String { self["GCE_METADATA_HOST"] ?? "metadata.google.internal" }
@@ -107,21 +111,30 @@ public struct ResolvedProject: Sendable, Hashable {
 public enum ProjectResolver {
     /// infera.yaml (or the env var the config layer already took), then `GOOGLE_CLOUD_PROJECT` /
     /// `CLOUDSDK_CORE_PROJECT`, then the credentials' project, then the metadata server.
-    public static func resolve(configured: ResolvedProject?, env: GCPEnvironment, credentials: TokenSource,
-                               http: any GCPHTTPTransport) async throws -> ResolvedProject {
+    /// Without a network call: nil when only the metadata server could tell.
+    public static func resolveLocally(configured: ResolvedProject?, env: GCPEnvironment, credentials: TokenSource) -> ResolvedProject? {
         if let configured { return configured }
         for name in ["GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT", "GOOGLE_PROJECT"] {
             if let p = env[name] { return ResolvedProject(id: p, source: name) }
         }
         if let p = credentials.projectID { return ResolvedProject(id: p, source: "the credentials (\(credentials.label))") }
+        return nil
+    }
+
+    public static func resolve(configured: ResolvedProject?, env: GCPEnvironment, credentials: TokenSource,
+                               http: HTTPClient) async throws -> ResolvedProject {
+        if let p = resolveLocally(configured: configured, env: env, credentials: credentials) { return p }
         if case .metadata(let host) = credentials {
             let url = "http://\(host)/computeMetadata/v1/project/project-id"
-            if let r = try? await http.send(GCPHTTPRequest(method: "GET", url: url, headers: ["Metadata-Flavor": "Google"])),
+            if let r = try? await http.send(HTTPRequest(method: .GET, url: url, headers: ["Metadata-Flavor": "Google"])),
                r.status == 200, !r.text.isEmpty {
                 return ResolvedProject(id: r.text.trimmingCharacters(in: .whitespacesAndNewlines), source: "the metadata server")
             }
         }
-        throw GCPError(.project, "no GCP project id: not in infera.yaml (gcp.project_id), GOOGLE_CLOUD_PROJECT or CLOUDSDK_CORE_PROJECT, and \(credentials.label) names none",
+        throw missing(credentials)
+    }
+
+    public static func missing(_ credentials: TokenSource) -> GCPError { GCPError(.project, "no GCP project id: not in infera.yaml (gcp.project_id), GOOGLE_CLOUD_PROJECT or CLOUDSDK_CORE_PROJECT, and \(credentials.label) names none",
                        hint: "add 'gcp: {project_id: my-project}' to infera.yaml, or export GOOGLE_CLOUD_PROJECT=my-project")
     }
 }
@@ -142,11 +155,15 @@ public struct GCPEndpoints: Sendable, Hashable {
         self.serviceUsage = Self.slash(serviceUsage)
     }
 
-    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE`.
-    public init(env: GCPEnvironment) {
-        self.init(redis: env["CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS"] ?? "https://redis.googleapis.com/",
-                  secretManager: env["CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER"] ?? "https://secretmanager.googleapis.com/",
-                  serviceUsage: env["CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE"] ?? "https://serviceusage.googleapis.com/")
+    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE` (gcloud's properties:
+    /// a base URL under which the `v1/...` paths live). Throws `EndpointError` for a value that is not an http(s) URL.
+    public init(env: GCPEnvironment) throws {
+        func base(_ v: String, _ d: String) throws -> String {
+            try EndpointOverride.baseURL(env.variables, variables: [v], default: d)
+        }
+        self.init(redis: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS", "https://redis.googleapis.com/"),
+                  secretManager: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", "https://secretmanager.googleapis.com/"),
+                  serviceUsage: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE", "https://serviceusage.googleapis.com/"))
     }
 
     static func slash(_ s: String) -> String { s.hasSuffix("/") ? s : s + "/" }

@@ -1,4 +1,5 @@
 import InferaDiagnostics
+import InferaHTTP
 
 /// Google's HTTP error envelope `{"error": {code, message, status, details[]}}` as a value.
 public struct GoogleAPIError: Sendable, Hashable {
@@ -28,8 +29,8 @@ public struct GoogleAPIError: Sendable, Hashable {
     }
 
     /// Reads the envelope from a non-2xx response; a body that is not one still gives a value.
-    public static func from(_ response: GCPHTTPResponse) -> GoogleAPIError {
-        let retryAfter = response.headers["retry-after"].flatMap(Double.init)
+    public static func from(_ response: HTTPResponse) -> GoogleAPIError {
+        let retryAfter = response.headers["Retry-After"].flatMap(Double.init)
         guard let json = JSONValue.parse(response.body), let e = json["error"], e.objectValue != nil else {
             let snippet = String(response.text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
             return GoogleAPIError(httpStatus: response.status, status: statusName(response.status),

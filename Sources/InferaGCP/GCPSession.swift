@@ -1,4 +1,6 @@
 import Foundation
+import InferaApply
+import InferaHTTP
 
 /// Credentials, project and endpoints resolved once per command, plus the authorized client.
 public struct GCPSession: Sendable {
@@ -22,17 +24,22 @@ public struct GCPSession: Sendable {
     }
 
     /// Resolves the chain and the project (no network call unless the project comes from the metadata server).
-    public static func connect(env: GCPEnvironment, configuredProject: ResolvedProject?, http: any GCPHTTPTransport,
-                               clock: any GCPClock) async throws -> GCPSession {
+    public static func connect(env: GCPEnvironment, configuredProject: ResolvedProject?, context: ProviderContext) async throws -> GCPSession {
         let source = try CredentialChain.resolve(env)
-        let project = try await ProjectResolver.resolve(configured: configuredProject, env: env, credentials: source, http: http)
-        let tokens = TokenCache(TokenFetcher(source: source, http: http, clock: clock))
+        return try await connect(source: source, env: env, configuredProject: configuredProject, context: context)
+    }
+
+    public static func connect(source: TokenSource, env: GCPEnvironment, configuredProject: ResolvedProject?,
+                               context: ProviderContext) async throws -> GCPSession {
+        let tokenHTTP = context.makeClient(policy: .gcpToken)
+        let project = try await ProjectResolver.resolve(configured: configuredProject, env: env, credentials: source, http: tokenHTTP)
+        let tokens = TokenCache(TokenFetcher(source: source, http: tokenHTTP, clock: context.clock, secrets: context.secrets))
         var headers: [String: String] = [:]
         if let q = source.quotaProjectHeader { headers["x-goog-user-project"] = q }
-        let client = GCPClient(http: http, clock: clock, tokens: tokens, extraHeaders: headers)
-        let interval = env["INFERA_POLL_INTERVAL"].flatMap(Double.init).map { max(0, $0) } ?? 5
-        return GCPSession(client: client, project: project, endpoints: GCPEndpoints(env: env), credentials: source,
-                          pollInterval: interval)
+        let api = context.makeClient(policy: .gcp, authenticator: GCPAuthenticator(tokens))
+        let client = GCPClient(http: api, clock: context.clock, tokens: tokens, extraHeaders: headers)
+        return GCPSession(client: client, project: project, endpoints: try GCPEndpoints(env: env), credentials: source,
+                          pollInterval: env.pollInterval)
     }
 
     /// `Using GCP project p (from …) with … credentials`, for the CLI.
@@ -47,7 +54,7 @@ public struct GCPSession: Sendable {
 
     /// Sends `call`; returns the response for 2xx and for the statuses in `accept`, else throws the mapped error.
     func send(_ call: APICall, _ action: String, accept: Set<Int> = [], repeat policy: GCPClient.Repeat = .safe,
-              role: String? = nil) async throws -> GCPHTTPResponse {
+              role: String? = nil) async throws -> HTTPResponse {
         let r = try await client.call(call.method, call.url, json: call.body, repeat: policy)
         if (200..<300).contains(r.status) || accept.contains(r.status) { return r }
         throw GCPError.api(GoogleAPIError.from(r), context(action, role: role))
@@ -65,7 +72,7 @@ public enum RequiredServices {
     /// disabled API through its SERVICE_DISABLED error instead.
     public static func check(_ session: GCPSession, _ services: [String]) async throws -> [String]? {
         let call = ServiceUsageAPI(base: session.endpoints.serviceUsage, project: session.project.id).batchGet(services)
-        let r: GCPHTTPResponse
+        let r: HTTPResponse
         do {
             r = try await session.client.call(call.method, call.url)
         } catch let e as GCPError where e.kind == .transport {

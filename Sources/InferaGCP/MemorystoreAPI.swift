@@ -1,10 +1,12 @@
+import InferaHTTP
+
 /// One REST call as a value: what the builders return and the tests check against the discovery document.
 public struct APICall: Sendable, Hashable {
-    public var method: String
+    public var method: HTTPMethod
     public var url: String
     public var body: [UInt8]?
 
-    public init(method: String, url: String, body: [UInt8]? = nil) {
+    public init(method: HTTPMethod, url: String, body: [UInt8]? = nil) {
         self.method = method
         self.url = url
         self.body = body
@@ -27,36 +29,36 @@ public struct MemorystoreAPI: Sendable, Hashable {
     public var parent: String { "projects/\(project)/locations/\(region)" }
     public func instanceName(_ id: String) -> String { "\(parent)/instances/\(id)" }
 
-    public func get(_ id: String) -> APICall { APICall(method: "GET", url: base + "v1/" + instanceName(id)) }
+    public func get(_ id: String) -> APICall { APICall(method: .GET, url: base + "v1/" + instanceName(id)) }
 
     public func list(pageToken: String? = nil) -> APICall {
         var url = base + "v1/\(parent)/instances?pageSize=1000"
         if let t = pageToken { url += "&pageToken=" + FormEncoding.escape(t) }
-        return APICall(method: "GET", url: url)
+        return APICall(method: .GET, url: url)
     }
 
     public func create(_ id: String, _ instance: RedisInstance) throws -> APICall {
-        APICall(method: "POST", url: base + "v1/\(parent)/instances?instanceId=" + FormEncoding.escape(id),
+        APICall(method: .POST, url: base + "v1/\(parent)/instances?instanceId=" + FormEncoding.escape(id),
                 body: try JSONCoding.encode(instance.withoutOutputFields))
     }
 
     /// PATCH with `updateMask` = the comma-joined field names; the body carries only those fields.
     public func patch(_ id: String, _ instance: RedisInstance, mask: [String]) throws -> APICall {
-        APICall(method: "PATCH", url: base + "v1/" + instanceName(id) + "?updateMask=" + FormEncoding.escape(mask.joined(separator: ",")),
+        APICall(method: .PATCH, url: base + "v1/" + instanceName(id) + "?updateMask=" + FormEncoding.escape(mask.joined(separator: ",")),
                 body: try JSONCoding.encode(MemorystoreDiff.masked(instance.withoutOutputFields, mask)))
     }
 
     public func upgrade(_ id: String, version: String) throws -> APICall {
-        APICall(method: "POST", url: base + "v1/" + instanceName(id) + ":upgrade",
+        APICall(method: .POST, url: base + "v1/" + instanceName(id) + ":upgrade",
                 body: try JSONCoding.encode(["redisVersion": version]))
     }
 
-    public func delete(_ id: String) -> APICall { APICall(method: "DELETE", url: base + "v1/" + instanceName(id)) }
+    public func delete(_ id: String) -> APICall { APICall(method: .DELETE, url: base + "v1/" + instanceName(id)) }
 
-    public func authString(_ id: String) -> APICall { APICall(method: "GET", url: base + "v1/" + instanceName(id) + "/authString") }
+    public func authString(_ id: String) -> APICall { APICall(method: .GET, url: base + "v1/" + instanceName(id) + "/authString") }
 
     /// `operations.get` for an operation name `projects/…/operations/…`.
-    public func operation(_ name: String) -> APICall { APICall(method: "GET", url: base + "v1/" + name) }
+    public func operation(_ name: String) -> APICall { APICall(method: .GET, url: base + "v1/" + name) }
 }
 
 /// Request builders for Secret Manager v1 (providers.md §1.6).
@@ -71,7 +73,7 @@ public struct SecretManagerAPI: Sendable, Hashable {
 
     public func secretName(_ id: String) -> String { "projects/\(project)/secrets/\(id)" }
 
-    public func getSecret(_ id: String) -> APICall { APICall(method: "GET", url: base + "v1/" + secretName(id)) }
+    public func getSecret(_ id: String) -> APICall { APICall(method: .GET, url: base + "v1/" + secretName(id)) }
 
     public func createSecret(_ id: String, labels: [String: String]) throws -> APICall {
         struct Body: Encodable {
@@ -79,7 +81,7 @@ public struct SecretManagerAPI: Sendable, Hashable {
             var replication = Replication()
             var labels: [String: String]
         }
-        return APICall(method: "POST", url: base + "v1/projects/\(project)/secrets?secretId=" + FormEncoding.escape(id),
+        return APICall(method: .POST, url: base + "v1/projects/\(project)/secrets?secretId=" + FormEncoding.escape(id),
                        body: try JSONCoding.encode(Body(labels: labels)))
     }
 
@@ -90,15 +92,15 @@ public struct SecretManagerAPI: Sendable, Hashable {
             var payload: Payload
         }
         let data = JSONBase64.encode(payload)
-        return APICall(method: "POST", url: base + "v1/" + secretName(id) + ":addVersion",
+        return APICall(method: .POST, url: base + "v1/" + secretName(id) + ":addVersion",
                        body: try JSONCoding.encode(Body(payload: .init(data: data, dataCrc32c: String(CRC32C.checksum(payload))))))
     }
 
     public func accessLatest(_ id: String) -> APICall {
-        APICall(method: "GET", url: base + "v1/" + secretName(id) + "/versions/latest:access")
+        APICall(method: .GET, url: base + "v1/" + secretName(id) + "/versions/latest:access")
     }
 
-    public func deleteSecret(_ id: String) -> APICall { APICall(method: "DELETE", url: base + "v1/" + secretName(id)) }
+    public func deleteSecret(_ id: String) -> APICall { APICall(method: .DELETE, url: base + "v1/" + secretName(id)) }
 }
 
 /// Service Usage `services:batchGet` (is each API enabled).
@@ -112,7 +114,7 @@ public struct ServiceUsageAPI: Sendable, Hashable {
 
     public func batchGet(_ services: [String]) -> APICall {
         let q = services.map { "names=" + FormEncoding.escape("projects/\(project)/services/\($0)") }.joined(separator: "&")
-        return APICall(method: "GET", url: base + "v1/projects/\(project)/services:batchGet?" + q)
+        return APICall(method: .GET, url: base + "v1/projects/\(project)/services:batchGet?" + q)
     }
 }
 

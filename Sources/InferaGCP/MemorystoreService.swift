@@ -1,4 +1,5 @@
 import Foundation
+import InferaHTTP
 
 /// Memorystore calls with the semantics infera needs: 404 as "absent", 409 on create as "exists",
 /// operations polled to the end with progress, bounded in count and time.
@@ -22,7 +23,7 @@ public struct MemorystoreService: Sendable {
     /// Starts a create; nil when the instance already exists (409 ALREADY_EXISTS: adopt it).
     public func create(_ id: String, _ instance: RedisInstance) async throws -> Operation? {
         let r = try await session.send(try api.create(id, instance), "creating Memorystore instance \(api.instanceName(id))",
-                                       accept: [409], role: Self.role)
+                                       accept: [409], repeat: .safe, role: Self.role)
         if r.status == 409 { return nil }
         return try operation(r)
     }
@@ -30,12 +31,12 @@ public struct MemorystoreService: Sendable {
     public func patch(_ id: String, _ instance: RedisInstance, mask: [String]) async throws -> Operation {
         try operation(try await session.send(try api.patch(id, instance, mask: mask),
                                              "updating Memorystore instance \(api.instanceName(id)) (\(mask.joined(separator: ",")))",
-                                             role: Self.role))
+                                             repeat: .byMethod, role: Self.role))
     }
 
     public func upgrade(_ id: String, to version: String) async throws -> Operation {
         try operation(try await session.send(try api.upgrade(id, version: version),
-                                             "upgrading Memorystore instance \(api.instanceName(id)) to \(version)", role: Self.role))
+                                             "upgrading Memorystore instance \(api.instanceName(id)) to \(version)", repeat: .byMethod, role: Self.role))
     }
 
     /// Starts a delete; nil when there is nothing to delete (404).
@@ -128,7 +129,7 @@ public struct MemorystoreService: Sendable {
     /// States in which the instance must not be patched.
     public static let busyStates: Set<String> = ["CREATING", "UPDATING", "DELETING", "REPAIRING", "MAINTENANCE", "IMPORTING", "FAILING_OVER"]
 
-    func operation(_ r: GCPHTTPResponse) throws -> Operation {
+    func operation(_ r: HTTPResponse) throws -> Operation {
         guard let op = Operation.decode(r.body) else {
             throw GCPError(.protocolViolation, "the Memorystore API answered HTTP \(r.status) without an Operation",
                            hint: "check CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS points at the Memorystore API")
@@ -136,7 +137,7 @@ public struct MemorystoreService: Sendable {
         return op
     }
 
-    func decode<T: Decodable>(_ t: T.Type, _ r: GCPHTTPResponse, _ what: String) throws -> T {
+    func decode<T: Decodable>(_ t: T.Type, _ r: HTTPResponse, _ what: String) throws -> T {
         do { return try JSONCoding.decode(t, r.body) } catch {
             throw GCPError(.protocolViolation, "\(what): unexpected JSON from the Memorystore API",
                            hint: "check CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS points at the Memorystore API")
@@ -195,7 +196,7 @@ public struct SecretManagerService: Sendable {
         for attempt in 1...6 {
             if let current = try await latest(id), current.value == value.value { return attempt > 1 }
             let call = try api.addVersion(id, payload: Array(value.value.utf8))
-            let r = try await session.client.call(call.method, call.url, json: call.body, repeat: .throttleOnly)
+            let r = try await session.client.call(call.method, call.url, json: call.body, repeat: .never)
             if (200..<300).contains(r.status) { return true }
             let e = GoogleAPIError.from(r)
             guard r.status >= 500 || r.status == 429 else {

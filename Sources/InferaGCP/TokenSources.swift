@@ -1,5 +1,6 @@
 import Foundation
 import InferaDiagnostics
+import InferaHTTP
 
 /// An OAuth access token and when it stops working (seconds since 1970; nil = unknown).
 public struct AccessToken: Sendable {
@@ -81,27 +82,43 @@ public enum TokenSource: Sendable {
     }
 }
 
-/// Fetches tokens from a `TokenSource` over a transport.
+/// Fetches tokens from a `TokenSource` through an `HTTPClient` (policy `.gcpToken`, no authenticator).
 public struct TokenFetcher: Sendable {
     public let source: TokenSource
-    let http: any GCPHTTPTransport
-    let clock: any GCPClock
+    let http: HTTPClient
+    let clock: any InferaClock
+    /// Every token and credential seen is added here so logs and messages redact it.
+    let secrets: SecretRegistry
     public static let scope = ServiceAccountJWT.cloudPlatformScope
     static let iamScope = "https://www.googleapis.com/auth/iam"
 
-    public init(source: TokenSource, http: any GCPHTTPTransport, clock: any GCPClock) {
+    public init(source: TokenSource, http: HTTPClient, clock: any InferaClock, secrets: SecretRegistry = SecretRegistry()) {
         self.source = source
         self.http = http
         self.clock = clock
+        self.secrets = secrets
+        switch source {
+        case .fixed(let t, _): secrets.add(t.value)
+        case .serviceAccount(let k, _): secrets.add(k.privateKey.value)
+        case .authorizedUser(let u, _): secrets.add(u.clientSecret.value); secrets.add(u.refreshToken.value)
+        default: break
+        }
     }
 
     /// A new token (no caching here; see `TokenCache`).
     public func fetch() async throws -> AccessToken {
+        let t = try await fetchUncached()
+        secrets.add(t.token.value)
+        return t
+    }
+
+    func fetchUncached() async throws -> AccessToken {
         switch source {
         case .fixed(let t, _):
             return AccessToken(token: t, expiresAt: nil)
         case .serviceAccount(let key, _):
-            let jwt = try ServiceAccountJWT.assertion(for: key, issuedAt: Int(clock.now()))
+            let jwt = try ServiceAccountJWT.assertion(for: key, issuedAt: Int(clock.wallTime()))
+            secrets.add(jwt)
             let body = FormEncoding.encode([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", jwt)])
             return try await oauthTokenCall(url: key.tokenURI, form: body, what: "exchanging the service-account JWT")
         case .authorizedUser(let u, _):
@@ -112,7 +129,7 @@ public struct TokenFetcher: Sendable {
             return try await externalAccount(e)
         case .metadata(let host):
             let url = "http://\(host)/computeMetadata/v1/instance/service-accounts/default/token"
-            let r = try await send(GCPHTTPRequest(method: "GET", url: url, headers: ["Metadata-Flavor": "Google"]),
+            let r = try await send(HTTPRequest(method: .GET, url: url, headers: ["Metadata-Flavor": "Google"]),
                                    what: "asking the metadata server for a token")
             guard r.status == 200 else {
                 throw failure("asking the metadata server at \(host) for a token", r)
@@ -125,6 +142,7 @@ public struct TokenFetcher: Sendable {
 
     func externalAccount(_ e: ExternalAccountCredentials) async throws -> AccessToken {
         let subject = try await subjectToken(e)
+        secrets.add(subject)
         let form = FormEncoding.encode([
             ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
             ("audience", e.audience),
@@ -135,19 +153,21 @@ public struct TokenFetcher: Sendable {
         ])
         let federated = try await oauthTokenCall(url: e.tokenURL, form: form, what: "exchanging the subject token at STS")
         guard let impersonation = e.impersonationURL else { return federated }
+        secrets.add(federated.token.value)
         // The exact body google-auth sends (gcp-external-account-flow-transcript.txt).
         var body = "{\"delegates\": null, \"scope\": ["
         JSONValue.writeString(Self.scope, to: &body)
         body += "], \"lifetime\": \"\(e.tokenLifetimeSeconds)s\"}"
         let what = "impersonating \(e.impersonatedAccount ?? "the service account")"
-        let r = try await send(GCPHTTPRequest(method: "POST", url: impersonation, headers: [
+        let r = try await send(HTTPRequest(method: .POST, url: impersonation, headers: [
             "Content-Type": "application/json", "Authorization": "Bearer \(federated.token.value)",
         ], body: Array(body.utf8)), what: what)
         guard r.status == 200 else { throw failure(what, r) }
         guard let json = JSONValue.parse(r.body), let token = json["accessToken"]?.stringValue, !token.isEmpty else {
             throw GCPError(.protocolViolation, "\(what): the IAM credentials answer has no accessToken", hint: source.fix)
         }
-        let expires = json["expireTime"]?.stringValue.flatMap(Self.parseRFC3339)
+        // expireTime is wall-clock; the cache keeps monotonic time.
+        let expires = json["expireTime"]?.stringValue.flatMap(Self.parseRFC3339).map { clock.now() + ($0 - clock.wallTime()) }
         return AccessToken(token: Sensitive(token), expiresAt: expires)
     }
 
@@ -164,7 +184,9 @@ public struct TokenFetcher: Sendable {
             raw = Array(b)
         case .url(let url, let headers):
             from = "the subject-token URL"
-            let r = try await send(GCPHTTPRequest(method: "GET", url: url, headers: headers), what: "fetching the OIDC subject token")
+            for (_, v) in headers { secrets.add(v.hasPrefix("Bearer ") ? String(v.dropFirst(7)) : v) }
+            let r = try await send(HTTPRequest(method: .GET, url: url, headers: HTTPHeaders(headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+                                   what: "fetching the OIDC subject token")
             guard r.status == 200 else {
                 throw GCPError(.credentials, "workload identity federation: unable to retrieve the subject token (HTTP \(r.status) from \(hostOf(url)))",
                                hint: "in GitHub Actions give the job `permissions: id-token: write` and run google-github-actions/auth in the same job")
@@ -190,14 +212,13 @@ public struct TokenFetcher: Sendable {
 
     /// POSTs a form to an OAuth/STS token endpoint and reads `{access_token, expires_in}`.
     func oauthTokenCall(url: String, form: String, what: String) async throws -> AccessToken {
-        let r = try await send(GCPHTTPRequest(method: "POST", url: url, headers: [
-            "Content-Type": "application/x-www-form-urlencoded",
-        ], body: Array(form.utf8)), what: what)
+        let r = try await send(HTTPRequest(method: .POST, url: url, text: form, contentType: "application/x-www-form-urlencoded",
+                                           retryable: true), what: what)
         guard r.status == 200 else { throw failure("\(what) at \(hostOf(url))", r) }
         return try parseOAuthToken(r, what: "the token endpoint's answer")
     }
 
-    func parseOAuthToken(_ r: GCPHTTPResponse, what: String) throws -> AccessToken {
+    func parseOAuthToken(_ r: HTTPResponse, what: String) throws -> AccessToken {
         guard let json = JSONValue.parse(r.body), let token = json["access_token"]?.stringValue, !token.isEmpty else {
             throw GCPError(.protocolViolation, "\(source.label): \(what) has no access_token", hint: source.fix)
         }
@@ -205,30 +226,19 @@ public struct TokenFetcher: Sendable {
         return AccessToken(token: Sensitive(token), expiresAt: expiresIn.map { clock.now() + Double($0) })
     }
 
-    /// Sends with a few retries on 5xx / 429 / no answer (token endpoints are idempotent).
-    func send(_ request: GCPHTTPRequest, what: String) async throws -> GCPHTTPResponse {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                let r = try await http.send(request)
-                if (r.status >= 500 || r.status == 429), attempt < 4 {
-                    try await clock.sleep(seconds: Backoff.delay(attempt: attempt, seed: UInt64(attempt)))
-                    continue
-                }
-                return r
-            } catch let e as GCPTransportError {
-                if attempt < 4 {
-                    try await clock.sleep(seconds: Backoff.delay(attempt: attempt, seed: UInt64(attempt)))
-                    continue
-                }
-                throw GCPError(.transport, "\(source.label): \(what): \(hostOf(request.url)) did not answer (\(e.message))",
-                               hint: "check the network or the endpoint in the credential file; \(source.fix)")
-            }
+    /// Sends through the token client (retries 5xx / 429 / no answer: token endpoints are safe to repeat).
+    func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
+        var request = request
+        if request.retryable == nil { request.retryable = true }
+        do {
+            return try await http.send(request)
+        } catch let e as HTTPError {
+            throw GCPError(.transport, "\(source.label): \(what): \(hostOf(request.url)) did not answer (\(e.kind.rawValue))",
+                           hint: "check the network or the endpoint in the credential file; \(source.fix)")
         }
     }
 
-    func failure(_ what: String, _ r: GCPHTTPResponse) -> GCPError {
+    func failure(_ what: String, _ r: HTTPResponse) -> GCPError {
         let json = JSONValue.parse(r.body)
         var detail = "HTTP \(r.status)"
         if let e = json?["error"]?.stringValue {
@@ -267,22 +277,36 @@ public enum Backoff {
 
 /// Caches the access token for its lifetime (minus a minute) and refreshes it on demand.
 public actor TokenCache {
-    public let fetcher: TokenFetcher
+    public nonisolated let fetcher: TokenFetcher
     private var current: AccessToken?
+    /// How many tokens were fetched (tests: caching and the one refresh on 401).
+    public private(set) var fetches = 0
 
     public init(_ fetcher: TokenFetcher) { self.fetcher = fetcher }
 
-    /// A valid token, fetching one when there is none or it is about to expire.
-    public func token() async throws -> Sensitive {
-        if let t = current, t.expiresAt.map({ fetcher.clock.now() < $0 - 60 }) ?? true { return t.token }
+    /// A valid token, fetching one when there is none, it is about to expire, or `force` (after a 401).
+    public func token(force: Bool = false) async throws -> Sensitive {
+        if !force, let t = current, t.expiresAt.map({ fetcher.clock.now() < $0 - 60 }) ?? true { return t.token }
         let t = try await fetcher.fetch()
         current = t
+        fetches += 1
         return t.token
     }
 
-    /// Drops the cached token (after a 401); false when the source cannot give a new one.
-    public func invalidate() -> Bool {
-        current = nil
-        return fetcher.source.canRefresh
+}
+
+/// `Authorization: Bearer` from a `TokenCache`: the cached token while it lives, a new one after a 401.
+public struct GCPAuthenticator: HTTPAuthenticator {
+    public let cache: TokenCache
+    public init(_ cache: TokenCache) { self.cache = cache }
+
+    public func authorize(_ request: inout HTTPRequest) async throws {
+        request.headers["Authorization"] = "Bearer " + (try await cache.token()).value
+    }
+
+    public func refresh() async throws -> Bool {
+        guard cache.fetcher.source.canRefresh else { return false }
+        _ = try await cache.token(force: true)
+        return true
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import InferaHTTP
+import InferaTestSupport
 import Testing
 @testable import InferaGCP
 
@@ -40,19 +42,18 @@ enum Fixture {
         let k = try key()
         let req = try Fixture.text("gcp-sa-jwt-example/token-request.txt")
         let expectedBody = req.components(separatedBy: "\n\n").last!.trimmingCharacters(in: .whitespacesAndNewlines)
-        let seen = Recorder()
-        let http = ClosureTransport { r in
-            await seen.add(r)
-            return GCPHTTPResponse(status: 200, body: Array(#"{"access_token":"ya29.test","expires_in":3599,"token_type":"Bearer"}"#.utf8))
+        let fake = FakeHTTPTransport { _ in
+            .respond(HTTPResponse(status: 200, text: #"{"access_token":"ya29.test","expires_in":3599,"token_type":"Bearer"}"#))
         }
-        let clock = ManualClock(start: 1_700_000_000)
+        let clock = ManualClock(start: 1000, wallTime: 1_700_000_000)
+        let http = HTTPClient(transport: fake, policy: .gcpToken, clock: clock)
         let t = try await TokenFetcher(source: .serviceAccount(k, origin: "fixture"), http: http, clock: clock).fetch()
         #expect(t.token.value == "ya29.test")
-        #expect(t.expiresAt == 1_700_003_599)
-        let r = try #require(await seen.all.first)
-        #expect(r.method == "POST" && r.url == "https://oauth2.googleapis.com/token")
+        #expect(t.expiresAt == Double(4599))
+        let r = try #require(fake.requests.first)
+        #expect(r.method == .POST && r.url == "https://oauth2.googleapis.com/token")
         #expect(r.headers["Content-Type"] == "application/x-www-form-urlencoded")
-        #expect(String(decoding: r.body ?? [], as: UTF8.self) == expectedBody)
+        #expect(String(decoding: r.body, as: UTF8.self) == expectedBody)
     }
 
     @Test func aBadKeyIsAClearCredentialError() throws {
@@ -62,8 +63,3 @@ enum Fixture {
     }
 }
 
-/// Collects requests a closure transport saw.
-actor Recorder {
-    var all: [GCPHTTPRequest] = []
-    func add(_ r: GCPHTTPRequest) { all.append(r) }
-}
