@@ -81,6 +81,7 @@ let package = Package(
             "InferaHTTP", "InferaApply",
             // providers (one line each)
             "InferaUpstash",
+            "InferaGCP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

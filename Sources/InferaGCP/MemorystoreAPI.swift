@@ -57,6 +57,9 @@ public struct MemorystoreAPI: Sendable, Hashable {
 
     public func authString(_ id: String) -> APICall { APICall(method: .GET, url: base + "v1/" + instanceName(id) + "/authString") }
 
+    /// `operations.list` for the region.
+    public func operations() -> APICall { APICall(method: .GET, url: base + "v1/\(parent)/operations?pageSize=100") }
+
     /// `operations.get` for an operation name `projects/…/operations/…`.
     public func operation(_ name: String) -> APICall { APICall(method: .GET, url: base + "v1/" + name) }
 }
@@ -94,6 +97,11 @@ public struct SecretManagerAPI: Sendable, Hashable {
         let data = JSONBase64.encode(payload)
         return APICall(method: .POST, url: base + "v1/" + secretName(id) + ":addVersion",
                        body: try JSONCoding.encode(Body(payload: .init(data: data, dataCrc32c: String(CRC32C.checksum(payload))))))
+    }
+
+    /// `PATCH …?updateMask=labels`.
+    public func patchLabels(_ id: String, _ labels: [String: String]) throws -> APICall {
+        APICall(method: .PATCH, url: base + "v1/" + secretName(id) + "?updateMask=labels", body: try JSONCoding.encode(["labels": labels]))
     }
 
     public func accessLatest(_ id: String) -> APICall {

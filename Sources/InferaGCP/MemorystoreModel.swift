@@ -107,7 +107,7 @@ public struct MaintenanceSchedule: Codable, Sendable, Hashable {
 }
 
 /// `google.rpc.Status` inside a finished operation (`code` is the numeric google.rpc.Code).
-public struct OperationStatus: Codable, Sendable, Hashable {
+public struct RPCStatus: Codable, Sendable, Hashable {
     public var code: Int?
     public var message: String?
 }
@@ -116,7 +116,7 @@ public struct OperationStatus: Codable, Sendable, Hashable {
 public struct Operation: Sendable, Hashable {
     public var name: String
     public var done: Bool
-    public var error: OperationStatus?
+    public var error: RPCStatus?
     /// The `response` object as raw JSON bytes (an Instance for create/patch/upgrade, Empty for delete).
     public var responseJSON: [UInt8]?
     /// `metadata.verb` (`create`, `update`, `delete`, `upgrade`).
@@ -126,7 +126,7 @@ public struct Operation: Sendable, Hashable {
     /// `metadata.createTime`.
     public var createTime: String?
 
-    public init(name: String, done: Bool, error: OperationStatus? = nil, responseJSON: [UInt8]? = nil,
+    public init(name: String, done: Bool, error: RPCStatus? = nil, responseJSON: [UInt8]? = nil,
                 verb: String? = nil, target: String? = nil, createTime: String? = nil) {
         self.name = name
         self.done = done
@@ -140,9 +140,9 @@ public struct Operation: Sendable, Hashable {
     /// Parses an Operation; nil when the body is not one.
     public static func decode(_ bytes: [UInt8]) -> Operation? {
         guard let json = JSONValue.parse(bytes), let name = json["name"]?.stringValue else { return nil }
-        var error: OperationStatus?
+        var error: RPCStatus?
         if let e = json["error"], e.objectValue != nil {
-            error = OperationStatus(code: e["code"]?.intValue, message: e["message"]?.stringValue)
+            error = RPCStatus(code: e["code"]?.intValue, message: e["message"]?.stringValue)
         }
         let response = json["response"].map { Array($0.rendered(pretty: false).utf8) }
         return Operation(name: name, done: json["done"]?.boolValue ?? false, error: error, responseJSON: response,

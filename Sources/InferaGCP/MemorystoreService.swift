@@ -71,6 +71,16 @@ public struct MemorystoreService: Sendable {
         return out
     }
 
+    /// The unfinished operation on `target` (full instance name), if any (`operations.list`).
+    public func runningOperation(for target: String) async throws -> Operation? {
+        let r = try await session.send(api.operations(), "listing operations in \(api.parent)", role: Self.role)
+        for o in JSONValue.parse(r.body)?["operations"]?.arrayValue ?? [] {
+            guard let op = Operation.decode(Array(o.rendered(pretty: false).utf8)), !op.done, op.target == target else { continue }
+            return op
+        }
+        return nil
+    }
+
     /// Reads an operation once.
     public func operationStatus(_ name: String) async throws -> Operation {
         try operation(try await session.send(api.operation(name), "reading operation \(name)", role: Self.role))
@@ -156,10 +166,18 @@ public struct SecretManagerService: Sendable {
         self.api = SecretManagerAPI(base: session.endpoints.secretManager, project: session.project.id)
     }
 
-    /// True when the secret exists.
-    public func exists(_ id: String) async throws -> Bool {
+    /// The secret's labels; nil when the secret does not exist.
+    public func labels(_ id: String) async throws -> [String: String]? {
         let r = try await session.send(api.getSecret(id), "reading secret \(api.secretName(id))", accept: [404], role: Self.role)
-        return r.status != 404
+        if r.status == 404 { return nil }
+        var out: [String: String] = [:]
+        for (k, v) in JSONValue.parse(r.body)?["labels"]?.objectValue ?? [:] { if let s = v.stringValue { out[k] = s } }
+        return out
+    }
+
+    /// Replaces the secret's labels.
+    public func setLabels(_ id: String, _ labels: [String: String]) async throws {
+        _ = try await session.send(try api.patchLabels(id, labels), "updating the labels of \(api.secretName(id))", repeat: .safe, role: Self.role)
     }
 
     /// Creates the secret; an existing one (409) is fine. Returns true when it was created now.

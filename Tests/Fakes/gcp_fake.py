@@ -584,6 +584,9 @@ class Handler(BaseHTTPRequestHandler):
         with f.lock:
             if mid == "projects.locations.operations.get":
                 return 200, self.poll_op("/".join(parts[2:]))
+            if mid == "projects.locations.operations.list":
+                prefix = f"projects/{pid}/locations/{region}/operations/"
+                return 200, {"operations": [o["op"] for n, o in sorted(f.ops.items()) if n.startswith(prefix)]}
             if mid == "projects.locations.instances.list":
                 prefix = f"projects/{pid}/locations/{region}/instances/"
                 return 200, {"instances": [self.progress(n) for n in sorted(f.instances) if n.startswith(prefix)]}
@@ -796,6 +799,11 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(404, "NOT_FOUND", f"Secret [projects/{num}/secrets/{sid}] not found or has no versions.")
             s = f.secrets[key]
             if mid == "projects.secrets.get":
+                return 200, s["secret"]
+            if mid == "projects.secrets.patch":
+                if query.get("updateMask", [""])[0] != "labels":
+                    raise ApiError(400, "INVALID_ARGUMENT", "fake: only updateMask=labels is implemented")
+                s["secret"]["labels"] = body.get("labels", {})
                 return 200, s["secret"]
             if mid == "projects.secrets.delete":
                 del f.secrets[key]
