@@ -35,8 +35,14 @@ public struct ProviderContext: Sendable {
 
     /// An HTTP client with this context's transport, clock, logger and redaction, and `policy`.
     /// Retries are reported as `.retrying` events.
+    /// `INFERA_RETRY_BASE_DELAY` (seconds) scales the backoff down or up (tests, impatient users).
     public func makeClient(policy: RetryPolicy, authenticator: (any HTTPAuthenticator)? = nil) -> HTTPClient {
         let events = self.events
+        var policy = policy
+        if let s = environment["INFERA_RETRY_BASE_DELAY"], let base = Double(s), base >= 0, policy.baseDelay > 0 {
+            policy.maxDelay *= base / policy.baseDelay
+            policy.baseDelay = base
+        }
         return HTTPClient(transport: transport, policy: policy, authenticator: authenticator, clock: clock, logger: logger,
                           redactor: redactor, random: random, onRetry: { e in
                               events.emit(.retrying(request: e.request, attempt: e.attempt, delay: e.delay, reason: e.reason))
