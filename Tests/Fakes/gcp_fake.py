@@ -380,6 +380,9 @@ class Handler(BaseHTTPRequestHandler):
                 if "deny" in c: f.deny = set(c["deny"])
                 if "revoked_keys" in c: f.revoked_keys = set(c["revoked_keys"])
                 if "expired_refresh_tokens" in c: f.expired_refresh = set(c["expired_refresh_tokens"])
+                if "finish_ops_after" in c:
+                    for o in f.ops.values():
+                        o["left"] = min(o["left"], int(c["finish_ops_after"]))
                 if c.get("expire_tokens"):
                     f.tokens.clear()
                 if c.get("clear_requests"):
@@ -857,6 +860,7 @@ def main():
         tmp = args.port_file + ".tmp"
         Path(tmp).write_text(str(FAKE.port))
         Path(tmp).rename(args.port_file)
+    print(f"PORT={FAKE.port}", flush=True)
     print(f"gcp fake listening on http://127.0.0.1:{FAKE.port}", flush=True)
     # Stop when the parent goes away (stdin closed) so no fake outlives its test.
     def watch_stdin():
