@@ -60,18 +60,18 @@ public enum CredentialChain {
         }
         if let path = env["CLOUDSDK_AUTH_ACCESS_TOKEN_FILE"] {
             guard let b = FileManager.default.contents(atPath: path) else {
-                throw GCPError(.credentials, "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=\(path): the file cannot be read",
+                throw GCPError(.credentials, "\(path) (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE): the file cannot be read",
                                hint: "write a token there (`gcloud auth print-access-token > \(path)`) or unset the variable")
             }
             let t = String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !t.isEmpty else {
-                throw GCPError(.credentials, "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=\(path): the file is empty",
+                throw GCPError(.credentials, "\(path) (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE): the file is empty",
                                hint: "write a token there (`gcloud auth print-access-token > \(path)`) or unset the variable")
             }
-            return .fixed(Sensitive(t), origin: "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=\(path)")
+            return .fixed(Sensitive(t), origin: "\(path) (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE)")
         }
         if let path = env["GOOGLE_APPLICATION_CREDENTIALS"] {
-            let origin = "GOOGLE_APPLICATION_CREDENTIALS=\(path)"
+            let origin = "\(path) (GOOGLE_APPLICATION_CREDENTIALS)"
             guard let b = FileManager.default.contents(atPath: path) else {
                 throw GCPError(.credentials, "\(origin): the file does not exist or cannot be read",
                                hint: "fix the path, or unset GOOGLE_APPLICATION_CREDENTIALS and run `gcloud auth application-default login`")

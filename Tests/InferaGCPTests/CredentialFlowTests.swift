@@ -146,7 +146,7 @@ import Testing
         // The token variables come before GOOGLE_APPLICATION_CREDENTIALS (which points nowhere here).
         let env = fake.endpoints.merging(["CLOUDSDK_AUTH_ACCESS_TOKEN_FILE": dir + "/token", "GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent.json"]) { $1 }
         let s = try await connectAndCall(fake, env)
-        #expect(s.credentials.label == "access token from CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=\(dir)/token")
+        #expect(s.credentials.label == "access token from \(dir)/token (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE)")
     }
 
     @Test func tokensAreCachedAndRefreshedOnceOn401() async throws {
