@@ -3,7 +3,7 @@ SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: setup build release demo test fuzz bench bench-validate bench-plan clean
+.PHONY: setup build release demo test fuzz bench bench-validate bench-plan bench-apply soak-apply clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +21,7 @@ demo: setup
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+	@scripts/soak-apply.sh 6
 
 fuzz: setup
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -33,6 +34,14 @@ bench-validate: setup
 
 bench-plan: setup
 	@scripts/bench-plan.sh
+
+bench-apply: setup
+	@scripts/bench-apply.sh
+
+# SOAK_RUNS=100 by default: apply against the fake with 30% faults, kill -9 mid-create every third run.
+SOAK_RUNS ?= 100
+soak-apply: setup
+	@scripts/soak-apply.sh $(SOAK_RUNS)
 
 clean:
 	rm -rf .build .venv

@@ -12,7 +12,9 @@ swift build --product infera 2>&1 | tail -n 1
 bin="$(swift build --show-bin-path)/infera"
 work=$(mktemp -d /tmp/infera-demo.XXXXXX)
 server_pid=""
+fake_pid=""
 cleanup() {
+  if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -32,6 +34,34 @@ for example in gcp-memorystore aws-elasticache upstash; do
   "$bin" plan --no-color -f "Examples/$example/infera.yaml" --out "$work/infra-$example"
   echo "generated: $(cd "$work/infra-$example" && ls | tr '\n' ' ')"
 done
+
+step "infera apply / status / output / destroy against a LOCAL FAKE Upstash API (not the real service)"
+# Tests/Fakes/upstash_fake.py: a strict local stand-in for api.upstash.com on 127.0.0.1 that validates
+# every request against Upstash's OpenAPI document. Started here, stopped at the end of this step.
+py=python3; [ -x .venv/bin/python ] && py=.venv/bin/python
+mkfifo "$work/fake-hold"
+FAKE_UPSTASH_EMAIL=demo@example.com FAKE_UPSTASH_API_KEY=demo-key-not-real "$py" Tests/Fakes/upstash_fake.py --port 0 <"$work/fake-hold" >"$work/fake.out" 2>&1 &
+fake_pid=$!
+exec 4>"$work/fake-hold"
+for _ in $(seq 1 100); do grep -q PORT= "$work/fake.out" 2>/dev/null && break; sleep 0.05; done
+fake_port=$(sed -n 's/PORT=//p' "$work/fake.out")
+echo "local fake Upstash API on http://127.0.0.1:$fake_port (pid $fake_pid)"
+mkdir -p "$work/upstash"
+sed 's/^environment: production/environment: staging/' Examples/upstash/infera.yaml >"$work/upstash/infera.yaml"
+(
+  cd "$work/upstash"
+  export INFERA_UPSTASH_API_URL="http://127.0.0.1:$fake_port" UPSTASH_EMAIL=demo@example.com UPSTASH_API_KEY=demo-key-not-real
+  unset CI
+  echo "\$ infera apply --auto-approve"; "$bin" apply --auto-approve --no-color | awk '/infera will perform/ { p = 1 } /^Estimated monthly cost/ { p = 0 } p; /^upstash_redis|Apply complete/ { print } /^Outputs:/ { o = 1 } o'
+  echo; echo "\$ infera status"; "$bin" status
+  echo; echo "\$ infera output"; "$bin" output
+  echo; echo "\$ infera apply --auto-approve   # again: nothing to do"; "$bin" apply --auto-approve --no-color | grep "Apply complete"
+  echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color | grep -E "^upstash_redis|Destroy complete"
+)
+exec 4>&-
+kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true
+fake_pid=""
+echo "local fake stopped"
 
 step "infera server: the bundled Redis-compatible engine"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -182,7 +182,10 @@ public final class ApplyEngine: Sendable {
             try journal.record(entry)
             events.emit(.completed(address: step.address, action: step.action, elapsed: clock.now() - t0, id: entry.resourceID))
         } catch {
-            entry.state = .failed
+            // A timeout or cancellation leaves a running operation running: keep it pending in the
+            // journal so the next run waits for it instead of starting another.
+            let stillRunning = entry.state == .pending && (error is CancellationError || (error as? ProviderError)?.kind == .operationFailed && entry.operation != nil && timedOut(entry, error))
+            if !stillRunning { entry.state = .failed }
             entry.message = String(describing: error)
             try? journal.record(entry)
             events.emit(.failed(address: step.address, action: step.action, message: String(describing: error)))
@@ -220,6 +223,10 @@ public final class ApplyEngine: Sendable {
         }
         if case .done(let r) = status { return r }
         return nil
+    }
+
+    func timedOut(_ entry: JournalEntry, _ error: any Error) -> Bool {
+        (error as? ProviderError)?.message.hasPrefix("still ") == true
     }
 
     static func resourceID(_ r: ObservedResource) -> String? {

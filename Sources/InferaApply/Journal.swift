@@ -56,7 +56,7 @@ public final class Journal: @unchecked Sendable {
     public init(directory: String) throws {
         self.directory = directory
         try Journal.makeDirectory(directory)
-        runID = "\(Int(Date().timeIntervalSince1970))-\(getpid())"
+        runID = "\(Int(Date().timeIntervalSince1970))-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 
     /// `.infera/<project>` beside the configuration file `configPath`.

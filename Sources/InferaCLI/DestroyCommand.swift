@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import InferaApply
 import InferaDiagnostics
 import InferaPlan
@@ -57,7 +58,12 @@ struct DestroyCommand: AsyncParsableCommand {
             }
             return
         }
-        if !s.json { s.out(PlanTextRenderer.render(plan, color: global.useColor) + "\n") }
+        if !s.json {
+            // The resource part of the plan only: cost and checks do not apply to a deletion.
+            var text = PlanTextRenderer.render(plan, color: global.useColor)
+            if let cut = text.range(of: "\nEstimated monthly cost") { text = String(text[..<cut.lowerBound]) + "\n" }
+            s.out(text + "\n")
+        }
         let production = s.spec.isProduction
         if production && !(autoApprove && force) {
             guard Terminal.interactive else {

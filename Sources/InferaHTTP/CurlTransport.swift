@@ -149,11 +149,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         var status = 0
         var total = 0.0, connect = 0.0
+        var connects = 0
+        _ = infera_curl_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
         _ = infera_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
         _ = infera_curl_getinfo_double(h, CURLINFO_TOTAL_TIME, &total)
         _ = infera_curl_getinfo_double(h, CURLINFO_CONNECT_TIME, &connect)
         return HTTPResponse(status: status, headers: Self.parseHeaders(sink.headerLines), body: sink.body,
-                            timing: HTTPTiming(total: total, connect: connect))
+                            timing: HTTPTiming(total: total, connect: connect, newConnections: connects))
     }
 
     /// Headers of the last response block (after any `100 Continue` or proxy CONNECT response).

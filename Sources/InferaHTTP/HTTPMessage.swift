@@ -78,9 +78,12 @@ public struct HTTPRequest: Sendable, Hashable {
 public struct HTTPTiming: Sendable, Hashable {
     public var total: Double
     public var connect: Double
-    public init(total: Double = 0, connect: Double = 0) {
+    /// New connections this request opened (0 when an idle connection was reused).
+    public var newConnections: Int
+    public init(total: Double = 0, connect: Double = 0, newConnections: Int = 0) {
         self.total = total
         self.connect = connect
+        self.newConnections = newConnections
     }
 }
 
@@ -123,7 +126,7 @@ public struct URLParts: Sendable, Hashable {
         let rest = url[r.upperBound...]
         let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
         authority = String(rest[..<slash])
-        if authority.isEmpty { return nil }
+        if authority.isEmpty || authority.hasSuffix(":") || authority.hasPrefix(":") { return nil }
         let tail = String(rest[slash...])
         pathAndQuery = tail.isEmpty ? "/" : (tail.hasPrefix("?") ? "/" + tail : tail)
     }

@@ -74,10 +74,12 @@ public struct RetryPolicy: Sendable, Hashable {
 }
 
 extension String {
+    /// Without leading/trailing spaces, tabs, CR and LF (by scalar: "\r\n" is one Character).
     var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
+        let ws: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
+        var s = Substring(self).unicodeScalars
+        while let f = s.first, ws.contains(f) { s.removeFirst() }
+        while let l = s.last, ws.contains(l) { s.removeLast() }
         return String(s)
     }
 }

@@ -10,6 +10,8 @@ public struct UpstashProvider: Provider {
     public let accountDescription: String
     public let pollInterval = 1.0
     let api: UpstashAPI
+    /// Databases from the last list call, by id (outputs and status reuse them instead of asking again).
+    let seen = SeenDatabases()
     static let type = "upstash_redis_database"
     static let address = "upstash_redis_database.main"
 
@@ -44,6 +46,7 @@ public struct UpstashProvider: Provider {
     /// The database named `<project>-redis`; the oldest when (by accident) there are several.
     func find(_ spec: DeploymentSpec) async throws -> UpstashDatabase? {
         let all = try await api.listDatabases(resource: Self.address)
+        seen.store(all)
         return all.filter { $0.database_name == Self.databaseName(spec) }.min { ($0.creation_time ?? 0, $0.database_id) < ($1.creation_time ?? 0, $1.database_id) }
     }
 
@@ -166,8 +169,10 @@ public struct UpstashProvider: Provider {
     // MARK: outputs and status
 
     public func outputs(_ spec: DeploymentSpec, observed: ObservedState) async throws -> [OutputValue] {
-        guard case .string(let id)? = observed.resources[Self.address]?.attributes["database_id"],
-              let db = try await api.getDatabase(id, resource: Self.address) else { return [] }
+        guard case .string(let id)? = observed.resources[Self.address]?.attributes["database_id"] else { return [] }
+        var found = seen.database(id)
+        if found?.password == nil { found = try await api.getDatabase(id, resource: Self.address) }
+        guard let db = found else { return [] }
         let host = db.endpoint.map { $0.contains(".") ? $0 : "\($0).upstash.io" } ?? ""
         let port = db.port ?? 6379
         var out = [
@@ -186,8 +191,12 @@ public struct UpstashProvider: Provider {
     }
 
     public func status(_ spec: DeploymentSpec, observed: ObservedState) async throws -> [ResourceStatus] {
-        guard let r = observed.resources[Self.address], case .string(let id)? = r.attributes["database_id"],
-              let db = try await api.getDatabase(id, resource: Self.address) else {
+        var found: UpstashDatabase?
+        if let r = observed.resources[Self.address], case .string(let id)? = r.attributes["database_id"] {
+            found = seen.database(id)
+            if found == nil { found = try await api.getDatabase(id, resource: Self.address) }
+        }
+        guard let db = found else {
             return [ResourceStatus(address: Self.address, type: Self.type, state: "absent")]
         }
         var details: [String: String] = [
@@ -201,6 +210,14 @@ public struct UpstashProvider: Provider {
                                endpoint: host, port: db.port, size: db.type ?? Self.upstash(spec).plan, version: nil,
                                tls: db.tls, auth: db.password != nil ? true : nil, details: details)]
     }
+}
+
+/// The databases one list call returned (a provider lives for one command).
+final class SeenDatabases: @unchecked Sendable {
+    private let lock = Lock()
+    private var byID: [String: UpstashDatabase] = [:]
+    func store(_ dbs: [UpstashDatabase]) { lock.withLock { for d in dbs { byID[d.database_id] = d } } }
+    func database(_ id: String) -> UpstashDatabase? { lock.withLock { byID[id] } }
 }
 
 extension String {

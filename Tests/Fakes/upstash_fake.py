@@ -48,6 +48,26 @@ SPEC = load_spec()
 SCHEMAS = SPEC["components"]["schemas"]
 
 
+_RESOLVED = {}
+
+
+def resolved(schema):
+    """A validator for an OpenAPI 3.0 schema (draft 4 semantics), built once per schema object."""
+    key = id(schema)
+    if key not in _RESOLVED:
+        r = resolve(schema)
+        jsonschema.Draft4Validator.check_schema(r)
+        _RESOLVED[key] = (schema, jsonschema.Draft4Validator(r))
+    return _RESOLVED[key][1]
+
+
+def check(value, schema):
+    """Raises jsonschema.ValidationError (the best match) when value does not match schema."""
+    err = jsonschema.exceptions.best_match(resolved(schema).iter_errors(value))
+    if err is not None:
+        raise err
+
+
 def resolve(node):
     """Inline '#/components/schemas/X' references and map OpenAPI 3.0 'nullable'."""
     if isinstance(node, dict):
@@ -90,11 +110,11 @@ def validate_request(method, path, query, headers, body):
     template, op, params = match_route(method, path)
     for p in op.get("parameters", []):
         where, name = p["in"], p["name"]
-        schema = resolve(p.get("schema", {}))
+        schema = p.get("schema", {})
         if where == "path":
-            jsonschema.validate(params.get(name), schema)
+            check(params.get(name), schema)
         elif where == "query" and name in query:
-            jsonschema.validate(query[name][0], schema)
+            check(query[name][0], schema)
         elif where == "query" and p.get("required"):
             raise Violation("missing query parameter %s" % name)
     for name in query:
@@ -115,7 +135,7 @@ def validate_request(method, path, query, headers, body):
             except ValueError as e:
                 raise Violation("body is not JSON: %s" % e)
             try:
-                jsonschema.validate(parsed, resolve(rb["content"]["application/json"]["schema"]))
+                check(parsed, rb["content"]["application/json"]["schema"])
             except jsonschema.ValidationError as e:
                 raise Violation("body does not match the schema: %s" % e.message)
     else:
@@ -131,7 +151,7 @@ def validate_response(op, status, payload):
         return
     schema = resp.get("content", {}).get("application/json", {}).get("schema")
     if schema is not None:
-        jsonschema.validate(payload, resolve(schema))
+        check(payload, schema)
 
 
 class State:
@@ -187,6 +207,11 @@ PUBLIC = ("password", "rest_token", "read_only_rest_token")
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "upstash-fake/1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body leave in one segment, and small responses are not held back by Nagle.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):
         if os.environ.get("FAKE_UPSTASH_VERBOSE"):
