@@ -5,6 +5,11 @@ import InferaHTTP
 /// Credentials, project and endpoints resolved once per command, plus the authorized client.
 public struct GCPSession: Sendable {
     public let client: GCPClient
+    /// The same client without debug logging, for the calls whose answers carry a secret in a field
+    /// the redactor cannot know by name (`versions/latest:access` returns the stored URL as base64).
+    public let quietClient: GCPClient
+    /// Secret values learned at run time, redacted from everything printed (nil in bare tests).
+    public var secrets: SecretRegistry?
     public let project: ResolvedProject
     public let endpoints: GCPEndpoints
     public let credentials: TokenSource
@@ -13,9 +18,10 @@ public struct GCPSession: Sendable {
     /// Give up waiting for one operation after this long (Terraform's 20 minutes by default).
     public var operationTimeout: Double
 
-    public init(client: GCPClient, project: ResolvedProject, endpoints: GCPEndpoints, credentials: TokenSource,
+    public init(client: GCPClient, quietClient: GCPClient? = nil, project: ResolvedProject, endpoints: GCPEndpoints, credentials: TokenSource,
                 pollInterval: Double = 5, operationTimeout: Double = 20 * 60) {
         self.client = client
+        self.quietClient = quietClient ?? client
         self.project = project
         self.endpoints = endpoints
         self.credentials = credentials
@@ -38,8 +44,14 @@ public struct GCPSession: Sendable {
         if let q = source.quotaProjectHeader { headers["x-goog-user-project"] = q }
         let api = context.makeClient(policy: .gcp, authenticator: GCPAuthenticator(tokens))
         let client = GCPClient(http: api, clock: context.clock, tokens: tokens, extraHeaders: headers)
-        return GCPSession(client: client, project: project, endpoints: try GCPEndpoints(env: env), credentials: source,
+        var quietContext = context
+        quietContext.logger = nil
+        let quiet = GCPClient(http: quietContext.makeClient(policy: .gcp, authenticator: GCPAuthenticator(tokens)), clock: context.clock,
+                              tokens: tokens, extraHeaders: headers)
+        var session = GCPSession(client: client, quietClient: quiet, project: project, endpoints: try GCPEndpoints(env: env), credentials: source,
                           pollInterval: env.pollInterval)
+        session.secrets = context.secrets
+        return session
     }
 
     /// `Using GCP project p (from …) with … credentials`, for the CLI.
@@ -54,8 +66,8 @@ public struct GCPSession: Sendable {
 
     /// Sends `call`; returns the response for 2xx and for the statuses in `accept`, else throws the mapped error.
     func send(_ call: APICall, _ action: String, accept: Set<Int> = [], repeat policy: GCPClient.Repeat = .safe,
-              role: String? = nil) async throws -> HTTPResponse {
-        let r = try await client.call(call.method, call.url, json: call.body, repeat: policy)
+              role: String? = nil, quiet: Bool = false) async throws -> HTTPResponse {
+        let r = try await (quiet ? quietClient : client).call(call.method, call.url, json: call.body, repeat: policy)
         if (200..<300).contains(r.status) || accept.contains(r.status) { return r }
         throw GCPError.api(GoogleAPIError.from(r), context(action, role: role))
     }

@@ -191,7 +191,7 @@ public struct SecretManagerService: Sendable {
     /// The latest version's payload; nil when the secret has no (enabled) version or does not exist.
     public func latest(_ id: String) async throws -> Sensitive? {
         let r = try await session.send(api.accessLatest(id), "reading the latest version of \(api.secretName(id))",
-                                       accept: [404, 400], role: Self.role)
+                                       accept: [404, 400], role: Self.role, quiet: true)
         // 400 FAILED_PRECONDITION: the latest version is disabled or destroyed.
         guard r.status == 200 else {
             if r.status == 400, GoogleAPIError.from(r).status != "FAILED_PRECONDITION" {
@@ -200,10 +200,14 @@ public struct SecretManagerService: Sendable {
             return nil
         }
         guard let data = JSONValue.parse(r.body)?["payload"]?["data"]?.stringValue, let bytes = JSONBase64.decode(data) else {
+            // (never reached with a well-formed answer; the payload is not quoted)
             throw GCPError(.protocolViolation, "the latest version of \(api.secretName(id)) has no payload",
                            hint: "check CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER points at Secret Manager")
         }
-        return Sensitive(String(decoding: bytes, as: UTF8.self))
+        let value = String(decoding: bytes, as: UTF8.self)
+        session.secrets?.add(value)
+        session.secrets?.add(data)
+        return Sensitive(value)
     }
 
     /// Makes `value` the latest version, adding one only when it differs. `addVersion` is not

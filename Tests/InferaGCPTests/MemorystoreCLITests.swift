@@ -164,6 +164,28 @@ import Testing
         #expect(url.hasPrefix("rediss://:") && url.hasSuffix("@10.0.1.3:6378"))
     }
 
+    @Test func debugLogNeverShowsTheAuthStringOrURL() async throws {
+        let fake = try GCPFake(polls: 1)
+        var d = Deployment()
+        try d.write()
+        var logs: [String] = []
+        logs.append(try run(d, ["apply", "--auto-approve"], fake, extra: ["INFERA_LOG": "debug"]).combined)
+        d.memory = 2
+        try d.write()
+        for args in [["plan", "--out", "infra"], ["status"], ["output"], ["apply", "--auto-approve"]] {
+            logs.append(try run(d, args, fake, extra: ["INFERA_LOG": "debug"]).combined)
+        }
+        #expect(logs.joined().contains("[DEBUG] infera: HTTP request"))
+        let stored = (try await fake.state()["secrets"] as? [String: [String: Any]])?.values.flatMap { ($0["versions"] as? [String]) ?? [] } ?? []
+        #expect(!stored.isEmpty)
+        for b64 in stored {
+            let url = String(decoding: Data(base64Encoded: b64) ?? Data(), as: UTF8.self)
+            let auth = url.components(separatedBy: "@").first?.components(separatedBy: ":").last ?? url
+            for l in logs { #expect(!l.contains(b64) && !l.contains(url) && !l.contains(auth)) }
+        }
+        for l in logs { #expect(!l.contains(GCPFake.staticToken)) }
+    }
+
     @Test func thirtyPercentFaultsConvergeToOneInstanceAndOneVersionPerValue() async throws {
         for seed in 1...3 {
             let fake = try GCPFake(seed: seed, faultRate: 0.3, polls: 2)
