@@ -96,12 +96,6 @@ struct ApplyCommand: AsyncParsableCommand {
                                     message: "refusing to apply without confirmation: \(Terminal.isCI ? "running under CI" : "no terminal to ask on")",
                                     hint: "review the plan and re-run with --auto-approve, or save it with `infera plan --save plan.json` and run `infera apply plan.json`")
             }
-            s.out("""
-            Do you want to perform these actions?
-              infera will perform the actions described above.
-              Only 'yes' will be accepted to approve.
-
-            """)
             let answer = s.ask("Do you want to perform these actions? Only 'yes' will be accepted: ")
             guard answer == "yes" else {
                 s.err("Apply cancelled.\n")

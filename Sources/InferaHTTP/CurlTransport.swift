@@ -89,6 +89,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if let np = settings.noProxy { set(CURLOPT_NOPROXY, np) }
         set(CURLOPT_ACCEPT_ENCODING, "")
 
+        // libcurl silently re-sends a request whose reused connection turns out to be dead. For a
+        // request that must not be repeated (a create without an idempotency key) that would make a
+        // second resource, so such requests always get a fresh connection.
+        if request.retryable == false || (request.retryable == nil && !request.method.isIdempotent) {
+            set(CURLOPT_FRESH_CONNECT, 1)
+        }
         switch request.method {
         case .GET: set(CURLOPT_HTTPGET, 1)
         case .HEAD: set(CURLOPT_NOBODY, 1)

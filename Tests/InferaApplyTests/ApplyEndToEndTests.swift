@@ -153,6 +153,30 @@ import Testing
         #expect(dbs.first?["read_regions"] as? [String] == ["eu-west-1"])
     }
 
+    @Test func jsonEventsAndOfflinePlan() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject()
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+        var r = try infera.run("plan", "--offline", "--out", "infra")
+        #expect(r.status == 0 && r.stdout.contains("Observed state: none (offline plan"))
+        #expect(try await fake.stats()["requests"] as? Int == 0)
+        r = try infera.run("apply", "--auto-approve", "--format", "json")
+        #expect(r.status == 0, "\(r.combined)")
+        let events = r.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.count == r.stdout.split(separator: "\n").count) // every line is a JSON object
+        #expect(events.map { $0["type"] as? String ?? "" } == ["started", "completed", "apply_complete"])
+        #expect(events.last?["added"] as? Int == 1)
+        let outputs = events.last?["outputs"] as? [String: [String: Any]]
+        #expect(outputs?["password"]?["sensitive"] as? Bool == true && outputs?["password"]?["value"] is NSNull)
+        r = try infera.run("destroy", "--auto-approve", "--format", "json")
+        #expect(r.stdout.hasSuffix("{\"destroyed\":1,\"type\":\"destroy_complete\"}\n"), "\(r.stdout)")
+        try await fake.configure(#"{"max_databases": 0}"#)
+        r = try infera.run("apply", "--auto-approve", "--format", "json")
+        #expect(r.status == 1 && r.stdout.contains("\"type\":\"error\"") && r.stdout.contains("\"hint\":"), "\(r.stdout)")
+    }
+
     @Test func planWithoutCredentialsFallsBackOffline() throws {
         let project = try UpstashProject()
         defer { project.remove() }
@@ -162,5 +186,52 @@ import Testing
         #expect(r.stdout.contains("Observed state: none (offline plan"))
         let r2 = try InferaRunner.run(["apply", "--auto-approve"], cwd: project.dir, env: InferaRunner.environment([:]))
         #expect(r2.status == 1 && r2.stderr.contains("error: upstash: no Upstash credentials found") && r2.stderr.contains("UPSTASH_API_KEY"))
+    }
+}
+
+/// The confirmation prompts on a real terminal (a pseudo-terminal from util-linux `script`).
+@Suite(.serialized) struct ApplyPromptTests {
+    /// Runs infera on a pty, typing `answer` when asked; returns (exit status, transcript).
+    static func onTerminal(_ args: [String], answer: String, project: UpstashProject, env: [String: String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = ([try ServerProcess.inferaExecutable()] + args).map { "'\($0)'" }.joined(separator: " ")
+        p.arguments = ["-qec", command, "/dev/null"]
+        p.environment = env
+        p.currentDirectoryURL = URL(fileURLWithPath: project.dir)
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = output
+        try p.run()
+        try input.fileHandleForWriting.write(contentsOf: Data((answer + "\n").utf8))
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning { p.terminate() }
+        p.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (p.terminationStatus, text)
+    }
+
+    @Test func applyAsksAndOnlyYesApproves() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject(environment: "production")
+        defer { project.remove() }
+        let env = InferaRunner.environment(fake.environment.merging(["INFERA_RETRY_BASE_DELAY": "0.01", "TERM": "xterm"]) { $1 })
+        var (status, text) = try Self.onTerminal(["apply", "--no-color"], answer: "y", project: project, env: env)
+        #expect(status == 1 && text.contains("Do you want to perform these actions? Only 'yes' will be accepted:") && text.contains("Apply cancelled."), "\(text)")
+        #expect(try await fake.databases().isEmpty)
+        (status, text) = try Self.onTerminal(["apply", "--no-color"], answer: "yes", project: project, env: env)
+        #expect(status == 0 && text.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."), "\(text)")
+        #expect(try await fake.databases().count == 1)
+        // Production destroy: the project name must be typed; "yes" is not enough.
+        (status, text) = try Self.onTerminal(["destroy", "--no-color"], answer: "yes", project: project, env: env)
+        #expect(status == 1 && text.contains("Type the project name (shop) to confirm") && text.contains("Destroy cancelled."), "\(text)")
+        #expect(try await fake.databases().count == 1)
+        (status, text) = try Self.onTerminal(["destroy", "--no-color"], answer: "shop", project: project, env: env)
+        #expect(status == 0 && text.contains("Destroy complete! Resources: 1 destroyed."), "\(text)")
+        #expect(try await fake.databases().isEmpty)
     }
 }

@@ -23,7 +23,9 @@ import Testing
                                  text: #"{"database_name":"t","platform":"aws","primary_region":"us-east-1"}"#, contentType: "application/json")
         let r2 = try await t.send(create)
         #expect(r2.status == 200 && r2.text.contains("\"database_name\": \"t\""))
-        #expect(r2.timing.newConnections == 0) // the keep-alive connection was reused
+        #expect(r2.timing.newConnections == 1) // a POST that must not be repeated never rides a reused connection
+        let r2b = try await t.send(list)
+        #expect(r2b.status == 200 && r2b.timing.newConnections == 0) // the keep-alive connection is reused
         var patch = HTTPRequest(method: .PATCH, url: fake.baseURL + "/v2/redis/update-budget/nope", headers: Self.auth(fake),
                                 text: #"{"budget":5}"#, contentType: "application/json")
         patch.headers["X-Test"] = "1"
