@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: system libraries
@@ -51,6 +52,12 @@ let package = Package(
         .target(name: "InferaHTTP", dependencies: ["CCurl"]),
         .target(name: "InferaApply", dependencies: ["InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
         .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
+        // GCP: Google's credential chain, Memorystore v1 + Secret Manager v1 REST, long-running operations.
+        .target(name: "InferaGCP", dependencies: [
+            "InferaApply", "InferaHTTP", "InferaDiagnostics", "InferaPlan",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -74,6 +81,7 @@ let package = Package(
             "InferaHTTP", "InferaApply",
             // providers (one line each)
             "InferaUpstash",
+            "InferaGCP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -95,6 +103,7 @@ let package = Package(
         .testTarget(name: "InferaApplyTests", dependencies: [
             "InferaApply", "InferaHTTP", "InferaPlan", "InferaUpstash", "InferaTestSupport",
         ]),
+        .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]

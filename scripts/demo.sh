@@ -13,8 +13,10 @@ bin="$(swift build --show-bin-path)/infera"
 work=$(mktemp -d /tmp/infera-demo.XXXXXX)
 server_pid=""
 fake_pid=""
+gcp_pid=""
 cleanup() {
   if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
+  if [ -n "$gcp_pid" ]; then kill "$gcp_pid" 2>/dev/null || true; wait "$gcp_pid" 2>/dev/null || true; fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -61,6 +63,40 @@ sed 's/^environment: production/environment: staging/' Examples/upstash/infera.y
 exec 4>&-
 kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true
 fake_pid=""
+echo "local fake stopped"
+
+step "infera apply / status / destroy for GCP Memorystore against a LOCAL FAKE of Google's APIs (not the real service)"
+# Tests/Fakes/gcp_fake.py: a strict local stand-in for redis.googleapis.com, secretmanager.googleapis.com,
+# serviceusage and the OAuth token endpoint on 127.0.0.1; every body is checked against Google's discovery
+# documents, operations finish after a few polls. Credentials: the throwaway test service-account key.
+mkfifo "$work/gcp-hold"
+"$py" Tests/Fakes/gcp_fake.py --port 0 --polls 3 \
+  --service-account "infera-test@infera-test-project.iam.gserviceaccount.com,0123456789abcdef0123456789abcdef01234567,Tests/Fixtures/reference/gcp-sa-jwt-example/fake-service-account.pub.pem" \
+  <"$work/gcp-hold" >"$work/gcp-fake.out" 2>&1 &
+gcp_pid=$!
+exec 5>"$work/gcp-hold"
+for _ in $(seq 1 100); do grep -q PORT= "$work/gcp-fake.out" 2>/dev/null && break; sleep 0.05; done
+gcp_port=$(sed -n 's/PORT=//p' "$work/gcp-fake.out")
+echo "local fake Google APIs on http://127.0.0.1:$gcp_port (pid $gcp_pid)"
+mkdir -p "$work/gcp"
+sed "s#https://oauth2.googleapis.com/token#http://127.0.0.1:$gcp_port/token#" Tests/Fixtures/reference/gcp-sa-jwt-example/fake-service-account.json >"$work/gcp/key.json"
+chmod 600 "$work/gcp/key.json"
+sed -e 's/^environment: production/environment: staging/' -e 's/^project_name: my-api/project_name: shop/' Examples/gcp-memorystore/infera.yaml >"$work/gcp/infera.yaml"
+(
+  cd "$work/gcp"
+  b="http://127.0.0.1:$gcp_port/"
+  export GOOGLE_APPLICATION_CREDENTIALS="$work/gcp/key.json" GOOGLE_CLOUD_PROJECT=infera-test-project INFERA_POLL_INTERVAL=0.2 \
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE="$b"
+  unset CI
+  echo "\$ infera apply --auto-approve"; "$bin" apply --auto-approve --no-color 2>/dev/null | awk '/^Observed state/ { print } /^google_|Apply complete/ { print } /^Outputs:/ { o = 1 } o'
+  echo; echo "\$ infera status"; "$bin" status 2>/dev/null
+  sed -i 's/memory_size_gb: 5/memory_size_gb: 6/' infera.yaml
+  echo; echo "\$ infera apply --auto-approve   # memory_size_gb 5 -> 6: PATCH ?updateMask=memorySizeGb"; "$bin" apply --auto-approve --no-color 2>/dev/null | grep -E "memory_size_gb|^google_redis|Apply complete"
+  echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color 2>/dev/null | grep -E "^google_redis|Destroy complete"
+)
+exec 5>&-
+kill "$gcp_pid" 2>/dev/null || true; wait "$gcp_pid" 2>/dev/null || true
+gcp_pid=""
 echo "local fake stopped"
 
 step "infera server: the bundled Redis-compatible engine"

@@ -5,7 +5,7 @@ import InferaApply
 
 import InferaUpstash
 
-// import InferaGCP (issue #12)
+import InferaGCP
 
 // import InferaAWS (issue #13)
 
@@ -16,7 +16,7 @@ enum ProviderCatalog {
 
         r.register(UpstashProvider.factory) // upstash
 
-        // memorystore (issue #12): r.register(MemorystoreProvider.factory)
+        r.register(MemorystoreProvider.factory) // memorystore
 
         // elasticache (issue #13): r.register(ElastiCacheProvider.factory)
 

@@ -63,7 +63,8 @@ public enum Differ {
                 let before = o.attributes[a.name]
                 if before != a.value {
                     changed.append(AttributeChange(name: a.name, before: before, after: a.value,
-                                                   forcesReplacement: d.forceNew.contains(a.name)))
+                                                   forcesReplacement: d.forceNew.contains(a.name)
+                                                       || isOneWayBack(type: d.type, attribute: a.name, before: before, after: a.value)))
                 }
             }
             let action: ChangeAction = changed.isEmpty ? .noop : (changed.contains { $0.forcesReplacement } ? .replace : .update)
@@ -77,6 +78,24 @@ public enum Differ {
                                           changedAttributes: []))
         }
         return changes
+    }
+}
+
+extension Differ {
+    /// Attributes that change in place only forwards (values in order): going back replaces the
+    /// resource. Memorystore upgrades its version in place but cannot downgrade, and cannot turn
+    /// read replicas off once on.
+    public static let oneWay: [String: [String: [String]]] = [
+        "google_redis_instance": [
+            "redis_version": ["REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2"],
+            "read_replicas_mode": ["READ_REPLICAS_DISABLED", "READ_REPLICAS_ENABLED"],
+        ],
+    ]
+
+    static func isOneWayBack(type: String, attribute: String, before: AttributeValue?, after: AttributeValue) -> Bool {
+        guard let order = oneWay[type]?[attribute], case .string(let b)? = before, case .string(let a) = after,
+              let bi = order.firstIndex(of: b), let ai = order.firstIndex(of: a) else { return false }
+        return ai < bi
     }
 }
 

@@ -1,0 +1,882 @@
+#!/usr/bin/env python3
+"""A strict local fake of the Google endpoints infera's GCP provider talks to, for tests and the demo.
+
+One HTTP server on 127.0.0.1 (random port) answers:
+  * Memorystore for Redis v1   /v1/projects/{p}/locations/{r}/instances[...], operations
+  * Secret Manager v1          /v1/projects/{p}/secrets[...]
+  * Service Usage v1           /v1/projects/{p}/services:batchGet
+  * OAuth token endpoint       POST /token          (jwt-bearer with RS256 verification, refresh_token)
+  * STS                        POST /v1/token       (token exchange, google-auth's form fields)
+  * IAM credentials            POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken
+  * GitHub-style OIDC          GET  /_apis/oidc/token?api-version=2.0&audience=...
+  * GCE metadata server        GET  /computeMetadata/v1/...   (needs Metadata-Flavor: Google)
+  * control (not Google's)     GET /_fake/state, GET /_fake/requests, POST /_fake/config
+
+Every request body and query string is checked against the discovery documents copied into
+Tests/Fixtures/reference (unknown fields, types, enums, output-only fields), with Google's error
+envelopes. Long-running operations report done:false until polled N times. Faults (429, 503, 500,
+connection resets, 503 after the change was made, FAILED_PRECONDITION on updates) are injected
+from a seed. Standard library only.
+"""
+import argparse, base64, hashlib, json, random, re, socket, sys, threading, time, urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REF = HERE.parent / "Fixtures" / "reference"
+
+REDIS_VERSIONS = ["REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2"]
+REDIS_CONFIG_KEYS = {"maxmemory-policy", "notify-keyspace-events", "activedefrag", "lfu-decay-time", "lfu-log-factor",
+                     "maxmemory-gb", "stream-node-max-bytes", "stream-node-max-entries"}
+PATCHABLE = {"authEnabled", "displayName", "redisConfigs", "persistenceConfig", "maintenancePolicy", "maintenanceVersion",
+             "memorySizeGb", "replicaCount", "readReplicasMode", "secondaryIpRange", "labels"}
+SNAKE = {"auth_enabled": "authEnabled", "display_name": "displayName", "redis_configs": "redisConfigs", "redis_config": "redisConfigs",
+         "persistence_config": "persistenceConfig", "maintenance_policy": "maintenancePolicy", "maintenance_version": "maintenanceVersion",
+         "memory_size_gb": "memorySizeGb", "replica_count": "replicaCount", "read_replicas_mode": "readReplicasMode",
+         "secondary_ip_range": "secondaryIpRange"}
+SERVICE_TITLES = {"redis.googleapis.com": "Google Cloud Memorystore for Redis API",
+                  "secretmanager.googleapis.com": "Secret Manager API",
+                  "servicenetworking.googleapis.com": "Service Networking API"}
+GLOBAL_PARAMS = {"$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser",
+                 "upload_protocol", "uploadType"}
+RPC_CODES = {"INVALID_ARGUMENT": 3, "NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
+             "FAILED_PRECONDITION": 9, "INTERNAL": 13, "UNAVAILABLE": 14}
+
+
+class ApiError(Exception):
+    def __init__(self, http, status, message, details=None, headers=None):
+        super().__init__(message)
+        self.http, self.status, self.message, self.details, self.headers = http, status, message, details or [], headers or {}
+
+    def body(self):
+        e = {"code": self.http, "message": self.message, "status": self.status}
+        if self.details:
+            e["details"] = self.details
+        return {"error": e}
+
+
+class OAuthError(Exception):
+    def __init__(self, http, error, description):
+        super().__init__(description)
+        self.http, self.error, self.description = http, error, description
+
+
+# ---------------------------------------------------------------------------------------------- discovery
+
+class Discovery:
+    """Methods and schemas of one discovery document, for matching requests and validating bodies."""
+
+    def __init__(self, path, service):
+        doc = json.loads(Path(path).read_text())
+        self.service = service
+        self.schemas = doc["schemas"]
+        self.methods = []
+        self.package = {"redis.googleapis.com": "google.cloud.redis.v1", "secretmanager.googleapis.com": "google.cloud.secretmanager.v1"}[service]
+
+        def walk(res, prefix):
+            for name, r in res.get("resources", {}).items():
+                for mname, m in r.get("methods", {}).items():
+                    pat = "^/" + re.sub(r"\{[^}]+\}", "([^/:]+)", re.escape(m["flatPath"]).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+                    self.methods.append((m["httpMethod"], re.compile(pat), prefix + name + "." + mname, m))
+                walk(r, prefix + name + ".")
+        walk(doc, "")
+
+    def match(self, method, path):
+        for hm, pat, mid, m in self.methods:
+            if hm == method and pat.match(path):
+                return mid, m
+        return None, None
+
+    def check_query(self, m, query):
+        allowed = {k for k, p in m.get("parameters", {}).items() if p.get("location") == "query"} | GLOBAL_PARAMS
+        for k, vals in query.items():
+            if k not in allowed:
+                raise ApiError(400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{k}": Cannot bind query parameter. '
+                                                        f"Field '{k}' could not be found in request message.")
+            p = m["parameters"].get(k, {})
+            if p.get("type") == "integer":
+                for v in vals:
+                    if not re.fullmatch(r"-?\d+", v):
+                        raise ApiError(400, "INVALID_ARGUMENT", f'Invalid value at \'{k}\' (TYPE_INT32), "{v}"')
+
+    def check_body(self, m, raw):
+        ref = m.get("request", {}).get("$ref")
+        if ref is None:
+            if raw:
+                raise ApiError(400, "INVALID_ARGUMENT", "fake: this method takes no request body")
+            return None
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError as e:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid JSON payload received. {e}")
+        self.check_value(body, {"$ref": ref}, ref[0].lower() + ref[1:], ref)
+        return body
+
+    def check_value(self, v, spec, where, tname):
+        if "$ref" in spec:
+            name = spec["$ref"]
+            schema = self.schemas[name]
+            if not isinstance(v, dict):
+                raise ApiError(400, "INVALID_ARGUMENT", f"Invalid value at '{where}' (type.googleapis.com/{self.package}.{name}), {json.dumps(v)}")
+            props = schema.get("properties", {})
+            for k, sub in v.items():
+                if k not in props:
+                    raise ApiError(400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{k}" at \'{where}\': Cannot find field.')
+                if props[k].get("readOnly"):
+                    raise ApiError(400, "INVALID_ARGUMENT", f"fake (stricter than Google, which ignores it): output-only field '{where}.{k}' sent in a request")
+                self.check_value(sub, props[k], f"{where}.{k}", name)
+            return
+        t = spec.get("type")
+        fmt = spec.get("format")
+        bad = lambda kind: ApiError(400, "INVALID_ARGUMENT", f"Invalid value at '{where}' ({kind}), {json.dumps(v)}")
+        if t == "string":
+            if not isinstance(v, str):
+                raise bad("TYPE_STRING")
+            if "enum" in spec and v not in spec["enum"]:
+                raise bad(f"type.googleapis.com/{self.package}.{tname}.enum")
+            if fmt == "int64" and not re.fullmatch(r"-?\d+", v):
+                raise bad("TYPE_INT64")
+            if fmt == "byte":
+                try:
+                    base64.b64decode(v, validate=True)
+                except Exception:
+                    raise bad("TYPE_BYTES")
+        elif t == "integer":
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise bad("TYPE_INT32")
+        elif t == "number":
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise bad("TYPE_DOUBLE")
+        elif t == "boolean":
+            if not isinstance(v, bool):
+                raise bad("TYPE_BOOL")
+        elif t == "array":
+            if not isinstance(v, list):
+                raise bad("TYPE_ARRAY")
+            for i, item in enumerate(v):
+                self.check_value(item, spec["items"], f"{where}[{i}]", tname)
+        elif t == "object":
+            if not isinstance(v, dict):
+                raise bad("TYPE_MESSAGE")
+            ap = spec.get("additionalProperties")
+            if ap is not None:
+                for k, item in v.items():
+                    self.check_value(item, ap, f"{where}[{k}]", tname)
+            elif spec.get("properties"):
+                for k in v:
+                    if k not in spec["properties"]:
+                        raise ApiError(400, "INVALID_ARGUMENT", f'Invalid JSON payload received. Unknown name "{k}" at \'{where}\': Cannot find field.')
+
+
+# ---------------------------------------------------------------------------------------------- RSA (verify only)
+
+def der_read(b, i):
+    tag = b[i]; i += 1
+    ln = b[i]; i += 1
+    if ln & 0x80:
+        n = ln & 0x7F
+        ln = int.from_bytes(b[i:i + n], "big"); i += n
+    return tag, b[i:i + ln], i + ln
+
+
+def public_key_from_pem(pem):
+    der = base64.b64decode("".join(l for l in pem.strip().splitlines() if not l.startswith("-----")))
+    _, spki, _ = der_read(der, 0)                 # SubjectPublicKeyInfo
+    _, _, i = der_read(spki, 0)                   # AlgorithmIdentifier
+    _, bitstr, _ = der_read(spki, i)              # BIT STRING
+    _, rsapub, _ = der_read(bitstr[1:], 0)        # RSAPublicKey
+    _, n, j = der_read(rsapub, 0)
+    _, e, _ = der_read(rsapub, j)
+    return int.from_bytes(n, "big"), int.from_bytes(e, "big")
+
+
+def rs256_verify(key, signing_input, sig):
+    n, e = key
+    k = (n.bit_length() + 7) // 8
+    if len(sig) != k:
+        return False
+    em = pow(int.from_bytes(sig, "big"), e, n).to_bytes(k, "big")
+    digest_info = bytes.fromhex("3031300d060960864801650304020105000420") + hashlib.sha256(signing_input).digest()
+    return em == b"\x00\x01" + b"\xff" * (k - 3 - len(digest_info)) + b"\x00" + digest_info
+
+
+def b64url_decode(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    return c ^ 0xFFFFFFFF
+
+
+# ---------------------------------------------------------------------------------------------- state
+
+class Fake:
+    def __init__(self, args):
+        self.lock = threading.RLock()
+        self.rng = random.Random(args.seed)
+        self.fault_rate = args.fault_rate
+        self.polls = args.polls
+        self.projects = {p: 100000 + i for i, p in enumerate(args.project)}
+        self.regions = set(args.regions.split(","))
+        self.redis = Discovery(REF / "gcp-redis-v1-discovery.json", "redis.googleapis.com")
+        self.secrets_doc = Discovery(REF / "gcp-secretmanager-v1-discovery.json", "secretmanager.googleapis.com")
+        self.instances = {}       # full name -> instance dict
+        self.auth = {}            # full name -> auth string
+        self.ops = {}             # op name -> {"op": dict, "left": n, "finish": callable}
+        self.busy = {}            # instance name -> op name
+        self.secrets = {}         # full name (project id form) -> {"secret": dict, "versions": [bytes]}
+        self.tokens = {}          # access token -> {"scope": str, "who": str, "expires": t}
+        self.static_tokens = set(args.static_token)
+        self.disabled = set()
+        self.deny = set()
+        self.revoked_keys = set()
+        self.expired_refresh = set()
+        self.requests = []
+        self.counter = 0
+        self.port = 0
+        self.keys = {}            # client_email -> (kid, public key)
+        for spec in args.service_account:
+            email, kid, pem_path = spec.split(",", 2)
+            self.keys[email] = (kid, public_key_from_pem(Path(pem_path).read_text()))
+        self.users = {}           # refresh_token -> (client_id, client_secret)
+        for spec in args.user:
+            cid, secret, refresh = spec.split(",", 2)
+            self.users[refresh] = (cid, secret)
+        self.oidc_request_token = args.oidc_request_token
+        self.sts_audience = args.sts_audience
+        self.impersonable = set(args.impersonable)
+        self.oidc_jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImZha2UifQ." + base64.urlsafe_b64encode(
+            json.dumps({"iss": "https://token.actions.githubusercontent.com", "sub": "repo:octo/infera:ref:refs/heads/main"}).encode()
+        ).decode().rstrip("=") + ".c2ln"
+
+    def issue(self, scope, who, lifetime=3599):
+        with self.lock:
+            self.counter += 1
+            tok = f"ya29.fake-{self.counter}-{self.rng.getrandbits(48):012x}"
+            self.tokens[tok] = {"scope": scope, "who": who, "expires": time.time() + lifetime}
+            return tok
+
+    def now(self):
+        return time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime())
+
+
+FAKE = None
+
+
+# ---------------------------------------------------------------------------------------------- handler
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "infera-gcp-fake"
+
+    def log_message(self, *a):
+        pass
+
+    # plumbing ---------------------------------------------------------------------------------
+    def send(self, status, obj=None, text=None, headers=None, ctype="application/json; charset=UTF-8"):
+        data = (json.dumps(obj, indent=2) + "\n").encode() if obj is not None else (text or "").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype if obj is not None else "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reset(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def do_GET(self): self.route("GET")
+    def do_POST(self): self.route("POST")
+    def do_PATCH(self): self.route("PATCH")
+    def do_DELETE(self): self.route("DELETE")
+
+    def route(self, method):
+        f = FAKE
+        u = urllib.parse.urlsplit(self.path)
+        path, query = u.path, urllib.parse.parse_qs(u.query, keep_blank_values=True)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if path.startswith("/_fake/"):
+            return self.control(method, path, raw)
+        entry = {"method": method, "path": path, "query": {k: v if len(v) > 1 else v[0] for k, v in query.items()},
+                 "auth": "bearer" if (self.headers.get("Authorization") or "").startswith("Bearer ") else None}
+        try:
+            entry["body"] = json.loads(raw) if raw and (self.headers.get("Content-Type") or "").startswith("application/json") else (
+                dict(urllib.parse.parse_qsl(raw.decode())) if raw else None)
+        except ValueError:
+            entry["body"] = raw.decode(errors="replace")
+        if entry["body"] and isinstance(entry["body"], dict):
+            for secret_field in ("assertion", "client_secret", "refresh_token", "subject_token"):
+                if secret_field in entry["body"]:
+                    entry["body"][secret_field] = "(redacted)"
+        with f.lock:
+            f.requests.append(entry)
+        fault = self.pick_fault(method, path)
+        if fault == "reset":
+            entry["fault"] = "reset"
+            return self.reset()
+        if fault in (429, 503, 500):
+            entry["fault"] = fault
+            status = {429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE", 500: "INTERNAL"}[fault]
+            msg = {429: "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service.",
+                   503: "The service is currently unavailable.", 500: "Internal error encountered."}[fault]
+            if path in ("/token", "/v1/token") or path.startswith("/computeMetadata"):
+                return self.send(fault, {"error": "temporarily_unavailable", "error_description": msg})
+            return self.send(fault, ApiError(fault, status, msg).body())
+        try:
+            status, obj = self.dispatch(method, path, query, raw)
+            if fault == "after":
+                entry["fault"] = "503-after-commit"
+                return self.send(503, ApiError(503, "UNAVAILABLE", "The service is currently unavailable.").body())
+            if isinstance(obj, str):
+                return self.send(status, text=obj)
+            self.send(status, obj)
+        except ApiError as e:
+            entry["error"] = e.status
+            self.send(e.http, e.body(), headers=e.headers)
+        except OAuthError as e:
+            entry["error"] = e.error
+            self.send(e.http, {"error": e.error, "error_description": e.description})
+
+    def pick_fault(self, method, path):
+        f = FAKE
+        with f.lock:
+            if f.fault_rate <= 0 or f.rng.random() >= f.fault_rate:
+                return None
+            kinds = [429, 503, "reset"]
+            if method == "GET":
+                kinds.append(500)
+            if method == "POST" and (path.endswith("/instances") or path.endswith(":addVersion") or path.endswith("/secrets")):
+                kinds += ["after", "after"]
+            return f.rng.choice(kinds)
+
+    def control(self, method, path, raw):
+        f = FAKE
+        with f.lock:
+            if path == "/_fake/state":
+                return self.send(200, {
+                    "instances": f.instances,
+                    "operations": {k: v["op"] for k, v in f.ops.items()},
+                    "secrets": {k: {"secret": v["secret"], "versions": [base64.b64encode(x).decode() for x in v["versions"]]}
+                                for k, v in f.secrets.items()},
+                    "disabled": sorted(f.disabled), "deny": sorted(f.deny)})
+            if path == "/_fake/requests":
+                return self.send(200, f.requests)
+            if path == "/_fake/config" and method == "POST":
+                c = json.loads(raw or b"{}")
+                if "fault_rate" in c: f.fault_rate = float(c["fault_rate"])
+                if "polls" in c: f.polls = int(c["polls"])
+                if "disabled_services" in c: f.disabled = set(c["disabled_services"])
+                if "deny" in c: f.deny = set(c["deny"])
+                if "revoked_keys" in c: f.revoked_keys = set(c["revoked_keys"])
+                if "expired_refresh_tokens" in c: f.expired_refresh = set(c["expired_refresh_tokens"])
+                if "finish_ops_after" in c:
+                    for o in f.ops.values():
+                        o["left"] = min(o["left"], int(c["finish_ops_after"]))
+                if c.get("expire_tokens"):
+                    f.tokens.clear()
+                if c.get("clear_requests"):
+                    f.requests.clear()
+                return self.send(200, {"ok": True})
+        self.send(404, {"error": "unknown control path"})
+
+    # dispatch ---------------------------------------------------------------------------------
+    def dispatch(self, method, path, query, raw):
+        if path == "/token" and method == "POST":
+            return self.oauth_token(raw)
+        if path == "/v1/token" and method == "POST":
+            return self.sts(raw)
+        if path.startswith("/_apis/oidc/token") and method == "GET":
+            return self.oidc(query)
+        if path.startswith("/computeMetadata/v1/"):
+            return self.metadata(path)
+        m = re.fullmatch(r"/v1/projects/-/serviceAccounts/([^/:]+):generateAccessToken", path)
+        if m and method == "POST":
+            return self.impersonate(urllib.parse.unquote(m.group(1)), raw)
+        self.require_token()
+        if re.fullmatch(r"/v1/projects/[^/]+/services:batchGet", path):
+            return self.batch_get(path, query)
+        if re.match(r"^/v1/projects/[^/]+/(locations)/", path):
+            return self.redis_api(method, path, query, raw)
+        if re.match(r"^/v1/projects/[^/]+/secrets", path):
+            return self.secret_api(method, path, query, raw)
+        raise ApiError(404, "NOT_FOUND", f"fake: no route for {method} {path}")
+
+    def require_token(self):
+        f = FAKE
+        h = self.headers.get("Authorization") or ""
+        tok = h[7:] if h.startswith("Bearer ") else None
+        with f.lock:
+            ok = tok is not None and (tok in f.static_tokens or (tok in f.tokens and f.tokens[tok]["expires"] > time.time()
+                                                                and "cloud-platform" in f.tokens[tok]["scope"]))
+        if not ok:
+            raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                                                   "login cookie or other valid authentication credential. See "
+                                                   "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                           headers={"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'})
+
+    def project(self, pid, service, permission, resource):
+        f = FAKE
+        if pid not in f.projects:
+            raise ApiError(403, "PERMISSION_DENIED", f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
+                           [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "IAM_PERMISSION_DENIED",
+                             "domain": "iam.googleapis.com", "metadata": {"permission": permission, "resource": resource}}])
+        num = f.projects[pid]
+        if service in f.disabled:
+            title = SERVICE_TITLES.get(service, service)
+            url = f"https://console.developers.google.com/apis/api/{service}/overview?project={num}"
+            raise ApiError(403, "PERMISSION_DENIED",
+                           f"{title} has not been used in project {num} before or it is disabled. Enable it by visiting {url} then retry. "
+                           "If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.",
+                           [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", "domain": "googleapis.com",
+                             "metadata": {"service": service, "consumer": f"projects/{num}", "activationUrl": url, "serviceTitle": title,
+                                          "containerInfo": str(num)}},
+                            {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
+                             "message": f"{title} has not been used in project {num} before or it is disabled."},
+                            {"@type": "type.googleapis.com/google.rpc.Help",
+                             "links": [{"description": f"Google developers console API activation", "url": url}]}])
+        if permission in f.deny:
+            raise ApiError(403, "PERMISSION_DENIED", f"Permission '{permission}' denied on resource '{resource}' (or it may not exist).",
+                           [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "IAM_PERMISSION_DENIED",
+                             "domain": "iam.googleapis.com", "metadata": {"permission": permission, "resource": resource}}])
+        return num
+
+    # credentials ------------------------------------------------------------------------------
+    def form(self, raw):
+        if not (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
+            raise OAuthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+        pairs = urllib.parse.parse_qsl(raw.decode(), keep_blank_values=True)
+        return pairs, dict(pairs)
+
+    def oauth_token(self, raw):
+        f = FAKE
+        _, form = self.form(raw)
+        grant = form.get("grant_type")
+        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            if set(form) != {"grant_type", "assertion"}:
+                raise OAuthError(400, "invalid_request", f"unexpected fields {sorted(set(form) - {'grant_type', 'assertion'})}")
+            parts = form["assertion"].split(".")
+            if len(parts) != 3:
+                raise OAuthError(400, "invalid_grant", "Invalid JWT: not three parts")
+            header, claims = json.loads(b64url_decode(parts[0])), json.loads(b64url_decode(parts[1]))
+            if header.get("alg") != "RS256" or header.get("typ") != "JWT":
+                raise OAuthError(400, "invalid_grant", "Invalid JWT header")
+            email = claims.get("iss")
+            if email not in f.keys:
+                raise OAuthError(400, "invalid_grant", "Invalid grant: account not found")
+            kid, pub = f.keys[email]
+            if header.get("kid") not in (None, kid) or kid in f.revoked_keys:
+                raise OAuthError(400, "invalid_grant", "Invalid JWT Signature.")
+            if not rs256_verify(pub, (parts[0] + "." + parts[1]).encode(), b64url_decode(parts[2])):
+                raise OAuthError(400, "invalid_grant", "Invalid JWT Signature.")
+            if claims.get("aud") != f"http://127.0.0.1:{f.port}/token":
+                raise OAuthError(400, "invalid_grant", f"Invalid JWT: aud must be this token endpoint, got {claims.get('aud')}")
+            now = time.time()
+            iat, exp = claims.get("iat", 0), claims.get("exp", 0)
+            if not (now - 300 <= iat <= now + 300) or exp - iat > 3600 or exp < now:
+                raise OAuthError(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
+                                                       "timeframe. Check your iat and exp values in the JWT claim.")
+            return 200, {"access_token": f.issue(claims.get("scope", ""), email), "expires_in": 3599, "token_type": "Bearer"}
+        if grant == "refresh_token":
+            need = {"grant_type", "client_id", "client_secret", "refresh_token"}
+            if set(form) != need:
+                raise OAuthError(400, "invalid_request", f"expected exactly {sorted(need)}")
+            rt = form["refresh_token"]
+            if rt in f.expired_refresh:
+                raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
+            if f.users.get(rt) != (form["client_id"], form["client_secret"]):
+                raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
+            return 200, {"access_token": f.issue("https://www.googleapis.com/auth/cloud-platform", "user"), "expires_in": 3599,
+                         "scope": "https://www.googleapis.com/auth/cloud-platform openid", "token_type": "Bearer"}
+        raise OAuthError(400, "unsupported_grant_type", f"Invalid grant_type: {grant}")
+
+    def sts(self, raw):
+        f = FAKE
+        pairs, form = self.form(raw)
+        order = [k for k, _ in pairs]
+        expected = ["grant_type", "audience", "scope", "requested_token_type", "subject_token", "subject_token_type"]
+        if order != expected:
+            raise OAuthError(400, "invalid_request", f"fake: form fields {order}, google-auth sends {expected}")
+        if form["grant_type"] != "urn:ietf:params:oauth:grant-type:token-exchange":
+            raise OAuthError(400, "unsupported_grant_type", "Invalid grant_type")
+        if form["audience"] != f.sts_audience:
+            raise OAuthError(400, "invalid_request", 'Invalid value for "audience". This value should be the full resource name of the '
+                                                     'Identity Provider. See https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token for the list of possible formats.')
+        if form["requested_token_type"] != "urn:ietf:params:oauth:token-type:access_token" or form["subject_token_type"] != "urn:ietf:params:oauth:token-type:jwt":
+            raise OAuthError(400, "invalid_request", "Invalid token types")
+        if form["subject_token"] != f.oidc_jwt:
+            raise OAuthError(400, "invalid_grant", "The given subject token is not valid.")
+        return 200, {"access_token": f.issue(form["scope"], "federated"), "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                     "token_type": "Bearer", "expires_in": 3599}
+
+    def oidc(self, query):
+        f = FAKE
+        if self.headers.get("Authorization") != f"Bearer {f.oidc_request_token}":
+            return 401, {"message": "Bad credentials"}
+        if not query.get("audience"):
+            return 400, {"message": "audience required"}
+        return 200, {"count": 1600, "value": f.oidc_jwt}
+
+    def impersonate(self, email, raw):
+        f = FAKE
+        h = self.headers.get("Authorization") or ""
+        tok = h[7:] if h.startswith("Bearer ") else None
+        with f.lock:
+            info = f.tokens.get(tok)
+        if info is None or info["who"] != "federated":
+            raise ApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
+        if "https://www.googleapis.com/auth/iam" not in info["scope"].split():
+            raise ApiError(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
+        if email not in f.impersonable:
+            raise ApiError(403, "PERMISSION_DENIED", f"Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).")
+        if raw.decode() != '{"delegates": null, "scope": ["https://www.googleapis.com/auth/cloud-platform"], "lifetime": "3600s"}':
+            raise ApiError(400, "INVALID_ARGUMENT", f"fake: body differs from google-auth's: {raw.decode()}")
+        tok = f.issue("https://www.googleapis.com/auth/cloud-platform", email)
+        return 200, {"accessToken": tok, "expireTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))}
+
+    def metadata(self, path):
+        f = FAKE
+        if self.headers.get("Metadata-Flavor") != "Google":
+            return 403, "Missing required header \"Metadata-Flavor\": \"Google\"\n"
+        if path == "/computeMetadata/v1/instance/service-accounts/default/token":
+            return 200, {"access_token": f.issue("https://www.googleapis.com/auth/cloud-platform", "gce"), "expires_in": 3599, "token_type": "Bearer"}
+        if path == "/computeMetadata/v1/project/project-id":
+            return 200, next(iter(f.projects))
+        return 404, "Not Found\n"
+
+    def batch_get(self, path, query):
+        f = FAKE
+        pid = path.split("/")[3]
+        if pid not in f.projects:
+            raise ApiError(403, "PERMISSION_DENIED", f"Permission denied to list services for consumer container [projects/{pid}]")
+        num = f.projects[pid]
+        out = []
+        for n in query.get("names", []):
+            svc = n.split("/")[-1]
+            out.append({"name": f"projects/{num}/services/{svc}", "parent": f"projects/{num}",
+                        "state": "DISABLED" if svc in f.disabled else "ENABLED"})
+        return 200, {"services": out}
+
+    # Memorystore -------------------------------------------------------------------------------
+    def redis_api(self, method, path, query, raw):
+        f = FAKE
+        mid, m = f.redis.match(method, path)
+        if m is None:
+            raise ApiError(404, "NOT_FOUND", f"fake: {method} {path} is not a Memorystore v1 method")
+        parts = path.split("/")
+        pid, region = parts[3], parts[5]
+        verb = mid.split(".")[-1]
+        perm = {"get": "redis.instances.get", "list": "redis.instances.list", "create": "redis.instances.create",
+                "patch": "redis.instances.update", "delete": "redis.instances.delete", "upgrade": "redis.instances.upgrade",
+                "getAuthString": "redis.instances.getAuthString"}.get(verb, "redis.operations.get")
+        self.project(pid, "redis.googleapis.com", perm, f"//redis.googleapis.com/projects/{pid}/locations/{region}")
+        f.redis.check_query(m, query)
+        body = f.redis.check_body(m, raw)
+        if region not in f.regions and region != "-":
+            raise ApiError(400, "INVALID_ARGUMENT", f"Location '{region}' is not supported. (fake wording)")
+        with f.lock:
+            if mid == "projects.locations.operations.get":
+                return 200, self.poll_op("/".join(parts[2:]))
+            if mid == "projects.locations.operations.list":
+                prefix = f"projects/{pid}/locations/{region}/operations/"
+                return 200, {"operations": [o["op"] for n, o in sorted(f.ops.items()) if n.startswith(prefix)]}
+            if mid == "projects.locations.instances.list":
+                prefix = f"projects/{pid}/locations/{region}/instances/"
+                return 200, {"instances": [self.progress(n) for n in sorted(f.instances) if n.startswith(prefix)]}
+            if mid == "projects.locations.instances.create":
+                return self.create_instance(pid, region, query, body)
+            name = "/".join(parts[2:8]).split(":")[0]
+            if name not in f.instances:
+                raise ApiError(404, "NOT_FOUND", f"Resource '{name}' was not found",
+                               [{"@type": "type.googleapis.com/google.rpc.ResourceInfo", "resourceName": name}])
+            inst = self.progress(name)
+            if mid == "projects.locations.instances.get":
+                return 200, inst
+            if mid == "projects.locations.instances.getAuthString":
+                return 200, ({"authString": f.auth[name]} if inst.get("authEnabled") else {})
+            if inst["state"] != "READY":
+                raise ApiError(400, "FAILED_PRECONDITION", f"The instance '{name}' has ongoing operations; wait until instance is in READY state.")
+            if mid == "projects.locations.instances.patch":
+                return self.patch_instance(name, inst, query, body)
+            if mid == "projects.locations.instances.upgrade":
+                want = body.get("redisVersion")
+                if want not in REDIS_VERSIONS or REDIS_VERSIONS.index(want) <= REDIS_VERSIONS.index(inst["redisVersion"]):
+                    raise ApiError(400, "INVALID_ARGUMENT", f"Invalid redis version '{want}': must be newer than {inst['redisVersion']}.")
+                def finish():
+                    inst["redisVersion"] = want
+                return 200, self.start_op(name, "upgrade", "UPDATING", finish)
+            if mid == "projects.locations.instances.delete":
+                def finish_delete():
+                    f.instances.pop(name, None)
+                    f.auth.pop(name, None)
+                return 200, self.start_op(name, "delete", "DELETING", finish_delete, empty=True)
+        raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
+
+    def rules(self, inst, name):
+        """The tier / replica / memory / version rules of providers.md §1.2."""
+        tier = inst.get("tier")
+        if tier not in ("BASIC", "STANDARD_HA"):
+            raise ApiError(400, "INVALID_ARGUMENT", "tier must be BASIC or STANDARD_HA")
+        mem = inst.get("memorySizeGb")
+        if not isinstance(mem, int) or not 1 <= mem <= 300:
+            raise ApiError(400, "INVALID_ARGUMENT", f"memory_size_gb must be between 1 and 300, got {mem}")
+        rr = inst.get("readReplicasMode", "READ_REPLICAS_DISABLED")
+        rc = inst.get("replicaCount", 0)
+        if tier == "BASIC":
+            if rc not in (0, None) or rr == "READ_REPLICAS_ENABLED":
+                raise ApiError(400, "INVALID_ARGUMENT", "replica_count and read replicas are not supported on BASIC tier")
+        elif rr == "READ_REPLICAS_ENABLED":
+            if not 1 <= rc <= 5:
+                raise ApiError(400, "INVALID_ARGUMENT", "replica_count must be between 1 and 5 when read replicas are enabled")
+            if mem < 5:
+                raise ApiError(400, "INVALID_ARGUMENT", "read replicas need a memory size of at least 5 GB")
+        elif rc not in (0, 1):
+            raise ApiError(400, "INVALID_ARGUMENT", "replica_count must be 1 when read replicas are disabled")
+        if inst.get("redisVersion", "REDIS_7_0") not in REDIS_VERSIONS:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid redis_version '{inst.get('redisVersion')}'")
+        for k in inst.get("redisConfigs", {}):
+            if k not in REDIS_CONFIG_KEYS:
+                raise ApiError(400, "INVALID_ARGUMENT", f"Unsupported redis config '{k}'")
+        net = inst.get("authorizedNetwork")
+        if net is not None and not re.fullmatch(r"projects/[^/]+/global/networks/[^/]+", net):
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid authorized_network '{net}'")
+        for k, v in inst.get("labels", {}).items():
+            if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", k) or not re.fullmatch(r"[a-z0-9_-]{0,63}", v):
+                raise ApiError(400, "INVALID_ARGUMENT", f"Invalid label {k}={v}: keys and values must be lowercase letters, digits, '_' or '-'")
+
+    def create_instance(self, pid, region, query, body):
+        f = FAKE
+        iid = query.get("instanceId", [""])[0]
+        if not re.fullmatch(r"[a-z]([-a-z0-9]{0,38}[a-z0-9])?", iid):
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid instance_id '{iid}': must be 1-40 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen")
+        name = f"projects/{pid}/locations/{region}/instances/{iid}"
+        if name in f.instances:
+            raise ApiError(409, "ALREADY_EXISTS", f"Resource '{name}' already exists",
+                           [{"@type": "type.googleapis.com/google.rpc.ResourceInfo", "resourceName": name}])
+        self.rules(body, name)
+        inst = dict(body)
+        inst.setdefault("redisVersion", "REDIS_7_0")
+        inst.setdefault("authorizedNetwork", f"projects/{pid}/global/networks/default")
+        inst.setdefault("connectMode", "DIRECT_PEERING")
+        inst.setdefault("transitEncryptionMode", "DISABLED")
+        inst.setdefault("persistenceConfig", {"persistenceMode": "DISABLED"})
+        inst.setdefault("readReplicasMode", "READ_REPLICAS_DISABLED")
+        if inst["tier"] == "STANDARD_HA":
+            inst["replicaCount"] = max(1, inst.get("replicaCount", 0))
+        inst.update({"name": name, "state": "CREATING", "createTime": f.now(), "locationId": inst.get("locationId", region + "-a")})
+        f.instances[name] = inst
+        f.auth[name] = f"{f.rng.getrandbits(128):032x}-{f.rng.getrandbits(32):08x}"
+
+        def finish():
+            n = len(f.instances)
+            tls = inst.get("transitEncryptionMode") == "SERVER_AUTHENTICATION"
+            inst.update({"host": f"10.0.{n}.3", "port": 6378 if tls else 6379, "currentLocationId": inst["locationId"],
+                         "persistenceIamIdentity": f"serviceAccount:service-{f.projects[pid]}@cloud-redis.iam.gserviceaccount.com",
+                         "nodes": [{"id": "node-0", "zone": inst["locationId"]}]})
+            if inst.get("readReplicasMode") == "READ_REPLICAS_ENABLED":
+                inst.update({"readEndpoint": f"10.0.{n}.4", "readEndpointPort": inst["port"]})
+            if tls:
+                inst["serverCaCerts"] = [{"serialNumber": "0", "cert": "-----BEGIN CERTIFICATE-----\nMIIBfakeCAforInferaTests\n-----END CERTIFICATE-----\n",
+                                          "createTime": f.now(), "expireTime": "2036-01-01T00:00:00Z",
+                                          "sha1Fingerprint": hashlib.sha1(name.encode()).hexdigest()}]
+        return 200, self.start_op(name, "create", None, finish)
+
+    def patch_instance(self, name, inst, query, body):
+        f = FAKE
+        mask = query.get("updateMask", [""])[0]
+        if not mask:
+            raise ApiError(400, "INVALID_ARGUMENT", "update_mask is required")
+        fields = [SNAKE.get(p, p) for p in mask.split(",")]
+        for p in fields:
+            if p not in PATCHABLE:
+                raise ApiError(400, "INVALID_ARGUMENT", f"Invalid update mask path: {p} cannot be updated")
+        extra = set(body) - set(fields)
+        if extra:
+            raise ApiError(400, "INVALID_ARGUMENT", f"fake (stricter than Google): fields {sorted(extra)} in the body are not in updateMask {mask}")
+        if f.fault_rate > 0 and f.rng.random() < f.fault_rate / 3:
+            raise ApiError(400, "FAILED_PRECONDITION", f"The instance '{name}' has ongoing operations; wait until instance is in READY state. (injected)")
+        new = dict(inst)
+        for p in fields:
+            if p in body:
+                new[p] = body[p]
+            else:
+                new.pop(p, None)
+        if inst.get("readReplicasMode") == "READ_REPLICAS_ENABLED" and new.get("readReplicasMode") != "READ_REPLICAS_ENABLED":
+            raise ApiError(400, "INVALID_ARGUMENT", "read replicas cannot be disabled once enabled")
+        self.rules(new, name)
+
+        def finish():
+            inst.clear()
+            inst.update(new)
+            inst["state"] = "READY"
+        return 200, self.start_op(name, "update", "UPDATING", finish)
+
+    def start_op(self, name, verb, state, finish, empty=False):
+        f = FAKE
+        region_prefix = "/".join(name.split("/")[:4])
+        f.counter += 1
+        op_name = f"{region_prefix}/operations/operation-{int(time.time() * 1000)}-{f.counter:04d}{f.rng.getrandbits(32):08x}"
+        op = {"name": op_name, "metadata": {"@type": "type.googleapis.com/google.cloud.redis.v1.OperationMetadata",
+                                            "createTime": f.now(), "target": name, "verb": verb, "cancelRequested": False, "apiVersion": "v1"},
+              "done": False}
+        if state:
+            f.instances[name]["state"] = state
+        f.ops[op_name] = {"op": op, "left": f.polls, "finish": finish, "target": name, "empty": empty}
+        f.busy[name] = op_name
+        return op
+
+    def advance(self, op_name):
+        f = FAKE
+        o = f.ops[op_name]
+        if o["op"]["done"]:
+            return
+        o["left"] -= 1
+        if o["left"] > 0:
+            return
+        o["finish"]()
+        o["op"]["done"] = True
+        o["op"]["metadata"]["endTime"] = f.now()
+        f.busy.pop(o["target"], None)
+        if o["empty"]:
+            o["op"]["response"] = {"@type": "type.googleapis.com/google.protobuf.Empty"}
+        else:
+            inst = f.instances[o["target"]]
+            inst["state"] = "READY"
+            o["op"]["response"] = dict(inst, **{"@type": "type.googleapis.com/google.cloud.redis.v1.Instance"})
+
+    def poll_op(self, op_name):
+        f = FAKE
+        if op_name not in f.ops:
+            raise ApiError(404, "NOT_FOUND", f"Resource '{op_name}' was not found")
+        self.advance(op_name)
+        return f.ops[op_name]["op"]
+
+    def progress(self, name):
+        """A read of a busy instance also moves its operation on (clients may poll the instance instead)."""
+        f = FAKE
+        op = f.busy.get(name)
+        if op:
+            self.advance(op)
+        return f.instances.get(name) or {}
+
+    # Secret Manager ----------------------------------------------------------------------------
+    def secret_api(self, method, path, query, raw):
+        f = FAKE
+        mid, m = f.secrets_doc.match(method, path)
+        if m is None:
+            raise ApiError(404, "NOT_FOUND", f"fake: {method} {path} is not a Secret Manager v1 method")
+        parts = path.split("/")
+        pid = parts[3]
+        verb = mid.split(".")[-1]
+        perm = {"create": "secretmanager.secrets.create", "get": "secretmanager.secrets.get", "delete": "secretmanager.secrets.delete",
+                "addVersion": "secretmanager.versions.add", "access": "secretmanager.versions.access"}.get(verb, "secretmanager.secrets.list")
+        num = self.project(pid, "secretmanager.googleapis.com", perm, f"projects/{pid}")
+        f.secrets_doc.check_query(m, query)
+        body = f.secrets_doc.check_body(m, raw)
+        with f.lock:
+            if mid == "projects.secrets.create":
+                sid = query.get("secretId", [""])[0]
+                if not re.fullmatch(r"[A-Za-z0-9_-]{1,255}", sid):
+                    raise ApiError(400, "INVALID_ARGUMENT", f"Invalid secret_id '{sid}'")
+                if "replication" not in body or not body["replication"]:
+                    raise ApiError(400, "INVALID_ARGUMENT", "Secret.replication is required.")
+                key = f"projects/{pid}/secrets/{sid}"
+                if key in f.secrets:
+                    raise ApiError(409, "ALREADY_EXISTS", f"Secret [projects/{num}/secrets/{sid}] already exists.")
+                secret = dict(body, name=f"projects/{num}/secrets/{sid}", createTime=f.now(), etag='"fake1"')
+                f.secrets[key] = {"secret": secret, "versions": []}
+                return 200, secret
+            sid = parts[5].split(":")[0]
+            key = f"projects/{pid}/secrets/{sid}"
+            if key not in f.secrets:
+                raise ApiError(404, "NOT_FOUND", f"Secret [projects/{num}/secrets/{sid}] not found or has no versions.")
+            s = f.secrets[key]
+            if mid == "projects.secrets.get":
+                return 200, s["secret"]
+            if mid == "projects.secrets.patch":
+                if query.get("updateMask", [""])[0] != "labels":
+                    raise ApiError(400, "INVALID_ARGUMENT", "fake: only updateMask=labels is implemented")
+                s["secret"]["labels"] = body.get("labels", {})
+                return 200, s["secret"]
+            if mid == "projects.secrets.delete":
+                del f.secrets[key]
+                return 200, {}
+            if mid == "projects.secrets.addVersion":
+                payload = body.get("payload") or {}
+                data = base64.b64decode(payload.get("data", ""))
+                if len(data) > 65536:
+                    raise ApiError(400, "INVALID_ARGUMENT", "Secret payload data exceeds the limit of 65536 bytes.")
+                if "dataCrc32c" in payload and int(payload["dataCrc32c"]) != crc32c(data):
+                    raise ApiError(400, "INVALID_ARGUMENT", "Checksum mismatch for secret payload data.")
+                s["versions"].append(data)
+                n = len(s["versions"])
+                return 200, {"name": f"projects/{num}/secrets/{sid}/versions/{n}", "createTime": f.now(), "state": "ENABLED",
+                             "replicationStatus": {"automatic": {}}, "etag": f'"v{n}"', "clientSpecifiedPayloadChecksum": "dataCrc32c" in payload}
+            if mid == "projects.secrets.versions.access":
+                ver = parts[7].split(":")[0]
+                if not s["versions"] or (ver != "latest" and not (ver.isdigit() and 1 <= int(ver) <= len(s["versions"]))):
+                    raise ApiError(404, "NOT_FOUND", f"Secret Version [projects/{num}/secrets/{sid}/versions/{ver}] not found.")
+                n = len(s["versions"]) if ver == "latest" else int(ver)
+                data = s["versions"][n - 1]
+                return 200, {"name": f"projects/{num}/secrets/{sid}/versions/{n}",
+                             "payload": {"data": base64.b64encode(data).decode(), "dataCrc32c": str(crc32c(data))}}
+        raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
+
+
+def main():
+    global FAKE
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file", help="write the chosen port here (atomically) once listening")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fault-rate", type=float, default=0.0)
+    ap.add_argument("--polls", type=int, default=3, help="operation polls before done:true")
+    ap.add_argument("--project", action="append", default=[], help="known project ids (default infera-test-project)")
+    ap.add_argument("--regions", default="us-central1,us-east1,europe-west1,asia-east1")
+    ap.add_argument("--static-token", action="append", default=[], help="access tokens accepted as is")
+    ap.add_argument("--service-account", action="append", default=[], help="EMAIL,KEY_ID,PUBLIC_PEM_PATH")
+    ap.add_argument("--user", action="append", default=[], help="CLIENT_ID,CLIENT_SECRET,REFRESH_TOKEN")
+    ap.add_argument("--oidc-request-token", default="REQ-TOKEN")
+    ap.add_argument("--sts-audience", default="//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/ci/providers/github")
+    ap.add_argument("--impersonable", action="append", default=[], help="service accounts the federated principal may impersonate")
+    args = ap.parse_args()
+    if not args.project:
+        args.project = ["infera-test-project"]
+    FAKE = Fake(args)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    FAKE.port = server.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        Path(tmp).write_text(str(FAKE.port))
+        Path(tmp).rename(args.port_file)
+    print(f"PORT={FAKE.port}", flush=True)
+    print(f"gcp fake listening on http://127.0.0.1:{FAKE.port}", flush=True)
+    # Stop when the parent goes away (stdin closed) so no fake outlives its test.
+    def watch_stdin():
+        try:
+            while sys.stdin.read(1):
+                pass
+        except Exception:
+            pass
+        server.shutdown()
+    if not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
