@@ -38,12 +38,14 @@ struct FileAnalysis: Sendable {
     /// Byte ranges of loop bodies.
     var loops: [Range<Int>] = []
     var clientNames: Set<String> = []
+    /// Names declared with a client type (fields, parameters, variables), with the type's offset.
+    var typedClientNames: [(String, Int)] = []
     var pipelineNames: Set<String> = []
     var usesUpstash = false
     /// Lines (1-based) whose code starts at brace depth > 0, per line.
     var lineDepth: [Int32] = []
 
-    init(_ src: LexedSource) {
+    init(_ src: LexedSource, importedClients: Set<String> = []) {
         self.src = src
         guard src.language.isCode else {
             if src.language == .config { findConfigURLs() }
@@ -52,6 +54,9 @@ struct FileAnalysis: Sendable {
         computeDepth()
         findImports()
         findConstructions()
+        clientNames.formUnion(importedClients)
+        findTypedClients()
+        findClientAliases()
         findCalls()
         findURLs()
         findEnvVars()
@@ -411,8 +416,10 @@ struct FileAnalysis: Sendable {
             let b = code[i]
             let isDot = b == 46
             let isArrow = b == 45 && code[i + 1] == 62
-            guard isDot || isArrow else { i += 1; continue }
-            let nameStart = isArrow ? i + 2 : i + 1
+            // Laravel's facade: Redis::set(…) / Redis::connection('cache')->get(…).
+            let isFacade = src.language == .php && b == 58 && code[i + 1] == 58 && i >= 5 && Lexer.startsWith(code, i - 5, "Redis") && (i == 5 || !FileAnalysis.isIdent(code[i - 6]))
+            guard isDot || isArrow || isFacade else { i += 1; continue }
+            let nameStart = (isArrow || isFacade) ? i + 2 : i + 1
             var e = nameStart
             while e < n && FileAnalysis.isIdent(code[e]) { e += 1 }
             guard e > nameStart, e < n else { i = e; continue }

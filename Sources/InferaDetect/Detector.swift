@@ -39,6 +39,11 @@ public enum Detector {
             shared.merge(acc)
         }
         var acc = shared.result
+        // Second pass: calls through clients that other modules export (bounded; see ClientModules).
+        if !acc.clientModules.isEmpty {
+            let follow = ClientModules.follow(root: rootFinal, files: files, modules: acc.clientModules, buffer: ReadBuffer())
+            for (k, v) in follow.commands { acc.commands[k, default: []] += v }
+        }
         acc.stats.walker = listing.walker
         acc.stats.files_listed = files.count
         acc.stats.skipped_vendored += listing.skippedVendored
@@ -74,6 +79,16 @@ public enum Detector {
         "flac", "ogg", "webm", "wasm", "pyc", "pyo", "bin", "dat", "db", "sqlite", "sqlite3", "rdb", "aof", "pack", "idx", "psd", "ai", "sketch",
         "map", "snap", "min.js.map",
     ]
+
+    /// `example` for top-level example/sample/demo folders, `test` for tests, specs, fixtures and benchmarks,
+    /// `docs` for documentation folders, else `production`.
+    static func evidenceScope(_ path: String) -> String {
+        let comps = path.lowercased().split(separator: "/")
+        if comps.count > 1, let top = comps.first, ["example", "examples", "samples", "sample", "demo", "demos"].contains(top) { return "example" }
+        if isTestPath(path) { return "test" }
+        if comps.count > 1, let top = comps.first, top == "docs" || top == "doc" { return "docs" }
+        return "production"
+    }
 
     static func isTestPath(_ path: String) -> Bool {
         let lower = path.lowercased()
@@ -202,7 +217,7 @@ public enum Detector {
         var le = first
         while le < bytes.count && bytes[le] != 10 { le += 1 }
         let text = String(decoding: bytes[ls..<le], as: UTF8.self)
-        acc.mentions.append(Evidence(path: rel, line: line, column: 1, what: "mention", snippet: Redactor.snippet(text, column: first - ls + 1)))
+        acc.mentions.append(Evidence(path: rel, line: line, column: 1, what: "mention", snippet: Redactor.snippet(text, column: first - ls + 1), scope: "docs"))
     }
 
     static func platformMarker(rel: String, lowerName: String, base: UnsafeRawPointer, count: Int, acc: inout Accumulator) {
@@ -243,7 +258,9 @@ struct Accumulator: Sendable {
     var envVars: [EnvVarUse] = []
     var settings: [ConnectionSetting] = []
     var infrastructure: [InfrastructureUse] = []
-    var commands: [String: (count: Int, path: String, line: Int)] = [:]
+    var commands: [String: [CallUse]] = [:]
+    /// Modules that hold a Redis client in a top-level name other files can import (phase 2 follows them).
+    var clientModules: [ClientModule] = []
     var roleEvidence: [Role: [Evidence]] = [:]
     var findings: [Finding] = []
     var diagnostics: [Diagnostic] = []
@@ -260,12 +277,8 @@ struct Accumulator: Sendable {
         envVars += o.envVars
         settings += o.settings
         infrastructure += o.infrastructure
-        for (k, v) in o.commands {
-            if let cur = commands[k] {
-                let first = (cur.path, cur.line) <= (v.path, v.line) ? (cur.path, cur.line) : (v.path, v.line)
-                commands[k] = (cur.count + v.count, first.0, first.1)
-            } else { commands[k] = v }
-        }
+        for (k, v) in o.commands { commands[k, default: []] += v }
+        clientModules += o.clientModules
         for (k, v) in o.roleEvidence { roleEvidence[k, default: []] += v }
         findings += o.findings
         diagnostics += o.diagnostics

@@ -4,9 +4,10 @@ import InferaDiagnostics
 enum CodeEvidence {
     static func collect(_ a: FileAnalysis, acc: inout Accumulator) {
         let src = a.src
+        let scope = Detector.evidenceScope(src.path)
         func ev(_ offset: Int, _ what: String) -> Evidence {
             let (l, c) = src.position(offset)
-            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(offset: offset))
+            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(offset: offset), scope: scope)
         }
         var items: [Evidence] = []
         for imp in a.imports { items.append(ev(imp.offset, "import \(imp.library)")) }
@@ -28,19 +29,24 @@ enum CodeEvidence {
             let (l, _) = src.position(e.offset)
             acc.envVars.append(EnvVarUse(name: e.name, path: src.path, line: l, source: "code"))
         }
-        // Commands.
+        // Commands: every call.
+        let fileCommands = recordCalls(a, acc: &acc)
+        inferRoles(a, fileCommands, ev: ev, acc: &acc)
+        ClientModules.record(a, acc: &acc)
+    }
+
+    /// Adds every call site of the file to the command uses; returns them grouped by command.
+    @discardableResult
+    static func recordCalls(_ a: FileAnalysis, acc: inout Accumulator) -> [String: [CallSite]] {
+        let src = a.src
+        let scope = Detector.evidenceScope(src.path)
         var fileCommands: [String: [CallSite]] = [:]
         for call in a.calls {
             fileCommands[call.command, default: []].append(call)
-            let (l, _) = src.position(call.offset)
-            if let cur = acc.commands[call.command] {
-                let first = (cur.path, cur.line) <= (src.path, l) ? (cur.path, cur.line) : (src.path, l)
-                acc.commands[call.command] = (cur.count + 1, first.0, first.1)
-            } else {
-                acc.commands[call.command] = (1, src.path, l)
-            }
+            let (l, c) = src.position(call.offset)
+            acc.commands[call.command, default: []].append(CallUse(path: src.path, line: l, column: c, receiver: String(call.receiver.prefix(80)), scope: scope))
         }
-        inferRoles(a, fileCommands, ev: ev, acc: &acc)
+        return fileCommands
     }
 
     static func inferRoles(_ a: FileAnalysis, _ cmds: [String: [CallSite]], ev: (Int, String) -> Evidence, acc: inout Accumulator) {
