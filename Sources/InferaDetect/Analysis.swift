@@ -233,6 +233,13 @@ struct FileAnalysis: Sendable {
         (.go, "github.com/go-redis/redis", "go-redis"), (.go, "github.com/redis/go-redis", "go-redis"),
         (.go, "github.com/gomodule/redigo/redis", "redigo"), (.go, "github.com/redis/rueidis", "rueidis"),
         (.ruby, "redis", "redis"), (.ruby, "sidekiq", "sidekiq"), (.ruby, "resque", "resque"), (.ruby, "kredis", "kredis"),
+        (.ruby, "sidekiq-cron", "sidekiq-cron"), (.ruby, "sidekiq/cron", "sidekiq-cron"), (.ruby, "redis-namespace", "redis-namespace"), (.ruby, "redlock", "redlock"),
+        (.javascript, "@nestjs/bullmq", "bullmq"), (.javascript, "@nestjs/bull", "bull"), (.javascript, "@nest-lab/throttler-storage-redis", "throttler-storage-redis"),
+        (.javascript, "nestjs-throttler-storage-redis", "throttler-storage-redis"), (.javascript, "@nestjs-redis/throttler-storage", "throttler-storage-redis"),
+        (.javascript, "cache-manager-redis-yet", "cache-manager-redis"), (.javascript, "@keyv/redis", "cache-manager-redis"),
+        (.go, "github.com/go-redsync/redsync", "redsync"), (.go, "github.com/bsm/redislock", "redsync"), (.go, "github.com/hibiken/asynq", "asynq"),
+        (.go, "github.com/zeromicro/go-zero/core/stores/redis", "go-zero redis"), (.go, "github.com/gofiber/storage/redis", "go-zero redis"),
+        (.go, "github.com/eko/gocache/store/redis", "go-redis/cache"), (.go, "github.com/go-redis/cache", "go-redis/cache"), (.go, "github.com/go-redis/redis_rate", "redis_rate"),
     ]
 
     mutating func findImports() {
@@ -253,7 +260,7 @@ struct FileAnalysis: Sendable {
                 }
             }
         case .python:
-            for (word, lib) in [("import redis", "redis-py"), ("from redis", "redis-py"), ("import aioredis", "aioredis"), ("from aioredis", "aioredis"), ("from django_redis", "django-redis"), ("from rq ", "rq"), ("import rq", "rq"), ("from redis_om", "redis-om"), ("from upstash_redis", "upstash-redis")] {
+            for (word, lib) in [("from django_rq", "django-rq"), ("import django_rq", "django-rq"), ("from redis_lock", "python-redis-lock"), ("import redis", "redis-py"), ("from redis", "redis-py"), ("import aioredis", "aioredis"), ("from aioredis", "aioredis"), ("from django_redis", "django-redis"), ("from rq ", "rq"), ("import rq", "rq"), ("from redis_om", "redis-om"), ("from upstash_redis", "upstash-redis")] {
                 for o in occurrences(word) { imports.append((lib, o)) }
             }
         case .java, .kotlin, .scala:
@@ -264,6 +271,7 @@ struct FileAnalysis: Sendable {
             for o in occurrences("using StackExchange.Redis") { imports.append(("StackExchange.Redis", o)) }
         case .php:
             for o in occurrences("use Predis") { imports.append(("predis", o)) }
+            for o in occurrences("use Illuminate\\Support\\Facades\\Redis") { imports.append(("laravel-redis", o)) }
         case .rust:
             for o in occurrences("use redis") { imports.append(("redis", o)) }
             for o in occurrences("use deadpool_redis") { imports.append(("deadpool-redis", o)) }
@@ -275,14 +283,15 @@ struct FileAnalysis: Sendable {
 
     /// Client constructors per language: (pattern in code, whether it ends with the opening parenthesis).
     static let constructors: [Language: [String]] = [
-        .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker("],
-        .python: ["redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
-        .go: ["redis.NewClient(", "redis.NewClusterClient(", "redis.NewUniversalClient(", "redis.NewFailoverClient(", "redis.Dial(", "redis.DialURL(", "rueidis.NewClient("],
-        .ruby: ["Redis.new", "Redis::Namespace.new", "RedisClient.new", "RedisClient.config("],
+        .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker(",
+                      "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(", "new RedisStore("],
+        .python: ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
+        .go: ["goredislib.NewClient(", "goredis.NewClient(", "redsync.New(", "NewMutex(", "redis.NewClient(", "redis.NewClusterClient(", "redis.NewUniversalClient(", "redis.NewFailoverClient(", "redis.Dial(", "redis.DialURL(", "rueidis.NewClient("],
+        .ruby: ["Redis.new", "Redis::Namespace.new", "RedisClient.new", "RedisClient.config(", "Sidekiq.redis", "Sidekiq::Cron::Job."],
         .java: ["new Jedis(", "new JedisPool(", "new JedisPooled(", "new JedisCluster(", "RedisClient.create(", "Redisson.create(", "new LettuceConnectionFactory(", "new JedisConnectionFactory("],
         .kotlin: ["Jedis(", "JedisPool(", "JedisPooled(", "RedisClient.create(", "Redisson.create(", "LettuceConnectionFactory("],
         .scala: ["new Jedis(", "new JedisPool(", "RedisClient.create("],
-        .csharp: ["ConnectionMultiplexer.Connect(", "ConnectionMultiplexer.ConnectAsync(", "AddStackExchangeRedisCache("],
+        .csharp: ["ConnectionMultiplexer.Connect(", "ConnectionMultiplexer.ConnectAsync(", "AddStackExchangeRedisCache(", "AddRedisClient(", "AddRedisDistributedCache(", "AddRedisOutputCache(", "AddRedis("],
         .php: ["new Predis\\Client(", "new \\Predis\\Client(", "new Client(", "new Redis(", "new \\Redis("],
         .rust: ["redis::Client::open(", "Client::open(", "Config::from_url(", "RedisConnectionManager::new("],
         .elixir: ["Redix.start_link(", ":eredis.start_link("],
@@ -301,6 +310,8 @@ struct FileAnalysis: Sendable {
                     if imports.isEmpty { continue }
                 }
                 if src.language == .php && p == "new Client(" && !imports.contains(where: { $0.library == "predis" }) { continue }
+                if src.language == .go && (p == "NewMutex(" || p == "redsync.New(") && !imports.contains(where: { $0.library == "redsync" }) { continue }
+                if src.language == .javascript && p.hasPrefix("BullModule") && !imports.contains(where: { $0.library == "bullmq" || $0.library == "bull" }) { continue }
                 if src.language == .rust && (p == "Client::open(" || p == "Config::from_url(") && o >= 2 && src.code[o - 1] == 58 { continue }
                 if src.language == .rust && p == "Client::open(" && imports.isEmpty { continue }
                 // Skip the shorter pattern when a longer one matched at an overlapping place.
@@ -440,6 +451,14 @@ struct FileAnalysis: Sendable {
                         let word = src.text(s).lowercased()
                         if FileAnalysis.commandNames.contains(word) && (isClientReceiver(recv) || recv == "Redix") { cmd = word }
                     }
+                } else if cmd == nil && recv.lowercased().contains("opsfor") {
+                    // Spring's operations: opsForSet().add → SADD, opsForZSet().add → ZADD, opsForHash().put → HSET.
+                    let r = recv.lowercased()
+                    let table: [String: String] = ["add": r.contains("opsforzset") ? "zadd" : r.contains("opsforset") ? "sadd" : r.contains("opsforstream") ? "xadd" : "",
+                                                   "put": "hset", "entries": "hgetall", "remove": r.contains("opsforzset") ? "zrem" : r.contains("opsforset") ? "srem" : "",
+                                                   "members": "smembers", "size": r.contains("opsforlist") ? "llen" : r.contains("opsforzset") ? "zcard" : "scard",
+                                                   "score": "zscore", "reversrange": "zrevrange", "reverserange": "zrevrange", "rangebyscore": "zrangebyscore", "multiget": "mget"]
+                    if let c = table[lowerMethod], !c.isEmpty { cmd = c }
                 } else if cmd != nil && !isClientReceiver(recv) {
                     cmd = nil
                 }

@@ -60,6 +60,18 @@ extension FileAnalysis {
 
     /// `_db = mux.GetDatabase()`, `var ops = template.opsForValue();`, `r = self.redis` — names assigned from a client.
     mutating func findClientAliases() {
+        // Ruby blocks: Sidekiq.redis do |conn| / redis.with { |r| … } / pool.with do |redis|.
+        if src.language == .ruby {
+            for o in occurrences("|", limit: 400) {
+                let l = line(o)
+                let t = codeText(src.lineRange(l))
+                guard t.lowercased().contains("redis") || t.contains(".with") , let open = t.firstIndex(of: "|") else { continue }
+                let rest = t[t.index(after: open)...]
+                guard let close = rest.firstIndex(of: "|") else { continue }
+                let name = rest[..<close].trimmedSpaces()
+                if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) { clientNames.insert(name) }
+            }
+        }
         guard !clientNames.isEmpty || !imports.isEmpty else { return }
         for _ in 0..<2 {
             for l in 1...src.lineStarts.count {

@@ -165,6 +165,11 @@ public enum Detector {
             acc.serverSources.append(rel)
         }
 
+        // ASP.NET keeps connection strings in appsettings*.json, often without the word Redis.
+        if lowerName.hasPrefix("appsettings") && ext == "json" && !isTestPath(rel) && !ByteSearch.containsAnyNeedle(base, count: count) {
+            FrameworkConfig.appsettings(path: rel, bytes: Array(UnsafeRawBufferPointer(start: base, count: count)), acc: &acc)
+            return
+        }
         guard ByteSearch.containsAnyNeedle(base, count: count) else { return }
         acc.stats.files_matched += 1
         let bytes = Array(UnsafeRawBufferPointer(start: base, count: count))
@@ -188,10 +193,14 @@ public enum Detector {
             ConfigScanner.scan(src, lowerName: lowerName, ext: ext, acc: &acc)
             if !isTest { runRules(FileAnalysis(src), acc: &acc) }
         default:
-            if ext == "json" { return }
+            if ext == "json" {
+                if lowerName.hasPrefix("appsettings") && !isTest { FrameworkConfig.appsettings(path: rel, bytes: bytes, acc: &acc) }
+                return
+            }
             let src = LexedSource(path: rel, language: lang, bytes: bytes, isTest: isTest)
             let a = FileAnalysis(src)
             CodeEvidence.collect(a, acc: &acc)
+            FrameworkConfig.scanCodeSettings(a, acc: &acc)
             if !isTest { runRules(a, acc: &acc) }
         }
     }

@@ -122,8 +122,7 @@ enum ConfigScanner {
         let isWorkflow = src.path.hasPrefix(".github/workflows/") || src.path.hasPrefix(".gitlab-ci") || lowerName == ".gitlab-ci.yml" || src.path.hasPrefix(".circleci/")
         let isYAML = ext == "yaml" || ext == "yml"
         let isTF = ext == "tf" || ext == "hcl"
-        let isProps = ext == "properties" || ((isYAML) && lowerName.hasPrefix("application"))
-        let code = src.code
+                let code = src.code
         for l in 1...src.lineStarts.count {
             let r = src.lineRange(l)
             let raw = String(decoding: code[r], as: UTF8.self)
@@ -170,18 +169,10 @@ enum ConfigScanner {
             if let k = key, !k.isEmpty, k.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }), k.contains("REDIS") || k.contains("UPSTASH") || k.contains("VALKEY") {
                 let source = isEnv ? "env-file" : isCompose ? "compose" : isYAML ? "kubernetes" : "config"
                 acc.envVars.append(EnvVarUse(name: k, path: src.path, line: l, source: source))
-                if let v = value, !v.isEmpty, !v.contains("://"), k.hasSuffix("HOST") || k.hasSuffix("PORT") {
-                    acc.settings.append(ConnectionSetting(kind: k.hasSuffix("HOST") ? "host" : "port", value: v, path: src.path, line: l))
-                }
-            }
-            if isProps, let sep = t.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                let k = t[..<sep].trimmedSpaces().lowercased()
-                let v = t[t.index(after: sep)...].trimmedSpaces()
-                for (suffix, kind) in [("host", "host"), ("port", "port"), ("ssl.enabled", "tls"), ("ssl", "tls"), ("database", "db")] where k.hasSuffix("redis." + suffix) && !v.isEmpty {
-                    acc.settings.append(ConnectionSetting(kind: kind, value: v, path: src.path, line: l))
-                }
+                _ = value
             }
         }
+        if !src.isTest { FrameworkConfig.scanKeyValues(src, ext: ext, lowerName: lowerName, acc: &acc) }
         let a = FileAnalysis(src)
         for u in a.urls where !src.isTest {
             acc.settings.append(ConnectionSetting(kind: "url", value: Redactor.redactURL(a.text(u.range)), path: src.path, line: src.position(u.offset).line))

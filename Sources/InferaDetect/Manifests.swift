@@ -488,7 +488,7 @@ public enum Manifests {
             if el.name == "artifactId" && el.path == ["project"] { info.ownName = el.text }
             if el.path == ["project", "properties"] { properties[el.name] = (el.text, el.line) }
             if el.name == "parent" && el.path == ["project"], let g = el.children["groupId"]?.0, let a = el.children["artifactId"] {
-                parent = ("\(g):\(a.0)", el.children["version"]?.0 ?? "", a.1)
+                parent = ("\(g):\(a.0)", el.children["version"]?.0 ?? "", el.children["version"]?.1 ?? a.1)
             }
             if el.name == "dependency" && el.path.last == "dependencies" {
                 guard let g = el.children["groupId"]?.0, let a = el.children["artifactId"] else { return }

@@ -120,6 +120,7 @@ extension Detector {
         }
         commands.sort { $0.name < $1.name }
         let infra = acc.infrastructure.sorted { ($0.path, $0.line, $0.kind) < ($1.path, $1.line, $1.kind) }
+        acc.findings += FrameworkConfig.noPasswordFindings(acc.settings, envVars: acc.envVars)
         var findSeen = Set<String>()
         let findings = acc.findings.sorted { ($0.path, $0.line, $0.column, $0.rule) < ($1.path, $1.line, $1.column, $1.rule) }.filter { findSeen.insert("\($0.rule)|\($0.path)|\($0.line)|\($0.column)").inserted }
         let evidence = (acc.evidence + acc.testEvidence).sorted()
