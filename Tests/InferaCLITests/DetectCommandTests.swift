@@ -36,7 +36,7 @@ struct DetectCommandTests {
         let report = Detector.detect(root: Self.node, options: DetectOptions(useGit: false))
         let text = try DetectRendering.json(report)
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(obj["schema"] as? String == "infera.detect/v1")
+        #expect(obj["schema"] as? String == "infera.detect/v2")
         #expect(obj["uses_redis"] as? Bool == true)
         for key in ["confidence", "client_libraries", "env_vars", "roles", "commands", "findings"] { #expect(obj[key] != nil, "\(key)") }
         let lib = try #require((obj["client_libraries"] as? [[String: Any]])?.first)
