@@ -82,7 +82,7 @@ public enum Detector {
 
     /// `example` for top-level example/sample/demo folders, `test` for tests, specs, fixtures and benchmarks,
     /// `docs` for documentation folders, else `production`.
-    static func evidenceScope(_ path: String) -> String {
+    public static func evidenceScope(_ path: String) -> String {
         let comps = path.lowercased().split(separator: "/")
         if comps.count > 1, let top = comps.first, ["example", "examples", "samples", "sample", "demo", "demos"].contains(top) { return "example" }
         if isTestPath(path) { return "test" }

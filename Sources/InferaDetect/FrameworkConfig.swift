@@ -320,17 +320,28 @@ enum FrameworkConfig {
 
     // MARK: the no-password rule on configuration
 
-    /// A remote host configured with no password anywhere in the same file: `redis.no-password` at the host line.
+    static func isRemoteHost(_ value: String) -> Bool {
+        let h = value.lowercased()
+        return h.contains(".") && !h.hasPrefix("127.") && !h.contains("localhost") && !h.contains("$") && !h.contains("{") && !h.contains("(") && !h.hasPrefix("env")
+    }
+
+    /// A remote host configured with no password anywhere in the same file: `redis.no-password` at the host line; and
+    /// with no TLS setting turned on in that file: `redis.plaintext-remote-url`.
     static func noPasswordFindings(_ settings: [ConnectionSetting], envVars: [EnvVarUse]) -> [Finding] {
-        guard let rule = MistakeRules.all.first(where: { $0.id == "redis.no-password" }) else { return [] }
+        guard let rule = MistakeRules.all.first(where: { $0.id == "redis.no-password" }),
+              let plain = MistakeRules.all.first(where: { $0.id == "redis.plaintext-remote-url" }) else { return [] }
         var out: [Finding] = []
         let byPath = Dictionary(grouping: settings, by: \.path)
         for (path, ss) in byPath {
+            let tlsOn = ss.contains { $0.kind == "tls" && ["true", "yes", "1", "on"].contains($0.value.lowercased()) }
+            if !tlsOn {
+                for s in ss where s.kind == "host" && isRemoteHost(s.value) {
+                    out.append(Finding(rule: plain.id, severity: plain.severity, path: path, line: s.line, column: 1, message: plain.message, fix: plain.fix, snippet: "\(s.key ?? "host"): \(s.value)"))
+                }
+            }
             if ss.contains(where: { $0.kind == "password" }) || ss.contains(where: { $0.kind == "url" && $0.value.contains("****") }) { continue }
             if envVars.contains(where: { $0.path == path && $0.source == "code" && $0.name.contains("PASSWORD") }) { continue }
-            for s in ss where s.kind == "host" {
-                let h = s.value.lowercased()
-                guard h.contains("."), !h.hasPrefix("127."), !h.contains("localhost"), !h.contains("$"), !h.contains("{"), !h.contains("("), !h.hasPrefix("env") else { continue }
+            for s in ss where s.kind == "host" && isRemoteHost(s.value) {
                 out.append(Finding(rule: rule.id, severity: rule.severity, path: path, line: s.line, column: 1, message: rule.message, fix: rule.fix, snippet: "\(s.key ?? "host"): \(s.value)"))
             }
         }
