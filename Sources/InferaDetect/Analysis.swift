@@ -281,6 +281,11 @@ struct FileAnalysis: Sendable {
         }
     }
 
+    /// Construction patterns that return a shared connection or register a client once (never a per-call client).
+    static let sharedAccessors: Set<String> = ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "Sidekiq.redis", "Sidekiq::Cron::Job.",
+                                               "NewMutex(", "redsync.New(", "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(",
+                                               "AddRedisClient(", "AddRedisDistributedCache(", "AddRedisOutputCache(", "AddRedis("]
+
     /// Client constructors per language: (pattern in code, whether it ends with the opening parenthesis).
     static let constructors: [Language: [String]] = [
         .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker(",

@@ -82,6 +82,17 @@ public enum Detector {
 
     /// `example` for top-level example/sample/demo folders, `test` for tests, specs, fixtures and benchmarks,
     /// `docs` for documentation folders, else `production`.
+    /// Files where frameworks choose their cache/queue/session backends (read even when they do not mention Redis).
+    static func isFrameworkSettings(_ rel: String, lowerName: String) -> Bool {
+        let lower = rel.lowercased()
+        if ["settings.py", "celeryconfig.py", "celery.py", "config.py", "production.py", "base.py"].contains(lowerName) { return lowerName == "settings.py" || lowerName == "celeryconfig.py" || lowerName == "celery.py" || lowerName == "config.py" || lower.contains("settings/") }
+        if lowerName.hasPrefix("application") && (lowerName.hasSuffix(".yml") || lowerName.hasSuffix(".yaml") || lowerName.hasSuffix(".properties")) { return true }
+        if lowerName == ".env" || lowerName == ".env.example" || lowerName == "cable.yml" { return true }
+        if lower.hasPrefix("config/environments/") || lower.contains("/config/environments/") { return lowerName.hasSuffix(".rb") }
+        if (lower.hasPrefix("config/") || lower.contains("/config/")) && ["cache.php", "session.php", "queue.php", "broadcasting.php", "application.rb"].contains(lowerName) { return true }
+        return false
+    }
+
     public static func evidenceScope(_ path: String) -> String {
         let comps = path.lowercased().split(separator: "/")
         if comps.count > 1, let top = comps.first, ["example", "examples", "samples", "sample", "demo", "demos"].contains(top) { return "example" }
@@ -170,7 +181,15 @@ public enum Detector {
             FrameworkConfig.appsettings(path: rel, bytes: Array(UnsafeRawBufferPointer(start: base, count: count)), acc: &acc)
             return
         }
-        guard ByteSearch.containsAnyNeedle(base, count: count) else { return }
+        guard ByteSearch.containsAnyNeedle(base, count: count) else {
+            // Framework settings that choose another backend never say "redis": read them for the conditional libraries.
+            if isFrameworkSettings(rel, lowerName: lowerName), !isTestPath(rel), let lang = language(for: name, ext: ext) {
+                let src = LexedSource(path: rel, language: lang, bytes: Array(UnsafeRawBufferPointer(start: base, count: count)), isTest: false)
+                if lang == .config { FrameworkConfig.scanKeyValues(src, ext: ext, lowerName: lowerName, acc: &acc) }
+                else { FrameworkConfig.scanCodeSettings(FileAnalysis(src), acc: &acc) }
+            }
+            return
+        }
         acc.stats.files_matched += 1
         let bytes = Array(UnsafeRawBufferPointer(start: base, count: count))
 

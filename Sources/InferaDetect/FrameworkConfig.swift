@@ -44,6 +44,7 @@ enum FrameworkConfig {
     /// Adds one key/value found in configuration.
     static func add(key: String, value rawValue: String, path: String, line: Int, redisSection: Bool = false, acc: inout Accumulator) {
         var value = rawValue.trimmedSpaces()
+        while value.hasPrefix(":") || value.hasPrefix("=>") || value.hasPrefix("=") { value = String(value.drop { $0 == ":" || $0 == "=" || $0 == ">" }).trimmedSpaces() }
         if value.hasSuffix(",") { value.removeLast() }
         value = value.replacingAll("\"", "").replacingAll("'", "").trimmedSpaces()
         guard !value.isEmpty, value != "|", value != ">", value != "{", value != "[" else { return }
