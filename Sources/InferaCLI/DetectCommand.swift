@@ -24,7 +24,7 @@ struct DetectCommand: AsyncParsableCommand {
 
         Examples:
           infera detect                        # this directory, as text
-          infera detect ../shop --format json  # schema infera.detect/v1
+          infera detect ../shop --format json  # schema infera.detect/v2
           infera detect --format sarif > r.sarif  # code-scanning upload
           infera detect --fail-on warning      # CI: exit 2 on findings
 
