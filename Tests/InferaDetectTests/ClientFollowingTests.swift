@@ -112,4 +112,27 @@ struct ClientFollowingTests {
         #expect(r.evidence.filter { $0.path.hasPrefix("test/") }.allSatisfy { $0.scope == "test" })
         #expect(r.evidence.filter { $0.path.hasPrefix("examples/") }.allSatisfy { $0.scope == "example" } && r.evidence.contains { $0.scope == "example" })
     }
+
+    /// Workspaces and catalogs resolved across files: the version that applies and every location.
+    @Test func workspacesAndCatalogsResolveAcrossFiles() throws {
+        let r = try Self.detect([
+            "package.json": #"{"name":"mono","private":true,"workspaces":["packages/*"]}"#,
+            "pnpm-workspace.yaml": "packages:\n  - packages/*\ncatalog:\n  bullmq: ^5.8.0\n",
+            "yarn.lock": "ioredis@^5.4.0:\n  version \"5.4.1\"\n",
+            "packages/api/package.json": "{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"ioredis\": \"^5.4.0\",\n    \"bullmq\": \"catalog:\"\n  }\n}\n",
+            "gradle/libs.versions.toml": "[versions]\njedis = \"5.1.2\"\n[libraries]\njedis = { module = \"redis.clients:jedis\", version.ref = \"jedis\" }\n",
+            "app/build.gradle.kts": "dependencies {\n    implementation(libs.jedis)\n}\n",
+            "Cargo.toml": "[workspace]\nmembers = [\"svc\"]\n\n[workspace.dependencies]\nredis = { version = \"0.25.4\", features = [\"tokio-comp\"] }\n",
+            "svc/Cargo.toml": "[package]\nname = \"svc\"\n\n[dependencies]\nredis = { workspace = true }\n",
+        ])
+        let io = try #require(r.client_libraries.first { $0.package == "ioredis" })
+        #expect(io.version == "5.4.1" && io.manifest == "packages/api/package.json" && io.line == 4)
+        let bull = try #require(r.client_libraries.first { $0.package == "bullmq" })
+        #expect(bull.version == "^5.8.0" && bull.locations.map { "\($0.manifest):\($0.line)" } == ["packages/api/package.json:5", "pnpm-workspace.yaml:4"])
+        let jedis = try #require(r.client_libraries.first { $0.package == "redis.clients:jedis" })
+        #expect(jedis.version == "5.1.2" && jedis.manifest == "app/build.gradle.kts" && jedis.line == 2 && jedis.locations.last?.manifest == "gradle/libs.versions.toml")
+        let redis = try #require(r.client_libraries.first { $0.ecosystem == "crates" })
+        #expect(redis.version == "0.25.4" && redis.manifest == "svc/Cargo.toml" && redis.locations.map { "\($0.manifest):\($0.line)" } == ["svc/Cargo.toml:5", "Cargo.toml:5"])
+        #expect(!r.client_libraries.contains { $0.manifest == "Cargo.toml" && $0.line == 5 && $0.ecosystem == "crates" })
+    }
 }
