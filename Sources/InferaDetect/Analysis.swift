@@ -289,8 +289,9 @@ struct FileAnalysis: Sendable {
     /// Client constructors per language: (pattern in code, whether it ends with the opening parenthesis).
     static let constructors: [Language: [String]] = [
         .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker(",
-                      "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(", "new RedisStore("],
-        .python: ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
+                      "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(", "new RedisStore(",
+                      "new RateLimiterRedis(", "new KeyvRedis("],
+        .python: ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "RedisBroker(", "RedisHuey(", "redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
         .go: ["goredislib.NewClient(", "goredis.NewClient(", "redsync.New(", "NewMutex(", "redis.NewClient(", "redis.NewClusterClient(", "redis.NewUniversalClient(", "redis.NewFailoverClient(", "redis.Dial(", "redis.DialURL(", "rueidis.NewClient("],
         .ruby: ["Redis.new", "Redis::Namespace.new", "RedisClient.new", "RedisClient.config(", "Sidekiq.redis", "Sidekiq::Cron::Job."],
         .java: ["new Jedis(", "new JedisPool(", "new JedisPooled(", "new JedisCluster(", "RedisClient.create(", "Redisson.create(", "new LettuceConnectionFactory(", "new JedisConnectionFactory("],

@@ -107,12 +107,8 @@ enum FrameworkConfig {
         for l in 1...src.lineStarts.count {
             let r = src.lineRange(l)
             let raw = String(decoding: bytes[r], as: UTF8.self)
-            // Comments: the lexer blanked them in `code`; use the blanked line to find where the comment starts.
-            let codeLine = String(decoding: src.code[r], as: UTF8.self)
+            // A ` #` starts a comment (YAML, TOML, INI, .properties and .env agree on that much).
             var line = raw
-            if codeLine.count == raw.count, let hash = codeLine.firstIndex(of: "#"), codeLine[hash...].allSatisfy({ $0 == "#" || $0 == " " }) == false {
-                _ = hash
-            }
             if let h = raw.range(of: " #") { line = String(raw[..<h.lowerBound]) }
             let t = line.trimmedSpaces()
             if t.isEmpty || t.hasPrefix("#") || t.hasPrefix(";") || t.hasPrefix("//") || t == "---" { continue }

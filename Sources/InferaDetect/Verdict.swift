@@ -110,7 +110,9 @@ extension Detector {
         var envSeen = Set<String>()
         let env = acc.envVars.sorted { ($0.name, $0.path, $0.line) < ($1.name, $1.path, $1.line) }.filter { envSeen.insert("\($0.name)|\($0.path)|\($0.line)").inserted }
         var setSeen = Set<String>()
-        let settings = acc.settings.sorted { ($0.path, $0.line, $0.kind, $0.value) < ($1.path, $1.line, $1.kind, $1.value) }.filter { setSeen.insert("\($0.path)|\($0.line)|\($0.kind)|\($0.value)").inserted }
+        // Keyed settings first, so the duplicate found by the plain URL scan (no key) is the one dropped.
+        let settings = acc.settings.sorted { ($0.path, $0.line, $0.kind, $0.value, $0.key == nil ? 1 : 0, $0.key ?? "") < ($1.path, $1.line, $1.kind, $1.value, $1.key == nil ? 1 : 0, $1.key ?? "") }
+            .filter { setSeen.insert("\($0.path)|\($0.line)|\($0.kind)|\($0.value)").inserted }
         var commands: [CommandUse] = []
         for (name, usesIn) in acc.commands {
             var seen = Set<String>()
