@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Following a Redis client from where it is made or injected to where it is used: typed declarations (injected
 /// `IConnectionMultiplexer`, `RedisTemplate`, Go `*redis.Client` fields), aliases (`_db = mux.GetDatabase()`,
 /// `ops = template.opsForValue()`), and modules that hand a client to other files.
@@ -73,30 +79,45 @@ extension FileAnalysis {
             }
         }
         guard !clientNames.isEmpty || !imports.isEmpty else { return }
-        for _ in 0..<2 {
-            for l in 1...src.lineStarts.count {
-                let r = src.lineRange(l)
-                guard r.count < 400, src.code[r].contains(61) else { continue }
-                let line = codeText(r)
-                guard let eq = line.firstIndex(of: "="), eq > line.startIndex else { continue }
-                let before = line[line.index(before: eq)]
-                let afterIdx = line.index(after: eq)
-                if before == "=" || before == "!" || before == "<" || before == ">" || (afterIdx < line.endIndex && (line[afterIdx] == "=" || line[afterIdx] == ">")) { continue }
-                var rhs = line[afterIdx...].trimmedSpaces()
-                for w in ["await ", "new "] where rhs.hasPrefix(w) { rhs = String(rhs.dropFirst(w.count)) }
-                let chain = String(rhs.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "$" || $0 == "-" || $0 == ">" || $0 == "@" })
-                guard !chain.isEmpty else { continue }
+        // Byte-level first: only lines whose right-hand side starts with a known client (or self./this.) are turned
+        // into strings. A second round runs only when the first found a new name (aliases of aliases).
+        let code = src.code
+        let n = code.count
+        var round = 0
+        var grew = true
+        while grew && round < 2 {
+            grew = false
+            round += 1
+            var i = 0
+            while i < n {
+                guard let eqPtr = code.withUnsafeBufferPointer({ b -> Int? in
+                    guard let base = b.baseAddress, i < n, let hit = memchr(base + i, 61, n - i) else { return nil }
+                    return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                }) else { break }
+                i = eqPtr + 1
+                // Not ==, !=, <=, >=, =>, :=  is fine (Go).
+                if eqPtr + 1 < n && (code[eqPtr + 1] == 61 || code[eqPtr + 1] == 62) { i = eqPtr + 2; continue }
+                if eqPtr > 0 && (code[eqPtr - 1] == 61 || code[eqPtr - 1] == 33 || code[eqPtr - 1] == 60 || code[eqPtr - 1] == 62) { continue }
+                var k = eqPtr + 1
+                while k < n && (code[k] == 32 || code[k] == 9) { k += 1 }
+                for w in ["await ", "new "] where Lexer.startsWith(code, k, w) { k += w.utf8.count }
+                var e = k
+                while e < n && (FileAnalysis.isIdent(code[e]) || code[e] == 46 || code[e] == 64 || (code[e] == 45 && e + 1 < n && code[e + 1] == 62) || (code[e] == 62 && e > 0 && code[e - 1] == 45)) { e += 1 }
+                guard e > k else { continue }
+                let chain = String(decoding: code[k..<e], as: UTF8.self)
                 let parts = chain.split(whereSeparator: { $0 == "." || $0 == ">" || $0 == "-" || $0 == "@" || $0 == "$" }).map(String.init)
                 guard let root = parts.first else { continue }
                 let base = (root == "self" || root == "this" || root == "s") && parts.count > 1 ? parts[1] : root
+                guard clientNames.contains(base) else { continue }
                 let lowerChain = chain.lowercased()
-                let fromClient = clientNames.contains(base) && (parts.count == 1 || lowerChain.contains("getdatabase") || lowerChain.contains("opsfor") || lowerChain.contains("getsubscriber") || lowerChain.contains("getresource") || lowerChain.contains("connection") || lowerChain.contains("sync") || lowerChain.contains("duplicate") || parts.count == 2 && (root == "self" || root == "this"))
+                let fromClient = parts.count == 1 || lowerChain.contains("getdatabase") || lowerChain.contains("opsfor") || lowerChain.contains("getsubscriber")
+                    || lowerChain.contains("getresource") || lowerChain.contains("connection") || lowerChain.contains("sync") || lowerChain.contains("duplicate")
+                    || (parts.count == 2 && (root == "self" || root == "this"))
                 guard fromClient else { continue }
-                let (lhs, op) = assignment(before: src.lineRange(l).lowerBound + line.utf8.distance(from: line.startIndex, to: eq) + 1)
-                guard !op.isEmpty, !lhs.isEmpty else { continue }
-                if let last = lhs.split(whereSeparator: { $0 == "." || $0 == ">" || $0 == "@" || $0 == "$" || $0 == ":" }).last {
-                    clientNames.insert(String(last))
-                }
+                let (lhs, op) = assignment(before: eqPtr + 1)
+                guard !op.isEmpty, !lhs.isEmpty,
+                      let last = lhs.split(whereSeparator: { $0 == "." || $0 == ">" || $0 == "@" || $0 == "$" || $0 == ":" }).last else { continue }
+                if clientNames.insert(String(last)).inserted { grew = true }
             }
         }
     }

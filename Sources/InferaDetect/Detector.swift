@@ -84,12 +84,22 @@ public enum Detector {
     /// `docs` for documentation folders, else `production`.
     /// Files where frameworks choose their cache/queue/session backends (read even when they do not mention Redis).
     static func isFrameworkSettings(_ rel: String, lowerName: String) -> Bool {
-        let lower = rel.lowercased()
-        if ["settings.py", "celeryconfig.py", "celery.py", "config.py", "production.py", "base.py"].contains(lowerName) { return lowerName == "settings.py" || lowerName == "celeryconfig.py" || lowerName == "celery.py" || lowerName == "config.py" || lower.contains("settings/") }
+        // The file name decides first (cheap); the path is looked at only for the few names that can match.
+        switch lowerName {
+        case "settings.py", "celeryconfig.py", "celery.py", "config.py", ".env", ".env.example", "cable.yml":
+            return true
+        case "cache.php", "session.php", "queue.php", "broadcasting.php", "application.rb":
+            let lower = rel.lowercased()
+            return lower.hasPrefix("config/") || lower.contains("/config/")
+        default:
+            break
+        }
         if lowerName.hasPrefix("application") && (lowerName.hasSuffix(".yml") || lowerName.hasSuffix(".yaml") || lowerName.hasSuffix(".properties")) { return true }
-        if lowerName == ".env" || lowerName == ".env.example" || lowerName == "cable.yml" { return true }
-        if lower.hasPrefix("config/environments/") || lower.contains("/config/environments/") { return lowerName.hasSuffix(".rb") }
-        if (lower.hasPrefix("config/") || lower.contains("/config/")) && ["cache.php", "session.php", "queue.php", "broadcasting.php", "application.rb"].contains(lowerName) { return true }
+        if lowerName.hasSuffix(".py") && (lowerName == "production.py" || lowerName == "base.py") { return rel.lowercased().contains("settings/") }
+        if lowerName.hasSuffix(".rb") {
+            let lower = rel.lowercased()
+            return lower.hasPrefix("config/environments/") || lower.contains("/config/environments/")
+        }
         return false
     }
 
