@@ -218,7 +218,12 @@ enum ClientModules {
             guard !names.isEmpty else { continue }
             let src = LexedSource(path: rel, language: lang, bytes: bytes, isTest: false)
             let a = FileAnalysis(src, importedClients: names)
-            CodeEvidence.recordCalls(a, acc: &acc)
+            let cmds = CodeEvidence.recordCalls(a, acc: &acc)
+            // Roles from the followed calls (a leaderboard read through an imported client is still a leaderboard).
+            CodeEvidence.inferRoles(a, cmds, ev: { offset, what in
+                let (l, c) = src.position(offset)
+                return Evidence(path: rel, line: l, column: c, what: what, snippet: src.snippet(offset: offset))
+            }, acc: &acc)
         }
         return acc
     }

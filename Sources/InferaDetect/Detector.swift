@@ -43,6 +43,7 @@ public enum Detector {
         if !acc.clientModules.isEmpty {
             let follow = ClientModules.follow(root: rootFinal, files: files, modules: acc.clientModules, buffer: ReadBuffer())
             for (k, v) in follow.commands { acc.commands[k, default: []] += v }
+            for (k, v) in follow.roleEvidence { acc.roleEvidence[k, default: []] += v }
         }
         acc.stats.walker = listing.walker
         acc.stats.files_listed = files.count

@@ -56,6 +56,7 @@ struct ClientFollowingTests {
         ])
         #expect(Self.uses(r, "SADD") == ["Api/Carts.cs:5"])
         #expect(Self.uses(r, "INCR") == ["svc/more.go:5"])
+        #expect(r.roles.first { $0.role == .counter }?.evidence.contains { $0.path == "svc/more.go" && $0.line == 5 } == true)
     }
 
     @Test func conditionalLibrariesFollowTheirConfiguration() throws {
