@@ -24,7 +24,7 @@ struct DetectCommand: AsyncParsableCommand {
 
         Examples:
           infera detect                        # this directory, as text
-          infera detect ../shop --format json  # schema infera.detect/v1
+          infera detect ../shop --format json  # schema infera.detect/v2
           infera detect --format sarif > r.sarif  # code-scanning upload
           infera detect --fail-on warning      # CI: exit 2 on findings
 
@@ -107,12 +107,19 @@ enum DetectRendering {
         if !r.client_libraries.isEmpty {
             o += "\n" + paint("Libraries", "1", color) + "\n"
             for l in r.client_libraries {
-                o += "  \(l.name) \(l.version ?? "(any)")  [\(l.ecosystem), \(l.scope.rawValue)\(l.kind == "client" ? "" : ", " + l.kind)]  \(prefix)\(l.manifest):\(l.line)\n"
+                var cond = ""
+                if l.conditional { cond = ", Redis only when configured so: \(l.resolved ?? "unknown")\(l.resolved_by.map { " (" + prefix + $0 + ")" } ?? "")" }
+                o += "  \(l.name) \(l.version ?? "(any)")  [\(l.ecosystem), \(l.scope.rawValue)\(l.kind == "client" ? "" : ", " + l.kind)\(cond)]  \(prefix)\(l.manifest):\(l.line)\n"
+                for loc in l.locations.dropFirst() { o += "      \(loc.what) \(loc.version ?? "")  \(prefix)\(loc.manifest):\(loc.line)\n" }
             }
         }
         if !r.settings.isEmpty || !r.env_vars.isEmpty {
             o += "\n" + paint("Settings", "1", color) + "\n"
-            for s in r.settings { o += "  \(s.kind) \(s.value)  \(prefix)\(s.path):\(s.line)\n" }
+            for s in r.settings {
+                let key = s.key.map { " (\($0))" } ?? ""
+                let backend = s.kind == "backend" ? (s.redis == true ? " → Redis \(s.role ?? "")" : " → not Redis") : ""
+                o += "  \(s.kind) \(s.value)\(key)\(backend)  \(prefix)\(s.path):\(s.line)\n"
+            }
             for e in r.env_vars { o += "  env \(e.name)  \(prefix)\(e.path):\(e.line) (\(e.source))\n" }
         }
         if !r.roles.isEmpty {
@@ -124,6 +131,10 @@ enum DetectRendering {
         }
         if !r.commands.isEmpty {
             o += "\n" + paint("Commands", "1", color) + "\n  " + r.commands.map { "\($0.name)×\($0.count)" }.joined(separator: " ") + "\n"
+            for c in r.commands {
+                let places = c.uses.prefix(6).map { "\(prefix)\($0.path):\($0.line)" }.joined(separator: ", ")
+                o += "  \(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(places)\(c.uses.count > 6 ? " (+\(c.uses.count - 6) more)" : "")\n"
+            }
         }
         if !r.infrastructure.isEmpty {
             o += "\n" + paint("Infrastructure", "1", color) + "\n"
@@ -198,6 +209,7 @@ enum DetectRendering {
                     ] as [String: Any],
                 ]],
                 "partialFingerprints": ["primaryLocationLineHash": "\(f.rule):\(prefix)\(f.path):\(f.snippet.hashValueStable)"],
+                "properties": ["scope": Detector.evidenceScope(f.path)],
             ]
         }
         let log: [String: Any] = [
@@ -211,7 +223,19 @@ enum DetectRendering {
                     "rules": ruleObjects,
                 ] as [String: Any]],
                 "results": results,
-                "properties": ["uses_redis": r.uses_redis, "confidence": r.confidence, "verdict": r.verdict.rawValue],
+                "properties": [
+                    "schema": DetectionReport.schemaID,
+                    "uses_redis": r.uses_redis, "confidence": r.confidence, "verdict": r.verdict.rawValue,
+                    "client_libraries": r.client_libraries.map { l -> [String: Any] in
+                        var d: [String: Any] = ["name": l.name, "package": l.package, "kind": l.kind, "scope": l.scope.rawValue,
+                                                "locations": l.locations.map { "\(prefix)\($0.manifest):\($0.line)" }, "conditional": l.conditional]
+                        if let v = l.version { d["version"] = v }
+                        if let res = l.resolved { d["resolved"] = res }
+                        return d
+                    },
+                    "backends": r.settings.filter { $0.kind == "backend" }.map { ["key": $0.key ?? "", "value": $0.value, "redis": $0.redis ?? false, "location": "\(prefix)\($0.path):\($0.line)"] as [String: Any] },
+                    "commands": r.commands.map { c in ["name": c.name, "count": c.count, "uses": c.uses.map { "\(prefix)\($0.path):\($0.line):\($0.column)" }] as [String: Any] },
+                ] as [String: Any],
             ] as [String: Any]],
         ]
         let data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -138,6 +138,7 @@ enum InitGenerator {
                 o += "#   \(r.role.rawValue)\(ev)\n"
             }
         }
+        o += settingsComments(report, provider: choice.provider)
         if !report.findings.isEmpty {
             o += "# Fix first: \(report.findings.count) finding(s) from `infera detect` (e.g. \(report.findings[0].rule) at \(report.findings[0].path):\(report.findings[0].line)).\n"
         }
@@ -192,7 +193,9 @@ enum InitGenerator {
         o += "\napplication:\n  service: \(choice.service)\n"
         if choice.provider == .gcp && (choice.service == "cloud_run" || choice.service == "app_engine") { o += "  vpc_connector: default\n" }
         o += "  env:\n"
-        let codeVars = Array(Set(report.env_vars.filter { $0.source == "code" }.map(\.name))).sorted()
+        var codeVars = Array(Set(report.env_vars.filter { $0.source == "code" }.map(\.name))).sorted()
+        // No variable read in code (frameworks read them for you): take the URL variable the configuration sets.
+        if codeVars.isEmpty { codeVars = Array(Set(report.env_vars.map(\.name))).sorted().filter { $0.hasSuffix("_URL") } }
         var urlVar = codeVars.first { $0.hasSuffix("_URL") && !$0.contains("REST") } ?? "REDIS_URL"
         if choice.provider == .upstash && codeVars.contains("UPSTASH_REDIS_REST_URL") { urlVar = "UPSTASH_REDIS_REST_URL" }
         if let use = report.env_vars.first(where: { $0.name == urlVar && $0.source == "code" }) {
@@ -205,6 +208,34 @@ enum InitGenerator {
         let others = codeVars.filter { $0 != urlVar && $0 != "UPSTASH_REDIS_REST_TOKEN" }
         if !others.isEmpty {
             o += "  # The code also reads: \(others.joined(separator: ", ")) — add them here if they should come from the deployment.\n"
+        }
+        return o
+    }
+
+    /// What the repository's configuration already says about the connection: hosts, TLS, passwords, databases and
+    /// the framework backends that select Redis, each with `path:line`, and what it means for the target.
+    static func settingsComments(_ report: DetectionReport, provider: InitProvider) -> String {
+        let s = report.settings
+        guard !s.isEmpty else { return "" }
+        var o = "# Configuration found:\n"
+        for b in s where b.kind == "backend" && b.redis == true {
+            o += "#   \(b.key ?? "backend") = \(b.value) (\(b.role ?? "backend")) — \(b.path):\(b.line)\n"
+        }
+        for h in s where h.kind == "host" { o += "#   host \(h.value) — \(h.path):\(h.line)\n" }
+        let tlsOn = s.contains { $0.kind == "tls" && ["true", "yes", "1", "on"].contains($0.value.lowercased()) } || s.contains { $0.kind == "url" && $0.value.hasPrefix("rediss://") }
+        if tlsOn {
+            o += "#   TLS is already enabled in the application's configuration: keep transit encryption on.\n"
+        } else if s.contains(where: { $0.kind == "host" || $0.kind == "url" }) {
+            o += "#   No TLS setting found: the application will need TLS enabled (rediss:// or ssl=true) to reach the managed instance.\n"
+        }
+        if let p = s.first(where: { $0.kind == "password" }) {
+            o += "#   A password is configured (\(p.path):\(p.line)): move it to the secret this file names.\n"
+        } else if s.contains(where: { $0.kind == "host" }) {
+            o += "#   No password is configured: the managed instance requires AUTH; set it from the secret.\n"
+        }
+        for d in s where d.kind == "db" && d.value != "0" && Int(d.value) != nil {
+            let note = provider == .upstash ? "Upstash serves only database 0" : "cluster mode serves only database 0"
+            o += "#   database \(d.value) at \(d.path):\(d.line): \(note); prefer key prefixes.\n"
         }
         return o
     }

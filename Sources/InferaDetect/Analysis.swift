@@ -38,12 +38,14 @@ struct FileAnalysis: Sendable {
     /// Byte ranges of loop bodies.
     var loops: [Range<Int>] = []
     var clientNames: Set<String> = []
+    /// Names declared with a client type (fields, parameters, variables), with the type's offset.
+    var typedClientNames: [(String, Int)] = []
     var pipelineNames: Set<String> = []
     var usesUpstash = false
     /// Lines (1-based) whose code starts at brace depth > 0, per line.
     var lineDepth: [Int32] = []
 
-    init(_ src: LexedSource) {
+    init(_ src: LexedSource, importedClients: Set<String> = []) {
         self.src = src
         guard src.language.isCode else {
             if src.language == .config { findConfigURLs() }
@@ -52,6 +54,9 @@ struct FileAnalysis: Sendable {
         computeDepth()
         findImports()
         findConstructions()
+        clientNames.formUnion(importedClients)
+        findTypedClients()
+        findClientAliases()
         findCalls()
         findURLs()
         findEnvVars()
@@ -228,6 +233,13 @@ struct FileAnalysis: Sendable {
         (.go, "github.com/go-redis/redis", "go-redis"), (.go, "github.com/redis/go-redis", "go-redis"),
         (.go, "github.com/gomodule/redigo/redis", "redigo"), (.go, "github.com/redis/rueidis", "rueidis"),
         (.ruby, "redis", "redis"), (.ruby, "sidekiq", "sidekiq"), (.ruby, "resque", "resque"), (.ruby, "kredis", "kredis"),
+        (.ruby, "sidekiq-cron", "sidekiq-cron"), (.ruby, "sidekiq/cron", "sidekiq-cron"), (.ruby, "redis-namespace", "redis-namespace"), (.ruby, "redlock", "redlock"),
+        (.javascript, "@nestjs/bullmq", "bullmq"), (.javascript, "@nestjs/bull", "bull"), (.javascript, "@nest-lab/throttler-storage-redis", "throttler-storage-redis"),
+        (.javascript, "nestjs-throttler-storage-redis", "throttler-storage-redis"), (.javascript, "@nestjs-redis/throttler-storage", "throttler-storage-redis"),
+        (.javascript, "cache-manager-redis-yet", "cache-manager-redis"), (.javascript, "@keyv/redis", "cache-manager-redis"),
+        (.go, "github.com/go-redsync/redsync", "redsync"), (.go, "github.com/bsm/redislock", "redsync"), (.go, "github.com/hibiken/asynq", "asynq"),
+        (.go, "github.com/zeromicro/go-zero/core/stores/redis", "go-zero redis"), (.go, "github.com/gofiber/storage/redis", "go-zero redis"),
+        (.go, "github.com/eko/gocache/store/redis", "go-redis/cache"), (.go, "github.com/go-redis/cache", "go-redis/cache"), (.go, "github.com/go-redis/redis_rate", "redis_rate"),
     ]
 
     mutating func findImports() {
@@ -248,7 +260,7 @@ struct FileAnalysis: Sendable {
                 }
             }
         case .python:
-            for (word, lib) in [("import redis", "redis-py"), ("from redis", "redis-py"), ("import aioredis", "aioredis"), ("from aioredis", "aioredis"), ("from django_redis", "django-redis"), ("from rq ", "rq"), ("import rq", "rq"), ("from redis_om", "redis-om"), ("from upstash_redis", "upstash-redis")] {
+            for (word, lib) in [("from django_rq", "django-rq"), ("import django_rq", "django-rq"), ("from redis_lock", "python-redis-lock"), ("import redis", "redis-py"), ("from redis", "redis-py"), ("import aioredis", "aioredis"), ("from aioredis", "aioredis"), ("from django_redis", "django-redis"), ("from rq ", "rq"), ("import rq", "rq"), ("from redis_om", "redis-om"), ("from upstash_redis", "upstash-redis")] {
                 for o in occurrences(word) { imports.append((lib, o)) }
             }
         case .java, .kotlin, .scala:
@@ -259,6 +271,7 @@ struct FileAnalysis: Sendable {
             for o in occurrences("using StackExchange.Redis") { imports.append(("StackExchange.Redis", o)) }
         case .php:
             for o in occurrences("use Predis") { imports.append(("predis", o)) }
+            for o in occurrences("use Illuminate\\Support\\Facades\\Redis") { imports.append(("laravel-redis", o)) }
         case .rust:
             for o in occurrences("use redis") { imports.append(("redis", o)) }
             for o in occurrences("use deadpool_redis") { imports.append(("deadpool-redis", o)) }
@@ -268,16 +281,23 @@ struct FileAnalysis: Sendable {
         }
     }
 
+    /// Construction patterns that return a shared connection or register a client once (never a per-call client).
+    static let sharedAccessors: Set<String> = ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "Sidekiq.redis", "Sidekiq::Cron::Job.",
+                                               "NewMutex(", "redsync.New(", "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(",
+                                               "AddRedisClient(", "AddRedisDistributedCache(", "AddRedisOutputCache(", "AddRedis("]
+
     /// Client constructors per language: (pattern in code, whether it ends with the opening parenthesis).
     static let constructors: [Language: [String]] = [
-        .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker("],
-        .python: ["redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
-        .go: ["redis.NewClient(", "redis.NewClusterClient(", "redis.NewUniversalClient(", "redis.NewFailoverClient(", "redis.Dial(", "redis.DialURL(", "rueidis.NewClient("],
-        .ruby: ["Redis.new", "Redis::Namespace.new", "RedisClient.new", "RedisClient.config("],
+        .javascript: ["new Redis(", "new IORedis(", "new Redis.Cluster(", "new Cluster(", "createClient(", "createCluster(", "Redis.fromEnv(", "new Queue(", "new Worker(",
+                      "BullModule.forRoot(", "BullModule.forRootAsync(", "new ThrottlerStorageRedisService(", "new RedisStore(",
+                      "new RateLimiterRedis(", "new KeyvRedis("],
+        .python: ["get_redis_connection(", "django_rq.get_queue(", "django_rq.enqueue(", "RedisBroker(", "RedisHuey(", "redis.Redis(", "redis.StrictRedis(", "redis.from_url(", "Redis.from_url(", "StrictRedis(", "Redis(", "aioredis.from_url(", "aioredis.create_redis_pool(", "redis.asyncio.from_url(", "redis.ConnectionPool(", "RedisCluster(", "Redis.from_env("],
+        .go: ["goredislib.NewClient(", "goredis.NewClient(", "redsync.New(", "NewMutex(", "redis.NewClient(", "redis.NewClusterClient(", "redis.NewUniversalClient(", "redis.NewFailoverClient(", "redis.Dial(", "redis.DialURL(", "rueidis.NewClient("],
+        .ruby: ["Redis.new", "Redis::Namespace.new", "RedisClient.new", "RedisClient.config(", "Sidekiq.redis", "Sidekiq::Cron::Job."],
         .java: ["new Jedis(", "new JedisPool(", "new JedisPooled(", "new JedisCluster(", "RedisClient.create(", "Redisson.create(", "new LettuceConnectionFactory(", "new JedisConnectionFactory("],
         .kotlin: ["Jedis(", "JedisPool(", "JedisPooled(", "RedisClient.create(", "Redisson.create(", "LettuceConnectionFactory("],
         .scala: ["new Jedis(", "new JedisPool(", "RedisClient.create("],
-        .csharp: ["ConnectionMultiplexer.Connect(", "ConnectionMultiplexer.ConnectAsync(", "AddStackExchangeRedisCache("],
+        .csharp: ["ConnectionMultiplexer.Connect(", "ConnectionMultiplexer.ConnectAsync(", "AddStackExchangeRedisCache(", "AddRedisClient(", "AddRedisDistributedCache(", "AddRedisOutputCache(", "AddRedis("],
         .php: ["new Predis\\Client(", "new \\Predis\\Client(", "new Client(", "new Redis(", "new \\Redis("],
         .rust: ["redis::Client::open(", "Client::open(", "Config::from_url(", "RedisConnectionManager::new("],
         .elixir: ["Redix.start_link(", ":eredis.start_link("],
@@ -296,6 +316,8 @@ struct FileAnalysis: Sendable {
                     if imports.isEmpty { continue }
                 }
                 if src.language == .php && p == "new Client(" && !imports.contains(where: { $0.library == "predis" }) { continue }
+                if src.language == .go && (p == "NewMutex(" || p == "redsync.New(") && !imports.contains(where: { $0.library == "redsync" }) { continue }
+                if src.language == .javascript && p.hasPrefix("BullModule") && !imports.contains(where: { $0.library == "bullmq" || $0.library == "bull" }) { continue }
                 if src.language == .rust && (p == "Client::open(" || p == "Config::from_url(") && o >= 2 && src.code[o - 1] == 58 { continue }
                 if src.language == .rust && p == "Client::open(" && imports.isEmpty { continue }
                 // Skip the shorter pattern when a longer one matched at an overlapping place.
@@ -411,8 +433,10 @@ struct FileAnalysis: Sendable {
             let b = code[i]
             let isDot = b == 46
             let isArrow = b == 45 && code[i + 1] == 62
-            guard isDot || isArrow else { i += 1; continue }
-            let nameStart = isArrow ? i + 2 : i + 1
+            // Laravel's facade: Redis::set(…) / Redis::connection('cache')->get(…).
+            let isFacade = src.language == .php && b == 58 && code[i + 1] == 58 && i >= 5 && Lexer.startsWith(code, i - 5, "Redis") && (i == 5 || !FileAnalysis.isIdent(code[i - 6]))
+            guard isDot || isArrow || isFacade else { i += 1; continue }
+            let nameStart = (isArrow || isFacade) ? i + 2 : i + 1
             var e = nameStart
             while e < n && FileAnalysis.isIdent(code[e]) { e += 1 }
             guard e > nameStart, e < n else { i = e; continue }
@@ -433,6 +457,14 @@ struct FileAnalysis: Sendable {
                         let word = src.text(s).lowercased()
                         if FileAnalysis.commandNames.contains(word) && (isClientReceiver(recv) || recv == "Redix") { cmd = word }
                     }
+                } else if cmd == nil && recv.lowercased().contains("opsfor") {
+                    // Spring's operations: opsForSet().add → SADD, opsForZSet().add → ZADD, opsForHash().put → HSET.
+                    let r = recv.lowercased()
+                    let table: [String: String] = ["add": r.contains("opsforzset") ? "zadd" : r.contains("opsforset") ? "sadd" : r.contains("opsforstream") ? "xadd" : "",
+                                                   "put": "hset", "entries": "hgetall", "remove": r.contains("opsforzset") ? "zrem" : r.contains("opsforset") ? "srem" : "",
+                                                   "members": "smembers", "size": r.contains("opsforlist") ? "llen" : r.contains("opsforzset") ? "zcard" : "scard",
+                                                   "score": "zscore", "reversrange": "zrevrange", "reverserange": "zrevrange", "rangebyscore": "zrangebyscore", "multiget": "mget"]
+                    if let c = table[lowerMethod], !c.isEmpty { cmd = c }
                 } else if cmd != nil && !isClientReceiver(recv) {
                     cmd = nil
                 }

@@ -39,6 +39,12 @@ public enum Detector {
             shared.merge(acc)
         }
         var acc = shared.result
+        // Second pass: calls through clients that other modules export (bounded; see ClientModules).
+        if !acc.clientModules.isEmpty {
+            let follow = ClientModules.follow(root: rootFinal, files: files, modules: acc.clientModules, buffer: ReadBuffer())
+            for (k, v) in follow.commands { acc.commands[k, default: []] += v }
+            for (k, v) in follow.roleEvidence { acc.roleEvidence[k, default: []] += v }
+        }
         acc.stats.walker = listing.walker
         acc.stats.files_listed = files.count
         acc.stats.skipped_vendored += listing.skippedVendored
@@ -74,6 +80,37 @@ public enum Detector {
         "flac", "ogg", "webm", "wasm", "pyc", "pyo", "bin", "dat", "db", "sqlite", "sqlite3", "rdb", "aof", "pack", "idx", "psd", "ai", "sketch",
         "map", "snap", "min.js.map",
     ]
+
+    /// `example` for top-level example/sample/demo folders, `test` for tests, specs, fixtures and benchmarks,
+    /// `docs` for documentation folders, else `production`.
+    /// Files where frameworks choose their cache/queue/session backends (read even when they do not mention Redis).
+    static func isFrameworkSettings(_ rel: String, lowerName: String) -> Bool {
+        // The file name decides first (cheap); the path is looked at only for the few names that can match.
+        switch lowerName {
+        case "settings.py", "celeryconfig.py", "celery.py", "config.py", ".env", ".env.example", "cable.yml":
+            return true
+        case "cache.php", "session.php", "queue.php", "broadcasting.php", "application.rb":
+            let lower = rel.lowercased()
+            return lower.hasPrefix("config/") || lower.contains("/config/")
+        default:
+            break
+        }
+        if lowerName.hasPrefix("application") && (lowerName.hasSuffix(".yml") || lowerName.hasSuffix(".yaml") || lowerName.hasSuffix(".properties")) { return true }
+        if lowerName.hasSuffix(".py") && (lowerName == "production.py" || lowerName == "base.py") { return rel.lowercased().contains("settings/") }
+        if lowerName.hasSuffix(".rb") {
+            let lower = rel.lowercased()
+            return lower.hasPrefix("config/environments/") || lower.contains("/config/environments/")
+        }
+        return false
+    }
+
+    public static func evidenceScope(_ path: String) -> String {
+        let comps = path.lowercased().split(separator: "/")
+        if comps.count > 1, let top = comps.first, ["example", "examples", "samples", "sample", "demo", "demos"].contains(top) { return "example" }
+        if isTestPath(path) { return "test" }
+        if comps.count > 1, let top = comps.first, top == "docs" || top == "doc" { return "docs" }
+        return "production"
+    }
 
     static func isTestPath(_ path: String) -> Bool {
         let lower = path.lowercased()
@@ -150,7 +187,20 @@ public enum Detector {
             acc.serverSources.append(rel)
         }
 
-        guard ByteSearch.containsAnyNeedle(base, count: count) else { return }
+        // ASP.NET keeps connection strings in appsettings*.json, often without the word Redis.
+        if lowerName.hasPrefix("appsettings") && ext == "json" && !isTestPath(rel) && !ByteSearch.containsAnyNeedle(base, count: count) {
+            FrameworkConfig.appsettings(path: rel, bytes: Array(UnsafeRawBufferPointer(start: base, count: count)), acc: &acc)
+            return
+        }
+        guard ByteSearch.containsAnyNeedle(base, count: count) else {
+            // Framework settings that choose another backend never say "redis": read them for the conditional libraries.
+            if isFrameworkSettings(rel, lowerName: lowerName), !isTestPath(rel), let lang = language(for: name, ext: ext) {
+                let src = LexedSource(path: rel, language: lang, bytes: Array(UnsafeRawBufferPointer(start: base, count: count)), isTest: false)
+                if lang == .config { FrameworkConfig.scanKeyValues(src, ext: ext, lowerName: lowerName, acc: &acc) }
+                else { FrameworkConfig.scanCodeSettings(FileAnalysis(src), acc: &acc) }
+            }
+            return
+        }
         acc.stats.files_matched += 1
         let bytes = Array(UnsafeRawBufferPointer(start: base, count: count))
 
@@ -173,10 +223,14 @@ public enum Detector {
             ConfigScanner.scan(src, lowerName: lowerName, ext: ext, acc: &acc)
             if !isTest { runRules(FileAnalysis(src), acc: &acc) }
         default:
-            if ext == "json" { return }
+            if ext == "json" {
+                if lowerName.hasPrefix("appsettings") && !isTest { FrameworkConfig.appsettings(path: rel, bytes: bytes, acc: &acc) }
+                return
+            }
             let src = LexedSource(path: rel, language: lang, bytes: bytes, isTest: isTest)
             let a = FileAnalysis(src)
             CodeEvidence.collect(a, acc: &acc)
+            FrameworkConfig.scanCodeSettings(a, acc: &acc)
             if !isTest { runRules(a, acc: &acc) }
         }
     }
@@ -202,7 +256,7 @@ public enum Detector {
         var le = first
         while le < bytes.count && bytes[le] != 10 { le += 1 }
         let text = String(decoding: bytes[ls..<le], as: UTF8.self)
-        acc.mentions.append(Evidence(path: rel, line: line, column: 1, what: "mention", snippet: Redactor.snippet(text, column: first - ls + 1)))
+        acc.mentions.append(Evidence(path: rel, line: line, column: 1, what: "mention", snippet: Redactor.snippet(text, column: first - ls + 1), scope: "docs"))
     }
 
     static func platformMarker(rel: String, lowerName: String, base: UnsafeRawPointer, count: Int, acc: inout Accumulator) {
@@ -243,7 +297,9 @@ struct Accumulator: Sendable {
     var envVars: [EnvVarUse] = []
     var settings: [ConnectionSetting] = []
     var infrastructure: [InfrastructureUse] = []
-    var commands: [String: (count: Int, path: String, line: Int)] = [:]
+    var commands: [String: [CallUse]] = [:]
+    /// Modules that hold a Redis client in a top-level name other files can import (phase 2 follows them).
+    var clientModules: [ClientModule] = []
     var roleEvidence: [Role: [Evidence]] = [:]
     var findings: [Finding] = []
     var diagnostics: [Diagnostic] = []
@@ -260,12 +316,8 @@ struct Accumulator: Sendable {
         envVars += o.envVars
         settings += o.settings
         infrastructure += o.infrastructure
-        for (k, v) in o.commands {
-            if let cur = commands[k] {
-                let first = (cur.path, cur.line) <= (v.path, v.line) ? (cur.path, cur.line) : (v.path, v.line)
-                commands[k] = (cur.count + v.count, first.0, first.1)
-            } else { commands[k] = v }
-        }
+        for (k, v) in o.commands { commands[k, default: []] += v }
+        clientModules += o.clientModules
         for (k, v) in o.roleEvidence { roleEvidence[k, default: []] += v }
         findings += o.findings
         diagnostics += o.diagnostics

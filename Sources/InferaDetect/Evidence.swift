@@ -4,9 +4,10 @@ import InferaDiagnostics
 enum CodeEvidence {
     static func collect(_ a: FileAnalysis, acc: inout Accumulator) {
         let src = a.src
+        let scope = Detector.evidenceScope(src.path)
         func ev(_ offset: Int, _ what: String) -> Evidence {
             let (l, c) = src.position(offset)
-            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(offset: offset))
+            return Evidence(path: src.path, line: l, column: c, what: what, snippet: src.snippet(offset: offset), scope: scope)
         }
         var items: [Evidence] = []
         for imp in a.imports { items.append(ev(imp.offset, "import \(imp.library)")) }
@@ -28,19 +29,24 @@ enum CodeEvidence {
             let (l, _) = src.position(e.offset)
             acc.envVars.append(EnvVarUse(name: e.name, path: src.path, line: l, source: "code"))
         }
-        // Commands.
+        // Commands: every call.
+        let fileCommands = recordCalls(a, acc: &acc)
+        inferRoles(a, fileCommands, ev: ev, acc: &acc)
+        ClientModules.record(a, acc: &acc)
+    }
+
+    /// Adds every call site of the file to the command uses; returns them grouped by command.
+    @discardableResult
+    static func recordCalls(_ a: FileAnalysis, acc: inout Accumulator) -> [String: [CallSite]] {
+        let src = a.src
+        let scope = Detector.evidenceScope(src.path)
         var fileCommands: [String: [CallSite]] = [:]
         for call in a.calls {
             fileCommands[call.command, default: []].append(call)
-            let (l, _) = src.position(call.offset)
-            if let cur = acc.commands[call.command] {
-                let first = (cur.path, cur.line) <= (src.path, l) ? (cur.path, cur.line) : (src.path, l)
-                acc.commands[call.command] = (cur.count + 1, first.0, first.1)
-            } else {
-                acc.commands[call.command] = (1, src.path, l)
-            }
+            let (l, c) = src.position(call.offset)
+            acc.commands[call.command, default: []].append(CallUse(path: src.path, line: l, column: c, receiver: String(call.receiver.prefix(80)), scope: scope))
         }
-        inferRoles(a, fileCommands, ev: ev, acc: &acc)
+        return fileCommands
     }
 
     static func inferRoles(_ a: FileAnalysis, _ cmds: [String: [CallSite]], ev: (Int, String) -> Evidence, acc: inout Accumulator) {
@@ -116,8 +122,7 @@ enum ConfigScanner {
         let isWorkflow = src.path.hasPrefix(".github/workflows/") || src.path.hasPrefix(".gitlab-ci") || lowerName == ".gitlab-ci.yml" || src.path.hasPrefix(".circleci/")
         let isYAML = ext == "yaml" || ext == "yml"
         let isTF = ext == "tf" || ext == "hcl"
-        let isProps = ext == "properties" || ((isYAML) && lowerName.hasPrefix("application"))
-        let code = src.code
+                let code = src.code
         for l in 1...src.lineStarts.count {
             let r = src.lineRange(l)
             let raw = String(decoding: code[r], as: UTF8.self)
@@ -164,18 +169,10 @@ enum ConfigScanner {
             if let k = key, !k.isEmpty, k.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }), k.contains("REDIS") || k.contains("UPSTASH") || k.contains("VALKEY") {
                 let source = isEnv ? "env-file" : isCompose ? "compose" : isYAML ? "kubernetes" : "config"
                 acc.envVars.append(EnvVarUse(name: k, path: src.path, line: l, source: source))
-                if let v = value, !v.isEmpty, !v.contains("://"), k.hasSuffix("HOST") || k.hasSuffix("PORT") {
-                    acc.settings.append(ConnectionSetting(kind: k.hasSuffix("HOST") ? "host" : "port", value: v, path: src.path, line: l))
-                }
-            }
-            if isProps, let sep = t.firstIndex(where: { $0 == "=" || $0 == ":" }) {
-                let k = t[..<sep].trimmedSpaces().lowercased()
-                let v = t[t.index(after: sep)...].trimmedSpaces()
-                for (suffix, kind) in [("host", "host"), ("port", "port"), ("ssl.enabled", "tls"), ("ssl", "tls"), ("database", "db")] where k.hasSuffix("redis." + suffix) && !v.isEmpty {
-                    acc.settings.append(ConnectionSetting(kind: kind, value: v, path: src.path, line: l))
-                }
+                _ = value
             }
         }
+        if !src.isTest { FrameworkConfig.scanKeyValues(src, ext: ext, lowerName: lowerName, acc: &acc) }
         let a = FileAnalysis(src)
         for u in a.urls where !src.isTest {
             acc.settings.append(ConnectionSetting(kind: "url", value: Redactor.redactURL(a.text(u.range)), path: src.path, line: src.position(u.offset).line))

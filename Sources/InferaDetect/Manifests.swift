@@ -8,6 +8,22 @@ public struct DeclaredDependency: Sendable, Hashable {
     public var version: String?
     public var line: Int
     public var scope: DependencyScope
+    /// Where the version comes from when the declaration has none: `cpm` (Directory.Packages.props), `catalog`
+    /// (Gradle `libs.…` or pnpm `catalog:`), `workspace` (Cargo), `managed` (Maven dependencyManagement/BOM/parent).
+    public var versionRef: String? = nil
+    /// Gradle version-catalog accessor (`libs.spring.boot.starter.data.redis`) when the package is only known through it.
+    public var catalogAlias: String? = nil
+}
+
+/// A version fixed centrally: a `PackageVersion`, a version-catalog library, a `dependencyManagement` entry, a Cargo
+/// `[workspace.dependencies]` entry or a pnpm catalog entry. `key` is the package (or `libs.alias` for catalogs).
+public struct VersionDeclaration: Sendable, Hashable {
+    public var key: String
+    public var package: String
+    public var version: String?
+    public var line: Int
+    /// `cpm`, `catalog`, `managed`, `workspace`, `bom`.
+    public var kind: String
 }
 
 /// What a manifest says: the project's own name and its dependencies.
@@ -16,6 +32,7 @@ public struct ManifestInfo: Sendable {
     public var ecosystem: String
     public var ownName: String?
     public var dependencies: [DeclaredDependency] = []
+    public var versions: [VersionDeclaration] = []
     public var diagnostics: [Diagnostic] = []
 }
 
@@ -23,6 +40,7 @@ public struct ManifestInfo: Sendable {
 public enum Manifests {
     public enum Kind: Sendable, Equatable {
         case packageJSON, requirements, pyproject, pipfile, setupCfg, goMod, gemfile, gemspec, pom, gradle, composer, cargo, csproj, mixExs
+        case packagesProps, versionCatalog, pnpmWorkspace
         case lockfile(String)
     }
 
@@ -42,11 +60,15 @@ public enum Manifests {
         case "composer.json": return .composer
         case "cargo.toml": return .cargo
         case "mix.exs": return .mixExs
+        case "directory.packages.props": return .packagesProps
+        case "libs.versions.toml": return .versionCatalog
+        case "pnpm-workspace.yaml": return .pnpmWorkspace
         case "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "uv.lock", "pipfile.lock",
              "gemfile.lock", "gems.locked", "cargo.lock", "composer.lock", "mix.lock":
             return .lockfile(lower)
         default: break
         }
+        if lower.hasSuffix(".versions.toml") && path.contains("gradle/") { return .versionCatalog }
         if lower.hasSuffix(".csproj") || lower.hasSuffix(".fsproj") || lower.hasSuffix(".vbproj") { return .csproj }
         if lower.hasSuffix(".gemspec") { return .gemspec }
         if lower.hasSuffix(".txt") && (lower.contains("requirements") || path.contains("requirements/")) { return .requirements }
@@ -72,6 +94,9 @@ public enum Manifests {
         case .cargo: return cargo(path: path, bytes: bytes)
         case .csproj: return csproj(path: path, bytes: bytes)
         case .mixExs: return mixExs(path: path, bytes: bytes)
+        case .packagesProps: return packagesProps(path: path, bytes: bytes)
+        case .versionCatalog: return versionCatalog(path: path, bytes: bytes)
+        case .pnpmWorkspace: return pnpmWorkspace(path: path, bytes: bytes)
         case .lockfile: return ManifestInfo(path: path, ecosystem: "")
         }
     }
@@ -150,7 +175,10 @@ public enum Manifests {
         info.ownName = root["name"]?.stringValue
         for (key, scope) in sections {
             for m in root[key]?.members ?? [] {
-                info.dependencies.append(DeclaredDependency(package: m.key, ecosystem: ecosystem, version: m.value.stringValue, line: m.line, scope: scope))
+                var d = DeclaredDependency(package: m.key, ecosystem: ecosystem, version: m.value.stringValue, line: m.line, scope: scope)
+                if let v = d.version, v.hasPrefix("catalog:") { d.versionRef = "catalog"; d.version = nil }
+                else if let v = d.version, v.hasPrefix("workspace:") { d.versionRef = "workspace"; d.version = nil }
+                info.dependencies.append(d)
             }
         }
         return info
@@ -453,14 +481,54 @@ public enum Manifests {
 
     static func pom(path: String, bytes: [UInt8]) -> ManifestInfo {
         var info = ManifestInfo(path: path, ecosystem: "maven")
+        var properties: [String: (String, Int)] = [:]
+        var raw: [DeclaredDependency] = []
+        var parent: (String, String, Int)?
         let problem = xmlElements(bytes) { el in
             if el.name == "artifactId" && el.path == ["project"] { info.ownName = el.text }
-            if el.name == "dependency" && el.path.last == "dependencies" && !el.path.contains("dependencyManagement") {
+            if el.path == ["project", "properties"] { properties[el.name] = (el.text, el.line) }
+            if el.name == "parent" && el.path == ["project"], let g = el.children["groupId"]?.0, let a = el.children["artifactId"] {
+                parent = ("\(g):\(a.0)", el.children["version"]?.0 ?? "", el.children["version"]?.1 ?? a.1)
+            }
+            if el.name == "dependency" && el.path.last == "dependencies" {
                 guard let g = el.children["groupId"]?.0, let a = el.children["artifactId"] else { return }
+                let pkg = "\(g):\(a.0)"
+                if el.path.contains("dependencyManagement") {
+                    let kind = el.children["scope"]?.0 == "import" ? "bom" : "managed"
+                    info.versions.append(VersionDeclaration(key: pkg, package: pkg, version: el.children["version"]?.0, line: el.children["version"]?.1 ?? a.1, kind: kind))
+                    return
+                }
                 let s = el.children["scope"]?.0 ?? "compile"
                 let scope: DependencyScope = s == "test" ? .test : s == "provided" ? .build : .runtime
-                info.dependencies.append(DeclaredDependency(package: "\(g):\(a.0)", ecosystem: "maven", version: el.children["version"]?.0, line: a.1, scope: scope))
+                var d = DeclaredDependency(package: pkg, ecosystem: "maven", version: el.children["version"]?.0, line: a.1, scope: scope)
+                if d.version == nil { d.versionRef = "managed" }
+                raw.append(d)
             }
+        }
+        // ${property} versions resolve from <properties>; the property line is a second location.
+        func resolve(_ v: String?) -> (String?, Int?) {
+            guard let v, v.hasPrefix("${"), v.hasSuffix("}") else { return (v, nil) }
+            let name = String(v.dropFirst(2).dropLast())
+            if let p = properties[name] { return (p.0, p.1) }
+            if name == "project.parent.version", let p = parent { return (p.1, p.2) }
+            return (v, nil)
+        }
+        for var d in raw {
+            let (v, l) = resolve(d.version)
+            d.version = v
+            if let l { info.versions.append(VersionDeclaration(key: d.package, package: d.package, version: v, line: l, kind: "property")); d.versionRef = "property" }
+            info.dependencies.append(d)
+        }
+        for i in info.versions.indices {
+            let (v, _) = resolve(info.versions[i].version)
+            info.versions[i].version = v
+        }
+        // A Spring Boot parent manages every org.springframework.boot artifact at its own version.
+        if let p = parent, p.0 == "org.springframework.boot:spring-boot-starter-parent" || p.0 == "org.springframework.boot:spring-boot-dependencies" {
+            info.versions.append(VersionDeclaration(key: "org.springframework.boot:*", package: p.0, version: p.1, line: p.2, kind: "bom"))
+        }
+        for b in info.versions where b.kind == "bom" && b.package == "org.springframework.boot:spring-boot-dependencies" {
+            info.versions.append(VersionDeclaration(key: "org.springframework.boot:*", package: b.package, version: b.version, line: b.line, kind: "bom"))
         }
         if let p = problem { info.diagnostics.append(malformed(path, 1, p)) }
         return info
@@ -475,10 +543,73 @@ public enum Manifests {
             guard let inc = attribute(el.attributes, "Include") ?? attribute(el.attributes, "Update") else { return }
             let lower = inc.lowercased()
             if lower == "microsoft.net.test.sdk" || lower.hasPrefix("xunit") || lower.hasPrefix("nunit") || lower.hasPrefix("mstest") { isTest = true }
-            deps.append(DeclaredDependency(package: inc, ecosystem: "nuget", version: attribute(el.attributes, "Version") ?? el.children["Version"]?.0, line: el.line, scope: .runtime))
+            var d = DeclaredDependency(package: inc, ecosystem: "nuget", version: attribute(el.attributes, "Version") ?? attribute(el.attributes, "VersionOverride") ?? el.children["Version"]?.0, line: el.line, scope: .runtime)
+            if d.version == nil { d.versionRef = "cpm" }
+            deps.append(d)
         }
         if let p = problem { info.diagnostics.append(malformed(path, 1, p)) }
         info.dependencies = deps.map { var d = $0; if isTest { d.scope = .test }; return d }
+        return info
+    }
+
+    /// `Directory.Packages.props`: `<PackageVersion Include="X" Version="1.2" />` (central package management).
+    static func packagesProps(path: String, bytes: [UInt8]) -> ManifestInfo {
+        var info = ManifestInfo(path: path, ecosystem: "nuget")
+        let problem = xmlElements(bytes) { el in
+            guard el.name == "PackageVersion" || el.name == "GlobalPackageReference" else { return }
+            guard let inc = attribute(el.attributes, "Include") ?? attribute(el.attributes, "Update") else { return }
+            let v = attribute(el.attributes, "Version") ?? el.children["Version"]?.0
+            if el.name == "GlobalPackageReference" {
+                info.dependencies.append(DeclaredDependency(package: inc, ecosystem: "nuget", version: v, line: el.line, scope: .runtime))
+            } else {
+                info.versions.append(VersionDeclaration(key: inc.lowercased(), package: inc, version: v, line: el.line, kind: "cpm"))
+            }
+        }
+        if let p = problem { info.diagnostics.append(malformed(path, 1, p)) }
+        return info
+    }
+
+    /// Gradle version catalog (`gradle/libs.versions.toml`): `[versions]` and `[libraries]`, keyed `libs.<alias>`.
+    static func versionCatalog(path: String, bytes: [UInt8]) -> ManifestInfo {
+        var info = ManifestInfo(path: path, ecosystem: "maven")
+        let entries = toml(bytes, path: path, diagnostics: &info.diagnostics)
+        var versions: [String: String] = [:]
+        for e in entries where e.table == "versions" && !e.key.isEmpty { versions[e.key] = quoted(e.value).first }
+        for e in entries where e.table == "libraries" && !e.key.isEmpty {
+            let alias = "libs." + e.key.replacingAll("-", ".").replacingAll("_", ".").lowercased()
+            var pkg: String?
+            var version: String?
+            let v = e.value.trimmedSpaces()
+            if v.hasPrefix("\"") || v.hasPrefix("'") {
+                let parts = (quoted(v).first ?? "").split(separator: ":").map(String.init)
+                if parts.count >= 2 { pkg = parts[0] + ":" + parts[1]; version = parts.count > 2 ? parts[2] : nil }
+            } else {
+                func field(_ name: String) -> String? {
+                    guard let r = v.range(of: name + " =") ?? v.range(of: name + "=") else { return nil }
+                    return quoted(String(v[r.upperBound...])).first
+                }
+                if let m = field("module") { pkg = m } else if let g = field("group"), let n = field("name") { pkg = g + ":" + n }
+                if let ref = field("version.ref") { version = versions[ref] } else { version = field("version") }
+            }
+            if let pkg { info.versions.append(VersionDeclaration(key: alias, package: pkg, version: version, line: e.line, kind: "catalog")) }
+        }
+        return info
+    }
+
+    /// `pnpm-workspace.yaml`: the `catalog:` (and `catalogs:`) entries, `name: version`.
+    static func pnpmWorkspace(path: String, bytes: [UInt8]) -> ManifestInfo {
+        var info = ManifestInfo(path: path, ecosystem: "npm")
+        var inCatalog = false
+        for (i, raw) in lines(bytes).enumerated() {
+            let line = stripHashComment(raw)
+            let t = line.trimmedSpaces()
+            if t.isEmpty { continue }
+            if !line.hasPrefix(" ") { inCatalog = t.hasPrefix("catalog:") || t.hasPrefix("catalogs:"); continue }
+            guard inCatalog, let colon = t.lastIndex(of: ":"), colon != t.startIndex else { continue }
+            let name = t[..<colon].trimmedSpaces().replacingAll("\"", "").replacingAll("'", "")
+            let v = t[t.index(after: colon)...].trimmedSpaces().replacingAll("\"", "").replacingAll("'", "")
+            if !v.isEmpty { info.versions.append(VersionDeclaration(key: name, package: name, version: v, line: i + 1, kind: "catalog")) }
+        }
         return info
     }
 
@@ -504,7 +635,16 @@ public enum Manifests {
                 if parts.count >= 2 { coords = ("\(parts[0]):\(parts[1])", parts.count > 2 ? String(parts[2]) : nil) }
             }
             if let (pkg, v) = coords {
-                info.dependencies.append(DeclaredDependency(package: pkg, ecosystem: "maven", version: v, line: i + 1, scope: scope))
+                var d = DeclaredDependency(package: pkg, ecosystem: "maven", version: v, line: i + 1, scope: scope)
+                if v == nil { d.versionRef = "managed" }
+                info.dependencies.append(d)
+            } else if let r = t.range(of: "libs.") {
+                // implementation(libs.spring.boot.starter.data.redis) — resolved through the version catalog.
+                let alias = "libs." + t[r.upperBound...].prefix(while: { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }).lowercased()
+                var d = DeclaredDependency(package: alias, ecosystem: "maven", version: nil, line: i + 1, scope: scope)
+                d.versionRef = "catalog"
+                d.catalogAlias = alias.replacingAll("-", ".").replacingAll("_", ".")
+                info.dependencies.append(d)
             }
         }
         return info
@@ -540,10 +680,19 @@ public enum Manifests {
                 tableDep = nil
                 continue
             }
+            if e.table == "workspace.dependencies" {
+                info.versions.append(VersionDeclaration(key: e.key, package: e.key, version: tomlVersion(e.value), line: e.line, kind: "workspace"))
+                continue
+            }
             if let s = scopeFor(e.table), tableDep == nil {
                 var s2 = s
                 if s == .runtime && e.value.contains("optional") && e.value.contains("true") { s2 = .optional }
-                info.dependencies.append(DeclaredDependency(package: e.key, ecosystem: "crates", version: tomlVersion(e.value), line: e.line, scope: s2))
+                var name = e.key
+                var d = DeclaredDependency(package: name, ecosystem: "crates", version: tomlVersion(e.value), line: e.line, scope: s2)
+                // redis = { workspace = true } or redis.workspace = true
+                if name.hasSuffix(".workspace") { name = String(name.dropLast(".workspace".count)); d.package = name; d.versionRef = "workspace"; d.version = nil }
+                else if e.value.replacingAll(" ", "").contains("workspace=true") { d.versionRef = "workspace"; d.version = nil }
+                info.dependencies.append(d)
             }
         }
         if let t = tableDep { info.dependencies.append(DeclaredDependency(package: t.name, ecosystem: "crates", version: nil, line: t.line, scope: t.scope)) }

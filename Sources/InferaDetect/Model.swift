@@ -35,8 +35,20 @@ public struct ClientLibrary: Sendable, Hashable, Codable {
     /// 1-based line of the declaration in the manifest.
     public var line: Int
     public var scope: DependencyScope
-    /// What the library is: `client`, `queue`, `session`, `cache`, `rate_limiter`, `lock`, `pubsub`, `mock`.
+    /// What the library is: `client`, `queue`, `session`, `cache`, `rate_limiter`, `lock`, `pubsub`, `mock`, `scheduler`, `namespace`, `storage`, `hosting`.
     public var kind: String
+    /// The role the library plays for the application (`queue`, `cache`, `lock`, …), from the catalogue.
+    public var roles: [Role] = []
+    /// Every place that declares the library or fixes its version (central package management, version
+    /// catalogs, BOMs, workspace roots), the primary declaration first.
+    public var locations: [LibraryLocation] = []
+    /// True when the library talks to Redis only when configured so (Celery, Flask-Caching, Django's cache, …).
+    public var conditional: Bool = false
+    /// For conditional libraries: `redis` when the repository's configuration selects Redis, `other` when it selects
+    /// another backend, `unknown` when nothing decides it. Absent for unconditional libraries.
+    public var resolved: String?
+    /// `path:line` of the setting that decided `resolved`.
+    public var resolved_by: String?
 
     public init(name: String, package: String, ecosystem: String, version: String?, manifest: String, line: Int, scope: DependencyScope, kind: String) {
         self.name = name
@@ -47,7 +59,19 @@ public struct ClientLibrary: Sendable, Hashable, Codable {
         self.line = line
         self.scope = scope
         self.kind = kind
+        self.locations = [LibraryLocation(manifest: manifest, line: line, scope: scope, version: version, what: "declaration")]
     }
+}
+
+/// One place where a library is declared or its version is set.
+public struct LibraryLocation: Sendable, Hashable, Codable {
+    public var manifest: String
+    public var line: Int
+    public var scope: DependencyScope
+    public var version: String?
+    /// `declaration`, `version` (central package version, version catalog, BOM/dependencyManagement, workspace root),
+    /// `catalog` (pnpm catalog), `lockfile`.
+    public var what: String
 }
 
 /// A place in the scanned tree, with the line's text (secrets redacted).
@@ -59,13 +83,16 @@ public struct Evidence: Sendable, Hashable, Codable, Comparable {
     public var what: String
     /// The source line, trimmed, shortened and with secrets redacted.
     public var snippet: String
+    /// `production`, `test`, `example` or `docs`: where the file sits.
+    public var scope: String
 
-    public init(path: String, line: Int, column: Int, what: String, snippet: String) {
+    public init(path: String, line: Int, column: Int, what: String, snippet: String, scope: String = "production") {
         self.path = path
         self.line = line
         self.column = column
         self.what = what
         self.snippet = snippet
+        self.scope = scope
     }
 
     public static func < (a: Evidence, b: Evidence) -> Bool {
@@ -84,12 +111,29 @@ public struct EnvVarUse: Sendable, Hashable, Codable {
 
 /// A connection setting found in code or configuration (URLs are redacted).
 public struct ConnectionSetting: Sendable, Hashable, Codable {
-    /// `url`, `host`, `port`, `tls`, `password`, `db`.
+    /// `url`, `host`, `port`, `tls`, `password`, `username`, `db`, or `backend` (a framework's choice of Redis or another
+    /// store: `SESSION_ENGINE`, `CACHE_STORE=redis`, `queue_adapter :sidekiq`, `spring.cache.type: redis`).
     public var kind: String
     /// The value with any password replaced by `****`.
     public var value: String
     public var path: String
     public var line: Int
+    /// The configuration key as written (`spring.data.redis.host`, `CACHES.default.BACKEND`, `REDIS_URL`), when there is one.
+    public var key: String?
+    /// For `backend`: what the backend serves (`cache`, `session_store`, `queue`, `rate_limiter`, `pubsub`, `lock`).
+    public var role: String?
+    /// For `backend`: true when the chosen backend is Redis.
+    public var redis: Bool?
+
+    public init(kind: String, value: String, path: String, line: Int, key: String? = nil, role: String? = nil, redis: Bool? = nil) {
+        self.kind = kind
+        self.value = value
+        self.path = path
+        self.line = line
+        self.key = key
+        self.role = role
+        self.redis = redis
+    }
 }
 
 /// How the application uses Redis, inferred from commands and libraries.
@@ -105,13 +149,28 @@ public struct RoleUse: Sendable, Hashable, Codable {
     public var evidence: [Evidence]
 }
 
-/// A Redis command the code issues, with how often and where first.
+/// A Redis command the code issues, with how often, where first, and every call.
 public struct CommandUse: Sendable, Hashable, Codable {
     /// Upper-case command name, e.g. `SETEX`.
     public var name: String
     public var count: Int
     public var path: String
     public var line: Int
+    /// Every call of the command, sorted by path, line and column.
+    public var uses: [CallUse] = []
+}
+
+/// One call of a Redis command through a client object.
+public struct CallUse: Sendable, Hashable, Codable, Comparable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+    /// The receiver as written (`this.redis`, `s.rdb`, `redisTemplate.opsForValue()`).
+    public var receiver: String
+    /// `production`, `test` or `example`.
+    public var scope: String
+
+    public static func < (a: CallUse, b: CallUse) -> Bool { (a.path, a.line, a.column) < (b.path, b.line, b.column) }
 }
 
 /// One classic Redis mistake found in the code.
@@ -183,9 +242,9 @@ public struct ScanStats: Sendable, Hashable, Codable {
 }
 
 /// Everything `infera detect` learned about a repository. Encodes to the documented JSON schema
-/// (`docs/detect.md`, schema `infera.detect/v1`).
+/// (`docs/detect.md`, schema `infera.detect/v2`).
 public struct DetectionReport: Sendable, Codable {
-    public static let schemaID = "infera.detect/v1"
+    public static let schemaID = "infera.detect/v2"
 
     public var schema: String = DetectionReport.schemaID
     public var uses_redis: Bool

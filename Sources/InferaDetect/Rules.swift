@@ -186,6 +186,8 @@ public enum MistakeRules {
             a.constructions.compactMap { c in
                 guard a.insideFunction(c.offset) else { return nil }
                 if c.pattern.contains("start_link") || c.pattern.contains("Queue(") || c.pattern.contains("Worker(") || c.pattern.contains("AddStackExchangeRedisCache") { return nil }
+                // Accessors that hand out a shared, pooled connection (or register one at start-up), not new clients.
+                if FileAnalysis.sharedAccessors.contains(c.pattern) { return nil }
                 let lhs = c.assignedTo
                 let lineText = a.codeText(a.src.lineRange(a.line(c.offset)))
                 var local = false

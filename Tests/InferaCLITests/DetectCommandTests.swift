@@ -30,13 +30,35 @@ struct DetectCommandTests {
             #expect(["error", "warning", "note"].contains(r["level"] as? String ?? ""))
         }
         #expect(!text.contains("Pr0d-S3cret"))
+        // The run carries the v2 data: libraries with every location, and every command use.
+        let props = try #require(runs[0]["properties"] as? [String: Any])
+        #expect(props["schema"] as? String == "infera.detect/v2")
+        let libs = try #require(props["client_libraries"] as? [[String: Any]])
+        #expect(libs.count == report.client_libraries.count)
+        #expect(libs.contains { ($0["locations"] as? [String])?.contains("app/package.json:14") == true })
+        let cmds = try #require(props["commands"] as? [[String: Any]])
+        #expect(cmds.map { ($0["uses"] as? [String])?.count ?? 0 } == report.commands.map(\.uses.count))
+        #expect(results.allSatisfy { ($0["properties"] as? [String: Any])?["scope"] as? String == "production" })
+    }
+
+    /// A SARIF run for a Spring app configured only through application.yml lists the backend choice.
+    @Test func sarifListsBackendsAndConditionalLibraries() throws {
+        let dir = URL(fileURLWithPath: Self.node).deletingLastPathComponent().appendingPathComponent("java-spring-redistemplate").path
+        let report = Detector.detect(root: dir, options: DetectOptions(useGit: false, excludedNames: ["expected.json"]))
+        let text = try DetectRendering.sarif(report, prefix: "")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let props = try #require(((obj["runs"] as? [[String: Any]])?.first)?["properties"] as? [String: Any])
+        let backends = try #require(props["backends"] as? [[String: Any]])
+        #expect(backends.contains { $0["key"] as? String == "spring.cache.type" && $0["redis"] as? Bool == true && $0["location"] as? String == "src/main/resources/application.yml:5" })
+        let libs = try #require(props["client_libraries"] as? [[String: Any]])
+        #expect(libs.contains { $0["name"] as? String == "spring-boot-starter-cache" && $0["resolved"] as? String == "redis" })
     }
 
     @Test func jsonIsSortedAndVersioned() throws {
         let report = Detector.detect(root: Self.node, options: DetectOptions(useGit: false))
         let text = try DetectRendering.json(report)
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-        #expect(obj["schema"] as? String == "infera.detect/v1")
+        #expect(obj["schema"] as? String == "infera.detect/v2")
         #expect(obj["uses_redis"] as? Bool == true)
         for key in ["confidence", "client_libraries", "env_vars", "roles", "commands", "findings"] { #expect(obj[key] != nil, "\(key)") }
         let lib = try #require((obj["client_libraries"] as? [[String: Any]])?.first)

@@ -91,7 +91,9 @@ struct ManifestTests {
         #expect(Catalogue.lookup("github.com/redis/go-redis/v9", ecosystem: "go")?.name == "go-redis")
         #expect(Catalogue.lookup("github.com/go-redis/redis/v8", ecosystem: "go")?.name == "go-redis")
         #expect(Catalogue.lookup("Django_Redis", ecosystem: "pypi")?.name == "django-redis")
-        #expect(Catalogue.lookup("celery", ecosystem: "pypi") == nil)
+        // Bare celery talks to Redis only with a redis:// broker: a conditional entry, resolved by configuration.
+        #expect(Catalogue.lookup("celery", ecosystem: "pypi")?.conditional == true)
+        #expect(Catalogue.lookup("celery[redis]", ecosystem: "pypi")?.conditional == false)
         #expect(Catalogue.lookup("celery[redis]", ecosystem: "pypi")?.kind == "queue")
     }
 
@@ -119,5 +121,60 @@ struct ManifestTests {
         let pnpm = "packages:\n  /ioredis@5.3.2:\n    resolution: {}\n  '@upstash/redis@1.31.0':\n"
         let v = Manifests.lockVersions("pnpm-lock.yaml", bytes: Array(pnpm.utf8))
         #expect(v["ioredis"] == "5.3.2" && v["@upstash/redis"] == "1.31.0")
+    }
+
+    /// Central versions: each new format yields its version declarations with their lines.
+    @Test func centralVersionDeclarations() {
+        let props = Manifests.parse(.packagesProps, path: "Directory.Packages.props", bytes: Array("""
+        <Project>
+          <ItemGroup>
+            <PackageVersion Include="StackExchange.Redis" Version="2.8.16" />
+          </ItemGroup>
+        </Project>
+        """.utf8))
+        #expect(props.versions.first?.package == "StackExchange.Redis" && props.versions.first?.line == 3 && props.versions.first?.version == "2.8.16")
+        let csproj = Manifests.parse(.csproj, path: "Api/Api.csproj", bytes: Array("<Project>\n<ItemGroup>\n<PackageReference Include=\"StackExchange.Redis\" />\n</ItemGroup>\n</Project>\n".utf8))
+        #expect(csproj.dependencies.first?.versionRef == "cpm" && csproj.dependencies.first?.version == nil && csproj.dependencies.first?.line == 3)
+        let catalog = Manifests.parse(.versionCatalog, path: "gradle/libs.versions.toml", bytes: Array("""
+        [versions]
+        jedis = "5.1.2"
+        [libraries]
+        jedis-client = { module = "redis.clients:jedis", version.ref = "jedis" }
+        """.utf8))
+        #expect(catalog.versions.first?.key == "libs.jedis.client" && catalog.versions.first?.package == "redis.clients:jedis" && catalog.versions.first?.version == "5.1.2" && catalog.versions.first?.line == 4)
+        let gradle = Manifests.parse(.gradle, path: "app/build.gradle.kts", bytes: Array("dependencies {\n    implementation(libs.jedis.client)\n}\n".utf8))
+        #expect(gradle.dependencies.first?.catalogAlias == "libs.jedis.client" && gradle.dependencies.first?.line == 2)
+        let cargo = Manifests.parse(.cargo, path: "Cargo.toml", bytes: Array("[workspace.dependencies]\nredis = { version = \"0.25\" }\n".utf8))
+        #expect(cargo.versions.first?.key == "redis" && cargo.versions.first?.version == "0.25" && cargo.dependencies.isEmpty)
+        let member = Manifests.parse(.cargo, path: "svc/Cargo.toml", bytes: Array("[dependencies]\nredis = { workspace = true }\nfred.workspace = true\n".utf8))
+        #expect(member.dependencies.map(\.package) == ["redis", "fred"] && member.dependencies.allSatisfy { $0.versionRef == "workspace" })
+        let pnpm = Manifests.parse(.pnpmWorkspace, path: "pnpm-workspace.yaml", bytes: Array("packages:\n  - apps/*\ncatalog:\n  ioredis: ^5.4.1\n".utf8))
+        #expect(pnpm.versions.first?.key == "ioredis" && pnpm.versions.first?.line == 4)
+        let pom = Manifests.parse(.pom, path: "pom.xml", bytes: Array("""
+        <project>
+          <properties>
+            <jedis.version>5.1.2</jedis.version>
+          </properties>
+          <dependencies>
+            <dependency><groupId>redis.clients</groupId>
+              <artifactId>jedis</artifactId><version>${jedis.version}</version></dependency>
+          </dependencies>
+        </project>
+        """.utf8))
+        #expect(pom.dependencies.first?.version == "5.1.2" && pom.versions.contains { $0.line == 3 && $0.kind == "property" })
+    }
+
+    /// Whole-tree resolution: a versionless project reference takes the central version and lists both places.
+    @Test func centralVersionsResolveAcrossFiles() throws {
+        let dir = ExampleAppsTests.appsDir + "/dotnet-aspire-cpm"
+        let r = Detector.detect(root: dir, options: DetectOptions(useGit: false, excludedNames: ["expected.json"]))
+        let se = try #require(r.client_libraries.first { $0.package == "StackExchange.Redis" })
+        #expect(se.version == "2.8.16" && se.manifest == "Api/Api.csproj" && se.line == 6)
+        #expect(se.locations.map { "\($0.manifest):\($0.line)" } == ["Api/Api.csproj:6", "Directory.Packages.props:8"])
+        let java = Detector.detect(root: ExampleAppsTests.appsDir + "/java-spring-redistemplate", options: DetectOptions(useGit: false, excludedNames: ["expected.json"]))
+        let starter = try #require(java.client_libraries.first { $0.name == "spring-boot-starter-data-redis" })
+        #expect(starter.version == "3.2.5" && starter.locations.contains { $0.manifest == "pom.xml" && $0.line == 7 && $0.what == "bom" })
+        let cache = try #require(java.client_libraries.first { $0.name == "spring-boot-starter-cache" })
+        #expect(cache.conditional && cache.resolved == "redis" && cache.resolved_by == "src/main/resources/application.yml:5")
     }
 }

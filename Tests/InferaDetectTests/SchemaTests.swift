@@ -21,11 +21,16 @@ struct SchemaTests {
         files = sorted(glob.glob(sys.argv[2] + '/*/expected.json'))
         assert files, 'no expected.json files'
         bad = 0
+        checked = 0
         for f in files:
-            for e in v.iter_errors(json.load(open(f))):
+            doc = json.load(open(f))
+            if 'truth' in doc:
+                continue
+            checked += 1
+            for e in v.iter_errors(doc):
                 bad += 1
                 print(f, list(e.path), e.message)
-        print('checked', len(files))
+        print('checked', checked)
         sys.exit(1 if bad else 0)
         """
         let p = Process()

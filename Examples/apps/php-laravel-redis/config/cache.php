@@ -1,0 +1,8 @@
+<?php
+
+return [
+    'default' => env('CACHE_STORE', 'redis'),
+    'stores' => [
+        'redis' => ['driver' => 'redis', 'connection' => 'cache'],
+    ],
+];

@@ -1,0 +1,6 @@
+<?php
+
+return [
+    'driver' => env('SESSION_DRIVER', 'redis'),
+    'lifetime' => 120,
+];
