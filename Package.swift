@@ -30,6 +30,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
 
+        // Build stamp (commit, date) patched into release binaries by scripts/release.sh.
+        .target(name: "CInferaBuildInfo"),
+
         // MARK: core libraries
         .target(name: "InferaDiagnostics"),
         .target(name: "InferaYAML", dependencies: ["CYAML", "InferaDiagnostics"]),
@@ -59,7 +62,7 @@ let package = Package(
         .target(name: "InferaCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
-            "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
+            "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer", "CInferaBuildInfo",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

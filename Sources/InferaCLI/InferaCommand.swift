@@ -24,6 +24,7 @@ public struct InferaCommand: AsyncParsableCommand {
             SchemaCommand.self,
             PlanCommand.self,
             ServerCommand.self,
+            VersionCommand.self,
         ]
     )
 
