@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
         .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
-        .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "Cases"]),
+        .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "GoldenMarkdown", "Cases"]),
         .testTarget(name: "RedisEngineTests", dependencies: [
             "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),

@@ -23,7 +23,7 @@ version="${1:-$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Infera
 host_arch=$(uname -m); [ "$host_arch" = aarch64 ] && host_arch=arm64
 archs="${ARCHS:-$host_arch}"
 icu_mode="${INFERA_ICU_DATA:-stub}"
-commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+commit="${INFERA_COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}"
 if ! git diff --quiet HEAD 2>/dev/null; then echo "release: warning: the work tree has uncommitted changes; the stamp names $commit" >&2; fi
 date_utc=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p dist
@@ -48,7 +48,7 @@ build_one() {
   if [ "$icu_mode" = stub ]; then
     local icu_lib sym
     icu_lib="$(dirname "$(dirname "$(command -v swift)")")/lib/swift_static/linux/lib_FoundationICU.a"
-    sym=$(nm "$icu_lib" 2>/dev/null | awk '$2 == "R" && $3 ~ /^icudt[0-9]+_dat$/ { print $3; exit }')
+    sym=$(nm "$icu_lib" 2>/dev/null | awk '$2 == "R" && $3 ~ /^icudt[0-9]+_dat$/ { print $3 }' | head -n 1)
     if [ -z "$sym" ]; then
       echo "release: no icudtNN_dat in $icu_lib; keeping the full ICU data" >&2
     else
@@ -72,6 +72,13 @@ C
     fi
   fi
 
+  # Its own build directory: a release build shares nothing with the debug cache in .build, and a
+  # separate path keeps it from queueing behind every debug build on the machine's SwiftPM lock.
+  local scratch="${RELEASE_BUILD_PATH:-.build-release}"
+  if [ ! -d "$scratch/checkouts" ] && [ -d .build/checkouts ]; then
+    mkdir -p "$scratch" && cp -r .build/checkouts .build/repositories "$scratch/" && cp .build/workspace-state.json "$scratch/" 2>/dev/null || true
+  fi
+  triple_flags+=(--scratch-path "$scratch")
   if [ -z "${SKIP_BUILD:-}" ]; then
     echo "release: swift build -c release --static-swift-stdlib (${arch}) — takes minutes"
     swift build -c release --product infera --static-swift-stdlib "${triple_flags[@]}" "${linker_flags[@]}" 2>&1 \
