@@ -30,7 +30,7 @@ mkdir -p dist
 built=()
 
 build_one() {
-  local arch="$1" triple_flags=() work stub_obj="" linker_flags=()
+  local arch="$1" triple_flags=() work
   if [ "$arch" != "$host_arch" ]; then
     # Cross builds need a Swift SDK for the target (swift sdk install …); none is installed here.
     local sdk
@@ -45,6 +45,16 @@ build_one() {
   # shellcheck disable=SC2064
   trap "rm -rf '$work'" RETURN
 
+  # The same list as ReleaseTests.sourcesAvoidLocaleDependentFoundation: these read ICU's locale data.
+  local locale_apis
+  locale_apis=$(grep -rnE 'NumberFormatter|DateFormatter|\.formatted\(|MeasurementFormatter|ByteCountFormatter|ListFormatter|localized(Standard|CaseInsensitive)?Compare|Locale\(identifier|Calendar\(identifier|Calendar\.current|TimeZone\(identifier|DateComponentsFormatter|(upper|lower)cased\(with' \
+    Sources --include='*.swift' | grep -v -e '^Sources/InferaTestSupport/' -e '^Sources/Fuzz' | grep -vE '^[^:]+:[0-9]+:\s*///?' || true)
+  if [ "$icu_mode" = stub ] && [ -n "$locale_apis" ]; then
+    echo "release: WARNING: Sources/ uses locale-dependent Foundation APIs, which crash without ICU data; linking the full ICU table instead:" >&2
+    printf '%s\n' "$locale_apis" | head -n 5 | sed 's/^/  /' >&2
+    icu_mode=full
+  fi
+  unset INFERA_ICU_STUB_SYMBOL
   if [ "$icu_mode" = stub ]; then
     local icu_lib sym
     icu_lib="$(dirname "$(dirname "$(command -v swift)")")/lib/swift_static/linux/lib_FoundationICU.a"
@@ -52,22 +62,8 @@ build_one() {
     if [ -z "$sym" ]; then
       echo "release: no icudtNN_dat in $icu_lib; keeping the full ICU data" >&2
     else
-      # An empty ICU common-data table: header (32 bytes: size, magic 0xda27, UDataInfo
-      # "ToCP" v1, little-endian ASCII, 2-byte UChar) followed by a zero entry count.
-      cat >"$work/icu_stub_data.c" <<C
-#include <stdint.h>
-struct icu_empty_table {
-  uint16_t header_size; uint8_t magic1, magic2;
-  uint16_t info_size, info_reserved; uint8_t big_endian, charset_family, sizeof_uchar, reserved;
-  uint8_t data_format[4], format_version[4], data_version[4];
-  uint8_t padding[8]; uint32_t count, reserved2;
-};
-const struct icu_empty_table $sym = { 32, 0xda, 0x27, 20, 0, 0, 0, 2, 0,
-  { 0x54, 0x6f, 0x43, 0x50 }, { 1, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0 }, 0, 0 };
-C
-      clang -c -O2 -fPIC "$work/icu_stub_data.c" -o "$work/icu_stub_data.o"
-      stub_obj="$work/icu_stub_data.o"
-      linker_flags=(-Xlinker "$stub_obj")
+      # Sources/CInferaICUStub defines $sym as an empty table when this is set (see Package.swift).
+      export INFERA_ICU_STUB_SYMBOL="$sym"
       echo "release: replacing ICU's $sym ($(nm -S "$icu_lib" 2>/dev/null | awk -v s="$sym" '$4 == s { printf "%d MB", ("0x" $2) / 1048576 }' ) locale table) with an empty table"
     fi
   fi
@@ -81,7 +77,7 @@ C
   triple_flags+=(--scratch-path "$scratch")
   if [ -z "${SKIP_BUILD:-}" ]; then
     echo "release: swift build -c release --static-swift-stdlib (${arch}) — takes minutes"
-    swift build -c release --product infera --static-swift-stdlib "${triple_flags[@]}" "${linker_flags[@]}" 2>&1 \
+    swift build -c release --product infera --static-swift-stdlib "${triple_flags[@]}" 2>&1 \
       | grep -E 'error|warning: |Compiling infera|Build' | grep -v "the use of .mktemp\|statically linked applications" || true
   fi
   local bin_dir bin

@@ -133,7 +133,7 @@ public struct MarkdownSummary: Sendable, Equatable {
                     if room > 200 {
                         var cut = Self.prefix(body, utf8Bytes: room)
                         // Close an open code fence so the rest of the comment renders.
-                        if cut.components(separatedByLine: "```").count % 2 == 1 { cut += "\n```" }
+                        if cut.fenceLineCount % 2 == 1 { cut += "\n```" }
                         let piece = open + cut + marker + close
                         out += piece
                         budget -= piece.utf8.count
@@ -170,9 +170,9 @@ extension String {
         for ch in self { if ch == "|" { o += "\\|" } else { o.append(ch) } }
         return o
     }
-    /// Lines of `self` that start with `prefix` (counted to see whether a code fence is open).
-    fileprivate func components(separatedByLine prefix: String) -> [Substring] {
-        [Substring("")] + split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix(prefix) }
+    /// How many lines open or close a ``` code fence (odd: a fence is still open).
+    fileprivate var fenceLineCount: Int {
+        split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix("```") }.count
     }
 }
 

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func everythingParsesWithTheExpectedShape() throws {
-        #expect(githubWorkflows.count >= 4 && gitlabTemplates.count >= 1)
+        #expect(Self.githubWorkflows.count >= 4 && Self.gitlabTemplates.count >= 1)
         for rel in Self.githubWorkflows {
             let doc = try Self.load(rel)
             #expect(doc["on"] != nil && doc["jobs"]?.mapping?.isEmpty == false, "\(rel): a workflow needs on: and jobs:")

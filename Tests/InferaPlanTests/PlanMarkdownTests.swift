@@ -33,8 +33,8 @@ import Testing
 
     static func cases() throws -> [(name: String, markdown: String)] {
         var out: [(String, String)] = []
-        for (example, provider) in [("gcp-memorystore", "gcp"), ("aws-elasticache", "aws"), ("upstash", "upstash")] {
-            let spec = try example(example)
+        for (name, provider) in [("gcp-memorystore", "gcp"), ("aws-elasticache", "aws"), ("upstash", "upstash")] {
+            let spec = try Self.example(name)
             out.append(("\(provider)-offline", PlanMarkdown.render(Planner.plan(spec))))
             // Baseline: the same deployment planned before, at a smaller size (cost before → after).
             var smaller = Planner.plan(spec)
