@@ -7,6 +7,11 @@
 #   scripts/release.sh && scripts/test-release.sh      # default: the newest dist/*-linux-<arch>.tar.gz
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The chroot gets its own /proc (the Swift runtime reads /proc/self/exe, as in any container); a
+# private mount namespace keeps that mount from outliving the script.
+if [ -z "${INFERA_TEST_RELEASE_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+  INFERA_TEST_RELEASE_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
 arch=$(uname -m); [ "$arch" = aarch64 ] && arch=arm64
 tarball="${1:-$(ls -t dist/infera-*-linux-"$arch".tar.gz 2>/dev/null | head -n 1 || true)}"
 [ -f "${tarball:-}" ] || { echo "test-release: no release tarball; run scripts/release.sh first" >&2; exit 1; }
@@ -18,7 +23,8 @@ root=$(mktemp -d /tmp/infera-chroot.XXXXXX)
 server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$root"
+  umount "$root/proc" 2>/dev/null || true
+  mountpoint -q "$root/proc" 2>/dev/null || rm -rf "$root"
 }
 trap cleanup EXIT
 
@@ -27,14 +33,15 @@ echo "test-release: $tarball ($(stat -c %s "$tarball") bytes)"
 tar -xzf "$tarball" -C "$root" --strip-components=1
 mv "$root/infera" "$root/infera.bin" && mkdir -p "$root/bin" && mv "$root/infera.bin" "$root/bin/infera" && rm -f "$root/README.md"
 # Only what the dynamic loader needs.
-for lib in $(ldd "$root/bin/infera" | awk '/=>/ { print $3 } /^\s*\/lib/ { print $1 }' | sort -u); do
+for lib in $(ldd "$root/bin/infera" | awk '/=>/ { print $3 } $1 ~ /^\// { print $1 }' | sort -u); do
   mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
 done
-mkdir -p "$root/tmp" "$root/dev" && chmod 1777 "$root/tmp" && mknod -m 666 "$root/dev/null" c 1 3
+mkdir -p "$root/tmp" "$root/dev" "$root/proc" && chmod 1777 "$root/tmp" && mknod -m 666 "$root/dev/null" c 1 3
+mount -t proc proc "$root/proc"
 cp -r Examples "$root/ex"
-echo "test-release: chroot has $(find "$root" -type f | wc -l) files, $(du -sh "$root" | cut -f1): $(cd "$root" && find . -type f -path './lib*' -o -type f -path './usr*' | sort | tr '\n' ' ')"
+echo "test-release: chroot has $(find "$root" -xdev -type f | wc -l) files, $(du -shx "$root" | cut -f1): bin/infera, ex/ (examples) and $(cd "$root" && find . -xdev -type f \( -path './lib*' -o -path './usr*' \) | sort | tr '\n' ' ')"
 for tool in sh bash swift swiftc clang cc gcc ld python3 apt-get dpkg; do
-  if [ -n "$(find "$root" -name "$tool" -type f)" ]; then echo "test-release: FAIL: $tool is present in the chroot" >&2; exit 1; fi
+  if [ -n "$(find "$root" -xdev -name "$tool" -type f)" ]; then echo "test-release: FAIL: $tool is present in the chroot" >&2; exit 1; fi
 done
 
 pass=0; fail=0
@@ -82,6 +89,7 @@ check "detect --format sarif" detect --no-git "$app" --format sarif
 check "detect --format markdown" detect --no-git "$app" --format markdown
 check "detect --format codequality" detect --no-git "$app" --format codequality
 check "detect negative app" detect --no-git ex/apps/negative-docs-only
+check "detect --fail-on warning (exit 2)" detect --no-git "$app" --fail-on warning
 rm -rf "$root/tmp/app" && cp -r "$root/$app" "$root/tmp/app"
 rm -f "$root/tmp/app/infera.yaml"
 (cd "$root" && "$debug_bin" init tmp/app --provider gcp >/dev/null 2>&1) && mv "$root/tmp/app/infera.yaml" "$root/tmp/infera.yaml.debug"
@@ -96,6 +104,8 @@ for example in gcp-memorystore aws-elasticache upstash; do
   check "plan $example --format json" plan -f "ex/$example/infera.yaml" --out "tmp/json-$example" --format json
   check "plan $example --format markdown" plan -f "ex/$example/infera.yaml" --out "tmp/md-$example" --format markdown
 done
+check "plan --detailed-exitcode (exit 2)" plan -f ex/upstash/infera.yaml --out tmp/plan-out-x --detailed-exitcode
+check "plan with a bad file (exit 1)" plan -f ex/no-such.yaml --out tmp/plan-out-y
 check "schema" schema
 check "--help" --help
 

@@ -24,7 +24,7 @@ public enum PlanMarkdown {
         head += "\n**Plan:** \(s.add) to add, \(s.change) to change, \(s.destroy) to destroy — `+\(count(.create)) ~\(count(.update)) -\(count(.delete)) -/+\(count(.replace))`"
         let before = costBefore(plan, baseline: baseline)
         let after = plan.cost.totalMonthlyUSD
-        head += "  \n**Monthly cost:** \(before.map { money($0) } ?? "unknown") → \(money(after))\(before.map { " (\(delta(after - $0, base: $0)))" } ?? "")"
+        head += "  \n**Monthly cost:** \(before.map { money($0) } ?? "unknown") → \(money(after))\(before.map { ", \(delta(after - $0, base: $0))" } ?? "")"
         head += "  \n**Checks:** \(plan.checks.filter { $0.status == .passed }.count) passed, \(failed.count) failed"
         if !failed.isEmpty { head += " (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(failed.count - errors - warnings) note\(failed.count - errors - warnings == 1 ? "" : "s"))" }
         md.paragraph(head)

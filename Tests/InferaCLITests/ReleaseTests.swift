@@ -87,8 +87,9 @@ import Testing
         #expect(u.status == 0 && !FileManager.default.fileExists(atPath: installed))
     }
 
+    /// A docker or podman whose `info` answers (a client without a running daemon does not count).
     static let containerEngine: String? = ["/usr/bin/docker", "/usr/local/bin/docker", "/usr/bin/podman", "/usr/local/bin/podman"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+        .first { FileManager.default.isExecutableFile(atPath: $0) && (try? TestRun.run($0, ["info"], timeout: 20).status) == 0 }
 
     @Test func dockerfileIsMultiStageWithAMinimalRuntime() throws {
         let text = try String(contentsOfFile: Self.root + "/Dockerfile", encoding: .utf8)
@@ -99,7 +100,7 @@ import Testing
         #expect(!runtime.contains("swift") && !runtime.contains("-dev"), "no toolchain or headers in the runtime image")
     }
 
-    @Test(.enabled(if: ReleaseTests.containerEngine != nil, "no container engine (docker or podman) on this machine: the image build-and-run test is skipped"))
+    @Test(.enabled(if: ReleaseTests.containerEngine != nil, "no running container engine (docker/podman `info` fails or is absent) on this machine: the image build-and-run test is skipped"))
     func imageRunsEveryCommand() throws {
         let engine = try #require(Self.containerEngine)
         let tag = "infera-test:\(UUID().uuidString.prefix(8).lowercased())"

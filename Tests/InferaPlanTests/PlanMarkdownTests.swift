@@ -18,7 +18,9 @@ import Testing
     static func drifted(_ spec: DeploymentSpec, replace: Bool) -> ObservedState {
         var observed = DiffTests.observedMatching(spec)
         let desired = DesiredState.resources(for: spec)
-        guard let main = desired.first else { return observed }
+        // The priced resource (the cache itself), not a helper such as a project service.
+        let priced = CostEstimator.estimate(spec).lines.first?.address
+        guard let main = desired.first(where: { $0.address == priced }) ?? desired.first else { return observed }
         let known = main.attributes.filter { $0.value.isKnown }
         if replace, let fn = known.first(where: { main.forceNew.contains($0.name) }) {
             observed.resources[main.address]?.attributes[fn.name] = .string("old-\(fn.name)")
