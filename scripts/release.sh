@@ -12,6 +12,10 @@
 # them out of Sources/, and scripts/test-release.sh compares the release binary's output with the
 # debug build's on the whole demo flow. INFERA_ICU_DATA=full keeps the real table.
 #
+# Linking: the toolchain's static-stdlib flags export every symbol dynamically (-export-dynamic: 1.7 MB
+# of .dynsym/.dynstr nothing uses in an executable); --no-export-dynamic drops that and gold's
+# --icf=safe folds identical functions whose address is never taken (RELEASE_LINK_FLAGS overrides).
+#
 # Environment: ARCHS (default: this machine's arch; "x86_64 arm64" to ask for both),
 #   SOURCE_DATE_EPOCH (build date; default now), INFERA_ICU_DATA=full|stub (default stub),
 #   SKIP_BUILD=1 (package the existing .build/release/infera again).
@@ -77,7 +81,8 @@ build_one() {
   triple_flags+=(--scratch-path "$scratch")
   if [ -z "${SKIP_BUILD:-}" ]; then
     echo "release: swift build -c release --static-swift-stdlib (${arch}) — takes minutes"
-    swift build -c release --product infera --static-swift-stdlib "${triple_flags[@]}" 2>&1 \
+    # shellcheck disable=SC2086
+    swift build -c release --product infera --static-swift-stdlib "${triple_flags[@]}" ${RELEASE_LINK_FLAGS--Xlinker --no-export-dynamic -Xlinker --icf=safe} 2>&1 \
       | grep -E 'error|warning: |Compiling infera|Build' | grep -v "the use of .mktemp\|statically linked applications" || true
   fi
   local bin_dir bin

@@ -45,15 +45,15 @@ for tool in sh bash swift swiftc clang cc gcc ld python3 apt-get dpkg; do
 done
 
 pass=0; fail=0
-# check NAME ARGS...: same stdout and exit code from the chroot release binary and the host debug
+# check NAME ARGS...: same stdout + stderr and exit code from the chroot release binary and the host debug
 # binary, both run from the chroot's root directory with relative paths.
 check() {
   local name="$1"; shift
   local want got want_code=0 got_code=0
   reset_outputs
-  want=$(cd "$root" && NO_COLOR=1 "$debug_bin" "$@" 2>/dev/null) || want_code=$?
+  want=$(cd "$root" && NO_COLOR=1 "$debug_bin" "$@" 2>&1) || want_code=$?
   reset_outputs
-  got=$(NO_COLOR=1 chroot "$root" /bin/infera "$@" 2>/dev/null) || got_code=$?
+  got=$(NO_COLOR=1 chroot "$root" /bin/infera "$@" 2>&1) || got_code=$?
   if [ "$want" == "$got" ] && [ "$want_code" = "$got_code" ] && [ -n "$got" ]; then
     pass=$((pass + 1)); printf '  ok    %-34s exit %s, %s lines\n' "$name" "$got_code" "$(printf '%s\n' "$got" | wc -l)"
   else
