@@ -3,7 +3,16 @@ SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: setup build release demo test fuzz bench bench-validate bench-plan bench-apply soak-apply clean
+.PHONY: setup build release demo test fuzz bench bench-validate bench-plan bench-apply soak-apply clean install uninstall dist
+
+
+# `make install` (PREFIX, DESTDIR, BINDIR as usual): the release binary plus shell completions.
+# INSTALL_BIN=path installs that binary instead of building one (e.g. a downloaded release).
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+DATADIR      ?= $(PREFIX)/share
+INSTALL      ?= install
+INSTALL_BIN  ?=
 
 setup:
 	@scripts/setup.sh
@@ -42,6 +51,24 @@ bench-apply: setup
 SOAK_RUNS ?= 100
 soak-apply: setup
 	@scripts/soak-apply.sh $(SOAK_RUNS)
+install:
+	@bin="$(INSTALL_BIN)"; \
+	if [ -z "$$bin" ]; then $(MAKE) --no-print-directory release && bin="$$($(SWIFT) build -c release --show-bin-path)/infera"; fi; \
+	[ -x "$$bin" ] || { echo "install: no executable at $$bin" >&2; exit 1; }; \
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/bash-completion/completions" "$(DESTDIR)$(DATADIR)/zsh/site-functions" "$(DESTDIR)$(DATADIR)/fish/vendor_completions.d"; \
+	$(INSTALL) -m 0755 "$$bin" "$(DESTDIR)$(BINDIR)/infera"; \
+	"$$bin" --generate-completion-script bash > "$(DESTDIR)$(DATADIR)/bash-completion/completions/infera"; \
+	"$$bin" --generate-completion-script zsh > "$(DESTDIR)$(DATADIR)/zsh/site-functions/_infera"; \
+	"$$bin" --generate-completion-script fish > "$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/infera.fish"; \
+	echo "installed $(DESTDIR)$(BINDIR)/infera and completions under $(DESTDIR)$(DATADIR)"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/infera" "$(DESTDIR)$(DATADIR)/bash-completion/completions/infera" \
+	  "$(DESTDIR)$(DATADIR)/zsh/site-functions/_infera" "$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/infera.fish"
+
+# Release tarballs (dist/infera-<version>-linux-<arch>.tar.gz + .sha256); see scripts/release.sh.
+dist: setup
+	@scripts/release.sh
 
 clean:
 	rm -rf .build .venv

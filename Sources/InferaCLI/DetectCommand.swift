@@ -5,7 +5,7 @@ import InferaDiagnostics
 
 /// Output formats of `infera detect`.
 enum DetectFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, sarif
+    case text, json, sarif, markdown, codequality
 }
 
 /// Severity thresholds for `--fail-on`.
@@ -27,15 +27,17 @@ struct DetectCommand: AsyncParsableCommand {
           infera detect ../shop --format json  # schema infera.detect/v2
           infera detect --format sarif > r.sarif  # code-scanning upload
           infera detect --fail-on warning      # CI: exit 2 on findings
+          infera detect --format markdown      # pull-request summary
+          infera detect --format codequality > gl-code-quality-report.json  # GitLab
 
-        Inside a git work tree the files come from `git ls-files` (so .gitignore applies). Under GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as annotations. Exit codes: 0 done, 1 error (e.g. PATH missing), 2 findings at or above --fail-on.
+        Inside a git work tree the files come from `git ls-files` (so .gitignore applies). Under GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as annotations, and when GITHUB_STEP_SUMMARY is set the markdown summary is appended to it. Exit codes: 0 done, 1 error (e.g. PATH missing), 2 findings at or above --fail-on.
         """
     )
 
     @Argument(help: "The repository to scan.", completion: .directory)
     var path: String = "."
 
-    @Option(name: .long, help: "Output format: text, json or sarif.")
+    @Option(name: .long, help: "Output format: text, json, sarif, markdown (pull-request summary) or codequality (GitLab Code Quality report).")
     var format: DetectFormat = .text
 
     @Option(name: .long, help: "Exit with status 2 when a finding has this severity or worse: warning or error.")
@@ -67,6 +69,14 @@ struct DetectCommand: AsyncParsableCommand {
         case .sarif:
             print(try DetectRendering.sarif(report, prefix: prefix))
             if annotate { FileHandle.standardError.write(Data(DetectRendering.githubAnnotations(report, prefix: prefix).utf8)) }
+        case .markdown:
+            print(DetectMarkdown.render(report, root: path, prefix: prefix))
+            if annotate { FileHandle.standardError.write(Data(DetectRendering.githubAnnotations(report, prefix: prefix).utf8)) }
+        case .codequality:
+            print(DetectRendering.codeQuality(report, prefix: prefix))
+        }
+        if let warning = StepSummary.append(DetectMarkdown.render(report, root: path, prefix: prefix)) {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
         }
         if let level = failOn, report.findings.contains(where: { $0.severity >= level.severity }) {
             throw ExitCode(2)
@@ -178,6 +188,27 @@ enum DetectRendering {
             let level = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
             return "::\(level) file=\(escapeProperty(prefix + f.path)),line=\(f.line),col=\(f.column),title=\(escapeProperty(f.rule))::\(escapeData(f.message + ". Fix: " + f.fix))\n"
         }.joined()
+    }
+
+    /// GitLab Code Quality report (a JSON array; Code Climate's issue subset that GitLab reads):
+    /// description, check_name, fingerprint, severity (error → major, warning → minor, note → info),
+    /// location.path and location.lines.begin.
+    static func codeQuality(_ r: DetectionReport, prefix: String) -> String {
+        let issues: [JSONValue] = r.findings.map { f in
+            .object([
+                "type": .string("issue"),
+                "check_name": .string(f.rule),
+                "description": .string("\(f.message). Fix: \(f.fix)"),
+                "categories": .array([.string("Bug Risk")]),
+                "severity": .string(f.severity == .error ? "major" : f.severity == .warning ? "minor" : "info"),
+                "fingerprint": .string(("\(f.rule):\(prefix)\(f.path):\(f.snippet)").hashValueStable + ("\(f.line):\(f.column)").hashValueStable),
+                "location": .object([
+                    "path": .string(prefix + f.path),
+                    "lines": .object(["begin": .int(f.line)]),
+                ]),
+            ])
+        }
+        return JSONValue.array(issues).rendered()
     }
 
     static func sarifLevel(_ s: Severity) -> String { s == .error ? "error" : s == .warning ? "warning" : "note" }

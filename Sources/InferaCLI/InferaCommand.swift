@@ -32,6 +32,7 @@ public struct InferaCommand: AsyncParsableCommand {
             OutputCommand.self,
             DestroyCommand.self,
             ServerCommand.self,
+            VersionCommand.self,
         ]
     )
 

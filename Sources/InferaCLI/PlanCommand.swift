@@ -24,14 +24,17 @@ struct PlanCommand: AsyncParsableCommand {
           infera plan --snippets node python go
           infera plan --detailed-exitcode
           infera plan --offline
+          infera plan --format markdown --baseline base-plan.json > plan.md   # PR comment
 
         With credentials for the provider (e.g. UPSTASH_EMAIL and UPSTASH_API_KEY) the plan is made against live state and says which account it read; without them, or with --offline, every resource is shown as new.
+
+        --format markdown prints a pull-request summary (changes with +/~/-/+ counts and changed attributes, cost before → after, failed checks with fixes, details folded; under 65,536 characters). When GITHUB_STEP_SUMMARY is set, that summary is also appended to it, whatever --format is.
 
         Exit codes: 0 success (with --detailed-exitcode: nothing would change), 1 error, 2 changes (with --detailed-exitcode).
         """
     )
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
     @Option(name: [.customShort("f"), .long], help: "The configuration file.")
     var file: String = "infera.yaml"
@@ -39,8 +42,11 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory for the generated Terraform module.")
     var out: String = "infra"
 
-    @Option(name: .long, help: "Output format: text or json.")
+    @Option(name: .long, help: "Output format: text, json or markdown (a pull-request summary).")
     var format: OutputFormat = .text
+
+    @Option(name: .long, help: "A plan saved earlier (--save), e.g. from the base branch: the markdown summary shows its cost as \"before\".")
+    var baseline: String?
 
     @Flag(name: .long, help: "Show a unified diff of each generated file that changes.")
     var diff = false
@@ -84,6 +90,19 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
 
+        var baselinePlan: Plan?
+        if let baseline {
+            let text: String
+            do { text = try FileSystem.readText(baseline) } catch {
+                PlanOutput.stderr("error: cannot read the baseline plan '\(baseline)': \(error)\nhint: make it with `infera plan --save \(baseline)` on the base branch\n")
+                throw ExitCode(1)
+            }
+            do { baselinePlan = try PlanJSON.decode(text) } catch {
+                PlanOutput.stderr("error: '\(baseline)' is not a plan saved by `infera plan --save` (\(error))\nhint: make it with `infera plan --save \(baseline)`\n")
+                throw ExitCode(1)
+            }
+        }
+
         var plan = try await livePlan(spec)
         let fileChanges: [FileChange]
         do {
@@ -101,7 +120,11 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let markdown = PlanMarkdown.render(plan, baseline: baselinePlan)
+        if let warning = StepSummary.append(markdown) { PlanOutput.stderr(warning + "\n") }
         switch format {
+        case .markdown:
+            PlanOutput.stdout(markdown + "\n")
         case .json:
             PlanOutput.stdout(try PlanJSON.encode(plan))
         case .text:
