@@ -17,6 +17,7 @@ extension CommandTable {
             PubSubCommands.all,
             ACLCommands.all,
             StreamCommands.all,
+            HyperLogLogCommands.all,
         ]
     }
 }

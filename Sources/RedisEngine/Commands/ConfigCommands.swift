@@ -104,6 +104,7 @@ public enum ConfigCommands {
         extra("stream-node-max-bytes", "4096"), extra("stream-node-max-entries", "100"),
         extra("lua-time-limit", "5000"), extra("busy-reply-threshold", "5000"), extra("maxmemory-eviction-tenacity", "10"),
         immutable("io-threads", "1"),
+        extra("hll-sparse-max-bytes", "3000"),
     ]
 
     static func find(_ name: String) -> Parameter? {
