@@ -18,6 +18,7 @@ extension CommandTable {
             ACLCommands.all,
             StreamCommands.all,
             HyperLogLogCommands.all,
+            GeoCommands.all,
         ]
     }
 }
