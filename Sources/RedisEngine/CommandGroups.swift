@@ -19,6 +19,7 @@ extension CommandTable {
             StreamCommands.all,
             HyperLogLogCommands.all,
             GeoCommands.all,
+            [LatencyCommands.spec],
         ]
     }
 }

@@ -61,7 +61,11 @@ public enum ConfigCommands {
         Parameter(name: "databases", aliases: [], get: { String($0.config.databases) }, set: nil),
         Parameter(name: "maxclients", aliases: [], get: { String($0.config.maxClients) }, set: intSetter(1, Int(Int32.max)) { $0.config.maxClients = $1 }),
         Parameter(name: "timeout", aliases: [], get: { String($0.config.timeout) }, set: intSetter(0, Int(Int32.max)) { $0.config.timeout = $1 }),
-        Parameter(name: "maxmemory", aliases: [], get: { String($0.config.maxMemory) }, set: memorySetter { $0.config.maxMemory = $1 }),
+        Parameter(name: "maxmemory", aliases: [], get: { String($0.config.maxMemory) }, set: memorySetter { e, v in
+            e.config.maxMemory = v
+            // Like Redis's updateMaxmemory: evict right away when already over the new limit.
+            if v > 0 { _ = e.evictUntilUnderLimit() }
+        }),
         extra("maxmemory-clients", "0"),
         Parameter(name: "maxmemory-policy", aliases: [], get: { $0.config.maxMemoryPolicy }, set: { e, v in
             let l = v.lowercased()
@@ -97,7 +101,7 @@ public enum ConfigCommands {
         Parameter(name: "acllog-max-len", aliases: [], get: { String($0.config.aclLogMaxLen) }, set: intSetter(0, Int(Int32.max)) { $0.config.aclLogMaxLen = $1 }),
         Parameter(name: "lfu-log-factor", aliases: [], get: { String($0.config.lfuLogFactor) }, set: intSetter(0, Int(Int32.max)) { $0.config.lfuLogFactor = $1 }),
         Parameter(name: "lfu-decay-time", aliases: [], get: { String($0.config.lfuDecayTime) }, set: intSetter(0, Int(Int32.max)) { $0.config.lfuDecayTime = $1 }),
-        extra("tcp-keepalive", "300"), immutable("tcp-backlog", "511"), extra("latency-monitor-threshold", "0"),
+        extra("tcp-keepalive", "300"), immutable("tcp-backlog", "511"), Parameter(name: "latency-monitor-threshold", aliases: [], get: { String($0.latency.thresholdMs) }, set: intSetter(0, Int.max) { $0.latency.thresholdMs = $1 }),
         extra("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         extra("list-max-listpack-size", "-2"), extra("list-compress-depth", "0"),
         extra("set-max-intset-entries", "512"), extra("zset-max-listpack-entries", "128"), extra("zset-max-listpack-value", "64"),

@@ -5,7 +5,8 @@ public enum HyperLogLogCommands {
     public static var all: [CommandSpec] {
         [
             CatalogSpec.make("pfadd", group: "hyperloglog", since: "2.8.9", summary: "Adds the specified elements to the specified HyperLogLog.", pfadd),
-            CatalogSpec.make("pfcount", group: "hyperloglog", since: "2.8.9", summary: "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).", pfcount),
+            CatalogSpec.make("pfcount", group: "hyperloglog", since: "2.8.9", summary: "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
+                             extraFlags: [.mayReplicate], pfcount),
             CatalogSpec.make("pfmerge", group: "hyperloglog", since: "2.8.9", summary: "Merge N different HyperLogLogs into a single one.", pfmerge),
             CatalogSpec.make("pfdebug", group: "hyperloglog", since: "2.8.9", summary: "Internal commands for debugging HyperLogLog values", pfdebug),
             CatalogSpec.make("pfselftest", group: "hyperloglog", since: "2.8.9", summary: "An internal command for testing HyperLogLog values", pfselftest),
