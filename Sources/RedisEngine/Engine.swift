@@ -157,6 +157,7 @@ public final class Engine: @unchecked Sendable {
         let rejectedBefore = stats.rejectedCalls
         dispatch(&ctx, argc)
         if stats.rejectedCalls != rejectedBefore {
+            stats.errorReplies += 1
             countErrorReply(ctx, at: mark)
             for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
         }
@@ -328,7 +329,7 @@ public final class Engine: @unchecked Sendable {
         }
         commandStats[sid].calls += 1
         commandStats[sid].usec += Int(duration)
-        latency.record(sid, micros: duration)
+        if latency.trackingEnabled { latency.record(sid, micros: duration) }
         if failed {
             commandStats[sid].failedCalls += 1
             countErrorReply(ctx, at: mark)

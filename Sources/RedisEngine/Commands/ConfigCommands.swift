@@ -109,7 +109,7 @@ public enum ConfigCommands {
         extra("lua-time-limit", "5000"), extra("busy-reply-threshold", "5000"), extra("maxmemory-eviction-tenacity", "10"),
         immutable("io-threads", "1"),
         extra("hll-sparse-max-bytes", "3000"),
-    ]
+    ] + LatencyCommands.configParameters
 
     static func find(_ name: String) -> Parameter? {
         parameters.first { $0.name == name || $0.aliases.contains(name) }

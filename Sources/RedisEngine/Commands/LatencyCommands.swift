@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RESP
 
 /// Per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats), latency events over
@@ -9,6 +16,10 @@ public final class LatencyMonitor: @unchecked Sendable {
     @usableFromInline var buckets: [UInt64] = []
     /// `latency-monitor-threshold` in milliseconds (0 = off).
     public var thresholdMs = 0
+    /// `latency-tracking` (per-command histograms).
+    public var trackingEnabled = true
+    /// `latency-tracking-info-percentiles`.
+    public var percentiles: [Double] = [50, 99, 99.9]
 
     struct Sample { var time: Int64; var ms: Int }
     struct Series { var samples: [Sample] = []; var max = 0 }
@@ -240,10 +251,42 @@ enum LatencyCommands {
                     let us = points.first { $0.1 >= max(1, want) }?.0 ?? points.last?.0 ?? 0
                     return RedisNumberFormat.fixed(Double(us), 3)
                 }
-                lines.append("latency_percentiles_usec_\(c.fullName):p50=\(pct(50)),p99=\(pct(99)),p99.9=\(pct(99.9))")
+                let parts = e.latency.percentiles.map { "p\(percentileName($0))=\(pct($0))" }
+                lines.append("latency_percentiles_usec_\(c.fullName):" + parts.joined(separator: ","))
             }
         }
         return lines
+    }
+
+    /// A percentile as Redis prints it (`%g`: 50, 99.9, 0).
+    static func percentileName(_ p: Double) -> String {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = withVaList([p]) { vsnprintf(&buf, 64, "%g", $0) }
+        return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// CONFIG latency-tracking / latency-tracking-info-percentiles.
+    static var configParameters: [ConfigCommands.Parameter] {
+        [
+            ConfigCommands.Parameter(name: "latency-tracking", aliases: [], get: { $0.latency.trackingEnabled ? "yes" : "no" }, set: { e, v in
+                switch v.lowercased() {
+                case "yes": e.latency.trackingEnabled = true
+                case "no": e.latency.trackingEnabled = false
+                default: return "argument must be 'yes' or 'no'"
+                }
+                return nil
+            }),
+            ConfigCommands.Parameter(name: "latency-tracking-info-percentiles", aliases: [],
+                                     get: { $0.latency.percentiles.map(percentileName).joined(separator: " ") }, set: { e, v in
+                var out: [Double] = []
+                for w in v.split(separator: " ") {
+                    guard let d = Double(w), d >= 0, d <= 100 else { return "latency-tracking-info-percentiles parameter should be between 0.0 and 100.0" }
+                    out.append(d)
+                }
+                e.latency.percentiles = out
+                return nil
+            }),
+        ]
     }
 
     /// INFO errorstats lines.
