@@ -169,11 +169,11 @@ public enum ServerCommands {
     }
 
     static func swapdb(_ ctx: inout CommandContext) {
-        guard let a = ctx.int(1) else {
+        guard let a = ctx.int(1), Int32(exactly: a) != nil else {
             ctx.out.error("ERR invalid first DB index")
             return
         }
-        guard let b = ctx.int(2) else {
+        guard let b = ctx.int(2), Int32(exactly: b) != nil else {
             ctx.out.error("ERR invalid second DB index")
             return
         }
