@@ -188,6 +188,9 @@ public final class Engine: @unchecked Sendable {
         if !pauseWritesOnly { return true }
         guard var cmd = commandTable.lookup(ctx.args[0]) else { return false }
         if cmd.isContainer, ctx.args.count > 1, let sub = findSubcommand(cmd, ctx.args[1]) { cmd = sub }
+        // Redis rejects a wrong argument count before it looks at the pause: the error comes at once.
+        let argc = ctx.args.count
+        if cmd.arity > 0 ? argc != cmd.arity : argc < -cmd.arity { return false }
         if cmd.name == "exec", let m = ctx.session.existingState(MultiState.self), m.inMulti {
             // Redis pauses EXEC when the transaction holds a write (mstate.cmd_flags).
             return m.queued.contains { $0.1.flags.contains(.write) || $0.1.flags.contains(.mayReplicate) }
