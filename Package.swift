@@ -97,6 +97,8 @@ let package = Package(
         // libFuzzer targets: built by scripts/fuzz.sh (-sanitize=fuzzer); a plain build compiles a stub.
         .executableTarget(name: "FuzzConfigLoader", dependencies: ["InferaConfig", "InferaDiagnostics"], path: "Fuzz/FuzzConfigLoader"),
         .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
+        .executableTarget(name: "FuzzCommands", dependencies: ["RESP", "RedisEngine", .product(name: "NIOCore", package: "swift-nio")],
+                          path: "Fuzz/FuzzCommands"),
 
         // MARK: tests
         .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics", "InferaHTTP"], path: "Sources/InferaTestSupport"),

@@ -11,6 +11,7 @@
 # What it does, alternating engine/redis (the order flips every round so neither side always
 # runs first on a warm or cold machine):
 #   redis-benchmark -c 50 -n $REQUESTS -t ping,set,get,incr,hset,mset,lpush,rpop,sadd,zadd,lrange_100
+#   plus PFADD bench:hll el:__rand_int__ (-r 1000000)
 #   with -P 1 and with -P 16, --csv; per test the median requests/s and median p99 over the
 #   rounds, the ratio engine/redis, and the geometric mean of the ratios per mode;
 #   resident memory (VmRSS) of fresh instances after loading 1,000,000 keys with 32-byte values
@@ -25,6 +26,7 @@ REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 TESTS_1=${TESTS_1:-ping,set,get,incr,hset,mset}
 TESTS_2=${TESTS_2:-lpush,rpop,sadd,zadd,lrange_100}
+PFADD_TEST=${PFADD_TEST-pfadd}   # empty: skip the PFADD run
 MEMORY_KEYS=${MEMORY_KEYS:-1000000}
 FANOUT_SUBSCRIBERS=${FANOUT_SUBSCRIBERS:-50}
 FANOUT_MESSAGES=${FANOUT_MESSAGES:-20000}
@@ -113,6 +115,15 @@ run_one() { # target port mode round
           echo "$target,P$pipeline,$round,$test,$rps,$avg,$min,$p50,$p95,$p99,$max"
         done >> "$RAW"
   done
+  # PFADD (not among redis-benchmark's -t tests): random elements into one HyperLogLog, which
+  # turns dense after the first few thousand adds, like a real unique-visitor counter.
+  if [ -n "$PFADD_TEST" ]; then
+    redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$pipeline" -r 1000000 --csv \
+        PFADD bench:hll el:__rand_int__ 2>/dev/null \
+      | tail -n +2 | tr -d '"' | while IFS=, read -r test rps avg min p50 p95 p99 max; do
+          echo "$target,P$pipeline,$round,pfadd,$rps,$avg,$min,$p50,$p95,$p99,$max"
+        done >> "$RAW"
+  fi
 }
 
 for round in $(seq 1 "$ROUNDS"); do

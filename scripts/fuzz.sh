@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 TARGETS=(
   "config:FuzzConfigLoader"
   "resp:FuzzRESP"
+  "commands:FuzzCommands"
 )
 
 seconds="${1:-60}"

@@ -20,10 +20,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 public struct CommandGenerator: Sendable {
     /// Command families that can be switched on separately (as the engine grows).
     public enum Group: String, CaseIterable, Sendable {
-        case strings, bits, keys, expiry, hashes, lists, sets, sortedSets, server, invalid, streams
+        case strings, bits, keys, expiry, hashes, lists, sets, sortedSets, server, invalid, streams, extremes
 
-        /// Every group except `.streams`, which is opt-in (StreamDifferentialTests) so the
-        /// existing seeds keep generating the sequences they always did.
+        /// Every group except `.streams` and `.extremes`, which are opt-in (StreamDifferentialTests,
+        /// ExtremeIntegerTests) so the existing seeds keep generating the sequences they always did.
         public static var allCases: [Group] {
             [.strings, .bits, .keys, .expiry, .hashes, .lists, .sets, .sortedSets, .server, .invalid]
         }
@@ -80,7 +80,7 @@ public struct CommandGenerator: Sendable {
         case .sets: prefix = "s"
         case .sortedSets: prefix = "z"
         case .streams: prefix = "x"
-        case .keys, .expiry, .server, .invalid: prefix = ""
+        case .keys, .expiry, .server, .invalid, .extremes: prefix = ""
         }
         switch g {
         case .strings: return strings()
@@ -94,6 +94,7 @@ public struct CommandGenerator: Sendable {
         case .server: return server()
         case .invalid: return invalid()
         case .streams: return streams()
+        case .extremes: return extremes()
         }
     }
 
@@ -135,6 +136,95 @@ public struct CommandGenerator: Sendable {
     private mutating func ttl() -> String { String(range(100, 10_000)) }
 
     private func cmd(_ args: [String], _ n: ReplyNormalization = .exact) -> DiffCommand { DiffCommand(args, n) }
+
+    /// Integers at the edges of every width a server might convert a client's number to:
+    /// 0, -1, ±2^31, ±2^32, ±2^62, ±(2^63-1), -2^63, 2^63 and 2^64 (not 64-bit integers), non-integers.
+    public static let extremeIntegers = [
+        "0", "-1", "1", "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296",
+        "-4294967296", "4611686018427387903", "4611686018427387904", "-4611686018427387903", "-4611686018427387904",
+        "9223372036854775807", "-9223372036854775807", "-9223372036854775808", "9223372036854775808",
+        "-9223372036854775809", "18446744073709551615", "18446744073709551616", "", "1e3", "3.5", " 1", "+1", "01", "-0",
+    ]
+    /// The same without values that make either server allocate a large string (offsets between
+    /// 2^20 and the 512 MB proto-max-bulk-len: SETRANGE/SETBIT/BITFIELD writes would really allocate).
+    public static let extremeOffsets = extremeIntegers.filter {
+        guard let v = Int64($0) else { return true }
+        return v < (1 << 20) || v >= Int64(4_294_967_296)
+    }
+
+    private mutating func extreme() -> String { pick(Self.extremeIntegers) }
+    private mutating func extremeOffset() -> String { pick(Self.extremeOffsets) }
+    /// A count for SRANDMEMBER/HRANDFIELD/ZRANDMEMBER: huge negative counts make redis-server loop
+    /// until memory runs out (it builds the reply element by element), so they are left out.
+    private mutating func randomCount() -> String {
+        pick(Self.extremeIntegers.filter { v in !(v.hasPrefix("-") && v.count > 3 && v != "-9223372036854775808" && v != "-9223372036854775809") })
+    }
+
+    /// Commands whose integer arguments are extreme, over keys of every type (issue #15): offsets,
+    /// lengths, counts, indexes, score ranges, LIMIT, TTLs and sizes. Replies are deterministic on
+    /// redis-server (random picks only with normalisations that make them comparable).
+    private mutating func extremes() -> DiffCommand {
+        let x = extreme()
+        let o = extremeOffset()
+        switch int(44) {
+        case 0: return cmd(["SETRANGE", pick(["k0", "k1", "knew"]), o, pick(["A", "", "xyz"])])
+        case 1: return cmd(["GETRANGE", "k0", x, extreme()])
+        case 2: return cmd(["SETBIT", pick(["k0", "k2"]), o, pick(["0", "1"])])
+        case 3: return cmd(["GETBIT", "k0", x])
+        case 4: return cmd(["BITCOUNT", "k0", x, extreme()] + (chance(50) ? [pick(["BIT", "BYTE"])] : []))
+        case 5: return cmd(["BITPOS", "k0", pick(["0", "1"]), x] + (chance(60) ? [extreme()] : []) + (chance(40) ? [pick(["BIT", "BYTE"])] : []))
+        case 6: return cmd(["BITFIELD", "k0", "GET", pick(["u8", "i64", "u63", "i1"]), pick([x, "#" + x])])
+        case 7: return cmd(["BITFIELD", "k0", "SET", pick(["u8", "i16"]), pick([o, "#" + pick(["0", "1", "-1", "9223372036854775807", "-9223372036854775807"])]), x])
+        case 8: return cmd(["BITFIELD", "k0", "OVERFLOW", pick(["WRAP", "SAT", "FAIL"]), "INCRBY", pick(["i64", "u63", "i8"]), "0", x])
+        case 9: return cmd(["LRANGE", "l0", x, extreme()])
+        case 10: return cmd(["LINDEX", "l0", x])
+        case 11: return cmd(["LSET", "l0", x, "v"])
+        case 12: return cmd(["LPOS", "l0", pick(["a", "b"])] + pick([["RANK", x], ["COUNT", x], ["MAXLEN", x], ["RANK", x, "COUNT", extreme(), "MAXLEN", extreme()]]))
+        case 13: return cmd(["LTRIM", "l1", x, extreme()])
+        case 14: return cmd([pick(["LPOP", "RPOP"]), "l0", x])
+        case 15: return cmd(["LMPOP", "1", "l0", pick(["LEFT", "RIGHT"]), "COUNT", x])
+        case 16: return cmd(["SRANDMEMBER", pick(["s0", "snone"]), randomCount()], .shape)
+        case 17: return cmd(["SPOP", "s1", x], .shape)
+        case 18: return cmd(["HRANDFIELD", pick(["h0", "hnone"]), randomCount()] + (chance(50) ? ["WITHVALUES"] : []), .shape)
+        case 19: return cmd(["ZRANDMEMBER", pick(["z0", "znone"]), randomCount()] + (chance(50) ? ["WITHSCORES"] : []), .shape)
+        case 20: return cmd(["ZRANGE", "z0", x, extreme()] + (chance(30) ? ["REV"] : []))
+        case 21: return cmd(["ZRANGE", "z0", "-inf", "+inf", "BYSCORE", "LIMIT", x, extreme()])
+        case 22: return cmd(["ZRANGEBYSCORE", "z0", "-inf", "+inf", "LIMIT", x, extreme()])
+        case 23: return cmd(["ZRANGEBYLEX", "z0", "-", "+", "LIMIT", x, extreme()])
+        case 24: return cmd(["ZREVRANGEBYSCORE", "z0", "+inf", "-inf", "WITHSCORES", "LIMIT", x, extreme()])
+        case 25: return cmd(["ZREMRANGEBYRANK", "z1", x, extreme()])
+        case 26: return cmd([pick(["ZPOPMIN", "ZPOPMAX"]), "z1", x])
+        case 27: return cmd(["ZADD", "z0", pick([x, "1e308", "-1e308", "inf"]), "m"])
+        case 28: return cmd(["ZINCRBY", "z0", pick([x, "1e308", "inf"]), "m"])
+        case 29: return cmd([pick(["EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"]), pick(["k0", "l0"]), x])
+        case 30: return cmd(["SET", "k3", "v", pick(["EX", "PX", "EXAT", "PXAT"]), x])
+        case 31: return cmd([pick(["SETEX", "PSETEX"]), "k3", x, "v"])
+        case 32: return cmd(["GETEX", "k0", pick(["EX", "PX", "EXAT", "PXAT"]), x])
+        case 33: return cmd([pick(["INCRBY", "DECRBY"]), pick(["n0", "n1"]), x])
+        case 34: return cmd(["INCRBYFLOAT", pick(["n0", "n1"]), pick([x, "1e308", "-1e308", "5e-324"])])
+        case 35: return cmd(["HINCRBY", "h0", "n", x])
+        case 36: return cmd([pick(["SELECT", "MOVE k0", "SWAPDB 0", "COPY k0 kc DB"]), x].flatMap { $0.split(separator: " ").map(String.init) })
+        case 37: return cmd(["SCAN", pick(["0", "", "x1", " 1"]), "COUNT", x], .scan(pairs: false))
+        case 38: return cmd(["SORT", "l0", "ALPHA", "LIMIT", x, extreme()])
+        case 39:
+            let explicit = "\(2_000_000_000_000 + int(1000))-1"
+            return cmd(["XADD", "x0", pick(["\(x)-1", "1-\(x)", "\(x)", explicit]), "f", "v"])
+        case 40: return cmd(["XRANGE", "x0", pick(["-", x, "\(x)-\(extreme())"]), "+", "COUNT", x])
+        case 41: return cmd(["XTRIM", "x0", pick(["MAXLEN", "MINID"]), x])
+        case 42: return cmd(["OBJECT", "FREQ", "k0"])
+        default:
+            // Fill the keyspace the commands above work on.
+            switch int(7) {
+            case 0: return cmd(["SET", "k0", pick(["hello world", "\u{ff}\u{0}abc", ""])])
+            case 1: return cmd(["RPUSH", "l0", "a", "b", "c", "a"])
+            case 2: return cmd(["SADD", pick(["s0", "s1"]), "a", "b", "c"])
+            case 3: return cmd(["HSET", "h0", "a", "1", "n", "5"])
+            case 4: return cmd(["ZADD", pick(["z0", "z1"]), "1", "a", "2", "b", "3", "c"])
+            case 5: return cmd(["SET", pick(["n0", "n1"]), pick(["10", "9223372036854775807", "-9223372036854775808", "1.5"])])
+            default: return cmd(["RPUSH", "l1", "a", "b", "c"])
+            }
+        }
+    }
 
     // MARK: - groups
 

@@ -21,6 +21,9 @@ public final class ClientSession: @unchecked Sendable {
     public var user: String = "default"
     /// CLIENT REPLY state.
     public var replyMode: ReplyMode = .on
+    /// True while CLIENT PAUSE holds this client's next command back (counted in INFO blocked_clients,
+    /// like Redis's BLOCKED_POSTPONE).
+    public var isPostponed = false
     /// Creation time (ms).
     public var createdAt: Int64
     /// Time of the last command (ms).

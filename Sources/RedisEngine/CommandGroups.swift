@@ -17,6 +17,9 @@ extension CommandTable {
             PubSubCommands.all,
             ACLCommands.all,
             StreamCommands.all,
+            HyperLogLogCommands.all,
+            GeoCommands.all,
+            [LatencyCommands.spec],
         ]
     }
 }

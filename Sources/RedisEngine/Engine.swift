@@ -46,6 +46,8 @@ public final class Engine: @unchecked Sendable {
     public var shutdownHandler: (@Sendable ([String]) -> Bool)?
     /// Per-command statistics, indexed by `CommandSpec.statID`.
     public var commandStats: [CommandStat] = []
+    /// Latency histograms and events, error counts (LATENCY, INFO latencystats/errorstats).
+    public let latency = LatencyMonitor()
     /// Resident memory measured by the last cron (bytes).
     public var usedMemoryCached = 0
     /// Set to true on the first command of a paused-client check; see `isPaused`.
@@ -140,7 +142,10 @@ public final class Engine: @unchecked Sendable {
     public func execute(_ ctx: inout CommandContext) -> Bool {
         let argc = ctx.args.count
         if argc == 0 { return true }
-        if pauseUntil != 0 && isPaused(ctx) { return false }
+        if pauseUntil != 0 && isPaused(ctx) {
+            ctx.session.isPostponed = true
+            return false
+        }
         let session = ctx.session
         ctx.now = batchNow != 0 ? batchNow : clock.nowMilliseconds()
         commandTime = ctx.now
@@ -151,7 +156,9 @@ public final class Engine: @unchecked Sendable {
 
         let rejectedBefore = stats.rejectedCalls
         dispatch(&ctx, argc)
-        if stats.rejectedCalls != rejectedBefore && !extensions.isEmpty {
+        if stats.rejectedCalls != rejectedBefore {
+            stats.errorReplies += 1
+            countErrorReply(ctx, at: mark)
             for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
         }
 
@@ -160,6 +167,16 @@ public final class Engine: @unchecked Sendable {
         }
         return true
     }
+
+    /// Counts the error reply written at `mark` by its code (INFO errorstats).
+    func countErrorReply(_ ctx: CommandContext, at mark: Int) {
+        let b = ctx.out.buffer
+        guard b.writerIndex > mark + 1, b.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-"),
+              let bytes = b.getBytes(at: mark + 1, length: min(130, b.writerIndex - mark - 1)) else { return }
+        latency.countError(bytes)
+    }
+
+    static let subscribeFamily: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
 
     /// True when CLIENT PAUSE applies to the command in `ctx` now.
     public func isPaused(_ ctx: CommandContext) -> Bool {
@@ -171,17 +188,32 @@ public final class Engine: @unchecked Sendable {
         if !pauseWritesOnly { return true }
         guard var cmd = commandTable.lookup(ctx.args[0]) else { return false }
         if cmd.isContainer, ctx.args.count > 1, let sub = findSubcommand(cmd, ctx.args[1]) { cmd = sub }
+        // Redis rejects a wrong argument count before it looks at the pause: the error comes at once.
+        let argc = ctx.args.count
+        if cmd.arity > 0 ? argc != cmd.arity : argc < -cmd.arity { return false }
+        if cmd.name == "exec", let m = ctx.session.existingState(MultiState.self), m.inMulti {
+            // Redis pauses EXEC when the transaction holds a write (mstate.cmd_flags).
+            return m.queued.contains { $0.1.flags.contains(.write) || $0.1.flags.contains(.mayReplicate) }
+        }
         return cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate)
     }
 
     private func applyReplyMode(_ ctx: inout CommandContext, mark: Int, before: ClientSession.ReplyMode) {
         let s = ctx.session
+        // Pub/sub acknowledgements are pushes: Redis sends them even with CLIENT REPLY OFF/SKIP
+        // (CLIENT_PUSHING), so a silenced subscriber still sees its (un)subscribe confirmations.
+        let isPush = ctx.command.map { Engine.subscribeFamily.contains($0.name) } ?? false
+        if isPush {
+            if before == .skip && s.replyMode == .skip { s.replyMode = .on }
+            return
+        }
         switch (before, s.replyMode) {
-        case (.off, .on):
-            break
+        case (.off, .on), (.skip, .on):
+            break   // CLIENT REPLY ON answers even when replies were off or skipped
         case (.off, _), (.skip, _):
             ctx.out.buffer.moveWriterIndex(to: mark)
             if before == .skip && s.replyMode == .skip { s.replyMode = .on }
+            if before == .skip && s.replyMode == .skipNext { s.replyMode = .skip }
         case (_, .skipNext):
             ctx.out.buffer.moveWriterIndex(to: mark)
             s.replyMode = .skip
@@ -300,7 +332,14 @@ public final class Engine: @unchecked Sendable {
         }
         commandStats[sid].calls += 1
         commandStats[sid].usec += Int(duration)
-        if failed { commandStats[sid].failedCalls += 1 }
+        if latency.trackingEnabled { latency.record(sid, micros: duration) }
+        if failed {
+            commandStats[sid].failedCalls += 1
+            countErrorReply(ctx, at: mark)
+        }
+        if latency.thresholdMs > 0 {
+            latency.addSampleIfNeeded(cmd.flags.contains(.fast) ? "fast-command" : "command", ms: Int(duration / 1000), nowSeconds: ctx.now / 1000)
+        }
         if config.slowlogLogSlowerThan >= 0 && duration >= Int64(config.slowlogLogSlowerThan)
             && !cmd.flags.contains(.skipSlowlog) {
             slowlog.add(ctx: ctx, duration: duration, maxLen: config.slowlogMaxLen, now: ctx.now)
@@ -402,6 +441,8 @@ public final class Engine: @unchecked Sendable {
         let (i, inserted) = db.main.set(key, value)
         setAccessClock(db, i, inserted: inserted, keep: accessClock)
         if !keepTTL && !db.expires.isEmpty { db.expires.remove(key) }
+        // Redis's dbAdd: the `new` event (class n) for a key that did not exist.
+        if inserted && !config.notifyKeyspaceEvents.isEmpty { notifyKeyspaceEvent(.newKey, "new", key: key, db: db.index) }
     }
 
     /// Removes every key of every database.

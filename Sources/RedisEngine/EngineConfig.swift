@@ -37,6 +37,11 @@ public struct EngineConfig: Sendable {
     public var hz = 10
     /// `proto-max-bulk-len`
     public var protoMaxBulkLen = 512 * 1024 * 1024
+    /// The largest reply one command may build (bytes). A command whose reply grows past it (say
+    /// `SRANDMEMBER s -9223372036854775807`, which redis-server answers by looping until memory runs
+    /// out) stops, drops what it wrote and closes that client, like the output-buffer hard limit:
+    /// the server and every other client carry on. NIO's ByteBuffer cannot exceed 4 GiB anyway.
+    public var maxReplyBytes = 1 << 30
     /// `client-query-buffer-limit`
     public var clientQueryBufferLimit = 1024 * 1024 * 1024
     /// `hash-max-listpack-entries`

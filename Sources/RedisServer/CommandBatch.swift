@@ -22,6 +22,7 @@ enum CommandBatch {
         if pendingPaused {
             if engine.execute(&ctx) {
                 pendingPaused = false
+                s.isPostponed = false
             } else {
                 paused = true
             }

@@ -61,3 +61,15 @@ struct RandomDifferentialTests {
     @Test func sortedSets() throws { try check([.sortedSets, .strings], seeds: Self.seeds(800)) }
     @Test func everything() throws { try check(Group.allCases, seeds: Self.seeds(900), keyCount: 20) }
 }
+
+/// Issue #15: every path that turns a client's integer into an offset, length, count, index, score
+/// range, LIMIT, TTL or size, fed 0, -1, ±2^31, ±2^32, ±2^62, ±(2^63-1), -2^63, 2^63, 2^64 and
+/// non-integers, over keys of every type. Replies must be redis-server's word for word, and the
+/// server must survive every one of them.
+@Suite("Differential: extreme integers")
+struct ExtremeIntegerDifferentialTests {
+    @Test func extremeIntegers() throws {
+        try RandomDifferentialTests().check([.extremes, .extremes, .extremes, .strings, .lists, .sortedSets],
+                                            seeds: RandomDifferentialTests.seeds(1500), keyCount: 4)
+    }
+}

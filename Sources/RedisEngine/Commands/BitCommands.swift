@@ -16,12 +16,10 @@ enum BitCommands {
             return nil
         }
         var off = Int(v)
-        if usehash {
-            let (m, o) = off.multipliedReportingOverflow(by: bits)
-            if o { ctx.out.error(RedisError.bitOffset); return nil }
-            off = m
-        }
-        if off < 0 || off >= 512 * 1024 * 1024 * 8 {
+        // Redis multiplies `#N` by the width in C (`loffset *= bits`, wrapping on overflow) and then
+        // limits the offset to proto-max-bulk-len bytes.
+        if usehash { off = off &* bits }
+        if off < 0 || (off >> 3) >= ctx.engine.config.protoMaxBulkLen {
             ctx.out.error(RedisError.bitOffset)
             return nil
         }
@@ -59,7 +57,7 @@ enum BitCommands {
         let byte = off >> 3
         var grown = loaded.index == nil
         if bytes.count <= byte {
-            bytes.append(contentsOf: repeatElement(0, count: byte + 1 - bytes.count))
+            bytes = zeroExtended(bytes, to: byte + 1)
             grown = true
         }
         let bit = 7 - (off & 7)
@@ -274,6 +272,8 @@ enum BitCommands {
         var offset: Int
         var value: Int64
         var overflow: Overflow
+        /// Bytes the string needs to hold this field (no overflow for any offset).
+        var byteEnd: Int { (offset >> 3) + ((offset & 7) + bits + 7) >> 3 }
     }
 
     enum Overflow { case wrap, sat, fail }
@@ -340,16 +340,13 @@ enum BitCommands {
         }
         if hasWrite {
             var highest = 0
-            for op in ops where op.kind != .get { highest = max(highest, (op.offset + op.bits + 7) / 8) }
-            if bytes.count < highest { bytes.append(contentsOf: repeatElement(0, count: highest - bytes.count)) }
+            for op in ops where op.kind != .get { highest = max(highest, op.byteEnd) }
+            bytes = zeroExtended(bytes, to: highest)
         }
         ctx.out.arrayHeader(ops.count)
         var changed = false
         for op in ops {
-            let needed = (op.offset + op.bits + 7) / 8
-            if op.kind != .get && bytes.count < needed {
-                bytes.append(contentsOf: repeatElement(0, count: needed - bytes.count))
-            }
+            if op.kind != .get && bytes.count < op.byteEnd { bytes = zeroExtended(bytes, to: op.byteEnd) }
             let raw = getBits(bytes, op.offset, op.bits)
             let current: Int64 = op.signed ? signExtend(raw, op.bits) : Int64(bitPattern: raw)
             switch op.kind {
@@ -381,9 +378,9 @@ enum BitCommands {
     static func getBits(_ b: [UInt8], _ offset: Int, _ bits: Int) -> UInt64 {
         var v: UInt64 = 0
         for k in 0..<bits {
-            let pos = offset + k
+            let pos = offset &+ k
             let byte = pos >> 3
-            let bit: UInt64 = byte < b.count ? UInt64((b[byte] >> UInt8(7 - (pos & 7))) & 1) : 0
+            let bit: UInt64 = byte >= 0 && byte < b.count ? UInt64((b[byte] >> UInt8(7 - (pos & 7))) & 1) : 0
             v = (v << 1) | bit
         }
         return v

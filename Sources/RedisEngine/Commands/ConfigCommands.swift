@@ -12,57 +12,153 @@ public enum ConfigCommands {
         public let set: (@Sendable (Engine, String) -> String?)?
     }
 
-    static func intSetter(_ lo: Int, _ hi: Int, _ apply: @escaping @Sendable (Engine, Int) -> Void) -> @Sendable (Engine, String) -> String? {
-        { e, v in
-            guard let n = parseMemoryValue(v) else { return "argument couldn't be parsed into an integer" }
-            if n < lo || n > hi { return "argument must be between \(lo) and \(hi) inclusive" }
-            apply(e, n)
-            return nil
+    /// A CONFIG SET value check failed: the reason redis-server gives after " - ".
+    public struct ValueError: Error, Sendable { public let reason: String }
+
+    /// The redis-server 7.0 row for `name` (canonical name or alias).
+    static func row(_ name: String) -> (name: String, aliases: [String], kind: String, detail: String, defaultValue: String)? {
+        rowIndex[name].map { RedisConfigTable.rows[$0] }
+    }
+
+    static let rowIndex: [String: Int] = {
+        var d: [String: Int] = [:]
+        for (i, r) in RedisConfigTable.rows.enumerated() {
+            d[r.name] = i
+            for a in r.aliases { d[a] = i }
+        }
+        return d
+    }()
+
+    /// Redis's `memtoull`: digits with an optional unit (b, k, kb, m, mb, g, gb; any case), no sign;
+    /// "" is 0 and the multiplication wraps like C's unsigned arithmetic. nil when Redis reports an error.
+    public static func memtoull(_ s: String) -> UInt64? {
+        let u = Array(s.utf8)
+        if u.first == UInt8(ascii: "-") { return nil }
+        var i = 0
+        while i < u.count && u[i] >= 48 && u[i] <= 57 { i += 1 }
+        let unit = String(decoding: u[i...], as: UTF8.self).lowercased()
+        let mul: UInt64
+        switch unit {
+        case "", "b": mul = 1
+        case "k": mul = 1000
+        case "kb": mul = 1024
+        case "m": mul = 1000 * 1000
+        case "mb": mul = 1024 * 1024
+        case "g": mul = 1000 * 1000 * 1000
+        case "gb": mul = 1024 * 1024 * 1024
+        default: return nil
+        }
+        if i >= 128 { return nil }
+        var v: UInt64 = 0
+        for d in u[..<i] {
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d - 48))
+            if o1 || o2 { return nil }   // strtoull: ERANGE
+            v = a
+        }
+        return v &* mul
+    }
+
+    static func bounds(_ detail: String) -> (Int, Int)? {
+        let parts = detail.split(separator: " and ").map(String.init)
+        guard parts.count == 2, let lo = Int(parts[0]), let hi = Int(parts[1]) else { return nil }
+        return (lo, hi)
+    }
+
+    /// Checks and normalises `value` for the parameter described by `row`, with redis-server 7.0's
+    /// rules and error texts; returns the text CONFIG GET will report.
+    public static func normalize(_ name: String, _ value: String) -> Result<String, ValueError> {
+        do { return .success(try checkedValue(name, value)) } catch let e as ValueError { return .failure(e) } catch { return .success(value) }
+    }
+
+    static func checkedValue(_ name: String, _ value: String) throws -> String {
+        guard let r = row(name) else { return value }
+        switch r.kind {
+        case "bool":
+            let l = value.lowercased()
+            guard l == "yes" || l == "no" else { throw ValueError(reason: "argument must be 'yes' or 'no'") }
+            return l
+        case "enum":
+            let l = value.lowercased()
+            guard r.detail.split(separator: ", ").contains(where: { $0 == l }) else {
+                throw ValueError(reason: "argument(s) must be one of the following: \(r.detail)")
+            }
+            return l
+        case "integer":
+            guard let v = Array(value.utf8).withUnsafeBytes({ parseStrictInt($0) }) else {
+                throw ValueError(reason: "argument couldn't be parsed into an integer")
+            }
+            if let (lo, hi) = bounds(r.detail), Int(v) < lo || Int(v) > hi {
+                throw ValueError(reason: "argument must be between \(lo) and \(hi) inclusive")
+            }
+            return String(v)
+        case "memory", "memoryUnsigned", "memoryOrPercent", "memoryOrPercentUnsigned":
+            let percent = r.kind.hasPrefix("memoryOrPercent")
+            if percent, value.count > 1, value.hasSuffix("%") {
+                guard let p = Int(value.dropLast()), p >= 0 else { throw ValueError(reason: "argument must be a memory or percent value") }
+                return "\(p)%"
+            }
+            guard let u = memtoull(value) else {
+                throw ValueError(reason: percent ? "argument must be a memory or percent value" : "argument must be a memory value")
+            }
+            if r.kind.hasSuffix("Unsigned") { return String(u) }
+            let v = Int(Int64(bitPattern: u))
+            if let (lo, hi) = bounds(r.detail), v < lo || v > hi {
+                throw ValueError(reason: "argument must be between \(lo) and \(hi) inclusive")
+            }
+            return String(v)
+        default:
+            return value
         }
     }
 
-    static func memorySetter(min: Int = 0, _ apply: @escaping @Sendable (Engine, Int) -> Void) -> @Sendable (Engine, String) -> String? {
-        { e, v in
-            guard let n = parseMemoryValue(v), n >= 0 else { return "argument must be a memory value" }
-            if n < min { return "argument must be between \(min) and \(Int.max) inclusive" }
-            apply(e, n)
-            return nil
-        }
-    }
-
-    static func parseMemoryValue(_ s: String) -> Int? {
-        let lower = s.lowercased()
-        let units: [(String, Int)] = [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)]
-        for (suffix, mul) in units where lower.hasSuffix(suffix) && lower.count > suffix.count {
-            guard let n = Int(lower.dropLast(suffix.count)) else { return nil }
-            let (v, o) = n.multipliedReportingOverflow(by: mul)
-            return o ? nil : v
-        }
-        return Int(lower)
-    }
-
-    static func extra(_ name: String, _ def: String) -> Parameter {
-        Parameter(name: name, aliases: [], get: { e in e.config.extra[name] ?? def }, set: { e, v in
-            e.config.extra[name] = v
-            return nil
+    /// A parameter backed by an integer field: validated by the redis-server table row, then applied.
+    static func integer(_ name: String, get: @escaping @Sendable (Engine) -> Int,
+                        _ apply: @escaping @Sendable (Engine, Int) -> Void) -> Parameter {
+        Parameter(name: name, aliases: row(name)?.aliases ?? [], get: { String(get($0)) }, set: { e, v in
+            switch normalize(name, v) {
+            case .success(let normalized):
+                apply(e, Int(normalized) ?? Int(clamping: UInt64(normalized) ?? 0))
+                return nil
+            case .failure(let error):
+                return error.reason
+            }
         })
     }
 
-    static func immutable(_ name: String, _ def: String) -> Parameter {
-        Parameter(name: name, aliases: [], get: { e in e.config.extra[name] ?? def }, set: nil)
+    /// A parameter kept as text in `config.extra` (validated by its redis-server table row).
+    static func generic(_ name: String, _ def: String, aliases: [String] = [], mutable: Bool = true) -> Parameter {
+        let setter: @Sendable (Engine, String) -> String? = { e, v in
+            switch normalize(name, v) {
+            case .success(let normalized):
+                e.config.extra[name] = normalized
+                return nil
+            case .failure(let error):
+                return error.reason
+            }
+        }
+        return Parameter(name: name, aliases: aliases, get: { e in e.config.extra[name] ?? def }, set: mutable ? setter : nil)
     }
 
-    /// Every parameter CONFIG knows.
-    public static let parameters: [Parameter] = [
+    static func extra(_ name: String, _ def: String) -> Parameter { generic(name, def, aliases: row(name)?.aliases ?? []) }
+
+    static func immutable(_ name: String, _ def: String) -> Parameter { generic(name, def, mutable: false) }
+
+    /// Parameters with an engine field or an engine-specific value; every other redis-server 7.0
+    /// parameter comes from `RedisConfigTable` (see `parameters`).
+    static let handled: [Parameter] = [
         Parameter(name: "requirepass", aliases: [], get: { $0.config.requirePass?.value ?? "" }, set: { e, v in
             e.config.requirePass = v.isEmpty ? nil : RedactedSecret(v)
             return nil
         }),
         Parameter(name: "databases", aliases: [], get: { String($0.config.databases) }, set: nil),
-        Parameter(name: "maxclients", aliases: [], get: { String($0.config.maxClients) }, set: intSetter(1, Int(Int32.max)) { $0.config.maxClients = $1 }),
-        Parameter(name: "timeout", aliases: [], get: { String($0.config.timeout) }, set: intSetter(0, Int(Int32.max)) { $0.config.timeout = $1 }),
-        Parameter(name: "maxmemory", aliases: [], get: { String($0.config.maxMemory) }, set: memorySetter { $0.config.maxMemory = $1 }),
-        extra("maxmemory-clients", "0"),
+        integer("maxclients", get: { $0.config.maxClients }) { $0.config.maxClients = $1 },
+        integer("timeout", get: { $0.config.timeout }) { $0.config.timeout = $1 },
+        integer("maxmemory", get: { $0.config.maxMemory }) { e, v in
+            e.config.maxMemory = v
+            // Like Redis's updateMaxmemory: evict right away when already over the new limit.
+            if v > 0 { _ = e.evictUntilUnderLimit() }
+        },
         Parameter(name: "maxmemory-policy", aliases: [], get: { $0.config.maxMemoryPolicy }, set: { e, v in
             let l = v.lowercased()
             let all = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]
@@ -70,14 +166,14 @@ public enum ConfigCommands {
             e.config.maxMemoryPolicy = l
             return nil
         }),
-        Parameter(name: "maxmemory-samples", aliases: [], get: { String($0.config.maxMemorySamples) }, set: intSetter(1, 64) { $0.config.maxMemorySamples = $1 }),
-        Parameter(name: "hz", aliases: [], get: { String($0.config.hz) }, set: intSetter(0, Int(Int32.max)) { $0.config.hz = max(1, min(500, $1)) }),
-        Parameter(name: "proto-max-bulk-len", aliases: [], get: { String($0.config.protoMaxBulkLen) }, set: memorySetter(min: 1024 * 1024) { $0.config.protoMaxBulkLen = $1 }),
-        Parameter(name: "client-query-buffer-limit", aliases: [], get: { String($0.config.clientQueryBufferLimit) }, set: memorySetter(min: 1024 * 1024) { $0.config.clientQueryBufferLimit = $1 }),
-        Parameter(name: "hash-max-listpack-entries", aliases: ["hash-max-ziplist-entries"], get: { String($0.config.hashMaxListpackEntries) }, set: intSetter(0, Int.max) { $0.config.hashMaxListpackEntries = $1 }),
-        Parameter(name: "hash-max-listpack-value", aliases: ["hash-max-ziplist-value"], get: { String($0.config.hashMaxListpackValue) }, set: intSetter(0, Int.max) { $0.config.hashMaxListpackValue = $1 }),
-        Parameter(name: "slowlog-log-slower-than", aliases: [], get: { String($0.config.slowlogLogSlowerThan) }, set: intSetter(-1, Int.max) { $0.config.slowlogLogSlowerThan = $1 }),
-        Parameter(name: "slowlog-max-len", aliases: [], get: { String($0.config.slowlogMaxLen) }, set: intSetter(0, Int.max) { $0.config.slowlogMaxLen = $1 }),
+        integer("maxmemory-samples", get: { $0.config.maxMemorySamples }) { $0.config.maxMemorySamples = $1 },
+        integer("hz", get: { $0.config.hz }) { $0.config.hz = max(1, min(500, $1)) },
+        integer("proto-max-bulk-len", get: { $0.config.protoMaxBulkLen }) { $0.config.protoMaxBulkLen = $1 },
+        integer("client-query-buffer-limit", get: { $0.config.clientQueryBufferLimit }) { $0.config.clientQueryBufferLimit = $1 },
+        integer("hash-max-listpack-entries", get: { $0.config.hashMaxListpackEntries }) { $0.config.hashMaxListpackEntries = $1 },
+        integer("hash-max-listpack-value", get: { $0.config.hashMaxListpackValue }) { $0.config.hashMaxListpackValue = $1 },
+        integer("slowlog-log-slower-than", get: { $0.config.slowlogLogSlowerThan }) { $0.config.slowlogLogSlowerThan = $1 },
+        integer("slowlog-max-len", get: { $0.config.slowlogMaxLen }) { $0.config.slowlogMaxLen = $1 },
         Parameter(name: "notify-keyspace-events", aliases: [], get: { $0.config.notifyKeyspaceEvents.configStringForConfig }, set: { e, v in
             guard let f = KeyspaceEventType(parsing: v) else { return "Invalid event class character. Use 'Ag$lshzxeKEtmd'." }
             e.config.notifyKeyspaceEvents = f
@@ -88,27 +184,43 @@ public enum ConfigCommands {
         immutable("bind", "127.0.0.1 -::1"),
         immutable("tls-cert-file", ""), immutable("tls-key-file", ""), immutable("tls-ca-cert-file", ""),
         immutable("tls-auth-clients", "yes"), immutable("protected-mode", "yes"),
-        extra("save", ""), extra("appendonly", "no"), extra("dbfilename", "dump.rdb"), extra("dir", "/"),
-        extra("loglevel", "notice"), extra("logfile", ""), immutable("daemonize", "no"),
+        Parameter(name: "save", aliases: [], get: { $0.config.extra["save"] ?? "" }, set: { e, v in
+            e.config.extra["save"] = v
+            return nil
+        }),
+        extra("appendonly", "no"), extra("dbfilename", "dump.rdb"), extra("dir", "/"),
+        extra("logfile", ""), immutable("daemonize", "no"),
         immutable("enable-debug-command", "no"), immutable("enable-module-command", "no"),
-        extra("lazyfree-lazy-eviction", "no"), extra("lazyfree-lazy-expire", "no"),
-        extra("lazyfree-lazy-server-del", "no"), extra("lazyfree-lazy-user-del", "no"), extra("lazyfree-lazy-user-flush", "no"),
-        extra("activedefrag", "no"),
-        Parameter(name: "acllog-max-len", aliases: [], get: { String($0.config.aclLogMaxLen) }, set: intSetter(0, Int(Int32.max)) { $0.config.aclLogMaxLen = $1 }),
-        Parameter(name: "lfu-log-factor", aliases: [], get: { String($0.config.lfuLogFactor) }, set: intSetter(0, Int(Int32.max)) { $0.config.lfuLogFactor = $1 }),
-        Parameter(name: "lfu-decay-time", aliases: [], get: { String($0.config.lfuDecayTime) }, set: intSetter(0, Int(Int32.max)) { $0.config.lfuDecayTime = $1 }),
-        extra("tcp-keepalive", "300"), immutable("tcp-backlog", "511"), extra("latency-monitor-threshold", "0"),
+        integer("acllog-max-len", get: { $0.config.aclLogMaxLen }) { $0.config.aclLogMaxLen = $1 },
+        integer("lfu-log-factor", get: { $0.config.lfuLogFactor }) { $0.config.lfuLogFactor = $1 },
+        integer("lfu-decay-time", get: { $0.config.lfuDecayTime }) { $0.config.lfuDecayTime = $1 },
+        immutable("tcp-backlog", "511"),
+        integer("latency-monitor-threshold", get: { $0.latency.thresholdMs }) { $0.latency.thresholdMs = $1 },
         extra("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
-        extra("list-max-listpack-size", "-2"), extra("list-compress-depth", "0"),
-        extra("set-max-intset-entries", "512"), extra("zset-max-listpack-entries", "128"), extra("zset-max-listpack-value", "64"),
-        extra("stream-node-max-bytes", "4096"), extra("stream-node-max-entries", "100"),
-        extra("lua-time-limit", "5000"), extra("busy-reply-threshold", "5000"), extra("maxmemory-eviction-tenacity", "10"),
         immutable("io-threads", "1"),
-    ]
+    ] + LatencyCommands.configParameters
 
-    static func find(_ name: String) -> Parameter? {
-        parameters.first { $0.name == name || $0.aliases.contains(name) }
-    }
+    /// Every parameter CONFIG knows: the hand-written ones, then every other redis-server 7.0
+    /// parameter with its aliases, validation and default.
+    public static let parameters: [Parameter] = {
+        var out = handled
+        let names = Set(handled.map(\.name))
+        for r in RedisConfigTable.rows where !names.contains(r.name) {
+            out.append(generic(r.name, r.defaultValue, aliases: r.aliases, mutable: r.kind != "immutable"))
+        }
+        return out
+    }()
+
+    static let byName: [String: Int] = {
+        var d: [String: Int] = [:]
+        for (i, p) in parameters.enumerated() {
+            d[p.name] = i
+            for a in p.aliases { d[a] = i }
+        }
+        return d
+    }()
+
+    static func find(_ name: String) -> Parameter? { byName[name].map { parameters[$0] } }
 
     static func get(_ ctx: inout CommandContext) {
         var seen = Set<String>()
@@ -145,15 +257,15 @@ public enum ConfigCommands {
                 return
             }
             if names.contains(p.name) {
-                ctx.out.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
+                ctx.out.error("ERR CONFIG SET failed (possibly related to argument '\(ctx.args.string(j))') - duplicate parameter")
                 return
             }
             names.insert(p.name)
             guard p.set != nil else {
-                ctx.out.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
+                ctx.out.error("ERR CONFIG SET failed (possibly related to argument '\(ctx.args.string(j))') - can't set immutable config")
                 return
             }
-            updates.append((p, name, ctx.args.string(j + 1)))
+            updates.append((p, ctx.args.string(j), ctx.args.string(j + 1)))
             j += 2
         }
         let saved = ctx.engine.config

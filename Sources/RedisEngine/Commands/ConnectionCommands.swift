@@ -134,10 +134,7 @@ public enum ConnectionCommands {
     }
 
     static func select(_ ctx: inout CommandContext) {
-        guard let n = ctx.int(1) else {
-            ctx.out.error(RedisError.notInteger)
-            return
-        }
+        guard let n = ctx.rangeIntOrReply(1, Int(Int32.min), Int(Int32.max)) else { return }
         if n < 0 || n >= ctx.engine.databases.count {
             ctx.out.error(RedisError.dbIndexOutOfRange)
             return

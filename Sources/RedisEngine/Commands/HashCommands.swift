@@ -262,21 +262,19 @@ public enum HashCommands {
         var count: Int?
         var withValues = false
         if ctx.argc >= 3 {
-            guard let c = ctx.intOrReply(2) else { return }
-            if c < -Int.max {
-                ctx.out.error("ERR value is out of range")
+            guard let c = ctx.randomCountOrReply(2) else { return }
+            count = c
+            if ctx.argc > 4 || (ctx.argc == 4 && !ctx.argIs(3, "WITHVALUES")) {
+                ctx.out.error(RedisError.syntax)
                 return
             }
-            count = c
             if ctx.argc == 4 {
-                if !ctx.argIs(3, "WITHVALUES") {
-                    ctx.out.error(RedisError.syntax)
+                // Redis 7.0.8+: the reply has 2 × count entries, so the count must stay within ±LONG_MAX/2.
+                if c < -(Int.max / 2) || c > Int.max / 2 {
+                    ctx.out.error("ERR value is out of range")
                     return
                 }
                 withValues = true
-            } else if ctx.argc > 4 {
-                ctx.out.error(RedisError.syntax)
-                return
             }
         }
         var hash: HashObject?
@@ -295,11 +293,17 @@ public enum HashCommands {
         }
         var picked: [(ByteString, ByteString)] = []
         if c < 0 {
+            // Written as generated: the client chose the length, so the reply is bounded by
+            // maxReplyBytes rather than built in memory first.
             let n = -c
-            picked.reserveCapacity(min(n, 1 << 20))
+            let mark = ctx.out.buffer.writerIndex
+            ctx.out.arrayHeader(withValues && !ctx.out.isRESP3 ? n * 2 : n)
             for _ in 0..<n {
-                if let p = h.randomPair(using: &ctx.engine.random) { picked.append(p) }
+                guard let p = h.randomPair(using: &ctx.engine.random) else { break }
+                writePairs(&ctx, [p], withValues: withValues, header: false)
+                if ctx.replyOverflowed(since: mark) { return }
             }
+            return
         } else {
             var all = h.pairs
             if c < all.count {
@@ -311,9 +315,9 @@ public enum HashCommands {
         writePairs(&ctx, picked, withValues: withValues)
     }
 
-    static func writePairs(_ ctx: inout CommandContext, _ picked: [(ByteString, ByteString)], withValues: Bool) {
+    static func writePairs(_ ctx: inout CommandContext, _ picked: [(ByteString, ByteString)], withValues: Bool, header: Bool = true) {
         if withValues && ctx.out.isRESP3 {
-            ctx.out.arrayHeader(picked.count)
+            if header { ctx.out.arrayHeader(picked.count) }
             for (f, v) in picked {
                 ctx.out.arrayHeader(2)
                 ctx.out.bulk(f)
@@ -321,7 +325,7 @@ public enum HashCommands {
             }
             return
         }
-        ctx.out.arrayHeader(withValues ? picked.count * 2 : picked.count)
+        if header { ctx.out.arrayHeader(withValues ? picked.count * 2 : picked.count) }
         for (f, v) in picked {
             ctx.out.bulk(f)
             if withValues { ctx.out.bulk(v) }

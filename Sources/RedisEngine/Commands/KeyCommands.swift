@@ -164,8 +164,8 @@ public enum KeyCommands {
             if ctx.argIs(j, "REPLACE") {
                 replace = true
             } else if ctx.argIs(j, "DB") && j + 1 < ctx.argc {
-                guard let d = ctx.intOrReply(j + 1) else { return }
-                if d < 0 || d >= ctx.engine.databases.count || d > Int(Int32.max) {
+                guard let d = ctx.rangeIntOrReply(j + 1, Int(Int32.min), Int(Int32.max)) else { return }
+                if d < 0 || d >= ctx.engine.databases.count {
                     ctx.out.error(RedisError.dbIndexOutOfRange)
                     return
                 }
@@ -205,10 +205,7 @@ public enum KeyCommands {
     }
 
     static func move(_ ctx: inout CommandContext) {
-        guard let dbIndex = ctx.int(2), dbIndex >= Int(Int32.min), dbIndex <= Int(Int32.max) else {
-            ctx.out.error(RedisError.notInteger)
-            return
-        }
+        guard let dbIndex = ctx.rangeIntOrReply(2, Int(Int32.min), Int(Int32.max)) else { return }
         if dbIndex < 0 || dbIndex >= ctx.engine.databases.count {
             ctx.out.error(RedisError.dbIndexOutOfRange)
             return
@@ -281,6 +278,8 @@ public enum KeyCommands {
     /// Parses a SCAN cursor like Redis (strtoull, whole string, no leading space); nil after replying.
     static func parseCursor(_ ctx: inout CommandContext, _ i: Int) -> UInt64? {
         let s = ctx.args.string(i)
+        // Redis: strtoul over the whole argument, so "" is cursor 0 and "-1" is 2^64-1.
+        if s.isEmpty { return 0 }
         guard let first = s.utf8.first, !isSpaceByte(first) else {
             ctx.out.error(RedisError.invalidCursor)
             return nil
@@ -348,7 +347,7 @@ public enum KeyCommands {
         guard let o = parseScanOptions(&ctx, from: 2, allowType: true) else { return }
         let db = ctx.db
         var keys: [ByteString] = []
-        var maxIterations = o.count * 10
+        var maxIterations = o.count > Int.max / 10 ? Int.max : o.count * 10
         if db.main.count > 0 {
             repeat {
                 cursor = db.main.scan(cursor: cursor) { i in keys.append(db.main.key(at: i)) }
@@ -636,7 +635,7 @@ public enum KeyCommands {
             elements = keyed.map { $0.0 }
         }
         var start = max(0, offset)
-        var end = count < 0 ? elements.count - 1 : start + count - 1
+        var end = count < 0 ? elements.count - 1 : start &+ count &- 1   // wraps like Redis's C arithmetic; a wrapped end selects nothing
         if start >= elements.count {
             start = elements.count
             end = elements.count - 1

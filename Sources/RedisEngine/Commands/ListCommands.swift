@@ -221,12 +221,11 @@ public enum ListCommands {
                 }
                 rank = r == Int64.min ? -1 : Int(r)  // Redis negates LONG_MIN, which stays negative: every match qualifies
             } else if ctx.argIs(i, "COUNT") && more {
-                guard let c = ctx.int(i + 1) else { ctx.out.error(RedisError.notInteger); return }
-                if c < 0 { ctx.out.error("ERR COUNT can't be negative"); return }
+                // Redis's getPositiveLongFromObjectOrReply: one message for "not a number" and "negative".
+                guard let c = ctx.int(i + 1), c >= 0 else { ctx.out.error("ERR COUNT can't be negative"); return }
                 count = c
             } else if ctx.argIs(i, "MAXLEN") && more {
-                guard let m = ctx.int(i + 1) else { ctx.out.error(RedisError.notInteger); return }
-                if m < 0 { ctx.out.error("ERR MAXLEN can't be negative"); return }
+                guard let m = ctx.int(i + 1), m >= 0 else { ctx.out.error("ERR MAXLEN can't be negative"); return }
                 maxlen = m
             } else {
                 ctx.out.error(RedisError.syntax); return

@@ -43,8 +43,8 @@ public enum PubSubCommands {
             CatalogSpec.make("unsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to the given channels") { unsubscribe(&$0, kind: .channel) },
             CatalogSpec.make("punsubscribe", group: "pubsub", since: "2.0.0", summary: "Stop listening for messages posted to channels matching the given patterns") { unsubscribe(&$0, kind: .pattern) },
             CatalogSpec.make("sunsubscribe", group: "pubsub", since: "7.0.0", summary: "Stop listening for messages posted to the given shard channels") { unsubscribe(&$0, kind: .shard) },
-            CatalogSpec.make("publish", group: "pubsub", since: "2.0.0", summary: "Post a message to a channel") { publish(&$0, shard: false) },
-            CatalogSpec.make("spublish", group: "pubsub", since: "7.0.0", summary: "Post a message to a shard channel") { publish(&$0, shard: true) },
+            CatalogSpec.make("publish", group: "pubsub", since: "2.0.0", summary: "Post a message to a channel", extraFlags: [.mayReplicate]) { publish(&$0, shard: false) },
+            CatalogSpec.make("spublish", group: "pubsub", since: "7.0.0", summary: "Post a message to a shard channel", extraFlags: [.mayReplicate]) { publish(&$0, shard: true) },
             CommandSpec.container("pubsub", group: "pubsub", summary: "A container for Pub/Sub commands", since: "2.8.0", subcommands: [
                 CatalogSpec.make("pubsub|channels", group: "pubsub", since: "2.8.0", summary: "List active channels") { channels(&$0, shard: false) },
                 CatalogSpec.make("pubsub|shardchannels", group: "pubsub", since: "7.0.0", summary: "List active shard channels") { channels(&$0, shard: true) },

@@ -56,6 +56,7 @@ public enum ServerCommands {
                 spec("resetstat", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Reset the stats returned by INFO", "2.0.0") { ctx in
                     ctx.engine.stats = EngineStats()
                     ctx.engine.commandStats = []
+                    ctx.engine.latency.resetStats()
                     ctx.out.ok()
                 },
                 spec("rewrite", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Rewrite the configuration file with the in memory configuration", "2.8.0") { ctx in
@@ -168,11 +169,11 @@ public enum ServerCommands {
     }
 
     static func swapdb(_ ctx: inout CommandContext) {
-        guard let a = ctx.int(1) else {
+        guard let a = ctx.int(1), Int32(exactly: a) != nil else {
             ctx.out.error("ERR invalid first DB index")
             return
         }
-        guard let b = ctx.int(2) else {
+        guard let b = ctx.int(2), Int32(exactly: b) != nil else {
             ctx.out.error("ERR invalid second DB index")
             return
         }
@@ -278,6 +279,7 @@ public enum ServerCommands {
 
 /// Builds INFO text.
 public enum InfoBuilder {
+    static let allSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"]
     static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"]
 
     /// INFO text for `sections` (empty = default).
@@ -287,15 +289,15 @@ public enum InfoBuilder {
         if requested.isEmpty || requested.contains("default") {
             wanted = defaultSections
         } else if everything {
-            wanted = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"]
+            wanted = allSections
         } else {
-            wanted = (defaultSections + ["commandstats"]).filter { requested.contains($0) }
+            wanted = allSections.filter { requested.contains($0) }
         }
         var parts: [String] = []
         for s in wanted {
             var lines = section(e, s)
             for ext in e.extensions { if let extra = ext.infoLines(section: s) { lines += extra } }
-            if s == "commandstats" || s == "errorstats" || s == "keyspace" || !lines.isEmpty || s == "modules" {
+            if s == "commandstats" || s == "errorstats" || s == "latencystats" || s == "keyspace" || !lines.isEmpty || s == "modules" {
                 parts.append("# " + title(s) + "\r\n" + lines.map { $0 + "\r\n" }.joined())
             }
         }
@@ -307,6 +309,7 @@ public enum InfoBuilder {
         case "cpu": return "CPU"
         case "commandstats": return "Commandstats"
         case "errorstats": return "Errorstats"
+        case "latencystats": return "Latencystats"
         default: return s.prefix(1).uppercased() + s.dropFirst()
         }
     }
@@ -345,7 +348,7 @@ public enum InfoBuilder {
         case "clients":
             var blocked = 0, pubsub = 0
             for c in e.sessions.values {
-                if c.isBlocked { blocked += 1 }
+                if c.isBlocked || c.isPostponed { blocked += 1 }
                 if c.subscriptionCount > 0 { pubsub += 1 }
             }
             return [
@@ -410,7 +413,9 @@ public enum InfoBuilder {
             }
             return lines.sorted()
         case "errorstats":
-            return []
+            return LatencyCommands.infoErrorStats(e)
+        case "latencystats":
+            return LatencyCommands.infoLatencyStats(e)
         default:
             return []
         }

@@ -145,9 +145,8 @@ public enum SetCommands {
         if ctx.argc > 3 { ctx.out.error(RedisError.syntax); return }
         var count: Int? = nil
         if ctx.argc == 3 {
-            guard let c = ctx.int64(2) else { ctx.out.error(RedisError.notInteger); return }
-            if c < -Int64(Int32.max) * 1000 { ctx.out.error("ERR value is out of range"); return }
-            count = Int(c)
+            guard let c = ctx.randomCountOrReply(2) else { return }
+            count = c
         }
         switch ctx.fetch(SetObject.self, ctx.key(1)) {
         case .wrongType: ctx.wrongType()
@@ -160,9 +159,11 @@ public enum SetCommands {
             if count == 0 { ctx.out.emptyArray(); return }
             if count < 0 {
                 let n = -count
+                let mark = ctx.out.buffer.writerIndex
                 ctx.out.arrayHeader(n)
                 for _ in 0..<n {
                     if let m = obj.set.randomMember(using: &ctx.engine.random) { ctx.out.bulk(m) }
+                    if ctx.replyOverflowed(since: mark) { return }
                 }
                 return
             }
@@ -316,7 +317,7 @@ public enum SetCommands {
             repeat {
                 cursor = obj.set.scan(cursor: cursor) { m in if opts.matches(m) { items.append(m) } }
                 iterations += 1
-            } while cursor != 0 && items.count < opts.count && iterations < opts.count * 10
+            } while cursor != 0 && items.count < opts.count && iterations < (opts.count > Int.max / 10 ? Int.max : opts.count * 10)
             ScanOptions.reply(&ctx, cursor: cursor, items: items)
         }
     }

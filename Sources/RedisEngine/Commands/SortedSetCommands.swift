@@ -59,15 +59,24 @@ public enum SortedSetCommands {
 
     /// Writes (member, score) entries: flat in RESP2, pairs in RESP3 (when `withScores`).
     static func writeEntries(_ out: inout ReplyWriter, _ entries: [(member: ByteString, score: Double)], withScores: Bool) {
+        writeEntriesHeader(&out, entries.count, withScores: withScores)
+        for e in entries { writeEntry(&out, e.member, e.score, withScores: withScores) }
+    }
+
+    /// The array header for `count` entries (2 × count items in RESP2 with scores).
+    static func writeEntriesHeader(_ out: inout ReplyWriter, _ count: Int, withScores: Bool) {
+        out.arrayHeader(withScores && !out.isRESP3 ? count * 2 : count)
+    }
+
+    /// One entry: the member, or member and score (a pair in RESP3).
+    @inline(__always)
+    static func writeEntry(_ out: inout ReplyWriter, _ member: ByteString, _ score: Double, withScores: Bool) {
         if !withScores {
-            out.arrayHeader(entries.count)
-            for e in entries { out.bulk(e.member) }
+            out.bulk(member)
         } else if out.isRESP3 {
-            out.arrayHeader(entries.count)
-            for e in entries { out.arrayHeader(2); out.bulk(e.member); out.score(e.score) }
+            out.arrayHeader(2); out.bulk(member); out.score(score)
         } else {
-            out.arrayHeader(entries.count * 2)
-            for e in entries { out.bulk(e.member); out.score(e.score) }
+            out.bulk(member); out.score(score)
         }
     }
 
@@ -703,12 +712,14 @@ public enum SortedSetCommands {
         var count: Int? = nil
         var withScores = false
         if ctx.argc >= 3 {
-            guard let c = ctx.int64(2) else { ctx.out.error(RedisError.notInteger); return }
-            if c < -Int64(Int32.max) * 1000 { ctx.out.error("ERR value is out of range"); return }
-            count = Int(c)
+            guard let c = ctx.randomCountOrReply(2) else { return }
+            count = c
+            if ctx.argc > 4 || (ctx.argc == 4 && !ctx.argIs(3, "WITHSCORES")) { ctx.out.error(RedisError.syntax); return }
             if ctx.argc == 4 {
-                if ctx.argIs(3, "WITHSCORES") { withScores = true } else { ctx.out.error(RedisError.syntax); return }
-            } else if ctx.argc > 4 { ctx.out.error(RedisError.syntax); return }
+                // Redis 7.0.8+: the reply has 2 × count entries, so the count must stay within ±LONG_MAX/2.
+                if c < -(Int.max / 2) || c > Int.max / 2 { ctx.out.error("ERR value is out of range"); return }
+                withScores = true
+            }
         }
         switch ctx.fetch(ZSetObject.self, ctx.key(1)) {
         case .wrongType: ctx.wrongType()
@@ -722,10 +733,16 @@ public enum SortedSetCommands {
             }
             var entries: [(member: ByteString, score: Double)] = []
             if count < 0 {
+                // Written as generated: the client chose the length, so the reply is bounded by
+                // maxReplyBytes rather than built in memory first.
+                let mark = ctx.out.buffer.writerIndex
+                writeEntriesHeader(&ctx.out, -count, withScores: withScores)
                 for _ in 0..<(-count) {
                     let n = z.node(atRank: Int(ctx.engine.random.next() % UInt64(z.count)))
-                    entries.append((z.member(n), z.score(n)))
+                    writeEntry(&ctx.out, z.member(n), z.score(n), withScores: withScores)
+                    if ctx.replyOverflowed(since: mark) { return }
                 }
+                return
             } else if count >= z.count {
                 entries = z.allEntries
             } else {
@@ -763,7 +780,7 @@ public enum SortedSetCommands {
                         }
                     }
                     iterations += 1
-                } while cursor != 0 && items.count / 2 < opts.count && iterations < opts.count * 10
+                } while cursor != 0 && items.count / 2 < opts.count && iterations < (opts.count > Int.max / 10 ? Int.max : opts.count * 10)
             }
             ScanOptions.reply(&ctx, cursor: cursor, items: items)
         }

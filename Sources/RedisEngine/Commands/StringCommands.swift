@@ -496,15 +496,14 @@ public enum StringCommands {
             ctx.out.integer(0)
             return
         }
-        if offset + value.count > ctx.engine.config.protoMaxBulkLen {
+        // Redis's checkStringLength: offset + length past proto-max-bulk-len (or overflowing) is refused.
+        guard let end = addingOrNil(offset, value.count), end <= ctx.engine.config.protoMaxBulkLen else {
             ctx.out.error(RedisError.stringTooLong)
             return
         }
         if let i = idx { ctx.db.main.setValue(.int(0), at: i) }
-        if bytes.count < offset + value.count {
-            bytes.append(contentsOf: repeatElement(0, count: offset + value.count - bytes.count))
-        }
-        bytes.replaceSubrange(offset..<(offset + value.count), with: value)
+        bytes = zeroExtended(bytes, to: end)
+        bytes.replaceSubrange(offset..<end, with: value)
         let n = bytes.count
         let v = Value.rawString(ByteString(bytes))
         if let i = idx {
