@@ -107,6 +107,13 @@ public final class LuaScripting: EngineExtension {
             fatalError("Lua: cannot install the error handler")
         }
 
+        // Redis 7.0 leaves these out of the scripts' globals (debug stays reachable from the error
+        // handler above, which captured it).
+        for name in ["print", "getfenv", "setfenv", "newproxy", "debug"] {
+            lua_pushnil(L)
+            lua_setfield(L, g, name)
+        }
+
         // The sandbox: scripts see the globals through an empty proxy whose metatable refuses new
         // globals and reports unknown ones, as Redis's read-only globals do.
         lua_createtable(L, 0, 0)              // env
