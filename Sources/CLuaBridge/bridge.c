@@ -95,6 +95,8 @@ static int open_all(lua_State *L) {
     load_lib(L, LUA_DBLIBNAME, luaopen_debug);
     load_lib(L, "cjson", luaopen_cjson);
     load_lib(L, "bit", luaopen_bit);
+    load_lib(L, "struct", infera_luaopen_struct);
+    load_lib(L, "cmsgpack", infera_luaopen_cmsgpack);
     /* luaopen_cjson/bit register globals through luaL_register; also keep them in _G by name. */
     lua_getglobal(L, "math");
     lua_pushcfunction(L, redis_math_random);

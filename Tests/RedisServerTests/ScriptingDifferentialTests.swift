@@ -113,6 +113,21 @@ enum ScriptingCases {
         EVAL "return cjson.decode('[1,2,{\\"a\\":3}]')[3].a" 0
         EVAL "return bit.band(7,3)" 0
         EVAL "return bit.tohex(65535)" 0
+        EVAL "return cmsgpack.pack({1,2,3})" 0
+        EVAL "return cmsgpack.pack({a=1})" 0
+        EVAL "return cmsgpack.pack(1.5, -1, -200, 70000, 'hello', true, false, nil)" 0
+        EVAL "return cmsgpack.pack(string.rep('x', 40), 3.14159, 2^40, -2^40)" 0
+        EVAL "local t = cmsgpack.unpack(cmsgpack.pack({1,{a='b'},3})) return {t[1], t[2].a, t[3]}" 0
+        EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(1,2))}" 0
+        EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(1,2,3), 2)}" 0
+        EVAL "return struct.pack('>I2', 258)" 0
+        EVAL "return struct.pack('<i4', -2)" 0
+        EVAL "return {struct.unpack('>I2', ARGV[1])}" 0 ab
+        EVAL "return struct.size('>I2i4d')" 0
+        EVAL "return struct.pack('s', 'ab')" 0
+        EVAL "return struct.pack('bc0', 2, 'xy')" 0
+        EVAL "return {struct.unpack('bc0', struct.pack('bc0', 2, 'xy'))}" 0
+        EVAL "return struct.pack('q', 1)" 0
         EVAL "return redis.REDIS_VERSION" 0
         EVAL "return redis.replicate_commands()" 0
         EVAL "return redis.set_repl(redis.REPL_ALL)" 0

@@ -27,6 +27,9 @@ void infera_lua_set_hook(lua_State *L, int count, void *owner);
  * math.random/math.randomseed with Redis's rand48-based versions. Runs protected: returns 0 or a
  * Lua error code. */
 int infera_lua_open_libraries(lua_State *L);
+/* The struct and cmsgpack libraries (struct.c, cmsgpack.c). */
+int infera_luaopen_struct(lua_State *L);
+int infera_luaopen_cmsgpack(lua_State *L);
 /* Redis's deterministic PRNG behind math.random (rand48), seeded with 0 at start. */
 void infera_lua_srand48(int32_t seed);
 
