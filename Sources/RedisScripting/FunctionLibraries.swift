@@ -233,7 +233,8 @@ extension LuaScripting {
         lua_rawgeti(L, infera_lua_registryindex(), f.ref)
         pushArgs(ctx.args, from: 3, count: n)
         pushArgs(ctx.args, from: 3 + n, count: ctx.argc - 3 - n)
-        runFunction(&ctx, nargs: 2, readOnly: readOnly || f.flags.contains(.noWrites), allowOOM: f.flags.contains(.allowOOM), errorName: f.name)
+        runFunction(&ctx, nargs: 2, readOnly: readOnly || f.flags.contains(.noWrites), allowOOM: f.flags.contains(.allowOOM),
+                    errorName: f.name, isFunction: true)
     }
 
     private func pushArgs(_ args: Argv, from: Int, count: Int) {

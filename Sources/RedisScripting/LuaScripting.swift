@@ -40,6 +40,7 @@ public final class LuaScripting: EngineExtension {
         engine.commandTable.register(ScriptCommands.all)
         engine.commandTable.register(FunctionCommands.all)
         engine.applyCommandRenames()
+        engine.busyReply = { [unowned s] args, session in s.replyWhileBusy(args, session) }
         return s
     }
 
@@ -190,21 +191,29 @@ public final class LuaScripting: EngineExtension {
         let allowOOM: Bool
         let name: String
         let startedAt: Int64
+        /// FCALL (FUNCTION KILL stops it) rather than EVAL (SCRIPT KILL).
+        let isFunction: Bool
+        /// The command line, for FUNCTION STATS.
+        let commandLine: [String]
         var killRequested = false
         var wroteSomething = false
-        init(caller: ClientSession, readOnly: Bool, allowOOM: Bool, name: String, startedAt: Int64) {
+        init(caller: ClientSession, readOnly: Bool, allowOOM: Bool, name: String, startedAt: Int64,
+             isFunction: Bool, commandLine: [String]) {
             self.caller = caller
             self.readOnly = readOnly
             self.allowOOM = allowOOM
             self.name = name
             self.startedAt = startedAt
+            self.isFunction = isFunction
+            self.commandLine = commandLine
         }
     }
 
     /// Runs the function on top of the stack with `nargs` arguments already pushed after it, and
     /// writes its result (or the error) as the reply in `ctx`. `errorName` is the script's SHA or the
     /// function's name (Redis puts it in error messages).
-    func runFunction(_ ctx: inout CommandContext, nargs: Int32, readOnly: Bool, allowOOM: Bool, errorName: String) {
+    func runFunction(_ ctx: inout CommandContext, nargs: Int32, readOnly: Bool, allowOOM: Bool, errorName: String,
+                     isFunction: Bool = false) {
         // The error handler goes below the function.
         let base = lua_gettop(L) - nargs - 1
         infera_lua_getglobal(L, "__redis__err__handler")
@@ -217,7 +226,8 @@ public final class LuaScripting: EngineExtension {
             return
         }
         let thisRun = ScriptRun(caller: ctx.session, readOnly: readOnly, allowOOM: allowOOM, name: errorName,
-                                startedAt: engine.clock.nowMilliseconds())
+                                startedAt: engine.clock.nowMilliseconds(), isFunction: isFunction,
+                                commandLine: (0..<ctx.argc).map { ctx.args.string($0) })
         run = thisRun
         scriptProtocol = .resp2
         scriptSession.db = ctx.session.db
@@ -259,6 +269,55 @@ public final class LuaScripting: EngineExtension {
         if err.hasPrefix("-") { err.removeFirst() }
         if let source, let line { return "\(err) script: \(name), on \(source):\(line)." }
         return "\(err) script: \(name)"
+    }
+
+    /// `busy-reply-threshold` (alias `lua-time-limit`), ms.
+    var busyThreshold: Int64 {
+        let extra = engine.config.extra
+        return Int64(extra["busy-reply-threshold"] ?? extra["lua-time-limit"] ?? "5000") ?? 5000
+    }
+
+    /// What another client gets for a command sent while a script is busy.
+    func replyWhileBusy(_ args: Argv, _ session: ClientSession) -> ByteBuffer {
+        var out = ReplyWriter(buffer: ByteBufferAllocator().buffer(capacity: 128), version: session.protocolVersion)
+        let name = args.count > 0 ? args.string(0).lowercased() : ""
+        let sub = args.count > 1 ? args.string(1).lowercased() : ""
+        let busyText = run?.isFunction == true
+            ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+            : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+        guard let run else {
+            out.error("NOTBUSY No scripts in execution right now.")
+            return out.buffer
+        }
+        switch (name, sub) {
+        case ("script", "kill"), ("function", "kill"):
+            if (name == "function") != run.isFunction {
+                out.error(busyText)
+            } else if run.wroteSomething {
+                out.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+            } else {
+                run.killRequested = true
+                out.ok()
+            }
+        case ("function", "stats"):
+            out.mapHeader(2)
+            out.bulk("running_script")
+            out.mapHeader(3)
+            out.bulk("name"); out.bulk(run.name)
+            out.bulk("command")
+            out.arrayHeader(run.commandLine.count)
+            for a in run.commandLine { out.bulk(a) }
+            out.bulk("duration_ms"); out.integer(Int(engine.clock.nowMilliseconds() - run.startedAt))
+            out.bulk("engines")
+            out.mapHeader(1)
+            out.bulk("LUA")
+            out.mapHeader(2)
+            out.bulk("libraries_count"); out.integer(libraries.count)
+            out.bulk("functions_count"); out.integer(functions.count)
+        default:
+            out.error(busyText)
+        }
+        return out.buffer
     }
 
     // MARK: EngineExtension
@@ -320,8 +379,12 @@ let luaHookCallback: infera_lua_hook_callback = { state, owner in
         guard scripting.engine.clock.nowMilliseconds() > scripting.loadDeadline else { return 0 }
         message = "ERR FUNCTION LOAD timeout"
     } else {
-        guard let run = scripting.run, run.killRequested else { return 0 }
-        message = "ERR Script killed by user with SCRIPT KILL..."
+        guard let run = scripting.run else { return 0 }
+        if !run.killRequested && scripting.engine.clock.nowMilliseconds() - run.startedAt >= scripting.busyThreshold {
+            scripting.engine.serveWhileBusy?()
+        }
+        guard run.killRequested else { return 0 }
+        message = run.isFunction ? "ERR Script killed by user with FUNCTION KILL..." : "ERR Script killed by user with SCRIPT KILL..."
     }
     lua_createtable(state, 0, 1)
     lua_pushstring(state, message)
