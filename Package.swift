@@ -74,8 +74,18 @@ let package = Package(
                 swiftSettings: engineSpeed),
         // epoll/eventfd headers for the plain-TCP transport (Linux).
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // Lua 5.1 with the cjson and bit libraries Redis scripts use (Debian liblua5.1-0-dev,
+        // lua-cjson-dev, lua-bitop-dev), and the C half of the bridge: wrappers for lua.h's macros and
+        // a trampoline that raises Lua errors from C, never across Swift frames.
+        .target(name: "CLuaBridge", linkerSettings: [
+            .linkedLibrary("lua5.1"), .linkedLibrary("lua5.1-cjson"), .linkedLibrary("lua5.1-bitop"), .linkedLibrary("m"),
+        ]),
+        // EVAL/EVALSHA/SCRIPT and FUNCTION/FCALL on Lua 5.1, through the engine's command table.
+        .target(name: "RedisScripting", dependencies: [
+            "RedisEngine", "RESP", "CLuaBridge", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "RedisServer", dependencies: [
-            "RESP", "RedisEngine", "CEpoll",
+            "RESP", "RedisEngine", "RedisScripting", "CEpoll",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -18,6 +18,14 @@ public final class Engine: @unchecked Sendable {
     public private(set) var databases: [Database]
     /// The command table.
     public var commandTable = CommandTable()
+    /// Where `redis.log` from scripts goes (level 0 debug … 3 warning); the server sets it to its log.
+    public var scriptLog: (@Sendable (Int, String) -> Void)?
+    /// Set by the transport: serves other clients while a script runs past busy-reply-threshold
+    /// (called on the thread running the script, engine lock held).
+    public var serveWhileBusy: (() -> Void)?
+    /// Set by scripting: the reply another client gets for a command sent while a script is busy
+    /// (SCRIPT KILL / FUNCTION KILL / FUNCTION STATS are answered, the rest get BUSY).
+    public var busyReply: ((Argv, ClientSession) -> ByteBuffer)?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
     public private(set) var extensions: [EngineExtension] = []
     /// Connected clients by id.
@@ -275,7 +283,7 @@ public final class Engine: @unchecked Sendable {
         call(&ctx, cmd)
     }
 
-    private func disabledEntry(_ cmd: CommandSpec) -> String?? {
+    func disabledEntry(_ cmd: CommandSpec) -> String?? {
         if let e = config.disabledCommands[cmd.fullName] { return .some(e) }
         if let bar = cmd.fullName.firstIndex(of: "|"), let e = config.disabledCommands[String(cmd.fullName[..<bar])] {
             return .some(e)

@@ -65,6 +65,13 @@ final class EpollTransport: @unchecked Sendable {
 
     /// Starts every loop's thread.
     func start() {
+        // While a script runs past busy-reply-threshold, the loop running it serves the other clients
+        // (Redis's processEventsWhileBlocked): BUSY for most commands, SCRIPT/FUNCTION KILL answered.
+        let loops = self.loops
+        let server = self.server
+        server.engine.serveWhileBusy = {
+            for l in loops where l.isCurrent { l.serveWhileBusy(server: server) }
+        }
         for l in loops { l.startThread() }
     }
 
@@ -114,6 +121,8 @@ final class PollLoop: @unchecked Sendable {
     private var nextCron: Int64 = 0
     /// Connections with output appended by this thread's own commands (no lock: loop thread only).
     private var localReady: [PollConnection] = []
+    /// The connection whose batch is running (loop thread): not served while a script is busy.
+    private var executing: PollConnection?
     private var eventFDs = [Int32](repeating: 0, count: 256)
     private var eventMasks = [UInt32](repeating: 0, count: 256)
 
@@ -364,7 +373,7 @@ final class PollLoop: @unchecked Sendable {
 
     // MARK: accepting
 
-    private func acceptAll(_ listener: Int32, server: RedisServer) {
+    private func acceptAll(_ listener: Int32, server: RedisServer, holdingEngineLock: Bool = false) {
         guard let transport else { return }
         for _ in 0..<256 {
             var storage = sockaddr_storage()
@@ -386,26 +395,25 @@ final class PollLoop: @unchecked Sendable {
             let local = Socket.localAddress(fd)
             let target = transport.pickLoop()
             if target === self {
-                register(fd: fd, remote: remote, local: local, server: server)
+                register(fd: fd, remote: remote, local: local, server: server, holdingEngineLock: holdingEngineLock)
             } else {
                 target.handOver(fd: fd, remote: remote, local: local)
             }
         }
     }
 
-    private func register(fd: Int32, remote: String, local: String, server: RedisServer) {
+    private func register(fd: Int32, remote: String, local: String, server: RedisServer, holdingEngineLock: Bool = false) {
         let engine = server.engine
-        engine.lock.lock()
+        if !holdingEngineLock { engine.lock.lock() }
+        defer { if !holdingEngineLock { engine.lock.unlock() } }
         if engine.sessions.count >= engine.config.maxClients {
             engine.stats.rejectedConnections += 1
-            engine.lock.unlock()
             Socket.rejectAndClose(fd, "-ERR max number of clients reached\r\n")
             return
         }
         if server.config.protectedMode && !engine.config.passwordRequired && engine.authenticator == nil
             && !Socket.isLoopback(remote) {
             engine.stats.rejectedConnections += 1
-            engine.lock.unlock()
             Socket.rejectAndClose(fd, "-" + RedisServer.protectedModeMessage + "\r\n")
             return
         }
@@ -416,10 +424,16 @@ final class PollLoop: @unchecked Sendable {
         s.deliver = { bytes in c.loop.deliver(bytes, to: c) }
         s.kill = { c.loop.requestKill(c) }
         s.resume = { c.loop.requestResume(c) }
-        engine.lock.unlock()
         connections[fd] = c
         if infera_epoll_ctl(epfd, EPOLL_CTL_ADD, fd, EPOLLIN.rawValue) != 0 {
-            closeConnection(c, server: server)
+            // Not watched: forget it without closeConnection, which takes the engine lock we may hold.
+            c.closed = true
+            connections[fd] = nil
+            Glibc.close(fd)
+            s.deliver = nil
+            s.kill = nil
+            s.resume = nil
+            engine.closeSession(s)
         }
     }
 
@@ -491,8 +505,10 @@ final class PollLoop: @unchecked Sendable {
             flush(c, server: server)
             return
         }
+        executing = c
         let isPaused = CommandBatch.run(engine: engine, log: server.log, ctx: &c.ctx, decoder: &c.decoder,
                                         query: &q, pendingPaused: &c.pendingPaused)
+        executing = nil
         s.outputBufferLength = c.ctx.out.buffer.readableBytes
         let close = s.closeAfterReply
         engine.lock.unlock()
@@ -583,6 +599,55 @@ final class PollLoop: @unchecked Sendable {
     }
 
     // MARK: closing
+
+    /// Called (on this loop's thread, engine lock held) while a script of `executing` is busy: reads
+    /// what other clients sent and answers each complete command with `engine.busyReply`. Nothing here
+    /// takes the engine lock, accepts or closes connections: that waits for the normal loop.
+    func serveWhileBusy(server: RedisServer) {
+        let n = eventFDs.withUnsafeMutableBufferPointer { fds in
+            eventMasks.withUnsafeMutableBufferPointer { masks in
+                infera_epoll_wait(epfd, fds.baseAddress, masks.baseAddress, 256, 0)
+            }
+        }
+        guard n > 0, let reply = server.engine.busyReply else { return }
+        for i in 0..<Int(n) {
+            let fd = eventFDs[i]
+            if listeners.contains(fd) {
+                acceptAll(fd, server: server, holdingEngineLock: true)
+                continue
+            }
+            guard let c = connections[fd], c !== executing, !c.closed, !c.closing else { continue }
+            if eventMasks[i] & EPOLLIN.rawValue != 0 {
+                let got = readInto(c.fd, &c.query, PollLoop.readSize)
+                if got > 0 {
+                    var args = Argv()
+                    loop: while true {
+                        switch c.decoder.decode(&c.query, into: &args) {
+                        case .command:
+                            var bytes = reply(args, c.session)
+                            c.out.writeBuffer(&bytes)
+                        case .needMoreData:
+                            break loop
+                        case .protocolError(let message):
+                            c.out.writeString("-ERR \(message)\r\n")
+                            c.closing = true
+                            break loop
+                        }
+                    }
+                }
+            }
+            while c.out.readableBytes > 0 {
+                let sent = c.out.withUnsafeReadableBytes { p in send(c.fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
+                if sent > 0 { c.out.moveReaderIndex(forwardBy: sent); continue }
+                if sent < 0 && errno == EINTR { continue }
+                if !c.wantsWrite {
+                    c.wantsWrite = true
+                    _ = infera_epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, EPOLLIN.rawValue | EPOLLOUT.rawValue)
+                }
+                break
+            }
+        }
+    }
 
     private func closeConnection(_ c: PollConnection, server: RedisServer) {
         if c.closed { return }

@@ -4,6 +4,7 @@ import NIOPosix
 import NIOSSL
 import RESP
 import RedisEngine
+import RedisScripting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -54,6 +55,10 @@ public final class RedisServer: @unchecked Sendable {
         self.config = config
         self.engine = engine ?? Engine(config: config.engine)
         self.log = log
+        LuaScripting.install(on: self.engine)
+        if self.engine.scriptLog == nil {
+            self.engine.scriptLog = { level, message in log.log(ServerLog.Level(rawValue: level) ?? .notice, message) }
+        }
         self.nioThreads = max(1, config.threads > 0 ? config.threads : System.coreCount)
         self.epollThreads = max(1, config.threads > 0 ? config.threads : 1)
         let limits = [config.outputBufferLimitNormal, config.outputBufferLimitPubSub].flatMap { [$0.hard, $0.soft] }

@@ -1,0 +1,24 @@
+import RESP
+
+/// What the scripting module (EVAL, FCALL) needs from the engine when a script calls a command:
+/// the checks `execute` makes for a client, answered for the script's caller.
+extension Engine {
+    /// nil when `cmd` is enabled; otherwise the error text it answers with (`.some(nil)`: Redis's
+    /// unknown-command error), as configured by `infera-disable-command` or a provider profile.
+    public func disabledCommandReply(_ cmd: CommandSpec) -> String?? {
+        config.disabledCommands.isEmpty ? nil : disabledEntry(cmd)
+    }
+
+    /// True when memory stays above `maxmemory` after evicting what the policy allows.
+    public func isOverMaxMemory() -> Bool {
+        config.maxMemory > 0 && !evictUntilUnderLimit()
+    }
+
+    /// Whether ACL user `userName` may run `cmd` with `args` (keys and channels included).
+    public func aclPermits(user userName: String, _ cmd: CommandSpec, _ args: Argv) -> Bool {
+        guard let ext = extensionOf(SessionStateExtension.self) else { return true }
+        guard let user = ext.acl.users[userName] else { return false }
+        if user.unrestricted { return true }
+        return ext.aclDenial(user, cmd, args) == nil
+    }
+}

@@ -1,0 +1,196 @@
+import CLuaBridge
+import RESP
+
+/// Redis 7.0's conversion rules between replies and Lua values, both ways.
+enum LuaReplies {
+    /// Pushes a command's reply as the Lua value a script sees (RESP2 or RESP3 rules, after
+    /// `redis.setresp`).
+    static func push(_ value: RESPValue, into L: OpaquePointer, scriptProtocol: RESPVersion) {
+        lua_checkstack(L, 4)
+        switch value {
+        case .integer(let n): lua_pushnumber(L, Double(n))
+        case .bulkString(let b): pushBytes(L, b)
+        case .simpleString(let s): pushTable(L, field: "ok") { pushBytes(L, Array(s.utf8)) }
+        case .error(let s): pushTable(L, field: "err") { pushBytes(L, Array(s.utf8)) }
+        case .null: if scriptProtocol == .resp3 { lua_pushnil(L) } else { lua_pushboolean(L, 0) }
+        case .nullArray: lua_pushboolean(L, 0)
+        case .array(let items), .push(let items):
+            lua_createtable(L, Int32(items.count), 0)
+            for (i, item) in items.enumerated() {
+                push(item, into: L, scriptProtocol: scriptProtocol)
+                lua_rawseti(L, -2, Int32(i + 1))
+            }
+        case .map(let pairs):
+            pushTable(L, field: "map") {
+                lua_createtable(L, 0, Int32(pairs.count))
+                for (k, v) in pairs {
+                    push(k, into: L, scriptProtocol: scriptProtocol)
+                    push(v, into: L, scriptProtocol: scriptProtocol)
+                    lua_rawset(L, -3)
+                }
+            }
+        case .set(let items):
+            pushTable(L, field: "set") {
+                lua_createtable(L, 0, Int32(items.count))
+                for item in items {
+                    push(item, into: L, scriptProtocol: scriptProtocol)
+                    lua_pushboolean(L, 1)
+                    lua_rawset(L, -3)
+                }
+            }
+        case .double(let d): pushTable(L, field: "double") { lua_pushnumber(L, d) }
+        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .bigNumber(let s): pushTable(L, field: "big_number") { pushBytes(L, Array(s.utf8)) }
+        case .verbatim(let format, let s):
+            pushTable(L, field: "verbatim_string") {
+                lua_createtable(L, 0, 2)
+                pushBytes(L, Array(format.utf8))
+                lua_setfield(L, -2, "format")
+                pushBytes(L, Array(s.utf8))
+                lua_setfield(L, -2, "string")
+            }
+        }
+    }
+
+    /// Writes the Lua value at `index` as the script's reply.
+    static func write(_ L: OpaquePointer, index: Int32, into out: inout ReplyWriter, scriptProtocol: RESPVersion, depth: Int = 0) {
+        let idx = index < 0 ? lua_gettop(L) + index + 1 : index
+        guard depth < 1000, lua_checkstack(L, 4) != 0 else {
+            out.error("ERR reached lua stack limit")
+            return
+        }
+        switch lua_type(L, idx) {
+        case LUA_TSTRING:
+            var len = 0
+            let p = infera_lua_tolstring(L, idx, &len)!
+            out.bulk(raw: UnsafeRawBufferPointer(start: p, count: len))
+        case LUA_TBOOLEAN:
+            let b = lua_toboolean(L, idx) != 0
+            if scriptProtocol == .resp2 {
+                if b { out.integer(1) } else { out.null() }
+            } else {
+                out.boolean(b)
+            }
+        case LUA_TNUMBER:
+            let d = lua_tonumber(L, idx)
+            out.integer(d.isFinite && abs(d) < 9.2e18 ? Int(d) : (d < 0 ? Int.min : Int.max))
+        case LUA_TTABLE:
+            writeTable(L, idx, into: &out, scriptProtocol: scriptProtocol, depth: depth)
+        default:
+            out.null()
+        }
+    }
+
+    private static func writeTable(_ L: OpaquePointer, _ idx: Int32, into out: inout ReplyWriter, scriptProtocol: RESPVersion, depth: Int) {
+        // {err=...}: an error reply.
+        lua_getfield(L, idx, "err")
+        if lua_type(L, -1) == LUA_TSTRING {
+            var text = popString(L)
+            if text.hasPrefix("-") { text.removeFirst() }
+            text = text.replacingNewlines()
+            out.error(text)
+            return
+        }
+        infera_lua_pop(L, 1)
+        // {ok=...}: a status reply.
+        lua_getfield(L, idx, "ok")
+        if lua_type(L, -1) == LUA_TSTRING {
+            out.simple(popString(L).replacingNewlines())
+            return
+        }
+        infera_lua_pop(L, 1)
+        lua_getfield(L, idx, "double")
+        if lua_type(L, -1) == LUA_TNUMBER {
+            let d = lua_tonumber(L, -1)
+            infera_lua_pop(L, 1)
+            out.double(d)
+            return
+        }
+        infera_lua_pop(L, 1)
+        lua_getfield(L, idx, "big_number")
+        if lua_type(L, -1) == LUA_TSTRING {
+            let s = popString(L)
+            if out.isRESP3 { out.raw(Array("(\(s)\r\n".utf8)) } else { out.bulk(s) }
+            return
+        }
+        infera_lua_pop(L, 1)
+        lua_getfield(L, idx, "map")
+        if infera_lua_istable(L, -1) {
+            let t = lua_gettop(L)
+            var count = 0
+            lua_pushnil(L)
+            while lua_next(L, t) != 0 { count += 1; infera_lua_pop(L, 1) }
+            out.mapHeader(count)
+            lua_pushnil(L)
+            while lua_next(L, t) != 0 {
+                write(L, index: -2, into: &out, scriptProtocol: scriptProtocol, depth: depth + 1)
+                write(L, index: -1, into: &out, scriptProtocol: scriptProtocol, depth: depth + 1)
+                infera_lua_pop(L, 1)
+            }
+            infera_lua_pop(L, 1)
+            return
+        }
+        infera_lua_pop(L, 1)
+        lua_getfield(L, idx, "set")
+        if infera_lua_istable(L, -1) {
+            let t = lua_gettop(L)
+            var count = 0
+            lua_pushnil(L)
+            while lua_next(L, t) != 0 { count += 1; infera_lua_pop(L, 1) }
+            out.setHeader(count)
+            lua_pushnil(L)
+            while lua_next(L, t) != 0 {
+                write(L, index: -2, into: &out, scriptProtocol: scriptProtocol, depth: depth + 1)
+                infera_lua_pop(L, 1)
+            }
+            infera_lua_pop(L, 1)
+            return
+        }
+        infera_lua_pop(L, 1)
+        // An array: elements 1, 2, … up to the first nil.
+        var n: Int32 = 0
+        while true {
+            lua_rawgeti(L, idx, n + 1)
+            let isNil = infera_lua_isnil(L, -1)
+            infera_lua_pop(L, 1)
+            if isNil { break }
+            n += 1
+        }
+        out.arrayHeader(Int(n))
+        if n == 0 { return }
+        for i in 1...n {
+            lua_rawgeti(L, idx, i)
+            write(L, index: -1, into: &out, scriptProtocol: scriptProtocol, depth: depth + 1)
+            infera_lua_pop(L, 1)
+        }
+    }
+
+    static func pushBytes(_ L: OpaquePointer, _ b: [UInt8]) {
+        b.withUnsafeBufferPointer { p in
+            p.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: p.count) { lua_pushlstring(L, $0, p.count) } }
+                ?? lua_pushlstring(L, "", 0)
+        }
+    }
+
+    private static func pushTable(_ L: OpaquePointer, field: String, _ value: () -> Void) {
+        lua_createtable(L, 0, 1)
+        value()
+        lua_setfield(L, -2, field)
+    }
+
+    static func popString(_ L: OpaquePointer) -> String {
+        var len = 0
+        guard let p = infera_lua_tolstring(L, -1, &len) else { infera_lua_pop(L, 1); return "" }
+        let s = String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+        infera_lua_pop(L, 1)
+        return s
+    }
+}
+
+extension String {
+    /// Status and error replies are one line: Redis replaces CR and LF with spaces.
+    func replacingNewlines() -> String {
+        guard contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return self }
+        return String(map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" ? " " : $0 })
+    }
+}

@@ -1,0 +1,393 @@
+import CLuaBridge
+import NIOCore
+import RESP
+import RedisEngine
+
+/// Redis 7.0 scripting on Lua 5.1: one Lua state per engine, the script cache (EVAL/EVALSHA/SCRIPT),
+/// function libraries (FUNCTION/FCALL), the `redis` API table and the sandbox.
+///
+/// Every call into Lua happens under the engine lock (scripts run inside a command). Errors that
+/// Swift callbacks raise are pushed on the Lua stack and raised by the C trampoline after the Swift
+/// frame has returned (see CLuaBridge.h): no longjmp ever crosses a Swift frame.
+public final class LuaScripting: EngineExtension {
+    unowned(unsafe) let engine: Engine
+    let L: OpaquePointer
+    /// The client scripts run as (Redis's "lua client"): internal, never blocks, own selected db.
+    let scriptSession: ClientSession
+    /// Cached scripts by lower-case hex SHA-1.
+    var scripts: [String: Script] = [:]
+    /// Function libraries by name, and every registered function by name.
+    var libraries: [String: FunctionLibrary] = [:]
+    var functions: [String: RegisteredFunction] = [:]
+    /// The run in progress (nil between scripts).
+    var run: ScriptRun?
+    /// `redis.setresp`: the protocol replies are converted from inside the running script.
+    var scriptProtocol: RESPVersion = .resp2
+    /// While FUNCTION LOAD runs a library's code: the functions it registers.
+    var loadingLibrary: FunctionLibrary?
+    var loadingFunctions: [RegisteredFunction] = []
+    /// While FUNCTION LOAD runs library code: when it must have finished (ms; 0 otherwise).
+    var loadDeadline: Int64 = 0
+    /// Statistics for INFO.
+    var scriptsExecuted = 0
+
+    /// Installs scripting on `engine`: the EVAL/SCRIPT/FUNCTION/FCALL commands and the extension.
+    @discardableResult
+    public static func install(on engine: Engine) -> LuaScripting {
+        if let existing = engine.extensionOf(LuaScripting.self) { return existing }
+        let s = LuaScripting(engine: engine)
+        engine.addExtension(s)
+        engine.commandTable.register(ScriptCommands.all)
+        engine.commandTable.register(FunctionCommands.all)
+        engine.applyCommandRenames()
+        engine.busyReply = { [unowned s] args, session in s.replyWhileBusy(args, session) }
+        return s
+    }
+
+    init(engine: Engine) {
+        self.engine = engine
+        guard let state = luaL_newstate() else { fatalError("Lua: out of memory creating a state") }
+        L = state
+        scriptSession = ClientSession(id: 0, now: engine.clock.nowMilliseconds(), authenticated: true)
+        scriptSession.isInternal = true
+        scriptSession.name = ByteString("lua")
+        LuaScripting.installCallbacks()
+        setUpState()
+    }
+
+    deinit { lua_close(L) }
+
+    private static let callbacksInstalled: Bool = {
+        infera_lua_set_callbacks(luaTrampolineCallback, luaHookCallback)
+        infera_lua_srand48(0)
+        return true
+    }()
+
+    private static func installCallbacks() { _ = callbacksInstalled }
+
+    var owner: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    // MARK: the state
+
+    /// Libraries, the `redis` table, the sandbox environment and the error handler.
+    private func setUpState() {
+        if infera_lua_open_libraries(L) != 0 { fatalError("Lua: cannot open the standard libraries") }
+        let g = infera_lua_globalsindex()
+        // No file access: Redis removes these.
+        for name in ["loadfile", "dofile"] {
+            lua_pushnil(L)
+            lua_setfield(L, g, name)
+        }
+        // The redis table.
+        lua_createtable(L, 0, 24)
+        for op in LuaOp.allCases where op.isRedisAPI {
+            infera_lua_register(L, -1, op.luaName, owner, op.rawValue)
+        }
+        for (name, value) in [("LOG_DEBUG", 0), ("LOG_VERBOSE", 1), ("LOG_NOTICE", 2), ("LOG_WARNING", 3),
+                              ("REPL_NONE", 0), ("REPL_AOF", 1), ("REPL_SLAVE", 2), ("REPL_REPLICA", 2), ("REPL_ALL", 3),
+                              ("REDIS_VERSION_NUM", 0x07000F)] {
+            lua_pushnumber(L, Double(value))
+            lua_setfield(L, -2, name)
+        }
+        lua_pushstring(L, "7.0.15")
+        lua_setfield(L, -2, "REDIS_VERSION")
+        lua_setfield(L, g, "redis")
+
+        // The error handler Redis installs: adds the source and line of the failing call.
+        let handler = """
+        local dbg = debug
+        __redis__err__handler = function(err)
+          local i = dbg.getinfo(2,'nSl')
+          if i and i.what == 'C' then i = dbg.getinfo(3,'nSl') end
+          if type(err) ~= 'table' then err = {err='ERR ' .. tostring(err)} end
+          if i then err['source'] = i.source; err['line'] = i.currentline end
+          return err
+        end
+        """
+        if luaL_loadbuffer(L, handler, handler.utf8.count, "@error_handler") != 0 || lua_pcall(L, 0, 0, 0) != 0 {
+            fatalError("Lua: cannot install the error handler")
+        }
+
+        // Redis 7.0 leaves these out of the scripts' globals (debug stays reachable from the error
+        // handler above, which captured it).
+        for name in ["print", "getfenv", "setfenv", "newproxy", "debug"] {
+            lua_pushnil(L)
+            lua_setfield(L, g, name)
+        }
+
+        // The sandbox: scripts see the globals through an empty proxy whose metatable refuses new
+        // globals and reports unknown ones, as Redis's read-only globals do.
+        lua_createtable(L, 0, 0)              // env
+        lua_createtable(L, 0, 2)              // its metatable
+        infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
+        infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
+        lua_setmetatable(L, -2)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_env")
+        lua_createtable(L, 0, 0)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
+        lua_settop(L, 0)
+    }
+
+    /// Pushes the sandbox environment table.
+    func pushEnvironment() { lua_getfield(L, infera_lua_registryindex(), "__infera_env") }
+
+    // MARK: compiling
+
+    /// A cached script.
+    struct Script {
+        var body: [UInt8]
+        var flags: ScriptFlags
+    }
+
+    /// Compiles `body` as script `sha` (stored in the registry) or returns Redis's error text.
+    func compileScript(_ body: [UInt8], sha: String) -> String? {
+        if scripts[sha] != nil { return nil }
+        let parsed: (flags: ScriptFlags, code: ArraySlice<UInt8>)
+        switch ScriptFlags.parseShebang(body) {
+        case .failure(let message): return message
+        case .success(let p): parsed = p
+        }
+        let status = parsed.code.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+                luaL_loadbuffer(L, $0, p.count, "@user_script")
+            }
+        }
+        if status != 0 {
+            let message = popString()
+            return "ERR Error compiling script (new function): \(message)"
+        }
+        pushEnvironment()
+        lua_setfenv(L, -2)
+        lua_getfield(L, infera_lua_registryindex(), "__infera_scripts")
+        lua_pushvalue(L, -2)
+        lua_setfield(L, -2, sha)
+        lua_settop(L, 0)
+        scripts[sha] = Script(body: body, flags: parsed.flags)
+        return nil
+    }
+
+    /// Drops every cached script (SCRIPT FLUSH).
+    func flushScripts() {
+        scripts.removeAll()
+        lua_createtable(L, 0, 0)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
+        lua_gc(L, LUA_GCCOLLECT, 0)
+    }
+
+    func popString() -> String {
+        var len = 0
+        guard let p = infera_lua_tolstring(L, -1, &len) else { infera_lua_pop(L, 1); return "" }
+        let s = String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+        infera_lua_pop(L, 1)
+        return s
+    }
+
+    // MARK: running
+
+    /// State of the script being run.
+    final class ScriptRun {
+        let caller: ClientSession
+        let readOnly: Bool
+        let allowOOM: Bool
+        let name: String
+        let startedAt: Int64
+        /// FCALL (FUNCTION KILL stops it) rather than EVAL (SCRIPT KILL).
+        let isFunction: Bool
+        /// The command line, for FUNCTION STATS.
+        let commandLine: [String]
+        var killRequested = false
+        var wroteSomething = false
+        init(caller: ClientSession, readOnly: Bool, allowOOM: Bool, name: String, startedAt: Int64,
+             isFunction: Bool, commandLine: [String]) {
+            self.caller = caller
+            self.readOnly = readOnly
+            self.allowOOM = allowOOM
+            self.name = name
+            self.startedAt = startedAt
+            self.isFunction = isFunction
+            self.commandLine = commandLine
+        }
+    }
+
+    /// Runs the function on top of the stack with `nargs` arguments already pushed after it, and
+    /// writes its result (or the error) as the reply in `ctx`. `errorName` is the script's SHA or the
+    /// function's name (Redis puts it in error messages).
+    func runFunction(_ ctx: inout CommandContext, nargs: Int32, readOnly: Bool, allowOOM: Bool, errorName: String,
+                     isFunction: Bool = false) {
+        // The error handler goes below the function.
+        let base = lua_gettop(L) - nargs - 1
+        infera_lua_getglobal(L, "__redis__err__handler")
+        lua_insert(L, base + 1)
+        let handlerIndex = base + 1
+
+        if run != nil {
+            lua_settop(L, base)
+            ctx.out.error("ERR a script is already running")
+            return
+        }
+        let thisRun = ScriptRun(caller: ctx.session, readOnly: readOnly, allowOOM: allowOOM, name: errorName,
+                                startedAt: engine.clock.nowMilliseconds(), isFunction: isFunction,
+                                commandLine: (0..<ctx.argc).map { ctx.args.string($0) })
+        run = thisRun
+        scriptProtocol = .resp2
+        scriptSession.db = ctx.session.db
+        scriptSession.user = ctx.session.user
+        scriptsExecuted += 1
+        infera_lua_set_hook(L, 100_000, owner)
+        let status = lua_pcall(L, nargs, 1, handlerIndex)
+        infera_lua_set_hook(L, 0, nil)
+        run = nil
+
+        if status != 0 {
+            let message = errorMessage(at: -1, name: errorName)
+            lua_settop(L, base)
+            ctx.out.error(message)
+        } else {
+            LuaReplies.write(L, index: -1, into: &ctx.out, scriptProtocol: scriptProtocol)
+            lua_settop(L, base)
+        }
+        if lua_gc(L, LUA_GCCOUNT, 0) > 64 * 1024 { lua_gc(L, LUA_GCSTEP, 64) }
+    }
+
+    /// Redis 7.0's error text: `<err> script: <sha or function>, on <source>:<line>.`
+    func errorMessage(at index: Int32, name: String) -> String {
+        var err = "ERR unknown error"
+        var source: String?
+        var line: String?
+        if infera_lua_istable(L, index) {
+            let t = lua_gettop(L) + index + 1
+            lua_getfield(L, t, "err")
+            if lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER { err = popString() } else { infera_lua_pop(L, 1) }
+            lua_getfield(L, t, "source")
+            if lua_type(L, -1) == LUA_TSTRING { source = popString() } else { infera_lua_pop(L, 1) }
+            lua_getfield(L, t, "line")
+            if lua_type(L, -1) == LUA_TNUMBER { line = String(Int(lua_tonumber(L, -1))); infera_lua_pop(L, 1) } else { infera_lua_pop(L, 1) }
+        } else if lua_type(L, index) == LUA_TSTRING {
+            lua_pushvalue(L, index)
+            err = "ERR " + popString()
+        }
+        if err.hasPrefix("-") { err.removeFirst() }
+        if let source, let line { return "\(err) script: \(name), on \(source):\(line)." }
+        return "\(err) script: \(name)"
+    }
+
+    /// `busy-reply-threshold` (alias `lua-time-limit`), ms.
+    var busyThreshold: Int64 {
+        let extra = engine.config.extra
+        return Int64(extra["busy-reply-threshold"] ?? extra["lua-time-limit"] ?? "5000") ?? 5000
+    }
+
+    /// What another client gets for a command sent while a script is busy.
+    func replyWhileBusy(_ args: Argv, _ session: ClientSession) -> ByteBuffer {
+        var out = ReplyWriter(buffer: ByteBufferAllocator().buffer(capacity: 128), version: session.protocolVersion)
+        let name = args.count > 0 ? args.string(0).lowercased() : ""
+        let sub = args.count > 1 ? args.string(1).lowercased() : ""
+        let busyText = run?.isFunction == true
+            ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+            : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+        guard let run else {
+            out.error("NOTBUSY No scripts in execution right now.")
+            return out.buffer
+        }
+        switch (name, sub) {
+        case ("script", "kill"), ("function", "kill"):
+            if (name == "function") != run.isFunction {
+                out.error(busyText)
+            } else if run.wroteSomething {
+                out.error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+            } else {
+                run.killRequested = true
+                out.ok()
+            }
+        case ("function", "stats"):
+            out.mapHeader(2)
+            out.bulk("running_script")
+            out.mapHeader(3)
+            out.bulk("name"); out.bulk(run.name)
+            out.bulk("command")
+            out.arrayHeader(run.commandLine.count)
+            for a in run.commandLine { out.bulk(a) }
+            out.bulk("duration_ms"); out.integer(Int(engine.clock.nowMilliseconds() - run.startedAt))
+            out.bulk("engines")
+            out.mapHeader(1)
+            out.bulk("LUA")
+            out.mapHeader(2)
+            out.bulk("libraries_count"); out.integer(libraries.count)
+            out.bulk("functions_count"); out.integer(functions.count)
+        default:
+            out.error(busyText)
+        }
+        return out.buffer
+    }
+
+    // MARK: EngineExtension
+
+    public func infoLines(section: String) -> [String]? {
+        guard section == "memory" || section == "stats" else { return nil }
+        if section == "memory" {
+            let luaBytes = Int(lua_gc(L, LUA_GCCOUNT, 0)) * 1024 + Int(lua_gc(L, LUA_GCCOUNTB, 0))
+            return ["used_memory_lua:\(luaBytes)", "used_memory_scripts_eval:\(scripts.values.reduce(0) { $0 + $1.body.count })",
+                    "number_of_cached_scripts:\(scripts.count)", "number_of_functions:\(functions.count)",
+                    "number_of_libraries:\(libraries.count)"]
+        }
+        return nil
+    }
+}
+
+/// The operations the C trampoline forwards to Swift (upvalue 2 of each closure).
+enum LuaOp: Int32, CaseIterable {
+    case call = 0, pcall, errorReply, statusReply, sha1hex, log, setresp, setRepl, replicateCommands, breakpoint,
+         debug, aclCheckCmd, registerFunction, globalIndex, globalNewIndex, loadRedisIndex
+
+    var isRedisAPI: Bool { ![.globalIndex, .globalNewIndex, .registerFunction, .loadRedisIndex].contains(self) }
+
+    var luaName: String {
+        switch self {
+        case .call: "call"
+        case .pcall: "pcall"
+        case .errorReply: "error_reply"
+        case .statusReply: "status_reply"
+        case .sha1hex: "sha1hex"
+        case .log: "log"
+        case .setresp: "setresp"
+        case .setRepl: "set_repl"
+        case .replicateCommands: "replicate_commands"
+        case .breakpoint: "breakpoint"
+        case .debug: "debug"
+        case .aclCheckCmd: "acl_check_cmd"
+        case .registerFunction: "register_function"
+        case .globalIndex: "__index"
+        case .globalNewIndex: "__newindex"
+        case .loadRedisIndex: "__index"
+        }
+    }
+}
+
+/// Entry from C for every `redis.*` call and the sandbox metamethods.
+let luaTrampolineCallback: infera_lua_callback = { state, owner, op in
+    guard let state, let owner, let op = LuaOp(rawValue: op) else { return 0 }
+    let scripting = Unmanaged<LuaScripting>.fromOpaque(owner).takeUnretainedValue()
+    return scripting.handle(op, state)
+}
+
+/// Entry from C every 100,000 VM instructions of a running script.
+let luaHookCallback: infera_lua_hook_callback = { state, owner in
+    guard let state, let owner else { return 0 }
+    let scripting = Unmanaged<LuaScripting>.fromOpaque(owner).takeUnretainedValue()
+    let message: String
+    if scripting.loadDeadline != 0 {
+        guard scripting.engine.clock.nowMilliseconds() > scripting.loadDeadline else { return 0 }
+        message = "ERR FUNCTION LOAD timeout"
+    } else {
+        guard let run = scripting.run else { return 0 }
+        if !run.killRequested && scripting.engine.clock.nowMilliseconds() - run.startedAt >= scripting.busyThreshold {
+            scripting.engine.serveWhileBusy?()
+        }
+        guard run.killRequested else { return 0 }
+        message = run.isFunction ? "ERR Script killed by user with FUNCTION KILL..." : "ERR Script killed by user with SCRIPT KILL..."
+    }
+    lua_createtable(state, 0, 1)
+    lua_pushstring(state, message)
+    lua_setfield(state, -2, "err")
+    return 1
+}

@@ -1,0 +1,220 @@
+import CLuaBridge
+import NIOCore
+import RESP
+import RedisEngine
+
+/// The `redis.*` functions scripts call, and the sandbox's global access rules.
+extension LuaScripting {
+    /// Runs `op` with its Lua arguments on the stack; returns the results pushed, or -1 with an
+    /// error value pushed for the trampoline to raise.
+    func handle(_ op: LuaOp, _ L: OpaquePointer) -> Int32 {
+        switch op {
+        case .call: return redisCall(L, raise: true)
+        case .pcall: return redisCall(L, raise: false)
+        case .errorReply:
+            guard lua_gettop(L) == 1, lua_type(L, 1) == LUA_TSTRING else {
+                pushErrorTable(L, "-ERR wrong number or type of arguments")
+                return 1
+            }
+            let text = string(L, 1)
+            pushErrorTable(L, text.hasPrefix("-") ? text : "-" + text)
+            return 1
+        case .statusReply:
+            guard lua_gettop(L) == 1, lua_type(L, 1) == LUA_TSTRING else {
+                pushErrorTable(L, "-ERR wrong number or type of arguments")
+                return 1
+            }
+            lua_createtable(L, 0, 1)
+            lua_pushvalue(L, 1)
+            lua_setfield(L, -2, "ok")
+            return 1
+        case .sha1hex:
+            guard lua_gettop(L) == 1 else { return raise(L, "wrong number of arguments") }
+            let hex = SHA1.hex(bytes(L, 1))
+            lua_pushstring(L, hex)
+            return 1
+        case .log:
+            let argc = lua_gettop(L)
+            guard argc >= 2 else { return raise(L, "redis.log() requires two arguments or more.") }
+            guard lua_type(L, 1) == LUA_TNUMBER else { return raise(L, "First argument must be a number (log level).") }
+            let level = Int(lua_tonumber(L, 1))
+            guard (0...3).contains(level) else { return raise(L, "Invalid debug level.") }
+            var parts: [String] = []
+            for i in 2...argc { parts.append(string(L, i)) }
+            engine.scriptLog?(level, parts.joined(separator: " "))
+            return 0
+        case .setresp:
+            guard lua_gettop(L) == 1 else { return raise(L, "redis.setresp() requires one argument.") }
+            let v = Int(lua_tonumber(L, 1))
+            guard v == 2 || v == 3 else { return raise(L, "RESP version must be 2 or 3.") }
+            scriptProtocol = v == 3 ? .resp3 : .resp2
+            return 0
+        case .setRepl:
+            guard lua_gettop(L) == 1 else { return raise(L, "redis.set_repl() requires one argument.") }
+            let v = Int(lua_tonumber(L, 1))
+            guard (0...3).contains(v) else {
+                return raise(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
+            }
+            return 0
+        case .replicateCommands:
+            lua_pushboolean(L, 1)
+            return 1
+        case .breakpoint:
+            lua_pushboolean(L, 0)
+            return 1
+        case .debug:
+            return 0
+        case .aclCheckCmd:
+            return aclCheckCmd(L)
+        case .registerFunction:
+            return registerFunction(L)
+        case .globalIndex:
+            // __index(env, key): the real global, or Redis's error for an unknown name.
+            lua_pushvalue(L, 2)
+            lua_rawget(L, infera_lua_globalsindex())
+            if !infera_lua_isnil(L, -1) { return 1 }
+            infera_lua_pop(L, 1)
+            return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+        case .loadRedisIndex:
+            return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+        case .globalNewIndex:
+            return raiseAtCaller(L, "Attempt to modify a readonly table")
+        }
+    }
+
+    /// `redis.call` / `redis.pcall`.
+    private func redisCall(_ L: OpaquePointer, raise shouldRaise: Bool) -> Int32 {
+        func fail(_ message: String) -> Int32 {
+            pushErrorTable(L, message)
+            return shouldRaise ? -1 : 1
+        }
+        let argc = lua_gettop(L)
+        if argc == 0 { return fail("-ERR Please specify at least one argument for this redis lib call") }
+        guard let run else { return fail("-ERR redis.call is not allowed from here") }
+        var args: [[UInt8]] = []
+        args.reserveCapacity(Int(argc))
+        for i in 1...argc {
+            switch lua_type(L, i) {
+            case LUA_TSTRING: args.append(bytes(L, i))
+            case LUA_TNUMBER: args.append(Array(formatNumber(lua_tonumber(L, i)).utf8))
+            default: return fail("-ERR Lua redis lib command arguments must be strings or integers")
+            }
+        }
+        let argv = Argv(bytes: args)
+        guard var cmd = engine.commandTable.lookup(argv[0]) else { return fail("-ERR Unknown Redis command called from script") }
+        if cmd.isContainer {
+            guard argc >= 2, let sub = engine.findSubcommand(cmd, argv[1]) else {
+                return fail("-ERR Unknown Redis command called from script")
+            }
+            cmd = sub
+        }
+        if (cmd.arity > 0 && Int(argc) != cmd.arity) || Int(argc) < -cmd.arity {
+            return fail("-ERR Wrong number of args calling Redis command from script")
+        }
+        if let text = engine.disabledCommandReply(cmd) {
+            return fail(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script")
+        }
+        if cmd.flags.contains(.noscript) { return fail("-ERR This Redis command is not allowed from script") }
+        if !engine.aclPermits(user: run.caller.user, cmd, argv) {
+            return fail("-ERR The user executing the script can't run this command or subcommand")
+        }
+        let writes = cmd.flags.contains(.write)
+        if writes && run.readOnly { return fail("-ERR Write commands are not allowed from read-only scripts.") }
+        if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething
+            && engine.isOverMaxMemory() {
+            return fail("-OOM command not allowed when used memory > 'maxmemory'.")
+        }
+        if writes { run.wroteSomething = true }
+
+        scriptSession.protocolVersion = scriptProtocol
+        var sub = CommandContext(engine: engine, session: scriptSession, buffer: ByteBufferAllocator().buffer(capacity: 64))
+        sub.args = argv
+        sub.now = engine.commandTime
+        sub.out.version = scriptProtocol
+        engine.call(&sub, cmd)
+
+        var buffer = sub.out.buffer
+        let reply: RESPValue
+        do {
+            guard let value = try RESPValue.parse(&buffer) else { return fail("-ERR the command gave no reply") }
+            reply = value
+        } catch {
+            return fail("-ERR the command's reply could not be read")
+        }
+        if case .error(let message) = reply {
+            return fail("-" + message)
+        }
+        LuaReplies.push(reply, into: L, scriptProtocol: scriptProtocol)
+        return 1
+    }
+
+    /// `redis.acl_check_cmd(cmd, ...)`: whether the running user may run the command.
+    private func aclCheckCmd(_ L: OpaquePointer) -> Int32 {
+        let argc = lua_gettop(L)
+        guard argc >= 1 else { return raise(L, "Please specify at least one argument for this redis lib call") }
+        var args: [[UInt8]] = []
+        for i in 1...argc {
+            guard lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER else {
+                return raise(L, "Lua redis lib command arguments must be strings or integers")
+            }
+            args.append(bytes(L, i))
+        }
+        let argv = Argv(bytes: args)
+        guard let cmd = engine.commandTable.lookup(argv[0]) else {
+            return raise(L, "Invalid command passed to redis.acl_check_cmd()")
+        }
+        lua_pushboolean(L, engine.aclPermits(user: run?.caller.user ?? "default", cmd, argv) ? 1 : 0)
+        return 1
+    }
+
+    // MARK: helpers
+
+    /// Pushes `{err = "<CODE> <message>"}` from a reply-style error (`-CODE message`, or a bare
+    /// message which gets the code ERR), as Redis's luaPushErrorBuff does.
+    func pushErrorTable(_ L: OpaquePointer, _ text: String) {
+        var final = text
+        if text.hasPrefix("-") {
+            let body = text.dropFirst()
+            if let space = body.firstIndex(of: " ") {
+                final = String(body[..<space]) + " " + String(body[body.index(after: space)...])
+            } else {
+                final = "ERR " + body
+            }
+        } else {
+            final = "ERR " + text
+        }
+        while final.hasSuffix("\n") || final.hasSuffix("\r") { final.removeLast() }
+        lua_createtable(L, 0, 1)
+        lua_pushstring(L, final)
+        lua_setfield(L, -2, "err")
+    }
+
+    /// Pushes an error for the trampoline to raise (`ERR <message>` as an error table).
+    func raise(_ L: OpaquePointer, _ message: String) -> Int32 {
+        pushErrorTable(L, message)
+        return -1
+    }
+
+    /// Raises `message` as a string with the caller's position (`user_script:1: …`), like luaL_error.
+    private func raiseAtCaller(_ L: OpaquePointer, _ message: String) -> Int32 {
+        luaL_where(L, 1)
+        lua_pushstring(L, message)
+        lua_concat(L, 2)
+        return -1
+    }
+
+    func bytes(_ L: OpaquePointer, _ i: Int32) -> [UInt8] {
+        var len = 0
+        guard let p = infera_lua_tolstring(L, i, &len) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: len))
+    }
+
+    func string(_ L: OpaquePointer, _ i: Int32) -> String { String(decoding: bytes(L, i), as: UTF8.self) }
+
+    /// A Lua number as Redis turns it into a command argument: integers without a fraction, others
+    /// with the shortest representation that reads back the same.
+    func formatNumber(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e17 { return String(Int64(d)) }
+        return "\(d)"
+    }
+}
