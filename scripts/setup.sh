@@ -9,6 +9,8 @@ APT_PACKAGES=(
   libcurl4-openssl-dev
   libyaml-dev
   liblua5.1-0-dev
+  lua-cjson-dev
+  lua-bitop-dev
   redis-server
   redis-tools
   ripgrep

@@ -130,9 +130,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
+        Date().ISO8601Format()
     }
 
     private func load() throws -> [JournalEntry] {

@@ -251,11 +251,9 @@ public struct TokenFetcher: Sendable {
     }
 
     static func parseRFC3339(_ s: String) -> Double? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return d.timeIntervalSince1970 }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: s)?.timeIntervalSince1970
+        // Foundation's ISO 8601 format style needs no ICU locale data (the release binary has none).
+        if let d = try? Date(s, strategy: .iso8601) { return d.timeIntervalSince1970 }
+        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s))?.timeIntervalSince1970
     }
 }
 
