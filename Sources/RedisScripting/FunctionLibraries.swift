@@ -106,7 +106,7 @@ extension LuaScripting {
     /// Text of the error value at `index` (a string, or a table's `err`).
     func errorText(at index: Int32) -> String {
         if infera_lua_istable(L, index) {
-            lua_getfield(L, index, "err")
+            infera_lua_rawgetfield(L, index, "err")
             return popString()
         }
         lua_pushvalue(L, index)
@@ -198,7 +198,7 @@ extension LuaScripting {
                 infera_lua_pop(L, 1)
             }
             guard callbackFound else { return raise(L, "redis.register_function must get a callback argument") }
-            lua_getfield(L, 1, "callback")
+            infera_lua_rawgetfield(L, 1, "callback")
         } else {
             return raise(L, "wrong number of arguments to redis.register_function")
         }

@@ -83,7 +83,7 @@ enum LuaReplies {
 
     private static func writeTable(_ L: OpaquePointer, _ idx: Int32, into out: inout ReplyWriter, scriptProtocol: RESPVersion, depth: Int) {
         // {err=...}: an error reply.
-        lua_getfield(L, idx, "err")
+        infera_lua_rawgetfield(L, idx, "err")
         if lua_type(L, -1) == LUA_TSTRING {
             var text = popString(L)
             if text.hasPrefix("-") { text.removeFirst() }
@@ -93,13 +93,13 @@ enum LuaReplies {
         }
         infera_lua_pop(L, 1)
         // {ok=...}: a status reply.
-        lua_getfield(L, idx, "ok")
+        infera_lua_rawgetfield(L, idx, "ok")
         if lua_type(L, -1) == LUA_TSTRING {
             out.simple(popString(L).replacingNewlines())
             return
         }
         infera_lua_pop(L, 1)
-        lua_getfield(L, idx, "double")
+        infera_lua_rawgetfield(L, idx, "double")
         if lua_type(L, -1) == LUA_TNUMBER {
             let d = lua_tonumber(L, -1)
             infera_lua_pop(L, 1)
@@ -107,14 +107,14 @@ enum LuaReplies {
             return
         }
         infera_lua_pop(L, 1)
-        lua_getfield(L, idx, "big_number")
+        infera_lua_rawgetfield(L, idx, "big_number")
         if lua_type(L, -1) == LUA_TSTRING {
             let s = popString(L)
             if out.isRESP3 { out.raw(Array("(\(s)\r\n".utf8)) } else { out.bulk(s) }
             return
         }
         infera_lua_pop(L, 1)
-        lua_getfield(L, idx, "map")
+        infera_lua_rawgetfield(L, idx, "map")
         if infera_lua_istable(L, -1) {
             let t = lua_gettop(L)
             var count = 0
@@ -131,7 +131,7 @@ enum LuaReplies {
             return
         }
         infera_lua_pop(L, 1)
-        lua_getfield(L, idx, "set")
+        infera_lua_rawgetfield(L, idx, "set")
         if infera_lua_istable(L, -1) {
             let t = lua_gettop(L)
             var count = 0

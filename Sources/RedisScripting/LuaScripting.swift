@@ -256,11 +256,11 @@ public final class LuaScripting: EngineExtension {
         var line: String?
         if infera_lua_istable(L, index) {
             let t = lua_gettop(L) + index + 1
-            lua_getfield(L, t, "err")
+            infera_lua_rawgetfield(L, t, "err")
             if lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER { err = popString() } else { infera_lua_pop(L, 1) }
-            lua_getfield(L, t, "source")
+            infera_lua_rawgetfield(L, t, "source")
             if lua_type(L, -1) == LUA_TSTRING { source = popString() } else { infera_lua_pop(L, 1) }
-            lua_getfield(L, t, "line")
+            infera_lua_rawgetfield(L, t, "line")
             if lua_type(L, -1) == LUA_TNUMBER { line = String(Int(lua_tonumber(L, -1))); infera_lua_pop(L, 1) } else { infera_lua_pop(L, 1) }
         } else if lua_type(L, index) == LUA_TSTRING {
             lua_pushvalue(L, index)

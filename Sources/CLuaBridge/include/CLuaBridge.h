@@ -40,6 +40,12 @@ static inline bool infera_lua_istable(lua_State *L, int i) { return lua_type(L, 
 static inline bool infera_lua_isboolean(lua_State *L, int i) { return lua_type(L, i) == LUA_TBOOLEAN; }
 static inline void infera_lua_getglobal(lua_State *L, const char *s) { lua_getfield(L, LUA_GLOBALSINDEX, s); }
 static inline void infera_lua_setglobal(lua_State *L, const char *s) { lua_setfield(L, LUA_GLOBALSINDEX, s); }
+/* t[k] without metamethods (a script's tables may carry metatables that raise). */
+static inline void infera_lua_rawgetfield(lua_State *L, int idx, const char *k) {
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    lua_pushstring(L, k);
+    lua_rawget(L, idx);
+}
 static inline int infera_lua_globalsindex(void) { return LUA_GLOBALSINDEX; }
 static inline int infera_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline const char *infera_lua_tolstring(lua_State *L, int i, size_t *len) { return lua_tolstring(L, i, len); }
