@@ -69,7 +69,7 @@ struct RandomDifferentialTests {
 @Suite("Differential: extreme integers")
 struct ExtremeIntegerDifferentialTests {
     @Test func extremeIntegers() throws {
-        try RandomDifferentialTests().check([.extremes, .extremes, .extremes, .strings, .lists, .sortedSets],
+        try RandomDifferentialTests().check([.extremes, .extremes, .extremes, .strings, .lists],
                                             seeds: RandomDifferentialTests.seeds(1500), keyCount: 4)
     }
 }

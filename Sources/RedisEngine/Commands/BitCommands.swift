@@ -152,33 +152,34 @@ enum BitCommands {
             ctx.out.error("ERR The bit argument must be 1 or 0.")
             return
         }
+        // Redis 7.0 looks the key up (missing → -1 or 0) before parsing the range.
+        guard let i = ctx.lookupRead(ctx.key(1)) else {
+            ctx.out.integer(bitArg == 1 ? -1 : 0)
+            return
+        }
+        guard let bytes = StringCommands.stringBytes(&ctx, at: i) else { return }
         var isBit = false
         var start = 0, end = -1
         var endGiven = false
+        if ctx.argc > 6 {
+            ctx.out.error(RedisError.syntax)
+            return
+        }
         if ctx.argc >= 4 {
             guard let s = ctx.intOrReply(3) else { return }
             start = s
-            if ctx.argc >= 5 {
-                guard let e = ctx.intOrReply(4) else { return }
-                end = e
-                endGiven = true
-            }
             if ctx.argc == 6 {
                 if ctx.argIs(5, "BIT") { isBit = true } else if !ctx.argIs(5, "BYTE") {
                     ctx.out.error(RedisError.syntax)
                     return
                 }
             }
-            if ctx.argc > 6 {
-                ctx.out.error(RedisError.syntax)
-                return
+            if ctx.argc >= 5 {
+                guard let e = ctx.intOrReply(4) else { return }
+                end = e
+                endGiven = true
             }
         }
-        guard let i = ctx.lookupRead(ctx.key(1)) else {
-            ctx.out.integer(bitArg == 1 ? -1 : 0)
-            return
-        }
-        guard let bytes = StringCommands.stringBytes(&ctx, at: i) else { return }
         let strlen = bytes.count
         let totlen = isBit ? strlen * 8 : strlen
         if start < 0 { start = totlen + start }

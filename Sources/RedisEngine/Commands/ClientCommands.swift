@@ -262,6 +262,11 @@ public enum ClientCommands {
             ctx.out.error(RedisError.syntax)
             return
         }
+        // Redis's getTimeoutFromObjectOrReply: a deadline past LLONG_MAX is refused (found by FuzzCommands).
+        if Int64(ms) > Int64.max - ctx.now {
+            ctx.out.error("ERR timeout is out of range")
+            return
+        }
         let until = ctx.now + Int64(ms)
         if until > ctx.engine.pauseUntil || ctx.engine.pauseUntil == 0 {
             ctx.engine.pauseUntil = until

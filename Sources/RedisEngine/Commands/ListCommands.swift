@@ -130,23 +130,25 @@ public enum ListCommands {
     }
 
     static func lindex(_ ctx: inout CommandContext) {
-        guard let idx = ctx.intOrReply(2) else { return }
+        // Redis 7.0 looks the key up before parsing the index.
         switch ctx.fetch(ListObject.self, ctx.key(1)) {
         case .wrongType: ctx.wrongType()
         case .missing: ctx.out.null()
         case .found(let l):
+            guard let idx = ctx.intOrReply(2) else { return }
             let i = idx < 0 ? l.list.count + idx : idx
             if i < 0 || i >= l.list.count { ctx.out.null() } else { ctx.out.bulk(l.list[i]) }
         }
     }
 
     static func lset(_ ctx: inout CommandContext) {
-        guard let idx = ctx.intOrReply(2) else { return }
+        // Redis 7.0 looks the key up before parsing the index.
         let key = ctx.key(1)
         switch ctx.fetch(ListObject.self, key, read: false) {
         case .wrongType: ctx.wrongType()
         case .missing: ctx.out.error(RedisError.noSuchKey)
         case .found(let l):
+            guard let idx = ctx.intOrReply(2) else { return }
             let i = idx < 0 ? l.list.count + idx : idx
             if i < 0 || i >= l.list.count { ctx.out.error(RedisError.indexOutOfRange); return }
             l.list[i] = ctx.arg(3)
