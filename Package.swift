@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: system libraries
@@ -40,6 +41,9 @@ let package = Package(
             "InferaPlan",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+
+        // MARK: AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
+        .target(name: "InferaAWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -77,6 +81,7 @@ let package = Package(
             "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
+        .testTarget(name: "InferaAWSTests", dependencies: ["InferaAWS", "InferaTestSupport"]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]

