@@ -30,6 +30,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libcurl: the only HTTP client infera uses to talk to providers (InferaHTTP).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
 
         // MARK: core libraries
         .target(name: "InferaDiagnostics"),
@@ -42,8 +48,13 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
 
-        // MARK: AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
-        .target(name: "InferaAWS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // MARK: provisioning (apply): HTTP layer, provider-independent engine, one target per provider
+        .target(name: "InferaHTTP", dependencies: ["CCurl"]),
+        .target(name: "InferaApply", dependencies: ["InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
+        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
+        // AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
+        .target(name: "InferaAWS", dependencies: ["InferaHTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan"]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -64,6 +75,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
             "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer",
+            "InferaHTTP", "InferaApply",
+            // providers (one line each)
+            "InferaUpstash",
+            "InferaElastiCache",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -73,7 +88,7 @@ let package = Package(
         .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: tests
-        .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics"], path: "Sources/InferaTestSupport"),
+        .target(name: "InferaTestSupport", dependencies: ["InferaDiagnostics", "InferaHTTP"], path: "Sources/InferaTestSupport"),
         .testTarget(name: "InferaConfigTests", dependencies: ["InferaConfig", "InferaYAML", "InferaTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "InferaDetectTests", dependencies: ["InferaDetect", "InferaTestSupport"]),
         .testTarget(name: "InferaPlanTests", dependencies: ["InferaPlan", "InferaTerraform", "InferaConfig", "InferaTestSupport"], exclude: ["Golden", "Cases"]),
@@ -81,7 +96,13 @@ let package = Package(
             "RESP", "RedisEngine", "InferaTestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "RedisServerTests", dependencies: ["RedisServer", "RedisEngine", "RESP", "InferaTestSupport"]),
-        .testTarget(name: "InferaAWSTests", dependencies: ["InferaAWS", "InferaTestSupport"]),
+        .testTarget(name: "InferaHTTPTests", dependencies: ["InferaHTTP", "InferaTestSupport"]),
+        .testTarget(name: "InferaApplyTests", dependencies: [
+            "InferaApply", "InferaHTTP", "InferaPlan", "InferaUpstash", "InferaTestSupport",
+        ]),
+        .testTarget(name: "InferaAWSTests", dependencies: [
+            "InferaAWS", "InferaElastiCache", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport",
+        ]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]

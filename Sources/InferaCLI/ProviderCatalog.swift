@@ -1,0 +1,25 @@
+import InferaApply
+
+// Provider modules: one import per provider, each on its own line with a blank line around it
+// (so branches adding providers merge without conflicts).
+
+import InferaUpstash
+
+// import InferaGCP (issue #12)
+
+// import InferaAWS (issue #13)
+
+/// The providers `infera apply` knows, keyed by the spec's provider name.
+enum ProviderCatalog {
+    static let registry: ProviderRegistry = {
+        let r = ProviderRegistry()
+
+        r.register(UpstashProvider.factory) // upstash
+
+        // memorystore (issue #12): r.register(MemorystoreProvider.factory)
+
+        // elasticache (issue #13): r.register(ElastiCacheProvider.factory)
+
+        return r
+    }()
+}

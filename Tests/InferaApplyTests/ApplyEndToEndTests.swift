@@ -1,0 +1,166 @@
+import Foundation
+import InferaTestSupport
+import Testing
+
+/// The real `infera` binary against the local Upstash fake (OpenAPI-validated, 127.0.0.1).
+@Suite(.serialized) struct ApplyEndToEndTests {
+    static let fast = ["INFERA_RETRY_BASE_DELAY": "0.01", "INFERA_HTTP_TIMEOUT": "2"]
+
+    @Test func planApplyStatusOutputNoopUpdateDestroyCycle() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject(budget: 50)
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+
+        var r = try infera.run("plan", "--out", "infra")
+        #expect(r.status == 0, "\(r.combined)")
+        #expect(r.stdout.contains("Observed state: Upstash account dev@example.com at \(fake.baseURL)."))
+        #expect(r.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."))
+
+        // No terminal and no --auto-approve: refuse instead of hanging.
+        r = try infera.run("apply")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("refusing to apply without confirmation: no terminal to ask on"))
+        var ci = infera
+        ci.env["CI"] = "true"
+        r = try ci.run("apply")
+        #expect(r.status == 1 && r.stderr.contains("running under CI"))
+        #expect(try await fake.databases().isEmpty)
+
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0, "\(r.combined)")
+        #expect(r.stdout.contains("upstash_redis_database.main: Creating..."))
+        #expect(r.stdout.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."))
+        let dbs = try await fake.databases()
+        #expect(dbs.count == 1)
+        let password = try #require(dbs.first?["password"] as? String)
+        let endpoint = try #require(dbs.first?["endpoint"] as? String)
+        #expect(!r.combined.contains(password))
+
+        r = try infera.run("status")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("state:") && r.stdout.contains("active") && r.stdout.contains("\(endpoint):6379"))
+        #expect(r.stdout.contains("last operation: create succeeded"))
+        r = try infera.run("status", "--format", "json")
+        let status = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let resources = try #require(status?["resources"] as? [[String: Any]])
+        #expect(resources.first?["state"] as? String == "active" && resources.first?["tls"] as? Bool == true)
+
+        r = try infera.run("output")
+        #expect(r.status == 0 && r.stdout.contains("password    = <sensitive>") && r.stdout.contains("endpoint    = \"\(endpoint)\""))
+        #expect(!r.stdout.contains(password))
+        r = try infera.run("output", "redis_url", "--show-secrets")
+        #expect(r.stdout == "rediss://default:\(password)@\(endpoint):6379\n")
+        r = try infera.run("output", "port")
+        #expect(r.stdout == "6379\n")
+        r = try infera.run("output", "nope")
+        #expect(r.status == 1 && r.stderr.contains("no output named 'nope'"))
+        r = try infera.run("output", "--json")
+        #expect(r.stdout.contains("\"sensitive\":true") || r.stdout.contains("\"sensitive\": true"))
+        #expect(!r.stdout.contains(password))
+
+        // Again: nothing to do.
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("Apply complete! Resources: 0 added, 0 changed, 0 destroyed."), "\(r.combined)")
+        r = try infera.run("plan", "--out", "infra", "--detailed-exitcode")
+        #expect(r.status == 0, "\(r.combined)")
+        #expect(r.stdout.contains("No changes."))
+
+        // Change a setting: a real `~` update with before -> after, applied in place from a saved plan.
+        try project.write(budget: 90)
+        r = try infera.run("plan", "--out", "infra", "--detailed-exitcode", "--save", "plan.json")
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("~ budget = 50 -> 90"))
+        #expect(r.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."))
+        r = try infera.run("apply", "plan.json")
+        #expect(r.status == 0 && r.stdout.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."), "\(r.combined)")
+        var now = try await fake.databases()
+        #expect(now.count == 1 && now.first?["budget"] as? Int == 90)
+
+        // A saved plan goes stale when live state changes after it was saved.
+        try project.write(budget: 90, eviction: false)
+        r = try infera.run("plan", "--out", "infra", "--save", "stale.json")
+        #expect(r.stdout.contains("~ eviction = true -> false"))
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0)
+        r = try infera.run("apply", "stale.json")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the plan is stale"))
+        #expect(r.stderr.contains("hint: run `infera plan --save FILE` again"))
+
+        r = try infera.run("destroy", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("Destroy complete! Resources: 1 destroyed."), "\(r.combined)")
+        #expect(try await fake.databases().isEmpty)
+        r = try infera.run("destroy", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("Destroy complete! Resources: 0 destroyed."))
+        now = try await fake.databases()
+        #expect(now.isEmpty)
+        #expect(try await fake.violations() == [])
+
+        // The journal: private, no operation left open.
+        let attrs = try FileManager.default.attributesOfItem(atPath: project.dir + "/.infera/shop/journal.json")
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+        #expect(!project.journal().contains("\"started\"") && !project.journal().contains("\"pending\""))
+    }
+
+    @Test func productionDestroyNeedsForceAndReplacementNeedsAllowReplace() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject(environment: "production")
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+        var r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0, "\(r.combined)")
+
+        // primary_region forces replacement of the database, which holds data.
+        try (try String(contentsOfFile: project.config, encoding: .utf8)).replacingOccurrences(of: "region: us-east-1", with: "region: eu-central-1")
+            .write(toFile: project.config, atomically: true, encoding: .utf8)
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("# forces replacement"))
+        #expect(r.stderr.contains("upstash_redis_database.main: this plan replaces a resource that holds data"))
+        #expect(r.stderr.contains("--allow-replace"))
+        r = try infera.run("apply", "--auto-approve", "--allow-replace")
+        #expect(r.status == 0 && r.stdout.contains("Resources: 1 added, 0 changed, 1 destroyed."), "\(r.combined)")
+        let dbs = try await fake.databases()
+        #expect(dbs.count == 1 && dbs.first?["primary_region"] as? String == "eu-central-1")
+
+        r = try infera.run("destroy", "--auto-approve")
+        #expect(r.status == 1 && r.stderr.contains("refusing to destroy the production deployment shop"))
+        #expect(try await fake.databases().count == 1)
+        r = try infera.run("destroy", "--auto-approve", "--force")
+        #expect(r.status == 0 && r.stdout.contains("Destroy complete! Resources: 1 destroyed."))
+        #expect(try await fake.violations() == [])
+    }
+
+    @Test func findsAnExistingDatabaseByNameAndReconcilesIt() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject(budget: 20, eviction: false, readRegions: [])
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+        // shop-redis exists with other settings (made by hand, or by another machine).
+        var r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0)
+        try FileManager.default.removeItem(atPath: project.dir + "/.infera") // nothing known locally
+        try project.write(budget: 70)
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("0 added, 1 changed"), "\(r.combined)")
+        let dbs = try await fake.databases()
+        #expect(dbs.count == 1)
+        #expect(dbs.first?["budget"] as? Int == 70 && dbs.first?["eviction"] as? Bool == true)
+        #expect(dbs.first?["read_regions"] as? [String] == ["eu-west-1"])
+    }
+
+    @Test func planWithoutCredentialsFallsBackOffline() throws {
+        let project = try UpstashProject()
+        defer { project.remove() }
+        let r = try InferaRunner.run(["plan", "--out", "infra"], cwd: project.dir, env: InferaRunner.environment([:]))
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("note: no Upstash credentials found"))
+        #expect(r.stdout.contains("Observed state: none (offline plan"))
+        let r2 = try InferaRunner.run(["apply", "--auto-approve"], cwd: project.dir, env: InferaRunner.environment([:]))
+        #expect(r2.status == 1 && r2.stderr.contains("error: upstash: no Upstash credentials found") && r2.stderr.contains("UPSTASH_API_KEY"))
+    }
+}
