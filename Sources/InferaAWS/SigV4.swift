@@ -50,7 +50,7 @@ public struct SigV4Signer: Sendable {
     /// `yyyyMMdd'T'HHmmss'Z'` for a Unix time in seconds.
     public static func amzDate(_ unixSeconds: Int64) -> String {
         let c = UTCCalendar.components(unixSeconds)
-        return String(format4: c.year) + pad2(c.month) + pad2(c.day) + "T" + pad2(c.hour) + pad2(c.minute) + pad2(c.second) + "Z"
+        return pad4(c.year) + pad2(c.month) + pad2(c.day) + "T" + pad2(c.hour) + pad2(c.minute) + pad2(c.second) + "Z"
     }
 
     /// Signs `request` at `unixTime`. When `signToken` is false, the session token header is added after signing
@@ -217,11 +217,9 @@ extension StringProtocol {
 
 func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-extension String {
-    init(format4 n: Int) {
-        let s = String(n)
-        self = String(repeating: "0", count: max(0, 4 - s.count)) + s
-    }
+func pad4(_ n: Int) -> String {
+    let s = "\(n)"
+    return String(repeating: "0", count: max(0, 4 - s.count)) + s
 }
 
 /// Civil-date conversions in UTC without Foundation's calendar (Howard Hinnant's algorithms).
@@ -274,6 +272,6 @@ public enum UTCCalendar {
     /// `2026-12-02T19:30:03Z`.
     public static func iso8601(_ t: Int64) -> String {
         let c = components(t)
-        return String(format4: c.year) + "-" + pad2(c.month) + "-" + pad2(c.day) + "T" + pad2(c.hour) + ":" + pad2(c.minute) + ":" + pad2(c.second) + "Z"
+        return pad4(c.year) + "-" + pad2(c.month) + "-" + pad2(c.day) + "T" + pad2(c.hour) + ":" + pad2(c.minute) + ":" + pad2(c.second) + "Z"
     }
 }

@@ -1,0 +1,1 @@
+// The ElastiCache provider (issue #13).
