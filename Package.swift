@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
         // AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
         .target(name: "InferaAWS", dependencies: ["InferaHTTP", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan"]),
+        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],

@@ -72,7 +72,7 @@ public struct AWSPartition: Sendable, Equatable {
     }
 }
 
-public struct EndpointError: Error, Sendable, CustomStringConvertible {
+public struct AWSEndpointError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
@@ -94,10 +94,10 @@ public enum EndpointResolver {
         if !ignore {
             for variable in ["AWS_ENDPOINT_URL_" + service.endpointEnvSuffix, "AWS_ENDPOINT_URL"] {
                 if let v = environment[variable], !v.isEmpty {
-                    if fips { throw EndpointError(description: "Invalid Configuration: FIPS and custom endpoint are not supported (\(variable) is set and AWS_USE_FIPS_ENDPOINT=true)") }
-                    if dual { throw EndpointError(description: "Invalid Configuration: Dualstack and custom endpoint are not supported (\(variable) is set and AWS_USE_DUALSTACK_ENDPOINT=true)") }
+                    if fips { throw AWSEndpointError(description: "Invalid Configuration: FIPS and custom endpoint are not supported (\(variable) is set and AWS_USE_FIPS_ENDPOINT=true)") }
+                    if dual { throw AWSEndpointError(description: "Invalid Configuration: Dualstack and custom endpoint are not supported (\(variable) is set and AWS_USE_DUALSTACK_ENDPOINT=true)") }
                     guard v.hasPrefix("http://") || v.hasPrefix("https://") else {
-                        throw EndpointError(description: "\(variable)='\(v)' is not an http(s) URL")
+                        throw AWSEndpointError(description: "\(variable)='\(v)' is not an http(s) URL")
                     }
                     var url = v
                     while url.hasSuffix("/") { url.removeLast() }
@@ -105,23 +105,23 @@ public enum EndpointResolver {
                 }
             }
         }
-        guard !region.isEmpty else { throw EndpointError(description: "Invalid Configuration: Missing Region") }
+        guard !region.isEmpty else { throw AWSEndpointError(description: "Invalid Configuration: Missing Region") }
         let p = AWSPartition.of(region: region)
         let prefix = service.signingName
         if service == .sts && environment["AWS_STS_REGIONAL_ENDPOINTS"]?.lowercased() == "legacy" && p.name == "aws" && !fips && !dual {
             return ResolvedEndpoint(url: "https://sts.amazonaws.com", overridden: false)
         }
         if fips && dual {
-            guard p.supportsFIPS && p.supportsDualStack else { throw EndpointError(description: "FIPS and DualStack are enabled, but this partition does not support one or both") }
+            guard p.supportsFIPS && p.supportsDualStack else { throw AWSEndpointError(description: "FIPS and DualStack are enabled, but this partition does not support one or both") }
             return ResolvedEndpoint(url: "https://\(prefix)-fips.\(region).\(p.dualStackDnsSuffix)", overridden: false)
         }
         if fips {
-            guard p.supportsFIPS else { throw EndpointError(description: "FIPS is enabled but this partition does not support FIPS") }
+            guard p.supportsFIPS else { throw AWSEndpointError(description: "FIPS is enabled but this partition does not support FIPS") }
             if p.name == "aws-us-gov" && service == .elasticache { return ResolvedEndpoint(url: "https://elasticache.\(region).amazonaws.com", overridden: false) }
             return ResolvedEndpoint(url: "https://\(prefix)-fips.\(region).\(p.dnsSuffix)", overridden: false)
         }
         if dual {
-            guard p.supportsDualStack else { throw EndpointError(description: "DualStack is enabled but this partition does not support DualStack") }
+            guard p.supportsDualStack else { throw AWSEndpointError(description: "DualStack is enabled but this partition does not support DualStack") }
             return ResolvedEndpoint(url: "https://\(prefix).\(region).\(p.dualStackDnsSuffix)", overridden: false)
         }
         return ResolvedEndpoint(url: "https://\(prefix).\(region).\(p.dnsSuffix)", overridden: false)

@@ -25,6 +25,9 @@ public struct XMLElement: Sendable, Equatable {
         return cur
     }
 
+    /// This element's text without surrounding white space.
+    public var trimmedText: String { String(text.trimmingSpaces()) }
+
     /// The text of a child, trimmed; nil when absent.
     public func string(_ name: String) -> String? { self[name].map { String($0.text.trimmingSpaces()) } }
 
