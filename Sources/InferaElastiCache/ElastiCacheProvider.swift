@@ -642,7 +642,7 @@ public struct ElastiCacheProvider: Provider {
                                 hint: "re-run `infera apply` once it is available")
         }
         secrets.add(url)
-        try await putSecret(name: name, value: url, spec: spec, description: "Redis connection URL for \(spec.projectName) (\(spec.urlEnvVar))")
+        try await putSecret(name: name, value: url, spec: spec, description: "Redis connection URL for \(spec.projectName)")
     }
 
     func refreshURLIfPresent(_ spec: DeploymentSpec) async throws {
@@ -755,7 +755,7 @@ public struct ElastiCacheProvider: Provider {
         }
     }
 
-    static func map(_ e: AWSError, resource: String) -> ProviderError {
+    public static func map(_ e: AWSError, resource: String) -> ProviderError {
         let what = "\(e.service.displayName) \(e.action): \(e.code): \(e.message)"
         if e.isExpiredToken {
             return ProviderError(.authentication, resource: resource, message: "the AWS session token has expired (\(what))",
