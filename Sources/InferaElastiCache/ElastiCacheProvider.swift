@@ -745,7 +745,8 @@ public struct ElastiCacheProvider: Provider {
         } catch let e as AWSError {
             throw Self.map(e, resource: resource)
         } catch let e as NoCredentialsError {
-            throw ProviderError(.authentication, resource: resource, message: e.description, hint: NoCredentialsError.hint)
+            // `plan` falls back to an offline plan on MissingCredentials; apply/destroy/status fail with it.
+            throw MissingCredentials(provider: "AWS", hint: "tried, in order: " + e.tried.joined(separator: "; ") + ". " + NoCredentialsError.hint)
         } catch let e as CredentialSourceError {
             throw ProviderError(.authentication, resource: resource, message: e.description, hint: e.hint)
         } catch let e as HTTPError {
