@@ -42,7 +42,7 @@ exec 9>"$fake_fifo"   # the fake exits when this closes (at the end of the scrip
 for _ in $(seq 1 100); do grep -q '^PORT=' "$work/aws-fake.out" 2>/dev/null && break; sleep 0.1; done
 fake_port=$(sed -n 's/^PORT=//p' "$work/aws-fake.out")
 mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/' -e '/^aws:/,/^$/d' \
-  -e 's/vpc_id: vpc-0a1b2c3d4e5f60718/vpc_id: vpc-0fa1e0000000000001/' \
+  -e 's/vpc_id: vpc-0a1b2c3d4e5f60718/vpc_id: vpc-0fa1e000000000001/' \
   -e 's/subnet-0123456789abcdef0/subnet-0a1b2c3d4e5f60001/' -e 's/subnet-0fedcba9876543210/subnet-0a1b2c3d4e5f60002/' \
   Examples/aws-elasticache/infera.yaml >"$work/aws/infera.yaml"
 (

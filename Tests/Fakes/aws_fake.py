@@ -63,11 +63,11 @@ for fam, sizes in {
         NODE_TYPES.add("cache.%s.%s" % (fam, s))
 
 SUBNETS = {  # subnet id -> (vpc, az, cidr)
-    "subnet-0a1b2c3d4e5f60001": ("vpc-0fa1e0000000000001", "us-east-1a", "10.0.1.0/24"),
-    "subnet-0a1b2c3d4e5f60002": ("vpc-0fa1e0000000000001", "us-east-1b", "10.0.2.0/24"),
-    "subnet-0a1b2c3d4e5f60003": ("vpc-0fa1e0000000000001", "us-east-1c", "10.0.3.0/24"),
+    "subnet-0a1b2c3d4e5f60001": ("vpc-0fa1e000000000001", "us-east-1a", "10.0.1.0/24"),
+    "subnet-0a1b2c3d4e5f60002": ("vpc-0fa1e000000000001", "us-east-1b", "10.0.2.0/24"),
+    "subnet-0a1b2c3d4e5f60003": ("vpc-0fa1e000000000001", "us-east-1c", "10.0.3.0/24"),
 }
-DEFAULT_VPC = "vpc-0fa1e0000000000001"
+DEFAULT_VPC = "vpc-0fa1e000000000001"
 
 
 class Violation(Exception):
