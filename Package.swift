@@ -66,6 +66,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
+        .target(name: "InferaAWS", dependencies: ["InferaHTTP", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -100,6 +103,7 @@ let package = Package(
             // providers (one line each)
             "InferaUpstash",
             "InferaGCP",
+            "InferaElastiCache",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -124,6 +128,9 @@ let package = Package(
             "InferaApply", "InferaHTTP", "InferaPlan", "InferaUpstash", "InferaTestSupport",
         ]),
         .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport"]),
+        .testTarget(name: "InferaAWSTests", dependencies: [
+            "InferaAWS", "InferaElastiCache", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport",
+        ]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],
     swiftLanguageModes: [.v6]

@@ -98,6 +98,29 @@ exec 5>&-
 kill "$gcp_pid" 2>/dev/null || true; wait "$gcp_pid" 2>/dev/null || true
 gcp_pid=""
 echo "local fake stopped"
+step "infera apply: AWS ElastiCache against the LOCAL AWS EMULATOR (Tests/Fakes/aws_fake.py on 127.0.0.1, not real AWS)"
+fake_fifo="$work/aws-fake.stdin"; mkfifo "$fake_fifo"
+python=".venv/bin/python"; [ -x "$python" ] || python=python3
+"$python" Tests/Fakes/aws_fake.py --port 0 --transition-polls 3 <"$fake_fifo" >"$work/aws-fake.out" 2>&1 &
+fake_pid=$!
+exec 9>"$fake_fifo"   # the fake exits when this closes (at the end of the script)
+for _ in $(seq 1 100); do grep -q '^PORT=' "$work/aws-fake.out" 2>/dev/null && break; sleep 0.1; done
+fake_port=$(sed -n 's/^PORT=//p' "$work/aws-fake.out")
+mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/' -e '/^aws:/,/^$/d' \
+  -e 's/vpc_id: vpc-0a1b2c3d4e5f60718/vpc_id: vpc-0fa1e000000000001/' \
+  -e 's/subnet-0123456789abcdef0/subnet-0a1b2c3d4e5f60001/' -e 's/subnet-0fedcba9876543210/subnet-0a1b2c3d4e5f60002/' \
+  Examples/aws-elasticache/infera.yaml >"$work/aws/infera.yaml"
+(
+  cd "$work/aws"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$fake_port" AWS_ACCESS_KEY_ID=AKIDINFERATEST \
+         AWS_SECRET_ACCESS_KEY=infera/test/secret/key/0000000000000000 AWS_EC2_METADATA_DISABLED=true INFERA_AWS_POLL_INTERVAL=0.5
+  "$bin" apply --auto-approve --no-color 2>&1 | grep -v '^  [+~ ] .*\.tf' || true
+  "$bin" status --no-color || true
+  "$bin" output --no-color || true
+  "$bin" destroy --auto-approve --no-color --final-snapshot orders-api-demo-final | tail -n 4 || true
+)
+exec 9>&-
+wait "$fake_pid" 2>/dev/null || true
 
 step "infera server: the bundled Redis-compatible engine"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

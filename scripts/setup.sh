@@ -25,6 +25,7 @@ PIP_PACKAGES=(
   "checkov==3.3.30"
   "jsonschema==4.26.0"   # the Upstash fake validates requests against the OpenAPI document
   "PyYAML==6.0.3"
+  "moto[server]==5.2.1"
 )
 
 missing=()

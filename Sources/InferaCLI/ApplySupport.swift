@@ -10,7 +10,8 @@ import InferaPlan
 final class ApplySession: @unchecked Sendable {
     let spec: DeploymentSpec
     let configPath: String
-    let environment: [String: String]
+    /// The process environment plus command options that reach providers through it (destroy's snapshot/secret choices).
+    var environment: [String: String]
     let secrets = SecretRegistry()
     let redactor: Redactor
     let clock = SystemClock()

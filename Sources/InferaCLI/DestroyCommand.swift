@@ -15,6 +15,7 @@ struct DestroyCommand: AsyncParsableCommand {
         Examples:
           infera destroy
           infera destroy -f infera.yaml --auto-approve
+          infera destroy --final-snapshot myapp-before-migration   # AWS ElastiCache
 
         Exit codes: 0 success (also when nothing exists), 1 error or refusal.
         """
@@ -26,8 +27,14 @@ struct DestroyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Destroy without asking for confirmation (production also needs --force).")
     var autoApprove = false
 
-    @Flag(name: .long, help: "With --auto-approve: allow destroying a production deployment without typing its name.")
+    @Flag(name: .long, help: "With --auto-approve: allow destroying a production deployment without typing its name. AWS: also deletes the Secrets Manager secrets without the 7-day recovery window.")
     var force = false
+
+    @Option(name: .long, help: "AWS ElastiCache: take a final snapshot with this name before deleting (default for production: <project>-redis-final-<UTC time>).")
+    var finalSnapshot: String?
+
+    @Flag(name: .long, help: "AWS ElastiCache: delete without a final snapshot, also in production.")
+    var noFinalSnapshot = false
 
     @Option(name: .long, help: "Output format: text or json (events as JSON lines).")
     var format: ApplyOutputFormat = .text
@@ -37,6 +44,9 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         let spec = try ApplySession.loadSpec(file)
         let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
+        if let name = finalSnapshot { session.environment["INFERA_AWS_FINAL_SNAPSHOT"] = name }
+        if noFinalSnapshot { session.environment["INFERA_AWS_FINAL_SNAPSHOT"] = "" }
+        if force { session.environment["INFERA_AWS_FORCE_DELETE_SECRETS"] = "1" }
         do {
             try await destroy(session)
         } catch {

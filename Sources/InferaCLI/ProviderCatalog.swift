@@ -7,7 +7,7 @@ import InferaUpstash
 
 import InferaGCP
 
-// import InferaAWS (issue #13)
+import InferaElastiCache
 
 /// The providers `infera apply` knows, keyed by the spec's provider name.
 enum ProviderCatalog {
@@ -18,7 +18,7 @@ enum ProviderCatalog {
 
         r.register(MemorystoreProvider.factory) // memorystore
 
-        // elasticache (issue #13): r.register(ElastiCacheProvider.factory)
+        r.register(ElastiCacheProvider.factory) // elasticache
 
         return r
     }()

@@ -1,0 +1,1021 @@
+#!/usr/bin/env python3
+"""A strict local fake of the AWS APIs infera's ElastiCache provider calls, for what moto 5.2.1 lacks
+or gets wrong (providers.md §2.8, aws-secretsmanager.md §4-§7):
+
+* ElastiCache (Query 2015-02-02): replication groups with creating -> available, modifying -> available
+  and deleting -> gone transitions (after --transition-polls describes), ModifyReplicationGroup,
+  parameter groups, subnet groups, final snapshots, AUTH token rules, node types, subnet checks.
+* Secrets Manager (JSON 1.1): 400 for every client error, scheduled deletion (DeletedDate, PutSecretValue
+  and CreateSecret refused), ClientRequestToken idempotency, recovery window rules.
+* EC2 (2016-11-15): security groups, ingress rules, subnets, VPCs.
+* STS: AssumeRoleWithWebIdentity (unsigned), AssumeRole, GetCallerIdentity.
+* Container credentials (GET /container-credentials) and IMDSv2 (/latest/...).
+
+Every signed request's SigV4 signature is recomputed with the known test keys (and the session keys this
+fake issued). Query parameters are validated against the botocore model copied under
+Tests/Fixtures/reference (required members, unknown members, integer/boolean types, enums). Faults are
+injected from a seed: Throttling (400), 500, 503, connection resets before/after the change, and answers
+slower than the client's timeout.
+
+Usage: aws_fake.py [--port 0] [--seed N] [--fault-rate 0.3] [--slow 2] [--transition-polls 2]
+Prints "PORT=<n>". Admin: GET /__fake/state, GET /__fake/stats, POST /__fake/config {...}, POST /__fake/reset.
+"""
+import argparse
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import random
+import re
+import socket
+import string
+import struct
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit, parse_qsl, quote
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF = os.path.join(HERE, "..", "Fixtures", "reference")
+EC_MODEL = json.load(open(os.path.join(REF, "aws-elasticache-2015-02-02.json")))
+SM_MODEL = json.load(open(os.path.join(REF, "aws-secretsmanager-2017-10-17.json")))
+ACCOUNT = "123456789012"
+
+# The test keys: id -> secret. Session keys issued by STS here are added at run time.
+KEYS = {
+    "AKIDINFERATEST": "infera/test/secret/key/0000000000000000",
+    "AKIDDENIED": "denied/test/secret/key/00000000000000000",
+}
+WEB_IDENTITY_TOKEN = "fake-oidc-jwt.eyJzdWIiOiJyZXBvOm9jdG8vcmVwbyJ9.sig"
+CONTAINER_AUTH = "fake-container-auth"
+
+NODE_TYPES = set()
+for fam, sizes in {
+    "t3": ["micro", "small", "medium"], "t4g": ["micro", "small", "medium"],
+    "m6g": ["large", "xlarge", "2xlarge", "4xlarge"], "m7g": ["large", "xlarge", "2xlarge"],
+    "r6g": ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+    "r7g": ["large", "xlarge", "2xlarge", "4xlarge"],
+}.items():
+    for s in sizes:
+        NODE_TYPES.add("cache.%s.%s" % (fam, s))
+
+SUBNETS = {  # subnet id -> (vpc, az, cidr)
+    "subnet-0a1b2c3d4e5f60001": ("vpc-0fa1e000000000001", "us-east-1a", "10.0.1.0/24"),
+    "subnet-0a1b2c3d4e5f60002": ("vpc-0fa1e000000000001", "us-east-1b", "10.0.2.0/24"),
+    "subnet-0a1b2c3d4e5f60003": ("vpc-0fa1e000000000001", "us-east-1c", "10.0.3.0/24"),
+}
+DEFAULT_VPC = "vpc-0fa1e000000000001"
+
+
+class Violation(Exception):
+    pass
+
+
+class APIError(Exception):
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def now_iso(t=None):
+    return datetime.datetime.fromtimestamp(t if t is not None else time.time(), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- SigV4 verification
+
+def enc(s):
+    return quote(s, safe="-_.~")
+
+
+def verify_sigv4(method, path, query, headers, body, session_ok):
+    """Returns (service, region, access_key) or raises APIError like AWS's front end."""
+    auth = headers.get("Authorization", "")
+    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$", auth)
+    if not m:
+        raise APIError("MissingAuthenticationToken" if not auth else "IncompleteSignature",
+                       "Request is missing Authentication Token" if not auth else "Authorization header is malformed", 403 if not auth else 400)
+    akid, day, region, service, signed, sig = m.groups()
+    secret = KEYS.get(akid)
+    if secret is None:
+        raise APIError("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
+    token = headers.get("X-Amz-Security-Token")
+    if akid.startswith("ASIA"):
+        ok = session_ok(akid, token)
+        if ok == "expired":
+            raise APIError("ExpiredToken", "The security token included in the request is expired", 400)
+        if not ok:
+            raise APIError("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
+    elif token and token.startswith("expired"):
+        raise APIError("ExpiredToken", "The security token included in the request is expired", 400)
+    names = signed.split(";")
+    for required in ("host", "x-amz-date"):
+        if required not in names:
+            raise APIError("SignatureDoesNotMatch", "SignedHeaders must include %s" % required, 403)
+    if token and "x-amz-security-token" not in names:
+        raise APIError("SignatureDoesNotMatch", "X-Amz-Security-Token must be signed", 403)
+    amz_date = headers.get("X-Amz-Date", "")
+    if not amz_date.startswith(day):
+        raise APIError("SignatureDoesNotMatch", "credential scope date does not match X-Amz-Date", 403)
+    try:
+        t = datetime.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+    except ValueError:
+        raise APIError("IncompleteSignature", "bad X-Amz-Date", 400)
+    if abs(time.time() - t) > 300:
+        raise APIError("RequestExpired", "Request has expired.", 400)
+    canon_headers = ""
+    for n in names:
+        vals = headers.get_all(n) or []
+        if not vals:
+            raise APIError("SignatureDoesNotMatch", "signed header %s is missing" % n, 403)
+        canon_headers += n + ":" + ",".join(" ".join(v.strip().split()) for v in vals) + "\n"
+    q = "&".join("%s=%s" % kv for kv in sorted((enc(k), enc(v)) for k, v in query))
+    creq = "\n".join([method, "/".join(enc(p) for p in path.split("/")) or "/", q, canon_headers, signed, hashlib.sha256(body).hexdigest()])
+    scope = "%s/%s/%s/aws4_request" % (day, region, service)
+    sts = "AWS4-HMAC-SHA256\n%s\n%s\n%s" % (amz_date, scope, hashlib.sha256(creq.encode()).hexdigest())
+    k = ("AWS4" + secret).encode()
+    for part in (day, region, service, "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, sig):
+        raise APIError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.", 403)
+    return service, region, akid
+
+
+# ---------------------------------------------------------------- model validation (Query)
+
+def check_query_params(model, action, params):
+    op = model["operations"].get(action)
+    if op is None:
+        raise APIError("InvalidAction", "The action %s is not valid for this web service." % action, 400)
+    shapes = model["shapes"]
+    inp = shapes[op["input"]["shape"]] if "input" in op else {"members": {}, "required": []}
+    members = inp.get("members", {})
+    tops = {}
+    for k, v in params.items():
+        if k in ("Action", "Version"):
+            continue
+        top = k.split(".")[0]
+        if top not in members:
+            raise Violation("%s: unknown parameter %s (not in the model)" % (action, k))
+        tops.setdefault(top, []).append((k, v))
+    for r in inp.get("required", []):
+        if r not in tops:
+            raise APIError("MissingParameter", "The request must contain the parameter %s" % r, 400)
+    for top, kvs in tops.items():
+        shape = shapes[members[top]["shape"]]
+        t = shape["type"]
+        if t in ("integer", "long"):
+            for _, v in kvs:
+                if not re.fullmatch(r"-?\d+", v):
+                    raise APIError("InvalidParameterValue", "Value (%s) for parameter %s is invalid. Expected an integer." % (v, top))
+        elif t == "boolean":
+            for _, v in kvs:
+                if v not in ("true", "false"):
+                    raise APIError("InvalidParameterValue", "Value (%s) for parameter %s is invalid. Expected a boolean." % (v, top))
+        elif t == "string" and "enum" in shape:
+            for _, v in kvs:
+                if v not in shape["enum"]:
+                    raise APIError("InvalidParameterValue", "Invalid value %s for %s" % (v, top))
+        elif t == "list":
+            member = shape["member"]
+            loc = member.get("locationName", "member")
+            for k, _ in kvs:
+                parts = k.split(".")
+                if len(parts) < 3 or parts[1] != loc or not parts[2].isdigit():
+                    raise Violation("%s: list %s must be written %s.%s.N, got %s" % (action, top, top, loc, k))
+
+
+def qlist(params, top):
+    out = []
+    i = 1
+    while True:
+        found = [k for k in params if k.split(".")[0] == top and len(k.split(".")) >= 3 and k.split(".")[2] == str(i)]
+        if not found:
+            return out
+        if len(found) == 1 and len(found[0].split(".")) == 3:
+            out.append(params[found[0]])
+        else:
+            out.append({k.split(".", 3)[3]: params[k] for k in found})
+        i += 1
+
+
+def ec2_list(params, prefix):
+    out, i = [], 1
+    while True:
+        found = {k[len("%s.%d" % (prefix, i)):]: v for k, v in params.items() if k == "%s.%d" % (prefix, i) or k.startswith("%s.%d." % (prefix, i))}
+        if not found:
+            return out
+        out.append(found[""] if "" in found else {k.lstrip("."): v for k, v in found.items()})
+        i += 1
+
+
+# ---------------------------------------------------------------- state
+
+class State:
+    def __init__(self, seed, fault_rate, slow, polls):
+        self.lock = threading.Lock()
+        self.rng = random.Random(seed)
+        self.fault_rate = fault_rate
+        self.slow = slow
+        self.polls = polls
+        self.reset()
+
+    def reset(self):
+        self.groups = {}     # id -> dict
+        self.subnet_groups = {}
+        self.param_groups = {}
+        self.snapshots = []
+        self.secrets = {}    # name -> dict
+        self.sgs = {}        # sg id -> dict
+        self.sessions = {}   # ASIA key -> (secret, token, expires)
+        self.stats = {"requests": 0, "violations": [], "faults": {}, "creates": {}, "signature_checks": 0}
+
+    def fault(self, service):
+        if self.fault_rate <= 0 or self.rng.random() >= self.fault_rate:
+            return None
+        kind = self.rng.choice(["throttle", "500", "503", "reset_before", "reset_after", "slow"])
+        self.stats["faults"][kind] = self.stats["faults"].get(kind, 0) + 1
+        return kind
+
+    def count(self, what):
+        self.stats["creates"][what] = self.stats["creates"].get(what, 0) + 1
+
+    def session_ok(self, akid, token):
+        s = self.sessions.get(akid)
+        if not s or s[1] != token:
+            return False
+        if s[2] < time.time():
+            return "expired"
+        return True
+
+    def issue_session(self, duration):
+        akid = "ASIA" + "".join(self.rng.choice(string.ascii_uppercase + string.digits) for _ in range(16))
+        secret = "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(40))
+        token = "FQoGZXIvYXdz" + "".join(self.rng.choice(string.ascii_letters + string.digits) for _ in range(80))
+        exp = time.time() + duration
+        self.sessions[akid] = (secret, token, exp)
+        KEYS[akid] = secret
+        return akid, secret, token, exp
+
+
+# ---------------------------------------------------------------- XML
+
+def xml_escape(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_xml(v, tag=None):
+    if isinstance(v, dict):
+        inner = "".join(to_xml(val, k) for k, val in v.items() if val is not None)
+    elif isinstance(v, list):
+        item_tag, items = v[0], v[1]
+        inner = "".join(to_xml(i, item_tag) for i in items)
+    elif isinstance(v, bool):
+        inner = "true" if v else "false"
+    else:
+        inner = xml_escape(v)
+    return "<%s>%s</%s>" % (tag, inner, tag) if tag else inner
+
+
+NS = {"elasticache": "http://elasticache.amazonaws.com/doc/2015-02-02/", "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+      "ec2": "http://ec2.amazonaws.com/doc/2016-11-15/"}
+
+
+# ---------------------------------------------------------------- ElastiCache
+
+AUTH_ALLOWED = set(string.ascii_letters + string.digits + "!&#$^<>-")
+
+
+def rg_xml(g):
+    ep = {"Address": "master.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
+    rd = {"Address": "replica.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
+    members = ["%s-%03d" % (g["id"], i + 1) for i in range(g["num"])]
+    pending = {k: v for k, v in g["pending"].items()}
+    return {
+        "ReplicationGroupId": g["id"], "Description": g["description"], "Status": g["status"],
+        "PendingModifiedValues": pending,
+        "MemberClusters": ["ClusterId", members],
+        "NodeGroups": ["NodeGroup", [{"NodeGroupId": "0001", "Status": g["status"], "PrimaryEndpoint": ep, "ReaderEndpoint": rd}]],
+        "AutomaticFailover": "enabled" if g["failover"] else "disabled",
+        "MultiAZ": "enabled" if g["multiaz"] else "disabled",
+        "SnapshotRetentionLimit": g["retention"], "SnapshotWindow": g["snapshot_window"],
+        "ClusterEnabled": False, "CacheNodeType": g["node_type"], "AuthTokenEnabled": g["auth"] is not None,
+        "TransitEncryptionEnabled": g["transit"], "AtRestEncryptionEnabled": g["at_rest"], "KmsKeyId": g.get("kms"),
+        "ARN": "arn:aws:elasticache:%s:%s:replicationgroup:%s" % (g["region"], ACCOUNT, g["id"]),
+        "Engine": g["engine"],
+    }
+
+
+def advance(g, st):
+    """One describe moves a transition along."""
+    if g["status"] in ("creating", "modifying", "deleting"):
+        g["ticks"] += 1
+        if g["ticks"] >= st.polls:
+            g["ticks"] = 0
+            if g["status"] == "deleting":
+                return "gone"
+            for k, v in g.pop("apply", {}).items():
+                g[k] = v
+            g["status"] = "available"
+    return None
+
+
+def elasticache(st, region, action, p):
+    check_query_params(EC_MODEL, action, p)
+    if action == "DescribeReplicationGroups":
+        rid = p.get("ReplicationGroupId", "").lower()
+        out = []
+        for key in sorted(st.groups):
+            g = st.groups[key]
+            if g["region"] != region or (rid and g["id"] != rid):
+                continue
+            if advance(g, st) == "gone":
+                del st.groups[key]
+                continue
+            out.append(rg_xml(g))
+        if rid and not out:
+            raise APIError("ReplicationGroupNotFoundFault", "Replication group %s not found." % rid, 404)
+        start = int(p.get("Marker") or 0)
+        size = int(p.get("MaxRecords") or 100)
+        if not 20 <= size <= 100:
+            raise APIError("InvalidParameterValue", "MaxRecords must be between 20 and 100")
+        page = out[start:start + size]
+        res = {"ReplicationGroups": ["ReplicationGroup", page]}
+        if start + size < len(out):
+            res["Marker"] = str(start + size)
+        return res
+    if action == "CreateReplicationGroup":
+        rid = p["ReplicationGroupId"].lower()
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", rid) or rid.endswith("-") or "--" in rid:
+            raise APIError("InvalidParameterValue", "Invalid replication group id %s" % rid)
+        if (region, rid) in st.groups:
+            raise APIError("ReplicationGroupAlreadyExists", "Replication group %s already exists." % rid)
+        node = p.get("CacheNodeType", "cache.t3.micro")
+        if node not in NODE_TYPES:
+            raise APIError("InvalidParameterValue", "Invalid Cache Node Type: %s" % node)
+        num = int(p.get("NumCacheClusters", "1"))
+        failover = p.get("AutomaticFailoverEnabled") == "true"
+        multiaz = p.get("MultiAZEnabled") == "true"
+        if not 1 <= num <= 6:
+            raise APIError("InvalidParameterValue", "NumCacheClusters must be between 1 and 6")
+        if failover and num < 2:
+            raise APIError("InvalidParameterCombination", "Automatic failover requires at least 2 cache clusters")
+        if multiaz and not failover:
+            raise APIError("InvalidParameterCombination", "Multi-AZ requires automatic failover")
+        transit = p.get("TransitEncryptionEnabled") == "true"
+        auth = p.get("AuthToken")
+        if auth is not None:
+            if not transit:
+                raise APIError("InvalidParameterCombination", "AuthToken can only be specified with TransitEncryptionEnabled")
+            if not 16 <= len(auth) <= 128 or any(c not in AUTH_ALLOWED for c in auth):
+                raise APIError("InvalidParameterValue", "Invalid AuthToken provided.")
+        sgn = p.get("CacheSubnetGroupName")
+        if sgn is not None and (region, sgn.lower()) not in st.subnet_groups:
+            raise APIError("CacheSubnetGroupNotFoundFault", "CacheSubnetGroup %s does not exist." % sgn)
+        pgn = p.get("CacheParameterGroupName")
+        if pgn is not None and not pgn.startswith("default.") and (region, pgn.lower()) not in st.param_groups:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % pgn, 404)
+        for sg in qlist(p, "SecurityGroupIds"):
+            if sg not in st.sgs:
+                raise APIError("InvalidParameterValue", "Some security group Id(s) are not valid: %s" % sg)
+        g = {"id": rid, "region": region, "description": p["ReplicationGroupDescription"], "status": "creating", "ticks": 0,
+             "node_type": node, "num": num, "failover": failover, "multiaz": multiaz, "transit": transit, "auth": auth,
+             "at_rest": p.get("AtRestEncryptionEnabled") == "true", "kms": p.get("KmsKeyId"),
+             "retention": int(p.get("SnapshotRetentionLimit", "0")), "snapshot_window": p.get("SnapshotWindow", "05:00-06:00"),
+             "maintenance": p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30"), "engine": p.get("Engine", "redis"),
+             "version": p.get("EngineVersion", "7.1"), "param_group": pgn or "default.redis7", "subnet_group": sgn,
+             "sgs": qlist(p, "SecurityGroupIds"), "port": int(p.get("Port", "6379")), "pending": {},
+             "tags": {t.get("Key"): t.get("Value") for t in qlist(p, "Tags")}}
+        st.groups[(region, rid)] = g
+        st.count("replication_group")
+        return {"ReplicationGroup": rg_xml(g)}
+    if action == "ModifyReplicationGroup":
+        rid = p["ReplicationGroupId"].lower()
+        g = st.groups.get((region, rid))
+        if g is None:
+            raise APIError("ReplicationGroupNotFoundFault", "Replication group %s not found." % rid, 404)
+        if g["status"] != "available":
+            raise APIError("InvalidReplicationGroupState", "Replication group %s is not in available state (%s)." % (rid, g["status"]))
+        changes = {}
+        if "CacheNodeType" in p:
+            if p["CacheNodeType"] not in NODE_TYPES:
+                raise APIError("InvalidParameterValue", "Invalid Cache Node Type: %s" % p["CacheNodeType"])
+            changes["node_type"] = p["CacheNodeType"]
+        if "EngineVersion" in p:
+            if [int(x) for x in re.findall(r"\d+", p["EngineVersion"])] < [int(x) for x in re.findall(r"\d+", g["version"])]:
+                raise APIError("InvalidParameterCombination", "Cannot downgrade engine version from %s to %s" % (g["version"], p["EngineVersion"]))
+            changes["version"] = p["EngineVersion"]
+        for key, field in (("SnapshotRetentionLimit", "retention"),):
+            if key in p:
+                changes[field] = int(p[key])
+        for key, field in (("SnapshotWindow", "snapshot_window"), ("PreferredMaintenanceWindow", "maintenance"),
+                           ("CacheParameterGroupName", "param_group"), ("ReplicationGroupDescription", "description")):
+            if key in p:
+                changes[field] = p[key]
+        if "AutomaticFailoverEnabled" in p:
+            changes["failover"] = p["AutomaticFailoverEnabled"] == "true"
+        if "MultiAZEnabled" in p:
+            changes["multiaz"] = p["MultiAZEnabled"] == "true"
+        if "SecurityGroupIds.SecurityGroupId.1" in p:
+            changes["sgs"] = qlist(p, "SecurityGroupIds")
+        if "AuthToken" in p:
+            raise Violation("infera must never rotate the AUTH token by accident (ModifyReplicationGroup with AuthToken)")
+        if changes.get("failover") and g["num"] < 2:
+            raise APIError("InvalidParameterCombination", "Automatic failover requires at least 2 cache clusters")
+        if "ApplyImmediately" not in p:
+            raise Violation("infera must choose ApplyImmediately explicitly")
+        if p["ApplyImmediately"] == "true":
+            g["status"] = "modifying"
+            g["ticks"] = 0
+            g["apply"] = changes
+        else:
+            g["pending"] = {"CacheNodeType": changes.get("node_type")} if "node_type" in changes else {}
+            for k, v in changes.items():
+                if k != "node_type":
+                    g[k] = v
+        st.count("modify")
+        return {"ReplicationGroup": rg_xml(g)}
+    if action == "DeleteReplicationGroup":
+        rid = p["ReplicationGroupId"].lower()
+        g = st.groups.get((region, rid))
+        if g is None:
+            raise APIError("ReplicationGroupNotFoundFault", "Replication group %s not found." % rid, 404)
+        if g["status"] != "available":
+            raise APIError("InvalidReplicationGroupState", "Replication group %s is not in available state (%s)." % (rid, g["status"]))
+        if "FinalSnapshotIdentifier" in p:
+            st.snapshots.append(p["FinalSnapshotIdentifier"])
+        g["status"] = "deleting"
+        g["ticks"] = 0
+        return {"ReplicationGroup": rg_xml(g)}
+    if action == "DescribeCacheClusters":
+        cid = p.get("CacheClusterId")
+        for g in st.groups.values():
+            for i in range(g["num"]):
+                name = "%s-%03d" % (g["id"], i + 1)
+                if g["region"] == region and name == cid:
+                    return {"CacheClusters": ["CacheCluster", [{"CacheClusterId": name, "CacheNodeType": g["node_type"], "Engine": g["engine"],
+                                                                 "EngineVersion": g["version"], "CacheClusterStatus": g["status"],
+                                                                 "ReplicationGroupId": g["id"], "PreferredMaintenanceWindow": g["maintenance"],
+                                                                 "CacheParameterGroup": {"CacheParameterGroupName": g["param_group"]},
+                                                                 "CacheSubnetGroupName": g["subnet_group"],
+                                                                 "SecurityGroups": ["Member", [{"SecurityGroupId": s, "Status": "active"} for s in g["sgs"]]]}]]}
+        raise APIError("CacheClusterNotFound", "CacheCluster %s not found." % cid, 404)
+    if action == "CreateCacheSubnetGroup":
+        name = p["CacheSubnetGroupName"].lower()
+        if (region, name) in st.subnet_groups:
+            raise APIError("CacheSubnetGroupAlreadyExists", "Cache subnet group %s already exists." % name)
+        ids = qlist(p, "SubnetIds")
+        if not ids:
+            raise APIError("InvalidParameterValue", "At least one subnet id is required")
+        for s in ids:
+            if s not in SUBNETS:
+                raise APIError("InvalidSubnet", "The subnet ID %s does not exist" % s)
+        st.subnet_groups[(region, name)] = {"name": name, "description": p["CacheSubnetGroupDescription"], "subnets": ids}
+        st.count("subnet_group")
+        return {"CacheSubnetGroup": subnet_group_xml(st.subnet_groups[(region, name)], region)}
+    if action == "DescribeCacheSubnetGroups":
+        name = (p.get("CacheSubnetGroupName") or "").lower()
+        out = [subnet_group_xml(v, region) for (r, n), v in sorted(st.subnet_groups.items()) if r == region and (not name or n == name)]
+        if name and not out:
+            raise APIError("CacheSubnetGroupNotFoundFault", "Cache subnet group %s not found." % name)
+        return {"CacheSubnetGroups": ["CacheSubnetGroup", out]}
+    if action == "ModifyCacheSubnetGroup":
+        name = p["CacheSubnetGroupName"].lower()
+        if (region, name) not in st.subnet_groups:
+            raise APIError("CacheSubnetGroupNotFoundFault", "Cache subnet group %s not found." % name)
+        ids = qlist(p, "SubnetIds")
+        for s in ids:
+            if s not in SUBNETS:
+                raise APIError("InvalidSubnet", "The subnet ID %s does not exist" % s)
+        if ids:
+            st.subnet_groups[(region, name)]["subnets"] = ids
+        return {"CacheSubnetGroup": subnet_group_xml(st.subnet_groups[(region, name)], region)}
+    if action == "DeleteCacheSubnetGroup":
+        name = p["CacheSubnetGroupName"].lower()
+        if (region, name) not in st.subnet_groups:
+            raise APIError("CacheSubnetGroupNotFoundFault", "Cache subnet group %s not found." % name)
+        if any(g["subnet_group"] == name and g["region"] == region for g in st.groups.values()):
+            raise APIError("CacheSubnetGroupInUse", "Cache subnet group %s is in use." % name)
+        del st.subnet_groups[(region, name)]
+        return {}
+    if action == "CreateCacheParameterGroup":
+        name = p["CacheParameterGroupName"].lower()
+        fam = p["CacheParameterGroupFamily"]
+        if fam not in ("redis4.0", "redis5.0", "redis6.x", "redis7", "valkey7", "valkey8"):
+            raise APIError("InvalidParameterValue", "Invalid parameter group family %s" % fam)
+        if (region, name) in st.param_groups:
+            raise APIError("CacheParameterGroupAlreadyExists", "Parameter group %s already exists." % name)
+        st.param_groups[(region, name)] = {"name": name, "family": fam, "description": p["Description"], "params": {}}
+        st.count("parameter_group")
+        return {"CacheParameterGroup": pg_xml(st.param_groups[(region, name)], region)}
+    if action == "DescribeCacheParameterGroups":
+        name = (p.get("CacheParameterGroupName") or "").lower()
+        out = [pg_xml(v, region) for (r, n), v in sorted(st.param_groups.items()) if r == region and (not name or n == name)]
+        if name and not out:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % name, 404)
+        return {"CacheParameterGroups": ["CacheParameterGroup", out]}
+    if action == "ModifyCacheParameterGroup":
+        name = p["CacheParameterGroupName"].lower()
+        pg = st.param_groups.get((region, name))
+        if pg is None:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % name, 404)
+        vals = qlist(p, "ParameterNameValues")
+        if not 1 <= len(vals) <= 20:
+            raise APIError("InvalidParameterValue", "ParameterNameValues must hold 1 to 20 items")
+        for v in vals:
+            if v.get("ParameterName") == "maxmemory-policy" and v.get("ParameterValue") not in (
+                    "volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"):
+                raise APIError("InvalidParameterValue", "Invalid value for maxmemory-policy: %s" % v.get("ParameterValue"))
+            pg["params"][v["ParameterName"]] = v.get("ParameterValue", "")
+        return {"CacheParameterGroupName": name}
+    if action == "DescribeCacheParameters":
+        name = p["CacheParameterGroupName"].lower()
+        pg = st.param_groups.get((region, name))
+        if pg is None:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % name, 404)
+        items = sorted(pg["params"].items())
+        start = int(p.get("Marker") or 0)
+        size = int(p.get("MaxRecords") or 100)
+        res = {"Parameters": ["Parameter", [{"ParameterName": k, "ParameterValue": v, "Source": "user"} for k, v in items[start:start + size]]]}
+        if start + size < len(items):
+            res["Marker"] = str(start + size)
+        return res
+    if action == "DeleteCacheParameterGroup":
+        name = p["CacheParameterGroupName"].lower()
+        if (region, name) not in st.param_groups:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % name, 404)
+        if any(g["param_group"] == name and g["region"] == region for g in st.groups.values()):
+            raise APIError("InvalidCacheParameterGroupState", "Parameter group %s is in use." % name)
+        del st.param_groups[(region, name)]
+        return {}
+    raise Violation("ElastiCache action %s is not implemented by this fake" % action)
+
+
+def subnet_group_xml(v, region):
+    return {"CacheSubnetGroupName": v["name"], "CacheSubnetGroupDescription": v["description"], "VpcId": SUBNETS[v["subnets"][0]][0],
+            "Subnets": ["Subnet", [{"SubnetIdentifier": s, "SubnetAvailabilityZone": {"Name": SUBNETS[s][1]}} for s in v["subnets"]]],
+            "ARN": "arn:aws:elasticache:%s:%s:subnetgroup:%s" % (region, ACCOUNT, v["name"])}
+
+
+def pg_xml(v, region):
+    return {"CacheParameterGroupName": v["name"], "CacheParameterGroupFamily": v["family"], "Description": v["description"],
+            "IsGlobal": False, "ARN": "arn:aws:elasticache:%s:%s:parametergroup:%s" % (region, ACCOUNT, v["name"])}
+
+
+# ---------------------------------------------------------------- Secrets Manager
+
+NAME_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+
+
+def sm_check(action, body):
+    op = SM_MODEL["operations"].get(action)
+    if op is None:
+        raise APIError("UnknownOperationException", "Unknown operation %s" % action)
+    shape = SM_MODEL["shapes"][op["input"]["shape"]]
+    for k in body:
+        if k not in shape["members"]:
+            raise Violation("%s: unknown member %s (not in the model)" % (action, k))
+    for r in shape.get("required", []):
+        if r not in body:
+            raise APIError("InvalidParameterException", "Missing required parameter %s" % r)
+
+
+def secretsmanager(st, region, action, body):
+    sm_check(action, body)
+    def find(sid):
+        for s in st.secrets.values():
+            if s["region"] == region and (s["name"] == sid or s["arn"] == sid):
+                return s
+        raise APIError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
+    def token_ok(t):
+        if t is not None and not 32 <= len(t) <= 64:
+            raise APIError("InvalidParameterException", "ClientRequestToken must be 32-64 characters long.")
+    if action == "CreateSecret":
+        name = body["Name"]
+        if not NAME_RE.match(name):
+            raise APIError("ValidationException", "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+        if "SecretString" in body and "SecretBinary" in body:
+            raise APIError("InvalidParameterException", "You can't specify both a binary secret value and a string secret value in the same secret.")
+        token = body.get("ClientRequestToken")
+        if token is None:
+            raise Violation("CreateSecret without ClientRequestToken (a raw client must send one)")
+        token_ok(token)
+        for s in st.secrets.values():
+            if s["region"] == region and s["name"] == name:
+                if s["deleted"] is not None:
+                    raise APIError("InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.")
+                if token in s["versions"] and s["versions"][token]["value"] == body.get("SecretString"):
+                    return {"ARN": s["arn"], "Name": name, "VersionId": token}
+                raise APIError("ResourceExistsException", "The operation failed because the secret %s already exists." % name)
+        suffix = "".join(random.choice(string.ascii_letters) for _ in range(6))
+        s = {"name": name, "region": region, "arn": "arn:aws:secretsmanager:%s:%s:secret:%s-%s" % (region, ACCOUNT, name, suffix),
+             "versions": {}, "current": None, "deleted": None, "description": body.get("Description"), "tags": body.get("Tags", []),
+             "created": time.time(), "puts": 0}
+        if "SecretString" in body:
+            s["versions"][token] = {"value": body["SecretString"]}
+            s["current"] = token
+        st.secrets[s["arn"]] = s
+        st.count("secret")
+        return {"ARN": s["arn"], "Name": name, "VersionId": token if s["current"] else None}
+    if action == "DescribeSecret":
+        s = find(body["SecretId"])
+        out = {"ARN": s["arn"], "Name": s["name"], "Description": s["description"], "Tags": s["tags"],
+               "VersionIdsToStages": {v: (["AWSCURRENT"] if v == s["current"] else []) for v in s["versions"]},
+               "CreatedDate": s["created"]}
+        if s["deleted"] is not None:
+            out["DeletedDate"] = s["deleted"]
+        return {k: v for k, v in out.items() if v is not None}
+    if action == "GetSecretValue":
+        s = find(body["SecretId"])
+        if s["deleted"] is not None:
+            raise APIError("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
+        if s["current"] is None:
+            raise APIError("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT")
+        return {"ARN": s["arn"], "Name": s["name"], "VersionId": s["current"], "SecretString": s["versions"][s["current"]]["value"],
+                "VersionStages": ["AWSCURRENT"], "CreatedDate": s["created"]}
+    if action == "PutSecretValue":
+        s = find(body["SecretId"])
+        if s["deleted"] is not None:
+            raise APIError("InvalidRequestException", "You can't perform this operation on the secret because it was marked for deletion.")
+        token = body.get("ClientRequestToken")
+        if token is None:
+            raise Violation("PutSecretValue without ClientRequestToken")
+        token_ok(token)
+        if token in s["versions"]:
+            if s["versions"][token]["value"] != body.get("SecretString"):
+                raise APIError("ResourceExistsException", "You can't use ClientRequestToken %s because that value is already in use for a version of secret %s." % (token, s["arn"]))
+        else:
+            s["versions"][token] = {"value": body.get("SecretString")}
+            s["puts"] += 1
+        s["current"] = token
+        return {"ARN": s["arn"], "Name": s["name"], "VersionId": token, "VersionStages": ["AWSCURRENT"]}
+    if action == "DeleteSecret":
+        force = body.get("ForceDeleteWithoutRecovery")
+        window = body.get("RecoveryWindowInDays")
+        if force and window is not None:
+            raise APIError("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.")
+        if window is not None and not 7 <= int(window) <= 30:
+            raise APIError("InvalidParameterException", "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).")
+        try:
+            s = find(body["SecretId"])
+        except APIError:
+            if force:
+                return {"ARN": "arn:aws:secretsmanager:%s:%s:secret:%s-AbCdEf" % (region, ACCOUNT, body["SecretId"]), "Name": body["SecretId"], "DeletionDate": time.time()}
+            raise
+        if force:
+            del st.secrets[s["arn"]]
+            return {"ARN": s["arn"], "Name": s["name"], "DeletionDate": time.time()}
+        if s["deleted"] is not None:
+            raise APIError("InvalidRequestException", "You tried to perform the operation on a secret that's currently marked deleted.")
+        s["deleted"] = time.time()
+        return {"ARN": s["arn"], "Name": s["name"], "DeletionDate": time.time() + 86400 * int(window or 30)}
+    if action == "RestoreSecret":
+        s = find(body["SecretId"])
+        s["deleted"] = None
+        return {"ARN": s["arn"], "Name": s["name"]}
+    if action == "TagResource":
+        s = find(body["SecretId"])
+        tags = {t["Key"]: t["Value"] for t in s["tags"]}
+        tags.update({t["Key"]: t["Value"] for t in body["Tags"]})
+        s["tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        return {}
+    raise Violation("Secrets Manager action %s is not implemented by this fake" % action)
+
+
+# ---------------------------------------------------------------- EC2
+
+def sg_xml(g):
+    perms = [{"ipProtocol": r["proto"], "fromPort": r["from"], "toPort": r["to"],
+              "ipRanges": ["item", [{"cidrIp": c} for c in r["cidrs"]]]} for r in g["rules"]]
+    return {"groupId": g["id"], "groupName": g["name"], "groupDescription": g["description"], "vpcId": g["vpc"], "ownerId": ACCOUNT,
+            "ipPermissions": ["item", perms], "tagSet": ["item", [{"key": k, "value": v} for k, v in sorted(g["tags"].items())]]}
+
+
+def ec2(st, region, action, p):
+    if action == "DescribeSubnets":
+        ids = ec2_list(p, "SubnetId")
+        filters = ec2_list(p, "Filter")
+        out = []
+        for sid, (vpc, az, cidr) in sorted(SUBNETS.items()):
+            if ids and sid not in ids:
+                continue
+            ok = True
+            for f in filters:
+                vals = [v for k, v in f.items() if k.startswith("Value.")]
+                if f.get("Name") == "vpc-id" and vpc not in vals:
+                    ok = False
+            if ok:
+                out.append({"subnetId": sid, "vpcId": vpc, "availabilityZone": az, "cidrBlock": cidr, "state": "available"})
+        for i in ids:
+            if i not in SUBNETS:
+                raise APIError("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" % i)
+        return {"subnetSet": ["item", out]}
+    if action == "DescribeVpcs":
+        return {"vpcSet": ["item", [{"vpcId": DEFAULT_VPC, "cidrBlock": "10.0.0.0/16", "isDefault": True, "state": "available"}]]}
+    if action == "CreateSecurityGroup":
+        name, vpc = p.get("GroupName"), p.get("VpcId", DEFAULT_VPC)
+        if not name or "GroupDescription" not in p:
+            raise APIError("MissingParameter", "The request must contain the parameter GroupName and GroupDescription")
+        for g in st.sgs.values():
+            if g["name"] == name and g["vpc"] == vpc:
+                raise APIError("InvalidGroup.Duplicate", "The security group '%s' already exists for VPC '%s'" % (name, vpc))
+        gid = "sg-%017x" % st.rng.getrandbits(68)
+        tags = {}
+        for spec in ec2_list(p, "TagSpecification"):
+            i = 1
+            while "Tag.%d.Key" % i in spec:
+                tags[spec["Tag.%d.Key" % i]] = spec.get("Tag.%d.Value" % i, "")
+                i += 1
+        st.sgs[gid] = {"id": gid, "name": name, "description": p["GroupDescription"], "vpc": vpc, "rules": [], "tags": tags}
+        st.count("security_group")
+        return {"return": True, "groupId": gid}
+    if action == "DescribeSecurityGroups":
+        ids = ec2_list(p, "GroupId")
+        filters = ec2_list(p, "Filter")
+        out = []
+        for g in sorted(st.sgs.values(), key=lambda g: g["id"]):
+            if ids and g["id"] not in ids:
+                continue
+            ok = True
+            for f in filters:
+                vals = [v for k, v in f.items() if k.startswith("Value.")]
+                field = {"group-name": g["name"], "vpc-id": g["vpc"]}.get(f.get("Name"))
+                if field is None or field not in vals:
+                    ok = False
+            if ok:
+                out.append(sg_xml(g))
+        for i in ids:
+            if i not in st.sgs:
+                raise APIError("InvalidGroup.NotFound", "The security group '%s' does not exist" % i)
+        return {"securityGroupInfo": ["item", out]}
+    if action == "AuthorizeSecurityGroupIngress":
+        g = st.sgs.get(p.get("GroupId"))
+        if g is None:
+            raise APIError("InvalidGroup.NotFound", "The security group '%s' does not exist" % p.get("GroupId"))
+        for perm in ec2_list(p, "IpPermissions"):
+            cidrs = [v for k, v in perm.items() if re.fullmatch(r"IpRanges\.\d+\.CidrIp", k)]
+            for c in cidrs:
+                if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+/\d+", c):
+                    raise APIError("InvalidParameterValue", "CIDR block %s is malformed" % c)
+            rule = {"proto": perm.get("IpProtocol"), "from": int(perm.get("FromPort", -1)), "to": int(perm.get("ToPort", -1)), "cidrs": cidrs}
+            for r in g["rules"]:
+                if r["proto"] == rule["proto"] and r["from"] == rule["from"] and set(cidrs) & set(r["cidrs"]):
+                    raise APIError("InvalidPermission.Duplicate", "the specified rule already exists")
+            g["rules"].append(rule)
+        return {"return": True}
+    if action == "DeleteSecurityGroup":
+        gid = p.get("GroupId")
+        if gid not in st.sgs:
+            raise APIError("InvalidGroup.NotFound", "The security group '%s' does not exist" % gid)
+        if any(gid in g["sgs"] for g in st.groups.values()):
+            raise APIError("DependencyViolation", "resource %s has a dependent object" % gid)
+        del st.sgs[gid]
+        return {"return": True}
+    raise Violation("EC2 action %s is not implemented by this fake" % action)
+
+
+# ---------------------------------------------------------------- HTTP
+
+class Headers:
+    def __init__(self, msg):
+        self.msg = msg
+
+    def get(self, k, d=None):
+        return self.msg.get(k, d)
+
+    def get_all(self, k):
+        return self.msg.get_all(k)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "aws-fake/1"
+
+    def log_message(self, fmt, *args):
+        if os.environ.get("FAKE_AWS_VERBOSE"):
+            sys.stderr.write("fake: " + fmt % args + "\n")
+
+    def send(self, status, data, ctype):
+        data = data.encode() if isinstance(data, str) else data
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reset_connection(self):
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def do_GET(self): self.handle_any("GET")
+    def do_POST(self): self.handle_any("POST")
+    def do_PUT(self): self.handle_any("PUT")
+
+    def handle_any(self, method):
+        st = self.server.state
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n) if n else b""
+        url = urlsplit(self.path)
+        if url.path.startswith("/__fake/"):
+            return self.admin(method, url.path, raw)
+        if url.path.startswith("/latest/"):
+            return self.imds(method, url.path)
+        if url.path == "/container-credentials":
+            return self.container()
+        with st.lock:
+            st.stats["requests"] += 1
+        if method != "POST" or url.path != "/":
+            return self.violation("AWS APIs are POST / (got %s %s)" % (method, url.path))
+        target = self.headers.get("X-Amz-Target")
+        json_mode = target is not None
+        try:
+            with st.lock:
+                if json_mode:
+                    if self.headers.get("Content-Type") != "application/x-amz-json-1.1":
+                        raise Violation("JSON 1.1 needs Content-Type application/x-amz-json-1.1")
+                    params = {}
+                else:
+                    if self.headers.get("Content-Type") != "application/x-www-form-urlencoded; charset=utf-8":
+                        raise Violation("Query needs Content-Type application/x-www-form-urlencoded; charset=utf-8, got %r" % self.headers.get("Content-Type"))
+                    params = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+                action = target.split(".", 1)[1] if json_mode else params.get("Action", "")
+                if not json_mode and action == "AssumeRoleWithWebIdentity" and "Authorization" not in self.headers:
+                    service, region, akid = "sts", "us-east-1", None
+                else:
+                    service, region, akid = verify_sigv4(method, url.path, parse_qsl(url.query), Headers(self.headers), raw, st.session_ok)
+                    st.stats["signature_checks"] += 1
+                if akid == "AKIDDENIED":
+                    raise APIError("AccessDenied" if not json_mode else "AccessDeniedException",
+                                   "User: arn:aws:iam::%s:user/denied is not authorized to perform: %s:%s on resource: *" % (ACCOUNT, service, action), 403 if not json_mode else 400)
+                fault = st.fault(service)
+            if fault == "throttle":
+                raise APIError("ThrottlingException" if json_mode else ("RequestLimitExceeded" if service == "ec2" else "Throttling"), "Rate exceeded")
+            if fault in ("500", "503"):
+                raise APIError("InternalFailure" if fault == "500" else "ServiceUnavailable", "fault injected", int(fault))
+            if fault == "reset_before":
+                return self.reset_connection()
+            with st.lock:
+                if json_mode:
+                    if service != "secretsmanager":
+                        raise Violation("X-Amz-Target for %s" % service)
+                    result = secretsmanager(st, region, action, json.loads(raw or b"{}"))
+                    payload = json.dumps({k: v for k, v in result.items() if v is not None})
+                elif service == "elasticache":
+                    if params.get("Version") != "2015-02-02":
+                        raise Violation("ElastiCache Version must be 2015-02-02")
+                    payload = self.query_xml("elasticache", action, elasticache(st, region, action, params))
+                elif service == "ec2":
+                    if params.get("Version") != "2016-11-15":
+                        raise Violation("EC2 Version must be 2016-11-15")
+                    payload = '<%sResponse xmlns="%s"><requestId>%s</requestId>%s</%sResponse>' % (
+                        action, NS["ec2"], uuid.uuid4(), to_xml(ec2(st, region, action, params)), action)
+                elif service == "sts":
+                    payload = self.query_xml("sts", action, self.sts(st, action, params, akid))
+                else:
+                    raise Violation("unknown service %s" % service)
+            if fault == "reset_after":
+                return self.reset_connection()
+            if fault == "slow":
+                time.sleep(st.slow)
+            self.send(200, payload, "application/x-amz-json-1.1" if json_mode else "text/xml")
+        except Violation as v:
+            return self.violation(str(v))
+        except APIError as e:
+            if json_mode:
+                self.send(e.status, json.dumps({"__type": e.code, "Message": e.message}), "application/x-amz-json-1.1")
+            elif params.get("Version") == "2016-11-15":
+                self.send(e.status, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>"
+                          % (e.code, xml_escape(e.message), uuid.uuid4()), "text/xml")
+            else:
+                self.send(e.status, '<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>'
+                          % (NS["elasticache"], e.code, xml_escape(e.message), uuid.uuid4()), "text/xml")
+
+    def query_xml(self, service, action, result):
+        return '<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>' % (
+            action, NS[service], action, to_xml(result), action, uuid.uuid4(), action)
+
+    def sts(self, st, action, p, akid):
+        if action == "AssumeRoleWithWebIdentity":
+            for k in ("RoleArn", "RoleSessionName", "WebIdentityToken"):
+                if k not in p:
+                    raise APIError("MissingParameter", "The request must contain the parameter %s" % k)
+            if p["WebIdentityToken"] != WEB_IDENTITY_TOKEN:
+                raise APIError("InvalidIdentityToken", "Couldn't verify the web identity token")
+            if not re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@/-]+", p["RoleArn"]):
+                raise APIError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403)
+            duration = int(p.get("DurationSeconds", "3600"))
+            return self.session_result(st, p["RoleArn"], p["RoleSessionName"], duration)
+        if action == "AssumeRole":
+            duration = int(p.get("DurationSeconds", "3600"))
+            return self.session_result(st, p["RoleArn"], p["RoleSessionName"], duration)
+        if action == "GetCallerIdentity":
+            return {"UserId": akid, "Account": ACCOUNT, "Arn": "arn:aws:iam::%s:user/infera-test" % ACCOUNT}
+        raise Violation("STS action %s is not implemented by this fake" % action)
+
+    def session_result(self, st, role_arn, session, duration):
+        duration = st.config.get("session_duration", duration) if hasattr(st, "config") else duration
+        akid, secret, token, exp = st.issue_session(duration)
+        role = role_arn.split("/")[-1]
+        return {"Credentials": {"AccessKeyId": akid, "SecretAccessKey": secret, "SessionToken": token, "Expiration": now_iso(exp)},
+                "AssumedRoleUser": {"AssumedRoleId": "AROAFAKE:%s" % session, "Arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, session)}}
+
+    def container(self):
+        st = self.server.state
+        if self.headers.get("Authorization") != CONTAINER_AUTH:
+            return self.send(401, json.dumps({"code": "AccessDenied", "message": "bad authorization"}), "application/json")
+        with st.lock:
+            akid, secret, token, exp = st.issue_session(3600)
+        self.send(200, json.dumps({"AccessKeyId": akid, "SecretAccessKey": secret, "Token": token, "Expiration": now_iso(exp),
+                                   "AccountId": ACCOUNT, "RoleArn": "arn:aws:iam::%s:role/task" % ACCOUNT}), "application/json")
+
+    def imds(self, method, path):
+        st = self.server.state
+        if path == "/latest/api/token":
+            if method != "PUT" or not self.headers.get("x-aws-ec2-metadata-token-ttl-seconds"):
+                return self.send(400, "", "text/plain")
+            return self.send(200, "fake-imds-token-v2", "text/plain")
+        if self.headers.get("x-aws-ec2-metadata-token") != "fake-imds-token-v2":
+            return self.send(401, "", "text/plain")
+        if path == "/latest/meta-data/iam/security-credentials/":
+            return self.send(200, "infera-instance-role", "text/plain")
+        if path == "/latest/meta-data/iam/security-credentials/infera-instance-role":
+            with st.lock:
+                akid, secret, token, exp = st.issue_session(3600)
+            return self.send(200, json.dumps({"Code": "Success", "LastUpdated": now_iso(), "Type": "AWS-HMAC", "AccessKeyId": akid,
+                                              "SecretAccessKey": secret, "Token": token, "Expiration": now_iso(exp)}), "application/json")
+        self.send(404, "", "text/plain")
+
+    def violation(self, message):
+        with self.server.state.lock:
+            self.server.state.stats["violations"].append(message)
+        self.send(422, json.dumps({"__type": "FakeViolation", "Message": "fake: " + message}), "application/json")
+
+    def admin(self, method, path, raw):
+        st = self.server.state
+        with st.lock:
+            if path == "/__fake/state":
+                return self.send(200, json.dumps({
+                    "replication_groups": [{k: v for k, v in g.items() if k != "auth"} | {"auth_token_sha256": hashlib.sha256((g["auth"] or "").encode()).hexdigest() if g["auth"] else None}
+                                           for g in st.groups.values()],
+                    "subnet_groups": [v["name"] for v in st.subnet_groups.values()],
+                    "parameter_groups": [dict(v) for v in st.param_groups.values()],
+                    "snapshots": st.snapshots,
+                    "secrets": [{"name": s["name"], "deleted": s["deleted"] is not None, "versions": len(s["versions"]), "puts": s["puts"],
+                                 "value_sha256": hashlib.sha256(s["versions"][s["current"]]["value"].encode()).hexdigest() if s["current"] else None}
+                                for s in st.secrets.values()],
+                    "security_groups": [{"id": g["id"], "name": g["name"], "rules": g["rules"]} for g in st.sgs.values()],
+                }, default=list), "application/json")
+            if path == "/__fake/stats":
+                return self.send(200, json.dumps(st.stats), "application/json")
+            if path == "/__fake/config" and method == "POST":
+                cfg = json.loads(raw or b"{}")
+                if "fault_rate" in cfg:
+                    st.fault_rate = float(cfg["fault_rate"])
+                if "seed" in cfg:
+                    st.rng = random.Random(cfg["seed"])
+                if "slow" in cfg:
+                    st.slow = float(cfg["slow"])
+                if "transition_polls" in cfg:
+                    st.polls = int(cfg["transition_polls"])
+                if "session_duration" in cfg:
+                    st.config = {"session_duration": int(cfg["session_duration"])}
+                return self.send(200, "{}", "application/json")
+            if path == "/__fake/reset" and method == "POST":
+                st.reset()
+                return self.send(200, "{}", "application/json")
+        self.send(404, "{}", "application/json")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fault-rate", type=float, default=0.0)
+    ap.add_argument("--slow", type=float, default=2.0)
+    ap.add_argument("--transition-polls", type=int, default=2)
+    args = ap.parse_args()
+    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv.daemon_threads = True
+    srv.state = State(args.seed, args.fault_rate, args.slow, args.transition_polls)
+    print("PORT=%d" % srv.server_address[1], flush=True)
+
+    def watch():
+        try:
+            sys.stdin.read()
+        finally:
+            os._exit(0)
+    if not sys.stdin.isatty():
+        threading.Thread(target=watch, daemon=True).start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
