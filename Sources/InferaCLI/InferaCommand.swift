@@ -11,6 +11,7 @@ public struct InferaCommand: AsyncParsableCommand {
           infera init              # write infera.yaml from what detect found
           infera validate          # check infera.yaml
           infera plan              # Terraform, cost and checks for the deployment
+          infera verify            # rehearse the deployment on the bundled engine
           infera server            # run the bundled Redis-compatible engine
 
         Exit codes: 0 success, 1 error, 2 something to act on (plan changes under
@@ -24,6 +25,7 @@ public struct InferaCommand: AsyncParsableCommand {
             SchemaCommand.self,
             PlanCommand.self,
             ServerCommand.self,
+            VerifyCommand.self,
         ]
     )
 
