@@ -8,7 +8,7 @@ public enum CheckStatus: String, Sendable, Codable {
 }
 
 /// One check's outcome: a status, a one-line reason and, when it failed, a fix.
-public struct CheckResult: Sendable, Codable, Equatable {
+public struct VerifyCheckResult: Sendable, Codable, Equatable {
     public var id: String
     public var title: String
     public var status: CheckStatus
@@ -59,17 +59,17 @@ extension VerifyCheck {
 
     /// Runs `checks` against `engine` and returns one result each.
     public static func runAll(_ checks: [VerifyCheck], on engine: VerifyEngine,
-                              progress: ((CheckResult) -> Void)? = nil) -> [CheckResult] {
+                              progress: ((VerifyCheckResult) -> Void)? = nil) -> [VerifyCheckResult] {
         checks.map { check in
             let t0 = monotonicMicrosNow()
             let outcome: Outcome
             do { outcome = try check.run(engine) } catch { outcome = .fail("\(error)") }
             let ms = Double(monotonicMicrosNow() - t0) / 1000
-            let r: CheckResult
+            let r: VerifyCheckResult
             switch outcome {
-            case .pass(let why): r = CheckResult(id: check.id, title: check.title, status: .pass, reason: why, fix: nil, milliseconds: ms)
-            case .skip(let why): r = CheckResult(id: check.id, title: check.title, status: .skip, reason: why, fix: nil, milliseconds: ms)
-            case .fail(let why): r = CheckResult(id: check.id, title: check.title, status: .fail, reason: why, fix: check.fix, milliseconds: ms)
+            case .pass(let why): r = VerifyCheckResult(id: check.id, title: check.title, status: .pass, reason: why, fix: nil, milliseconds: ms)
+            case .skip(let why): r = VerifyCheckResult(id: check.id, title: check.title, status: .skip, reason: why, fix: nil, milliseconds: ms)
+            case .fail(let why): r = VerifyCheckResult(id: check.id, title: check.title, status: .fail, reason: why, fix: check.fix, milliseconds: ms)
             }
             progress?(r)
             return r
@@ -94,10 +94,17 @@ extension VerifyCheck {
         summary: "Connects with REDIS_URL exactly as the application will (TLS verified against REDIS_CA_CERT, then AUTH) and sends PING.",
         fix: "Check that the application reads REDIS_URL (and REDIS_CA_CERT with TLS) and that the URL scheme matches the deployment (rediss:// with TLS)."
     ) { e in
-        try withClient(e) { c in
+        let c: CheckClient
+        do { c = try e.connect() } catch {
+            return .fail("\(e.redactedURL) did not answer\(e.settings.tls ? " over TLS" : ""): \(error)")
+        }
+        defer { c.close() }
+        do {
             let r = try c.call("PING")
             guard r.description == "+PONG" else { return .fail("PING answered \(r.description.prefix(100))") }
             return .pass("\(e.redactedURL) answered PONG\(e.settings.tls ? " over TLS" : "")\(e.password != nil ? " after AUTH" : "")")
+        } catch {
+            return .fail("\(e.redactedURL) did not answer PING\(e.settings.tls ? " over TLS" : ""): \(error)")
         }
     }
 

@@ -217,7 +217,7 @@ func makeHook(profile: ProviderProfile?, recorder: CommandRecorder) -> (inout Co
         let spec = engine.commandTable.lookup(ctx.args[0])
         var name = ctx.args.string(0).uppercased()
         if let spec, spec.isContainer, ctx.args.count > 1 { name += " " + ctx.args.string(1).uppercased() }
-        if recorder.recording { recorder.record(name, ctx) }
+        if recorder.recording { recorder.record(name, spec, ctx) }
         func refuse(_ text: String) -> Bool {
             if recorder.recording { recorder.refused[name, default: 0] += 1 }
             return reject(&ctx, text)
@@ -278,7 +278,7 @@ public final class CommandRecorder: @unchecked Sendable {
     public private(set) var largestValue = 0
     public private(set) var largeValueFirst: String?
 
-    func record(_ name: String, _ ctx: CommandContext) {
+    func record(_ name: String, _ spec: CommandSpec?, _ ctx: CommandContext) {
         total += 1
         counts[name, default: 0] += 1
         if firstClient[name] == nil {
@@ -287,7 +287,7 @@ public final class CommandRecorder: @unchecked Sendable {
             if let n = s.name, n.count > 0 { who += " name=" + n.string }
             firstClient[name] = who
         }
-        if let spec = ctx.command ?? ctx.engine.commandTable.lookup(ctx.args[0]), spec.flags.contains(.write) {
+        if let spec, spec.flags.contains(.write) {
             for i in 1..<max(1, ctx.args.count) where ctx.args.length(i) >= Self.largeValueBytes {
                 largeValues += 1
                 if ctx.args.length(i) > largestValue { largestValue = ctx.args.length(i) }

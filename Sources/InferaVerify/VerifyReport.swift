@@ -9,7 +9,7 @@ public struct VerifyReport: Sendable, Codable {
     public var provider: String
     public var profile: String
     public var engine: EngineSummary
-    public var checks: [CheckResult] = []
+    public var checks: [VerifyCheckResult] = []
     public var app: AppReport?
     public var durationMilliseconds: Double = 0
 
@@ -48,7 +48,7 @@ public struct VerifyReport: Sendable, Codable {
     }
 
     /// Checks that failed.
-    public var failedChecks: [CheckResult] { checks.filter { $0.status == .fail } }
+    public var failedChecks: [VerifyCheckResult] { checks.filter { $0.status == .fail } }
 
     /// The exit status `infera verify` ends with: the command's own when one ran (2 under
     /// `failOnIncompatible` when it succeeded but sent a blocked command), else 1 when a check failed.
