@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-9}
-swift build -c release --product infera 2>&1 | tail -n 1
-bin="$(swift build -c release --show-bin-path)/infera"
+BUILD=${BUILD:-release}   # BUILD=debug measures the debug binary (quicker to build, slower to run)
+swift build -c "$BUILD" --product infera 2>&1 | tail -n 1
+bin="$(swift build -c "$BUILD" --show-bin-path)/infera"
 work=$(mktemp -d /tmp/infera-bench-verify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/infera.yaml" <<'YAML'
@@ -36,7 +37,7 @@ stamp = os.path.join(work, "stamp")
 def serving():
     t0 = time.time_ns()
     # The child records when it started, then proves the engine answers (TLS + AUTH) with redis-cli.
-    child = f'date +%s%N > {stamp}; redis-cli --tls --cacert "$REDIS_CA_CERT" -u "$REDIS_URL" --no-auth-warning PING | grep -q PONG'
+    child = f'date +%s%N > {stamp}; redis-cli --tls --cacert "$REDIS_CA_CERT" -u "${{REDIS_URL/:\/\/:/:\/\/default:}}" --no-auth-warning PING | grep -q PONG'
     r = subprocess.run([bin, "verify", "-f", yaml, "--checks", "none", "--", "sh", "-c", child], capture_output=True)
     assert r.returncode == 0, r.stderr.decode()
     return (int(open(stamp).read()) - t0) / 1e6
