@@ -38,7 +38,7 @@ def serving():
     t0 = time.time_ns()
     # The child records when it started, then proves the engine answers (TLS + AUTH) with redis-cli.
     child = f'date +%s%N > {stamp}; redis-cli --tls --cacert "$REDIS_CA_CERT" -u "${{REDIS_URL/:\/\/:/:\/\/default:}}" --no-auth-warning PING | grep -q PONG'
-    r = subprocess.run([bin, "verify", "-f", yaml, "--checks", "none", "--", "sh", "-c", child], capture_output=True)
+    r = subprocess.run([bin, "verify", "-f", yaml, "--checks", "none", "--", "bash", "-c", child], capture_output=True)
     assert r.returncode == 0, r.stderr.decode()
     return (int(open(stamp).read()) - t0) / 1e6
 def checks():
