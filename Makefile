@@ -76,3 +76,7 @@ clean:
 .PHONY: bench-detect
 bench-detect: setup
 	@scripts/bench-detect.sh
+
+.PHONY: bench-verify
+bench-verify: setup
+	@scripts/bench-verify.sh

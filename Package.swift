@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point down only (see docs/ARCHITECTURE.md):
-//   infera -> InferaCLI -> {InferaPlan, InferaTerraform, InferaDetect, InferaConfig, RedisServer}
+//   infera -> InferaCLI -> {InferaVerify, InferaPlan, InferaTerraform, InferaDetect, InferaConfig, RedisServer}
+//   InferaVerify -> {InferaPlan, InferaDetect, RedisServer} (+ swift-certificates for the run's throwaway CA)
 //   InferaConfig -> InferaYAML -> CYAML (libyaml) ; everything -> InferaDiagnostics
 //   RedisServer -> RedisEngine -> RESP
 // The engine's hot path (decode → execute → reply) runs without Swift's dynamic exclusivity checks
@@ -25,7 +26,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
     ],
     targets: [
         // MARK: system libraries
@@ -94,11 +97,22 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: engineSpeed),
 
+        // MARK: verify: the planned deployment rehearsed on the bundled engine
+        .target(name: "InferaVerify", dependencies: [
+            "InferaPlan", "InferaDetect", "InferaDiagnostics", "RedisServer", "RedisEngine", "RESP",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+
         // MARK: command line
         .target(name: "InferaCLI", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             "InferaDiagnostics", "InferaYAML", "InferaConfig", "InferaDetect",
-            "InferaPlan", "InferaTerraform", "RESP", "RedisEngine", "RedisServer", "CInferaBuildInfo",
+            "InferaPlan", "InferaTerraform", "InferaVerify", "RESP", "RedisEngine", "RedisServer", "CInferaBuildInfo",
             "InferaHTTP", "InferaApply",
             // providers (one line each)
             "InferaUpstash",
@@ -130,6 +144,9 @@ let package = Package(
         .testTarget(name: "InferaGCPTests", dependencies: ["InferaGCP", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport"]),
         .testTarget(name: "InferaAWSTests", dependencies: [
             "InferaAWS", "InferaElastiCache", "InferaApply", "InferaHTTP", "InferaPlan", "InferaTestSupport",
+        ]),
+        .testTarget(name: "InferaVerifyTests", dependencies: [
+            "InferaVerify", "InferaPlan", "RedisEngine", "RedisServer", "InferaTestSupport",
         ]),
         .testTarget(name: "InferaCLITests", dependencies: ["InferaCLI", "InferaDiagnostics", "InferaTestSupport", "InferaDetect", "InferaConfig"]),
     ],

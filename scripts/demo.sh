@@ -121,6 +121,15 @@ mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/
 )
 exec 9>&-
 wait "$fake_pid" 2>/dev/null || true
+# infera apply is being built on another branch; until it lands with --dry-run, verify is the dry run.
+step "infera verify: the planned Memorystore deployment rehearsed on the bundled engine"
+"$bin" verify --no-color -f Examples/gcp-memorystore/infera.yaml || true
+
+step "infera verify -- an example app's test command (python-keyspace-notifier, Memorystore profile)"
+cp -r Examples/apps/python-keyspace-notifier "$work/notifier"
+cp Examples/gcp-memorystore/infera.yaml "$work/notifier/infera.yaml"
+"$bin" verify --no-color -f "$work/notifier/infera.yaml" --checks none --fail-on incompatible \
+  -- .venv/bin/python "$work/notifier/tests/smoke.py" || echo "(exit $?: the app sent a command Memorystore blocks)"
 
 step "infera server: the bundled Redis-compatible engine"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -15,6 +15,7 @@ public struct InferaCommand: AsyncParsableCommand {
           infera status            # live state of each resource
           infera output            # endpoint, port, URLs (secrets masked)
           infera destroy           # delete the deployment
+          infera verify            # rehearse the deployment on the bundled engine
           infera server            # run the bundled Redis-compatible engine
 
         Exit codes: 0 success, 1 error, 2 something to act on (plan changes under
@@ -33,6 +34,7 @@ public struct InferaCommand: AsyncParsableCommand {
             DestroyCommand.self,
             ServerCommand.self,
             VersionCommand.self,
+            VerifyCommand.self,
         ]
     )
 

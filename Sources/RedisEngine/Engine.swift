@@ -70,6 +70,15 @@ public final class Engine: @unchecked Sendable {
     public var commandTime: Int64 = 0
     /// Redis's eviction pool (best candidates kept across evictions), see `Eviction.swift`.
     public var evictionPool = EvictionPool()
+    /// Called (under the lock) with every command a client sends, before it is looked up; `infera verify`
+    /// records the application's commands and applies a provider's restrictions with it. Returning false
+    /// means the hook answered the command itself and it does not run. Unset (the default) it costs one
+    /// nil check per command.
+    public var commandHook: ((inout CommandContext) -> Bool)?
+    /// Bytes of the process's resident memory that are not the dataset (the rest of the process when the
+    /// engine runs inside another program, e.g. `infera verify`): subtracted from the RSS reading that
+    /// `maxmemory` is compared with. 0 for `infera server`.
+    public var memoryBaseline = 0
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
@@ -163,7 +172,11 @@ public final class Engine: @unchecked Sendable {
         let modeBefore = session.replyMode
 
         let rejectedBefore = stats.rejectedCalls
-        dispatch(&ctx, argc)
+        if let hook = commandHook {
+            if hook(&ctx) { dispatch(&ctx, argc) }
+        } else {
+            dispatch(&ctx, argc)
+        }
         if stats.rejectedCalls != rejectedBefore {
             stats.errorReplies += 1
             countErrorReply(ctx, at: mark)
@@ -274,7 +287,7 @@ public final class Engine: @unchecked Sendable {
         }
         if config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !performEvictions(&ctx) {
             stats.rejectedCalls += 1
-            ctx.out.error(RedisError.oom)
+            if let text = config.oomErrorText { ctx.out.error(text) } else { ctx.out.error(RedisError.oom) }
             return
         }
         if !extensions.isEmpty {
@@ -527,7 +540,7 @@ public final class Engine: @unchecked Sendable {
     /// Approximate memory used by the process (RSS-independent estimate used for maxmemory).
     public var usedMemory: Int {
         if usedMemoryCached == 0 { usedMemoryCached = MemoryInfo.residentBytes() }
-        return usedMemoryCached
+        return max(0, usedMemoryCached - memoryBaseline)
     }
 
     /// Applies `maxmemory-policy` until memory is under the limit; false when the command must be refused.

@@ -61,6 +61,9 @@ public struct EngineConfig: Sendable {
     /// Commands removed from this server (provider restrictions): name → error text returned instead
     /// of running it (nil text: behave as an unknown command).
     public var disabledCommands: [String: String?] = [:]
+    /// The error a write refused under `maxmemory` answers with (nil: Redis's own OOM text). A provider
+    /// profile sets its own, e.g. Upstash's `ERR DB capacity quota exceeded`.
+    public var oomErrorText: String?
     /// Renamed commands (`rename-command OLD NEW`): old name → new name ("" disables).
     public var renamedCommands: [String: String] = [:]
     /// Every other setting CONFIG GET should report (name → value), e.g. port, bind, tls-*.

@@ -269,7 +269,7 @@ extension Engine {
             }
             if evicted == 0 { break }
             usedMemoryCached = MemoryInfo.residentBytes()
-            used = usedMemoryCached
+            used = usedMemory
             rounds += 1
         }
         return used <= config.maxMemory || rounds > 0

@@ -1,0 +1,1 @@
+"""Expires jobs and reacts to Redis keyspace notifications."""

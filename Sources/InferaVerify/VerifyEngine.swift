@@ -1,0 +1,343 @@
+import NIOCore
+import NIOPosix
+import RESP
+import RedisEngine
+import RedisServer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Deliberate deviations from the plan (tests: each check must fail against a wrongly configured engine).
+public struct EngineFaults: Sendable {
+    /// Run without the planned password.
+    public var noAuth = false
+    /// Run plain TCP although TLS is planned.
+    public var noTLS = false
+    /// Sign the server certificate with a CA other than the one handed to the application.
+    public var foreignCA = false
+    /// Leave out the provider profile (nothing blocked, no limits).
+    public var noRestrictions = false
+    /// Run with this eviction policy instead of the planned one.
+    public var evictionPolicy: String?
+    /// Disable these commands (lower-case), e.g. ["zadd"], as a broken engine would.
+    public var disabledCommands: [String] = []
+    /// Ignore `notify-keyspace-events` from the config.
+    public var dropConfigs = false
+    /// Run with this many databases instead of the planned count.
+    public var databases: Int?
+    public init() {}
+}
+
+/// The bundled engine, started inside this process on a free loopback port and configured like the
+/// planned deployment.
+public final class VerifyEngine: @unchecked Sendable {
+    public let settings: VerifySettings
+    public let server: RedisServer
+    /// The password clients must send (nil without AUTH). Never printed.
+    public let password: String?
+    /// TLS material (nil without TLS).
+    public let tls: ThrowawayTLS?
+    /// A second CA (`EngineFaults.foreignCA`): the one the server really uses.
+    let foreignTLS: ThrowawayTLS?
+    /// The port clients connect to.
+    public let port: Int
+    /// True when the engine really serves TLS.
+    public let servesTLS: Bool
+    /// Commands the application sent (filled while `recorder.recording` is on).
+    public let recorder: CommandRecorder
+    /// What was configured and what was left out, one line each.
+    public let notes: [String]
+    /// Event loops for the checks' own clients.
+    let clientGroup: MultiThreadedEventLoopGroup
+    /// Start-up time of the engine (µs), from `start` to serving.
+    public let startMicros: Int
+
+    private init(settings: VerifySettings, server: RedisServer, password: String?, tls: ThrowawayTLS?, foreignTLS: ThrowawayTLS?,
+                 port: Int, servesTLS: Bool, recorder: CommandRecorder, notes: [String], startMicros: Int) {
+        self.settings = settings
+        self.server = server
+        self.password = password
+        self.tls = tls
+        self.foreignTLS = foreignTLS
+        self.port = port
+        self.servesTLS = servesTLS
+        self.recorder = recorder
+        self.notes = notes
+        self.clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.startMicros = startMicros
+    }
+
+    /// The URL the application gets (`redis://` or `rediss://`, with the password when AUTH is on).
+    public var url: String { url(includePassword: true) }
+
+    /// The URL with the password replaced by `***` (for output).
+    public var redactedURL: String { url(includePassword: false) }
+
+    private func url(includePassword: Bool) -> String {
+        let scheme = settings.tls ? "rediss" : "redis"
+        var cred = ""
+        if let password {
+            let pw = includePassword ? password : "***"
+            cred = "\(settings.username ?? ""):\(pw)@"
+        }
+        return "\(scheme)://\(cred)127.0.0.1:\(port)"
+    }
+
+    /// Starts the engine for `settings`.
+    public static func start(_ settings: VerifySettings, faults: EngineFaults = EngineFaults()) throws -> VerifyEngine {
+        let t0 = monotonicMicrosNow()
+        var notes: [String] = []
+        var config = RedisServerConfig()
+        config.bind = ["127.0.0.1"]
+        config.threads = 1
+        config.protectedMode = false
+        var engine = EngineConfig()
+        engine.databases = faults.databases ?? settings.databases
+        engine.maxMemory = settings.maxMemoryBytes
+        engine.maxMemoryPolicy = faults.evictionPolicy ?? settings.evictionPolicy
+        engine.hz = 10
+        let profile = settings.profile
+        if !faults.noRestrictions {
+            engine.disabledCommands = profile.disabledCommands
+            engine.oomErrorText = profile.oomErrorText
+            if let v = profile.maxValueBytes { engine.protoMaxBulkLen = max(v, 1 << 20) }
+        }
+        for c in faults.disabledCommands { engine.disabledCommands[c] = .some(nil) }
+
+        var password: String?
+        if settings.auth {
+            password = randomHex(bytes: 24)
+            if !faults.noAuth { engine.requirePass = RedactedSecret(password!) }
+        }
+        config.engine = engine
+        // redisConfigs / parameters: applied with redis.conf's own parser; what the engine does not model is noted.
+        if !faults.dropConfigs {
+            for (name, value) in settings.configs.sorted(by: { $0.key < $1.key }) {
+                if ["databases", "maxmemory-gb", "reserved-memory-percent"].contains(name) { continue }
+                do {
+                    try RedisConfigFile.apply("\(name) \"\(value)\"", to: &config)
+                    notes.append("\(name) \(value): applied")
+                } catch {
+                    notes.append("\(name) \(value): not modelled by the engine, ignored")
+                }
+            }
+        }
+        if let p = settings.persistence {
+            notes.append("persistence planned (\(p)): the engine cannot persist yet, so restarts lose data here")
+        }
+
+        var tls: ThrowawayTLS?
+        var foreign: ThrowawayTLS?
+        var servesTLS = false
+        if settings.tls {
+            tls = try ThrowawayTLS.generate()
+            if !faults.noTLS {
+                var served = tls!
+                if faults.foreignCA {
+                    foreign = try ThrowawayTLS.generate()
+                    served = foreign!
+                }
+                config.tlsCertFile = served.serverCertPath
+                config.tlsKeyFile = served.serverKeyPath
+                config.tlsAuthClients = .no
+                config.port = 0
+                config.tlsPort = try freeLoopbackPort()
+                servesTLS = true
+            }
+        }
+        if !servesTLS {
+            config.port = 0
+            config.ephemeralPorts = true
+        }
+        let recorder = CommandRecorder()
+        let server = RedisServer(config: config, log: ServerLog(minimum: .warning, sink: { _ in }))
+        let hook = makeHook(profile: faults.noRestrictions ? nil : profile, recorder: recorder)
+        server.engine.lock.withLock {
+            server.engine.commandHook = hook
+            server.engine.memoryBaseline = MemoryInfo.residentBytes()
+        }
+        do {
+            try server.start()
+        } catch {
+            tls?.remove()
+            foreign?.remove()
+            throw VerifyError("the engine did not start: \(error)")
+        }
+        guard let port = servesTLS ? server.tlsPort : server.port else {
+            throw VerifyError("the engine did not report its port")
+        }
+        return VerifyEngine(settings: settings, server: server, password: password, tls: tls, foreignTLS: foreign,
+                            port: port, servesTLS: servesTLS, recorder: recorder, notes: notes,
+                            startMicros: monotonicMicrosNow() - t0)
+    }
+
+    /// Stops the engine and removes the TLS files.
+    public func stop() async {
+        try? await server.stop()
+        try? await clientGroup.shutdownGracefully()
+        tls?.remove()
+        foreignTLS?.remove()
+    }
+
+    /// Memory the dataset uses now (RSS growth since the engine started, bytes).
+    public func usedMemory() -> Int {
+        server.engine.lock.withLock {
+            server.engine.usedMemoryCached = MemoryInfo.residentBytes()
+            return server.engine.usedMemory
+        }
+    }
+
+    /// A client as the application would connect: TLS verified against `REDIS_CA_CERT`, then AUTH.
+    func connect(authenticate: Bool = true) throws -> CheckClient {
+        let c = try CheckClient.connect(group: clientGroup, port: port, tls: settings.tls, caFile: tls?.caCertPath)
+        if authenticate, let password {
+            let reply = try settings.username.map { try c.call("AUTH", $0, password) } ?? c.call("AUTH", password)
+            if case .error(let e) = reply { c.close(); throw VerifyError("AUTH failed: \(e)") }
+        }
+        return c
+    }
+
+    /// Runs `body` with the engine lock held.
+    func withEngine<T>(_ body: (Engine) -> T) -> T {
+        server.engine.lock.withLock { body(server.engine) }
+    }
+}
+
+/// The engine hook: records commands while the application runs and applies the request limits a
+/// provider has beyond blocked commands (sizes, CONFIG parameters, COMMAND).
+func makeHook(profile: ProviderProfile?, recorder: CommandRecorder) -> (inout CommandContext) -> Bool {
+    let maxRequest = profile?.maxRequestBytes
+    let maxKey = profile?.maxKeyBytes
+    let configParams = profile?.configParameters
+    let emptyCommand = profile?.commandReturnsEmpty ?? false
+    return { ctx in
+        let engine = ctx.engine
+        let spec = engine.commandTable.lookup(ctx.args[0])
+        var name = ctx.args.string(0).uppercased()
+        if let spec, spec.isContainer, ctx.args.count > 1 { name += " " + ctx.args.string(1).uppercased() }
+        if recorder.recording { recorder.record(name, spec, ctx) }
+        func refuse(_ text: String) -> Bool {
+            if recorder.recording { recorder.refused[name, default: 0] += 1 }
+            return reject(&ctx, text)
+        }
+        if let maxRequest {
+            var total = 0
+            for i in 0..<ctx.args.count { total += ctx.args.length(i) }
+            if total > maxRequest { return refuse(ProviderProfile.UpstashErrors.requestTooBig) }
+        }
+        if let maxKey, let spec, ctx.args.count > 1 {
+            for i in spec.keyPositions(ctx.args) where ctx.args.length(i) > maxKey {
+                return refuse(ProviderProfile.UpstashErrors.keyTooBig(limit: maxKey, actual: ctx.args.length(i)))
+            }
+        }
+        if let configParams, name == "CONFIG GET" || name == "CONFIG SET", ctx.args.count > 2 {
+            let param = ctx.args.string(2).lowercased()
+            if !configParams.contains(param) {
+                if name == "CONFIG GET" {
+                    ctx.out.arrayHeader(0)
+                    return false
+                }
+                return refuse("ERR Unknown option or number of arguments for CONFIG SET - '\(ctx.args.string(2))'")
+            }
+        }
+        if emptyCommand && name == "COMMAND" && ctx.args.count == 1 {
+            ctx.out.arrayHeader(0)
+            return false
+        }
+        return true
+    }
+}
+
+private func reject(_ ctx: inout CommandContext, _ text: String) -> Bool {
+    ctx.engine.stats.rejectedCalls += 1
+    ctx.out.error(text)
+    return false
+}
+
+/// What the application sent, collected under the engine lock.
+public final class CommandRecorder: @unchecked Sendable {
+    /// Values at least this large are reported (Redis guidance: keep values small; 100 KB).
+    public static let largeValueBytes = 100 * 1024
+
+    public struct Use: Sendable, Codable, Equatable {
+        public var command: String
+        public var count: Int
+        public var firstClient: String
+    }
+
+    /// Recording is on only while the application's command runs (not during the checks).
+    public var recording = false
+    public private(set) var counts: [String: Int] = [:]
+    public private(set) var firstClient: [String: String] = [:]
+    public private(set) var total = 0
+    /// Calls a profile limit refused (request/key size, CONFIG parameter), by command.
+    public internal(set) var refused: [String: Int] = [:]
+    public private(set) var largeValues = 0
+    public private(set) var largestValue = 0
+    public private(set) var largeValueFirst: String?
+
+    func record(_ name: String, _ spec: CommandSpec?, _ ctx: CommandContext) {
+        total += 1
+        counts[name, default: 0] += 1
+        if firstClient[name] == nil {
+            let s = ctx.session
+            var who = "client id=\(s.id) addr=\(s.remoteAddress)"
+            if let n = s.name, n.count > 0 { who += " name=" + n.string }
+            firstClient[name] = who
+        }
+        if let spec, spec.flags.contains(.write) {
+            for i in 1..<max(1, ctx.args.count) where ctx.args.length(i) >= Self.largeValueBytes {
+                largeValues += 1
+                if ctx.args.length(i) > largestValue { largestValue = ctx.args.length(i) }
+                if largeValueFirst == nil { largeValueFirst = name }
+            }
+        }
+    }
+
+    /// Every command used, most used first.
+    public var uses: [Use] {
+        counts.map { Use(command: $0.key, count: $0.value, firstClient: firstClient[$0.key] ?? "") }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.command < $1.command }
+    }
+}
+
+/// A random lower-case hex string from the system's random source.
+func randomHex(bytes: Int) -> String {
+    var g = SystemRandomNumberGenerator()
+    let digits = Array("0123456789abcdef")
+    var s = ""
+    for _ in 0..<bytes {
+        let b = UInt8.random(in: 0...255, using: &g)
+        s.append(digits[Int(b >> 4)])
+        s.append(digits[Int(b & 15)])
+    }
+    return s
+}
+
+/// A loopback port that was free a moment ago (bound and released).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    if fd < 0 { throw VerifyError("no socket for a free port (errno \(errno))") }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &addr) { p in
+        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp -> Bool in
+            bind(fd, sp, len) == 0 && getsockname(fd, sp, &len) == 0
+        }
+    }
+    if !ok { throw VerifyError("cannot find a free loopback port (errno \(errno))") }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// Monotonic clock, microseconds.
+public func monotonicMicrosNow() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int(ts.tv_sec) * 1_000_000 + Int(ts.tv_nsec) / 1000
+}

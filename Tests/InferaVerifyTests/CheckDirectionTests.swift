@@ -1,0 +1,118 @@
+import Foundation
+import InferaPlan
+import Testing
+@testable import InferaVerify
+
+/// Deployments the checks run against (built by hand, like plan's sample specs).
+enum Specs {
+    static func memorystore(auth: Bool = true, tls: Bool = true, configs: [String: String] = [:], persistence: Bool = false) -> DeploymentSpec {
+        DeploymentSpec(projectName: "shop", environment: "production", region: "us-central1",
+                       provider: .memorystore(MemorystoreSpec(projectID: "p", memorySizeGB: 1, authEnabled: auth,
+                                                             transitEncryption: tls, persistenceMode: persistence ? "RDB" : "DISABLED",
+                                                             snapshotPeriod: persistence ? "ONE_HOUR" : nil, redisConfigs: configs)))
+    }
+    static func elasticache(policy: String = "allkeys-lru", params: [String: String] = ["notify-keyspace-events": "Ex"]) -> DeploymentSpec {
+        var p = params
+        p["maxmemory-policy"] = policy
+        return DeploymentSpec(projectName: "orders", environment: "production", region: "eu-west-1",
+                              provider: .elasticache(ElastiCacheSpec(nodeType: "cache.t4g.micro", parameters: p)))
+    }
+    static func upstash(eviction: Bool = false) -> DeploymentSpec {
+        DeploymentSpec(projectName: "store", environment: "production", region: "us-east-1",
+                       provider: .upstash(UpstashSpec(eviction: eviction, plan: "payg", budget: 50)))
+    }
+}
+
+/// Runs one check against an engine for `spec` (with `faults`) and returns its result.
+func runCheck(_ id: String, _ spec: DeploymentSpec, faults: EngineFaults = EngineFaults()) async throws -> VerifyCheckResult {
+    let engine = try VerifyEngine.start(VerifySettings(spec: spec), faults: faults)
+    let check = try #require(VerifyCheck.all.first { $0.id == id })
+    let result = VerifyCheck.runAll([check], on: engine)[0]
+    await engine.stop()
+    return result
+}
+
+func faults(_ edit: (inout EngineFaults) -> Void) -> EngineFaults {
+    var f = EngineFaults()
+    edit(&f)
+    return f
+}
+
+/// Every check both ways: the planned configuration passes it, a deliberately wrong engine fails it
+/// with the right message.
+@Suite("Verify checks, both directions")
+struct CheckDirectionTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let check: String
+        let spec: DeploymentSpec
+        let faults: EngineFaults
+        let failure: String
+        var description: String { check + ": " + failure }
+    }
+
+    static let cases: [Case] = [
+        Case(check: "connect", spec: Specs.memorystore(), faults: faults { $0.noTLS = true }, failure: "did not answer"),
+        Case(check: "auth", spec: Specs.memorystore(), faults: faults { $0.noAuth = true }, failure: "AUTH is not enforced"),
+        Case(check: "tls", spec: Specs.memorystore(), faults: faults { $0.noTLS = true }, failure: "a plaintext client was served"),
+        Case(check: "tls", spec: Specs.memorystore(), faults: faults { $0.foreignCA = true }, failure: "did not verify against REDIS_CA_CERT"),
+        Case(check: "roundtrip", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["expire"] }, failure: "EXPIRE answered -ERR unknown command 'EXPIRE'"),
+        Case(check: "cache-aside", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["get"] }, failure: "GET (miss) answered -ERR unknown command"),
+        Case(check: "session", spec: Specs.elasticache(), faults: faults { $0.disabledCommands = ["hset"] }, failure: "HSET answered -ERR unknown command"),
+        Case(check: "rate-limit", spec: Specs.upstash(), faults: faults { $0.disabledCommands = ["zadd"] }, failure: "the MULTI pipeline answered"),
+        Case(check: "pubsub", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["publish"] }, failure: "PUBLISH reached -1 subscribers"),
+        Case(check: "keyspace-events", spec: Specs.elasticache(), faults: faults { $0.dropConfigs = true }, failure: "no expired event arrived on __keyevent@0__:expired"),
+        Case(check: "memory", spec: Specs.upstash(eviction: false), faults: faults { $0.evictionPolicy = "allkeys-lru" }, failure: "without an error under planned noeviction"),
+        Case(check: "memory", spec: Specs.elasticache(policy: "allkeys-lru"), faults: faults { $0.evictionPolicy = "noeviction" }, failure: "keys should have been evicted"),
+        Case(check: "memory", spec: Specs.memorystore(configs: ["maxmemory-policy": "noeviction"]), faults: faults { $0.evictionPolicy = "volatile-lru" }, failure: "without an error under planned noeviction"),
+        Case(check: "blocked-commands", spec: Specs.memorystore(), faults: faults { $0.noRestrictions = true }, failure: "blocked commands behave unlike Memorystore"),
+        Case(check: "blocked-commands", spec: Specs.upstash(), faults: faults { $0.noRestrictions = true }, failure: "blocked commands behave unlike Upstash"),
+        Case(check: "limits", spec: Specs.memorystore(), faults: faults { $0.databases = 32 }, failure: "SELECT 16 succeeded"),
+        Case(check: "limits", spec: Specs.upstash(), faults: faults { $0.noRestrictions = true }, failure: "key answered"),
+    ]
+
+    @Test("planned configuration passes, wrong engine fails", arguments: cases)
+    func bothDirections(_ c: Case) async throws {
+        let good = try await runCheck(c.check, c.spec)
+        #expect(good.status == .pass, "\(c.check) on the planned configuration: \(good.reason)")
+        let bad = try await runCheck(c.check, c.spec, faults: c.faults)
+        #expect(bad.status == .fail, "\(c.check) on a wrong engine: \(bad.reason)")
+        #expect(bad.reason.contains(c.failure), "\(c.check) failure reason: \(bad.reason)")
+        #expect(bad.fix != nil && !(bad.fix ?? "").isEmpty)
+    }
+
+    @Test("AUTH and TLS skip when the deployment has neither")
+    func skipsWithoutAuthAndTLS() async throws {
+        let spec = Specs.memorystore(auth: false, tls: false)
+        #expect(try await runCheck("auth", spec).status == .skip)
+        #expect(try await runCheck("tls", spec).status == .skip)
+        let c = try await runCheck("connect", spec)
+        #expect(c.status == .pass && c.reason.hasPrefix("redis://127.0.0.1:"))
+    }
+
+    @Test("the Lua lock reports skipped: scripting while the engine has no EVAL")
+    func lockSkipsWithoutScripting() async throws {
+        let r = try await runCheck("lock", Specs.memorystore())
+        #expect(r.status == .skip)
+        #expect(r.reason.hasPrefix("skipped: scripting"))
+    }
+
+    @Test("persistence is skipped and says why")
+    func persistenceSkips() async throws {
+        let planned = try await runCheck("persistence", Specs.memorystore(persistence: true))
+        #expect(planned.status == .skip && planned.reason.contains("the engine cannot persist yet"))
+        let none = try await runCheck("persistence", Specs.memorystore(persistence: false))
+        #expect(none.status == .skip && none.reason == "no persistence planned")
+    }
+
+    @Test("the whole default set passes for each example provider")
+    func defaultSetPasses() async throws {
+        for spec in [Specs.memorystore(), Specs.elasticache(), Specs.upstash(eviction: true)] {
+            let engine = try VerifyEngine.start(VerifySettings(spec: spec))
+            let results = VerifyCheck.runAll(VerifyCheck.all, on: engine)
+            await engine.stop()
+            let failed = results.filter { $0.status == .fail }
+            #expect(failed.isEmpty, "\(spec.providerName): \(failed.map { "\($0.id): \($0.reason)" })")
+            #expect(results.count == VerifyCheck.all.count)
+        }
+    }
+}
