@@ -121,9 +121,8 @@ mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/
 )
 exec 9>&-
 wait "$fake_pid" 2>/dev/null || true
-# infera apply is being built on another branch; until it lands with --dry-run, verify is the dry run.
-step "infera verify: the planned Memorystore deployment rehearsed on the bundled engine"
-"$bin" verify --no-color -f Examples/gcp-memorystore/infera.yaml || true
+step "infera apply --dry-run: the planned Memorystore deployment, planned offline and rehearsed on the bundled engine"
+"$bin" apply --dry-run --no-color -f Examples/gcp-memorystore/infera.yaml || true
 
 step "infera verify -- an example app's test command (python-keyspace-notifier, Memorystore profile)"
 cp -r Examples/apps/python-keyspace-notifier "$work/notifier"

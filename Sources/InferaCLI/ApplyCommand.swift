@@ -20,6 +20,7 @@ struct ApplyCommand: AsyncParsableCommand {
           infera apply
           infera apply --auto-approve --format json
           infera plan --save plan.json && infera apply plan.json
+          infera apply --dry-run          # offline plan + the deployment rehearsed on the bundled engine
 
         Exit codes: 0 success, 1 error or refusal.
         """
@@ -43,9 +44,23 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json (events as JSON lines).")
     var format: ApplyOutputFormat = .text
 
+    @Flag(name: .long, help: "Make no cloud calls: show the offline plan, then rehearse the deployment on the bundled engine (the checks of `infera verify`).")
+    var dryRun = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        if dryRun {
+            // plan + verify, nothing sent to a provider (exit codes as `infera verify`).
+            let spec = try ApplySession.loadSpec(file)
+            let plan = Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current)
+            PlanOutput.stdout(PlanTextRenderer.render(plan, color: global.useColor))
+            PlanOutput.stdout("\nDry run: no cloud calls were made. Rehearsing the deployment on the bundled engine (infera verify):\n\n")
+            let status = try await VerifyCommand.execute(file: file, checks: nil, scale: 1, format: .text, failOnIncompatible: false,
+                                                         command: [], color: global.useColor, noColor: global.noColor)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let saved: Plan?
         let spec: DeploymentSpec
         if let planFile {
