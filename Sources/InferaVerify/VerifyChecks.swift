@@ -238,7 +238,7 @@ extension VerifyCheck {
 
     static let lock = VerifyCheck(
         id: "lock", title: "SET NX PX lock with its Lua release",
-        summary: "A lock taken with SET NX PX, refused to a second owner, released by the compare-and-delete Lua script (EVAL). Skipped while the engine has no scripting.",
+        summary: "A lock taken with SET NX PX, refused to a second owner, released by the compare-and-delete Lua script (EVAL).",
         fix: "Locks need SET NX PX and EVAL for a safe release; if the provider blocks EVAL, release with WATCH/MULTI instead."
     ) { e in
         let hasEval = e.withEngine { $0.commandTable.lookup(ArraySlice("eval".utf8)) != nil }

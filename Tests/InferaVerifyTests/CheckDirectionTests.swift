@@ -58,6 +58,7 @@ struct CheckDirectionTests {
         Case(check: "roundtrip", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["expire"] }, failure: "EXPIRE answered -ERR unknown command 'EXPIRE'"),
         Case(check: "cache-aside", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["get"] }, failure: "GET (miss) answered -ERR unknown command"),
         Case(check: "session", spec: Specs.elasticache(), faults: faults { $0.disabledCommands = ["hset"] }, failure: "HSET answered -ERR unknown command"),
+        Case(check: "lock", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["eval"] }, failure: "release by the wrong owner answered -ERR unknown command"),
         Case(check: "rate-limit", spec: Specs.upstash(), faults: faults { $0.disabledCommands = ["zadd"] }, failure: "the MULTI pipeline answered"),
         Case(check: "pubsub", spec: Specs.memorystore(), faults: faults { $0.disabledCommands = ["publish"] }, failure: "PUBLISH reached -1 subscribers"),
         Case(check: "keyspace-events", spec: Specs.elasticache(), faults: faults { $0.dropConfigs = true }, failure: "no expired event arrived on __keyevent@0__:expired"),
@@ -89,11 +90,11 @@ struct CheckDirectionTests {
         #expect(c.status == .pass && c.reason.hasPrefix("redis://127.0.0.1:"))
     }
 
-    @Test("the Lua lock reports skipped: scripting while the engine has no EVAL")
-    func lockSkipsWithoutScripting() async throws {
+    @Test("the Lua lock runs its compare-and-delete release on the engine's scripting")
+    func lockRunsTheLuaRelease() async throws {
         let r = try await runCheck("lock", Specs.memorystore())
-        #expect(r.status == .skip)
-        #expect(r.reason.hasPrefix("skipped: scripting"))
+        #expect(r.status == .pass)
+        #expect(r.reason.contains("Lua release"))
     }
 
     @Test("persistence is skipped and says why")

@@ -262,7 +262,7 @@ enum ScriptingCases {
         FCALL ro 1 kk
         FCALL_RO myfunc 0 a
         FCALL_RO ro 1 kk
-        FUNCTION LIST
+        FUNCTION LIST ~unordered
         FUNCTION LIST WITHCODE LIBRARYNAME mylib
         FUNCTION LIST LIBRARYNAME lib*
         FUNCTION LIST bogus

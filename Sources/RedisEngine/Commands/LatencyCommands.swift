@@ -142,8 +142,8 @@ enum LatencyCommands {
             var seen = Set<String>()
             for j in 2..<ctx.argc {
                 let name = ctx.args.string(j).lowercased()
-                let parts = name.split(separator: "|", maxSplits: 1).map(String.init)
-                guard let top = e.commandTable.lookup(ArraySlice(parts[0].utf8)) else { continue }
+                let parts = name.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let first = parts.first, let top = e.commandTable.lookup(ArraySlice(first.utf8)) else { continue }
                 var targets: [CommandSpec] = []
                 if parts.count == 2 {
                     if let s = top.subcommands.first(where: { $0.name == parts[1] }) { targets = [s] }
