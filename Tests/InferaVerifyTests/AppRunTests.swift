@@ -103,6 +103,6 @@ struct AppRunTests {
         #expect(junit.contains("tests=\"2\" failures=\"0\""))
         let md = VerifyRenderer.markdown(r)
         #expect(md.hasPrefix("### ✅ infera verify — store on Upstash"))
-        #expect(md.contains("| `lock` | ⏭ skip |"))
+        #expect(md.contains("**Checks:** 2 passed, 0 failed, 0 skipped"))
     }
 }
