@@ -32,7 +32,11 @@ static void hook(lua_State *L, lua_Debug *ar) {
     lua_getfield(L, LUA_REGISTRYINDEX, "__infera_owner");
     void *owner = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    if (g_hook(L, owner)) lua_error(L);
+    if (g_hook(L, owner)) {
+        /* Killed: raise again on every line, so a pcall inside the script cannot swallow it (as Redis). */
+        lua_sethook(L, hook, LUA_MASKLINE, 0);
+        lua_error(L);
+    }
 }
 
 void infera_lua_set_hook(lua_State *L, int count, void *owner) {

@@ -380,7 +380,7 @@ let luaHookCallback: infera_lua_hook_callback = { state, owner in
         message = "ERR FUNCTION LOAD timeout"
     } else {
         guard let run = scripting.run else { return 0 }
-        if !run.killRequested && scripting.engine.clock.nowMilliseconds() - run.startedAt >= scripting.busyThreshold {
+        if scripting.engine.clock.nowMilliseconds() - run.startedAt >= scripting.busyThreshold {
             scripting.engine.serveWhileBusy?()
         }
         guard run.killRequested else { return 0 }
