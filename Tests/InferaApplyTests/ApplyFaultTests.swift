@@ -44,12 +44,14 @@ import Testing
 
     /// `kill -9` while the create is in flight, then re-run: the database is adopted, not duplicated.
     @Test func killedHalfwayThenRerunConvergesWithoutDuplicate() async throws {
-        let fake = try UpstashFake(slow: 3)
+        // The create answers after 10 s, a wide window for the kill even on a loaded machine; the kill
+        // comes as soon as the fake has counted the create, so the test does not wait that long.
+        let fake = try UpstashFake(slow: 10)
         defer { fake.stop() }
         try await fake.configure(#"{"mode": "slow_create"}"#)
         let project = try UpstashProject()
         defer { project.remove() }
-        let infera = Infera(project, fake, extra: ["INFERA_RETRY_BASE_DELAY": "0.01", "INFERA_HTTP_TIMEOUT": "10"])
+        let infera = Infera(project, fake, extra: ["INFERA_RETRY_BASE_DELAY": "0.01", "INFERA_HTTP_TIMEOUT": "20"])
         let running = try InferaRunner.start(["apply", "--auto-approve"], cwd: project.dir, env: infera.env)
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline, (try await fake.stats()["creates"] as? Int ?? 0) < 1 { try await Task.sleep(nanoseconds: 20_000_000) }
