@@ -7,7 +7,7 @@ import InferaPlan
 enum ApplyOutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
 /// `infera apply [PLANFILE]`: make the live deployment match infera.yaml (or a saved plan).
-struct ApplyCommand: AsyncParsableCommand {
+struct ApplyCommand: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Create or update the deployment so it matches infera.yaml.",
@@ -79,7 +79,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
         do {
-            try await apply(session, saved: saved)
+            try await session.interrupts.run { try await self.apply(session, saved: saved) }
         } catch {
             throw session.fail(error)
         }

@@ -18,9 +18,12 @@ final class ApplySession: @unchecked Sendable {
     let json: Bool
     let renderer: ProgressRenderer
     let debug: Bool
+    /// Ctrl-C handling for the command's run (see `InterruptHandler`).
+    let interrupts: InterruptHandler
 
-    init(spec: DeploymentSpec, configPath: String, json: Bool, debug: Bool) {
+    init(spec: DeploymentSpec, configPath: String, json: Bool, debug: Bool, verb: String = "apply") {
         self.spec = spec
+        interrupts = InterruptHandler(verb: verb)
         self.configPath = configPath
         environment = ProcessInfo.processInfo.environment
         redactor = Redactor(secrets: secrets)
@@ -87,7 +90,9 @@ final class ApplySession: @unchecked Sendable {
         case let e as MissingCredentials:
             (resource, message, hint) = (spec.providerName, "no \(e.provider) credentials found", e.hint)
         case let e as EndpointError: (resource, message, hint) = (e.variable, "\(e.value) is not an absolute http(s) URL", "set it like \(e.variable)=http://127.0.0.1:8080, or unset it")
-        case is CancellationError: (resource, message, hint) = ("apply", "interrupted", "re-run the command; the journal lets it resume")
+        case is CancellationError:
+            (resource, message, hint) = (interrupts.verb, "interrupted; an operation the provider had already accepted keeps running in the cloud",
+                                         "re-run `infera \(interrupts.verb)`: it waits for that operation (recorded in the journal) instead of starting another")
         default: (resource, message, hint) = (spec.providerName, String(describing: error), "re-run with --debug to see the requests")
         }
         if json {
@@ -106,7 +111,7 @@ final class ApplySession: @unchecked Sendable {
     /// Asks for confirmation on the terminal. Returns the typed line (nil on EOF).
     func ask(_ prompt: String) -> String? {
         PlanOutput.stdout(prompt)
-        guard let line = readLine(strippingNewline: true) else { return nil }
+        guard let line = interrupts.prompting({ readLine(strippingNewline: true) }) else { return nil }
         return line.trimmingCharacters(in: .whitespaces)
     }
 

@@ -5,7 +5,7 @@ import InferaDiagnostics
 import InferaPlan
 
 /// `infera destroy`: delete every live resource of the deployment.
-struct DestroyCommand: AsyncParsableCommand {
+struct DestroyCommand: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         commandName: "destroy",
         abstract: "Delete every resource of the deployment.",
@@ -43,12 +43,12 @@ struct DestroyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let spec = try ApplySession.loadSpec(file)
-        let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
+        let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug, verb: "destroy")
         if let name = finalSnapshot { session.environment["INFERA_AWS_FINAL_SNAPSHOT"] = name }
         if noFinalSnapshot { session.environment["INFERA_AWS_FINAL_SNAPSHOT"] = "" }
         if force { session.environment["INFERA_AWS_FORCE_DELETE_SECRETS"] = "1" }
         do {
-            try await destroy(session)
+            try await session.interrupts.run { try await self.destroy(session) }
         } catch {
             throw session.fail(error)
         }

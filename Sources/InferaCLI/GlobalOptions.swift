@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// Options every command accepts.
-public struct GlobalOptions: ParsableArguments {
+public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Disable coloured output (also: NO_COLOR=1).")
     public var noColor = false
 

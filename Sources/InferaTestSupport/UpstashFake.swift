@@ -141,6 +141,9 @@ public enum InferaRunner {
 
         public func kill9() { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
 
+        /// Sends `sig` (SIGINT for Ctrl-C) without waiting.
+        public func send(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
         public func wait(timeout: TimeInterval) -> Result {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning && Date() < deadline { usleep(10_000) }
