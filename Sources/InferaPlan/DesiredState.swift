@@ -222,6 +222,6 @@ public enum DesiredState {
         if let b = u.budget { attrs.append(Attribute("budget", .int(b))) }
         if !u.ipAllowlist.isEmpty { attrs.append(Attribute("ip_allowlist", strings(u.ipAllowlist))) }
         return [DesiredResource(type: "upstash_redis_database", name: "main", attributes: attrs,
-                                forceNew: ["database_name", "region", "primary_region", "tls"])]
+                                forceNew: ["database_name", "region", "primary_region", "tls"], clearable: ["read_regions"])]
     }
 }

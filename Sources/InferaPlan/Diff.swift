@@ -67,6 +67,11 @@ public enum Differ {
                                                        || isOneWayBack(type: d.type, attribute: a.name, before: before, after: a.value)))
                 }
             }
+            for name in d.clearable where d[name] == nil {
+                if case .list(let items)? = o.attributes[name], !items.isEmpty {
+                    changed.append(AttributeChange(name: name, before: .list(items), after: .list([]), forcesReplacement: d.forceNew.contains(name)))
+                }
+            }
             let action: ChangeAction = changed.isEmpty ? .noop : (changed.contains { $0.forcesReplacement } ? .replace : .update)
             let before = o.attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value) }
             changes.append(ResourceChange(address: d.address, type: d.type, name: d.name, action: action,

@@ -52,12 +52,25 @@ public struct DesiredResource: Sendable, Hashable, Codable {
     public var attributes: [Attribute]
     /// Attributes whose change replaces the resource (force-new).
     public var forceNew: [String]
+    /// List attributes infera manages although they are left out when empty: when the
+    /// configuration drops them, a live non-empty value is planned as a change to `[]`
+    /// (as Terraform plans removing an optional list), not silently kept.
+    public var clearable: [String]
 
-    public init(type: String, name: String, attributes: [Attribute], forceNew: [String] = []) {
+    public init(type: String, name: String, attributes: [Attribute], forceNew: [String] = [], clearable: [String] = []) {
         self.type = type
         self.name = name
         self.attributes = attributes.map { Attribute($0.name, $0.value.normalized) }.sorted { $0.name < $1.name }
         self.forceNew = forceNew.sorted()
+        self.clearable = clearable.sorted()
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(type: c.decode(String.self, forKey: .type), name: c.decode(String.self, forKey: .name),
+                      attributes: c.decode([Attribute].self, forKey: .attributes),
+                      forceNew: c.decodeIfPresent([String].self, forKey: .forceNew) ?? [],
+                      clearable: c.decodeIfPresent([String].self, forKey: .clearable) ?? [])
     }
 
     /// `type.name`.
@@ -66,7 +79,7 @@ public struct DesiredResource: Sendable, Hashable, Codable {
     public subscript(_ name: String) -> AttributeValue? { attributes.first { $0.name == name }?.value }
 
     enum CodingKeys: String, CodingKey {
-        case type, name, attributes, forceNew = "force_new"
+        case type, name, attributes, forceNew = "force_new", clearable
     }
 }
 

@@ -153,6 +153,27 @@ import Testing
         #expect(dbs.first?["read_regions"] as? [String] == ["eu-west-1"])
     }
 
+    /// Dropping `read_regions` from infera.yaml is a change (to `[]`), planned and applied.
+    @Test func removingReadRegionsIsPlannedAndApplied() async throws {
+        let fake = try UpstashFake()
+        defer { fake.stop() }
+        let project = try UpstashProject(readRegions: ["eu-west-1", "ap-south-1"])
+        defer { project.remove() }
+        let infera = Infera(project, fake, extra: Self.fast)
+        var r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0, "\(r.combined)")
+        try project.write(readRegions: [])
+        r = try infera.run("plan", "--detailed-exitcode")
+        #expect(r.status == 2, "\(r.combined)")
+        #expect(r.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "\(r.stdout)")
+        #expect(r.stdout.contains("read_regions"), "\(r.stdout)")
+        r = try infera.run("apply", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("0 added, 1 changed"), "\(r.combined)")
+        #expect(try await fake.databases().first?["read_regions"] as? [String] ?? ["?"] == [])
+        r = try infera.run("plan", "--detailed-exitcode")
+        #expect(r.status == 0 && r.stdout.contains("No changes."), "\(r.combined)")
+    }
+
     @Test func jsonEventsAndOfflinePlan() async throws {
         let fake = try UpstashFake()
         defer { fake.stop() }
