@@ -3,7 +3,7 @@ SWIFT        ?= swift
 FUZZ_SECONDS ?= 60
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: setup build release demo test fuzz bench bench-validate bench-plan bench-apply soak-apply clean install uninstall dist
+.PHONY: setup build release demo test fuzz bench bench-validate bench-plan bench-apply bench-verify bench-engine soak-apply clean install uninstall dist
 
 
 # `make install` (PREFIX, DESTDIR, BINDIR as usual): the release binary plus shell completions.
@@ -36,8 +36,11 @@ test: setup
 fuzz: setup
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-bench: setup
-	@scripts/bench.sh
+# Every benchmark, each against its reference measured in the same run (medians).
+bench: bench-validate bench-plan bench-apply bench-detect bench-verify bench-engine
+
+bench-engine: setup
+	@scripts/bench-engine.sh
 
 bench-validate: setup
 	@scripts/bench-validate.sh
