@@ -106,16 +106,9 @@ struct ApplyCommand: AsyncParsableCommand, Sendable {
         }
         try engine.checkSafety(plan)
         if saved == nil && !autoApprove {
-            guard Terminal.interactive else {
-                throw ProviderError(.refused, resource: "apply",
-                                    message: "refusing to apply without confirmation: \(Terminal.isCI ? "running under CI" : "no terminal to ask on")",
-                                    hint: "review the plan and re-run with --auto-approve, or save it with `infera plan --save plan.json` and run `infera apply plan.json`")
-            }
-            let answer = s.ask("Do you want to perform these actions? Only 'yes' will be accepted: ")
-            guard answer == "yes" else {
-                s.err("Apply cancelled.\n")
-                throw ExitCode(1)
-            }
+            try s.confirm("Do you want to perform these actions? Only 'yes' will be accepted: ", expected: "yes",
+                          refusal: "refusing to apply without confirmation: \(ApplySession.noPromptReason)",
+                          hint: "review the plan and re-run with --auto-approve, or save it with `infera plan --save plan.json` and run `infera apply plan.json`")
         }
         let result = try await engine.apply(plan, observed: observed)
         s.renderer.stop()

@@ -108,6 +108,22 @@ final class ApplySession: @unchecked Sendable {
     func out(_ s: String) { PlanOutput.stdout(redactor.redact(s)) }
     func err(_ s: String) { PlanOutput.stderr(redactor.redact(s)) }
 
+    /// Asks `question` on the terminal and goes on only when the answer is `expected`. Without a
+    /// terminal (or under CI) it refuses with `refusal` and `hint` instead of asking; a wrong
+    /// answer prints "<Verb> cancelled." and exits 1.
+    func confirm(_ question: String, expected: String, refusal: String, hint: String) throws {
+        guard Terminal.interactive else {
+            throw ProviderError(.refused, resource: interrupts.verb, message: refusal, hint: hint)
+        }
+        guard ask(question) == expected else {
+            err("\(interrupts.verb.prefix(1).uppercased() + interrupts.verb.dropFirst()) cancelled.\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Why a command will not ask: under CI, or with no terminal.
+    static var noPromptReason: String { Terminal.isCI ? "running under CI" : "no terminal to ask on" }
+
     /// Asks for confirmation on the terminal. Returns the typed line (nil on EOF).
     func ask(_ prompt: String) -> String? {
         PlanOutput.stdout(prompt)

@@ -76,27 +76,14 @@ struct DestroyCommand: AsyncParsableCommand, Sendable {
         }
         let production = s.spec.isProduction
         if production && !(autoApprove && force) {
-            guard Terminal.interactive else {
-                throw ProviderError(.refused, resource: "destroy",
-                                    message: "refusing to destroy the production deployment \(s.spec.projectName) without confirmation",
-                                    hint: "run it on a terminal and type the project name, or pass both --auto-approve and --force")
-            }
-            let answer = s.ask("This destroys the PRODUCTION deployment and its data. Type the project name (\(s.spec.projectName)) to confirm: ")
-            guard answer == s.spec.projectName else {
-                s.err("Destroy cancelled.\n")
-                throw ExitCode(1)
-            }
+            try s.confirm("This destroys the PRODUCTION deployment and its data. Type the project name (\(s.spec.projectName)) to confirm: ",
+                          expected: s.spec.projectName,
+                          refusal: "refusing to destroy the production deployment \(s.spec.projectName) without confirmation",
+                          hint: "run it on a terminal and type the project name, or pass both --auto-approve and --force")
         } else if !production && !autoApprove {
-            guard Terminal.interactive else {
-                throw ProviderError(.refused, resource: "destroy",
-                                    message: "refusing to destroy without confirmation: \(Terminal.isCI ? "running under CI" : "no terminal to ask on")",
-                                    hint: "review the plan above and re-run with --auto-approve")
-            }
-            let answer = s.ask("Do you really want to destroy all resources? Only 'yes' will be accepted: ")
-            guard answer == "yes" else {
-                s.err("Destroy cancelled.\n")
-                throw ExitCode(1)
-            }
+            try s.confirm("Do you really want to destroy all resources? Only 'yes' will be accepted: ", expected: "yes",
+                          refusal: "refusing to destroy without confirmation: \(ApplySession.noPromptReason)",
+                          hint: "review the plan above and re-run with --auto-approve")
         }
         let result = try await engine.apply(plan, observed: observed)
         s.renderer.stop()

@@ -59,7 +59,7 @@ final class InterruptHandler: @unchecked Sendable {
             return (signals, atPrompt, self.task)
         }
         if prompt {
-            PlanOutput.stderr("\n\(verb.capitalized) cancelled.\n")
+            PlanOutput.stderr("\n\(verb.prefix(1).uppercased() + verb.dropFirst()) cancelled.\n")
             exit(1)
         }
         if count == 1 {
