@@ -166,11 +166,18 @@ enum ClientModules {
             names += a.constructions.filter { a.depth(at: $0.offset) == 0 && !$0.assignedTo.isEmpty }.map(\.assignedTo)
             names = names.filter { $0 != "ctx" && $0 != "err" }
             if !names.isEmpty { acc.clientModules.append(ClientModule(path: src.path, language: .go, names: Array(Set(names)).sorted(), isDefault: false)) }
+        case .ruby:
+            // Constants and globals are visible in every file (Rails autoloads; plain Ruby `require`s):
+            // `REDIS = Redis.new(…)` or `$redis = …` in an initializer, `STORE.with { |conn| … }` anywhere.
+            let names = a.constructions.map(\.assignedTo).map { $0.hasPrefix("$") ? String($0.dropFirst()) : $0 }
+                .filter { ($0.first?.isUppercase ?? false) && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" } }
+            if !names.isEmpty { acc.clientModules.append(ClientModule(path: src.path, language: .ruby, names: Array(Set(names)).sorted(), isDefault: false)) }
         default: break
         }
     }
 
-    /// The second pass: files that import a client module (JS/TS, Python) or share its Go package get their calls
+    /// The second pass: files that import a client module (JS/TS, Python), share its Go package or use its Ruby
+    /// constants get their calls
     /// through the imported names recorded. Returns the added calls in a fresh accumulator.
     static func follow(root: String, files: [String], modules: [ClientModule], buffer: ReadBuffer) -> Accumulator {
         var acc = Accumulator()
@@ -195,6 +202,11 @@ enum ClientModules {
             var names = Set<String>()
             for m in candidates {
                 if lang == .go { names.formUnion(m.names); continue }
+                if lang == .ruby {
+                    // A constant needs no import: the file only has to use it (`STORE.get`, `STORE.with`).
+                    names.formUnion(m.names.filter { bytes.foldedOffsets(of: ($0 + ".").lowercased()).first != nil })
+                    continue
+                }
                 let base = moduleBase(m.path, lang)
                 guard !base.isEmpty, bytes.foldedOffsets(of: base.lowercased()).first != nil else { continue }
                 let src = LexedSource(path: rel, language: lang, bytes: bytes, isTest: false)

@@ -45,6 +45,17 @@ struct ClientFollowingTests {
         #expect(Self.uses(r, "HGETALL") == ["app/views.py:5"])
     }
 
+    @Test func rubyConstantClientIsFollowedIntoOtherFiles() throws {
+        let r = try Self.detect([
+            "Gemfile": "source 'https://rubygems.org'\ngem 'redis', '~> 5.0'\n",
+            "config/initializers/redis.rb": "STORE = Redis.new(url: ENV.fetch('REDIS_URL'))\n",
+            "app/models/user.rb": "class User\n  def cached_name\n    STORE.get(\"user:#{id}:name\")\n  end\n\n  def remember\n    STORE.setex(\"user:#{id}:name\", 300, name)\n  end\nend\n",
+            "app/models/other.rb": "class Other\n  def x\n    STOREFRONT.get('x')\n  end\nend\n",
+        ])
+        #expect(Self.uses(r, "GET") == ["app/models/user.rb:3"])
+        #expect(Self.uses(r, "SETEX") == ["app/models/user.rb:7"])
+    }
+
     @Test func injectedAndAliasedClientsInCSharpAndGo() throws {
         let r = try Self.detect([
             "Api/Api.csproj": "<Project><ItemGroup><PackageReference Include=\"StackExchange.Redis\" Version=\"2.8.16\" /></ItemGroup></Project>\n",
