@@ -14,7 +14,11 @@ import RedisServer
 public enum ClusterVerify {
     /// The planned shard count of `spec`, read defensively: `spec.cluster?.shards` when the plan has
     /// a cluster layout (`cache.mode: cluster`), else nil.
-    public static func shards(of spec: DeploymentSpec) -> Int? {
+    public static func shards(of spec: DeploymentSpec) -> Int? { shards(reflecting: spec) }
+
+    /// `value.cluster?.shards` by reflection (the plan's `ClusterSpec` lands with the config side of
+    /// cluster mode; until then a spec has no `cluster` and this is nil).
+    static func shards(reflecting spec: Any) -> Int? {
         guard let child = Mirror(reflecting: spec).children.first(where: { $0.label == "cluster" }) else { return nil }
         let optional = Mirror(reflecting: child.value)
         let value: Any

@@ -36,6 +36,8 @@ final class ClusterSessionState {
     /// Slot of the keys the script in progress declared or touched first (-1: none yet).
     var scriptSlot = -1
     var declaredKeys: [ByteString] = []
+    /// The script command in progress (`EVAL`, `FCALL`, …), named in findings about its `redis.call`s.
+    var scriptCommand = "EVAL"
 }
 
 /// One node of a cluster: the engine extension that routes keys by slot (Redis's `getNodeByQuery`):
@@ -105,6 +107,7 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
             if isScript {
                 let st = ctx.session.state(ClusterSessionState.self) { ClusterSessionState() }
                 st.scriptSlot = slot
+                st.scriptCommand = args.string(0).uppercased()
                 st.declaredKeys = positions.filter { $0 < args.count }.map { ByteString(args[$0]) }
             }
         }
@@ -195,7 +198,7 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
             let key = argv[p]
             let s = KeySlot.slot(of: key)
             if observer != nil && !st.declaredKeys.contains(ByteString(key)) {
-                observer?(ClusterEvent(finding: .scriptUndeclaredKey, command: argv.string(0).uppercased(), key: argv.string(p)))
+                observer?(ClusterEvent(finding: .scriptUndeclaredKey, command: st.scriptCommand, key: argv.string(p)))
             }
             if cmdSlot == -1 { cmdSlot = s } else if s != cmdSlot {
                 return "ERR Script attempted to access a non local key in a cluster node"
@@ -208,7 +211,7 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
             if st.scriptSlot == -1 {
                 st.scriptSlot = s
             } else if st.scriptSlot != s {
-                observer?(ClusterEvent(finding: .scriptCrossSlot, command: argv.string(0).uppercased(), key: argv.string(p)))
+                observer?(ClusterEvent(finding: .scriptCrossSlot, command: st.scriptCommand, key: argv.string(p)))
             }
         }
         return nil
