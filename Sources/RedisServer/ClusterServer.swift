@@ -79,8 +79,10 @@ public final class RedisClusterServer: @unchecked Sendable {
 
     private func install(_ t: ClusterTopology) {
         topology = t
+        let bus = ClusterBus()
+        bus.attach(servers.map(\.engine))
         for (i, s) in servers.enumerated() {
-            s.engine.lock.withLock { _ = ClusterNode.install(on: s.engine, topology: t, index: i) }
+            s.engine.lock.withLock { ClusterNode.install(on: s.engine, topology: t, index: i).bus = bus }
         }
     }
 

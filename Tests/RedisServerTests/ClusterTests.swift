@@ -257,6 +257,28 @@ struct ClusterTests {
         #expect(total == 10_002)
     }
 
+    @Test("PUBLISH on one node reaches subscribers on the others, in order (the cluster bus)")
+    func publishReachesEveryNode() throws {
+        let cluster = try TestCluster.infera()
+        defer { cluster.stop() }
+        let subscriber = try RedisTestClient(port: cluster.ports[2], timeout: .seconds(5))
+        defer { subscriber.close() }
+        _ = try subscriber.command("SUBSCRIBE", "news")
+        let publisher = try RedisTestClient(port: cluster.ports[0])
+        defer { publisher.close() }
+        #expect(try publisher.command("PUBLISH", "news", "first") == .integer(0))   // local subscribers only, like Redis
+        #expect(try publisher.command("PUBLISH", "news", "second") == .integer(0))
+        for text in ["first", "second"] {
+            let m = try subscriber.readReply(timeout: .seconds(5))
+            #expect(m.elements?.compactMap(\.text) == ["message", "news", text], "\(m)")
+        }
+        let local = try RedisTestClient(port: cluster.ports[2])
+        defer { local.close() }
+        #expect(try local.command("PUBLISH", "news", "third") == .integer(1))
+        #expect(try subscriber.readReply(timeout: .seconds(5)).elements?.compactMap(\.text) == ["message", "news", "third"])
+        #expect(try subscriber.hasNoPendingReply(within: .milliseconds(200)))   // delivered once, not echoed back
+    }
+
     @Test("redis-cli -c follows MOVED redirects; without -c the redirect is shown")
     func redisCliRedirects() throws {
         let cluster = try TestCluster.infera()

@@ -52,6 +52,10 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
     public var serveAllSlots = false
     /// Called (engine lock held) with each finding; set by `infera verify`.
     public var observer: ((ClusterEvent) -> Void)?
+    /// Carries PUBLISH to the other nodes (nil: a single node, nothing to propagate).
+    public var bus: ClusterBus?
+    /// PUBLISH as registered at install (compared by identity after each command).
+    private var publishSpec: CommandSpec?
 
     static let crossSlotError = "CROSSSLOT Keys in request don't hash to the same slot"
 
@@ -68,6 +72,7 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
     @discardableResult
     public static func install(on engine: Engine, topology: ClusterTopology, index: Int) -> ClusterNode {
         let node = ClusterNode(topology: topology, index: index)
+        node.publishSpec = engine.commandTable.lookup(ArraySlice("publish".utf8))
         engine.insertExtension(node, at: 0)
         engine.commandTable.register(ClusterCommands.all)
         engine.config.extra["cluster-enabled"] = "yes"
@@ -86,13 +91,14 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
         }
         var slot = -1
         var firstPos = 0
-        let isScript = ClusterNode.scriptCommands.contains(cmd.fullName)
-        if cmd.keyFinder == nil && cmd.lastKey == cmd.firstKey && !isScript {
+        if cmd.keyFinder == nil && cmd.lastKey == cmd.firstKey {
+            // One key (GET, SET, HSET …): no position array. Scripts have key finders (numkeys).
             let p = cmd.firstKey
             if p >= args.count { return false }
             slot = KeySlot.slot(of: args[p])
             firstPos = p
         } else {
+            let isScript = ClusterNode.scriptCommands.contains(cmd.fullName)
             let positions = cmd.keyPositions(args)
             for p in positions where p < args.count {
                 let s = KeySlot.slot(of: args[p])
@@ -119,6 +125,12 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
             return reject(&ctx, moved(slot, owner))
         }
         return false
+    }
+
+    /// PUBLISH reaches subscribers on every node, as Redis Cluster propagates it over the bus.
+    public func afterCommand(_ ctx: inout CommandContext, _ cmd: CommandSpec) {
+        guard cmd === publishSpec, let bus, !ctx.session.isInternal, ctx.args.count == 3 else { return }
+        bus.broadcastPublish(from: index, channel: Array(ctx.args[1]), message: Array(ctx.args[2]))
     }
 
     static let scriptCommands: Set<String> = ["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]
