@@ -145,6 +145,12 @@ struct ClusterTests {
             ["ZUNIONSTORE", "{\(k1)}d", "2", "{\(k1)}1", "{\(k1)}2"], ["ZUNIONSTORE", "{\(k1)}d", "2", "{\(k1)}1", "a"],
             ["XREAD", "STREAMS", k1, "a", "0", "0"], ["BLPOP", k1, "a", "0"], ["RENAME", k1, "a"], ["WATCH", k1, "a"],
             ["OBJECT", "ENCODING", "a"], ["OBJECT", "ENCODING", k1], ["SPUBLISH", "a", "x"], ["SPUBLISH", k1, "x"],
+            // movable keys and other key layouts
+            ["XREADGROUP", "GROUP", "g", "c", "STREAMS", k1, "a", "0", "0"], ["SORT", k1, "BY", "x", "STORE", "a"],
+            ["LMPOP", "2", k1, "a", "LEFT"], ["ZINTERCARD", "2", k1, "a"], ["SINTERCARD", "2", k1, "a"], ["BITOP", "AND", k1, "a"],
+            ["GEORADIUS", k1, "0", "0", "1", "km", "STORE", "a"], ["MEMORY", "USAGE", "a"], ["XINFO", "STREAM", "a"],
+            ["FCALL", "nosuchfunction", "2", k1, "a"], ["ZDIFFSTORE", k1, "2", k1, "a"], ["PFMERGE", k1, "a"],
+            ["SMOVE", k1, "a", "x"], ["TOUCH", k1, "a"], ["GETEX", "a"], ["LMOVE", k1, "{\(k1)}2", "LEFT", "RIGHT"],
             ["EVAL", "return 1", "2", k1, "a"], ["EVAL", "return redis.call('get', KEYS[1])", "1", k1],
             ["EVAL", "return redis.call('get', 'a')", "0"], ["EVAL", "return redis.call('get', '\(k2)')", "1", k1],
             ["EVAL", "return redis.call('get', KEYS[1])", "1", "a"],
