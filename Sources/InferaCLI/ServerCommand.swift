@@ -18,6 +18,7 @@ struct ServerCommand: AsyncParsableCommand {
 
           infera server --port 6380 --requirepass s3cret
           infera server ./redis.conf --bind 0.0.0.0 --protected-mode no
+          infera server --cluster-enabled yes --cluster-shards 3 --port 7000   # nodes on 7000-7002
           infera server --tls-port 6380 --port 0 --tls-cert-file c.pem --tls-key-file k.pem --tls-ca-cert-file ca.pem
         """
     )
@@ -42,6 +43,18 @@ struct ServerCommand: AsyncParsableCommand {
         case "verbose": level = .verbose
         case "warning", "nothing": level = .warning
         default: level = .notice
+        }
+        if config.clusterEnabled {
+            let cluster = RedisClusterServer(config: config, log: ServerLog(minimum: level))
+            cluster.installSignalHandlers()
+            do {
+                try cluster.start()
+            } catch {
+                cluster.log.log(.warning, "\(error)")
+                throw ExitCode(1)
+            }
+            try await cluster.waitForShutdown()
+            return
         }
         let server = RedisServer(config: config, log: ServerLog(minimum: level))
         server.installSignalHandlers()

@@ -53,6 +53,10 @@ public final class VerifyEngine: @unchecked Sendable {
     let clientGroup: MultiThreadedEventLoopGroup
     /// Start-up time of the engine (µs), from `start` to serving.
     public let startMicros: Int
+    /// Cluster mode: every node (`server` is node 0, the application's endpoint). See ClusterVerify.swift.
+    public internal(set) var cluster: RedisClusterServer?
+    /// Cluster mode: what the application sent that a cluster refuses or treats differently.
+    public internal(set) var clusterRecorder: ClusterRecorder?
 
     private init(settings: VerifySettings, server: RedisServer, password: String?, tls: ThrowawayTLS?, foreignTLS: ThrowawayTLS?,
                  port: Int, servesTLS: Bool, recorder: CommandRecorder, notes: [String], startMicros: Int) {
@@ -152,30 +156,50 @@ public final class VerifyEngine: @unchecked Sendable {
             config.ephemeralPorts = true
         }
         let recorder = CommandRecorder()
-        let server = RedisServer(config: config, log: ServerLog(minimum: .warning, sink: { _ in }))
         let hook = makeHook(profile: faults.noRestrictions ? nil : profile, recorder: recorder)
-        server.engine.lock.withLock {
-            server.engine.commandHook = hook
-            server.engine.memoryBaseline = MemoryInfo.residentBytes()
-        }
-        do {
-            try server.start()
-        } catch {
-            tls?.remove()
-            foreign?.remove()
-            throw VerifyError("the engine did not start: \(error)")
+        let log = ServerLog(minimum: .warning, sink: { _ in })
+        var cluster: RedisClusterServer?
+        let clusterRecorder = ClusterRecorder()
+        let server: RedisServer
+        if let shards = settings.clusterShards {
+            do {
+                let c = try startCluster(config: config, shards: shards, hook: hook, recorder: clusterRecorder, log: log)
+                cluster = c
+                server = c.servers[0]
+                notes.append("cluster mode: \(shards) shards on ports \(c.ports.map(String.init).joined(separator: ", ")); the application's endpoint (node 0) serves every slot and reports keys of other shards; CROSSSLOT and SELECT answer as on the managed cluster")
+            } catch {
+                tls?.remove()
+                foreign?.remove()
+                throw VerifyError("the engine did not start in cluster mode: \(error)")
+            }
+        } else {
+            server = RedisServer(config: config, log: log)
+            server.engine.lock.withLock {
+                server.engine.commandHook = hook
+                server.engine.memoryBaseline = MemoryInfo.residentBytes()
+            }
+            do {
+                try server.start()
+            } catch {
+                tls?.remove()
+                foreign?.remove()
+                throw VerifyError("the engine did not start: \(error)")
+            }
         }
         guard let port = servesTLS ? server.tlsPort : server.port else {
             throw VerifyError("the engine did not report its port")
         }
-        return VerifyEngine(settings: settings, server: server, password: password, tls: tls, foreignTLS: foreign,
-                            port: port, servesTLS: servesTLS, recorder: recorder, notes: notes,
-                            startMicros: monotonicMicrosNow() - t0)
+        let verify = VerifyEngine(settings: settings, server: server, password: password, tls: tls, foreignTLS: foreign,
+                                  port: port, servesTLS: servesTLS, recorder: recorder, notes: notes,
+                                  startMicros: monotonicMicrosNow() - t0)
+        verify.cluster = cluster
+        verify.clusterRecorder = cluster == nil ? nil : clusterRecorder
+        return verify
     }
 
     /// Stops the engine and removes the TLS files.
     public func stop() async {
-        try? await server.stop()
+        if let cluster { try? await cluster.stop() } else { try? await server.stop() }
         try? await clientGroup.shutdownGracefully()
         tls?.remove()
         foreignTLS?.remove()

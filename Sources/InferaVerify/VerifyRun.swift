@@ -132,6 +132,7 @@ public enum VerifyRun {
         var app = AppReport(command: options.command, environment: env.map(\.0))
         say("running \(options.command.joined(separator: " ")) with \(env.map(\.0).joined(separator: ", "))")
         engine.withEngine { _ in engine.recorder.recording = true }
+        engine.clusterRecorder?.recording = true
         let t0 = monotonicMicrosNow()
         let status: Int32
         do {
@@ -146,6 +147,10 @@ public enum VerifyRun {
         engine.withEngine { e in
             engine.recorder.recording = false
             app.fill(from: engine.recorder, engine: e, settings: engine.settings)
+        }
+        if let cr = engine.clusterRecorder {
+            cr.recording = false
+            app.addClusterFindings(cr, shards: engine.settings.clusterShards ?? 0)
         }
         app.exitStatus = status
         app.durationSeconds = elapsed

@@ -33,6 +33,8 @@ public struct VerifySettings: Sendable {
     public var pricePer100KCommands: Double?
     /// Monthly budget (Upstash), USD.
     public var budget: Int?
+    /// Cluster mode: the planned shard count (nil: one primary). See ClusterVerify.swift.
+    public var clusterShards: Int?
 
     /// `maxmemory` the engine runs with: planned minus the reserve, times `scale`.
     public var maxMemoryBytes: Int {
@@ -89,6 +91,8 @@ public struct VerifySettings: Sendable {
             if u.plan == "payg" { pricePer100KCommands = Pricing.upstashPer100KCommands }
         }
         configs["maxmemory-policy"] = nil
+        clusterShards = ClusterVerify.shards(spec: spec, configs: configs)
+        if clusterShards != nil { databases = 1 }   // a cluster has database 0 only
         if case .upstash(let u) = spec.provider {
             // Upstash's optimistic-volatile prefers keys with a TTL, then any key: allkeys-random never
             // refuses a write the provider would accept (features/eviction.mdx).

@@ -106,6 +106,11 @@ public final class Engine: @unchecked Sendable {
     /// Adds an extension (called at start-up, e.g. from `installBuiltinExtensions`).
     public func addExtension(_ ext: EngineExtension) { extensions.append(ext) }
 
+    /// Adds an extension at `index` of the dispatch order (cluster routing runs before MULTI queuing).
+    public func insertExtension(_ ext: EngineExtension, at index: Int) {
+        extensions.insert(ext, at: min(max(index, 0), extensions.count))
+    }
+
     /// The registered extension of type `T`.
     public func extensionOf<T: EngineExtension>(_ type: T.Type) -> T? {
         for e in extensions { if let t = e as? T { return t } }

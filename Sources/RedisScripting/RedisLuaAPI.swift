@@ -118,6 +118,7 @@ extension LuaScripting {
         if !engine.aclPermits(user: run.caller.user, cmd, argv) {
             return fail("-ERR The user executing the script can't run this command or subcommand")
         }
+        if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return fail("-" + err) }
         let writes = cmd.flags.contains(.write)
         if writes && run.readOnly { return fail("-ERR Write commands are not allowed from read-only scripts.") }
         if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething

@@ -235,6 +235,16 @@ public enum RedisConfigFile {
              "maxmemory-eviction-tenacity", "acllog-max-len", "lua-time-limit", "busy-reply-threshold":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
             c.engine.extra[name] = args.joined(separator: " ")
+        case "cluster-enabled":
+            c.clusterEnabled = try bool()
+        case "cluster-shards":
+            guard let n = Int(try one()), n >= 1, n <= 255 else {
+                throw DirectiveError(reason: "cluster-shards must be an integer between 1 and 255")
+            }
+            c.clusterShards = n
+        case "cluster-config-file", "cluster-node-timeout", "cluster-port", "cluster-announce-ip", "cluster-require-full-coverage":
+            guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
+            c.engine.extra[name] = args.joined(separator: " ")
         default:
             throw DirectiveError(reason: "Bad directive or wrong number of arguments")
         }

@@ -69,6 +69,10 @@ public struct RedisServerConfig: Sendable {
     #else
     public var ioBackend: IOBackend = .nio
     #endif
+    /// `cluster-enabled yes`: serve a Redis Cluster of `clusterShards` nodes on `port` … `port + clusterShards - 1`.
+    public var clusterEnabled = false
+    /// `cluster-shards` (infera's own directive): number of primaries in cluster mode.
+    public var clusterShards = 3
     /// The configuration file the settings came from.
     public var configFile: String?
     /// The engine settings.

@@ -43,6 +43,6 @@ struct SchemaTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
-        #expect(text.contains("checked 10"))   // every example app with an expected.json
+        #expect(text.contains("checked 11"))   // every example app with an expected.json
     }
 }

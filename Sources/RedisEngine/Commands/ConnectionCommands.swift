@@ -118,7 +118,7 @@ public enum ConnectionCommands {
         ctx.out.bulk("version"); ctx.out.bulk(redisVersion)
         ctx.out.bulk("proto"); ctx.out.integer(ctx.session.protocolVersion.rawValue)
         ctx.out.bulk("id"); ctx.out.integer(Int(ctx.session.id))
-        ctx.out.bulk("mode"); ctx.out.bulk("standalone")
+        ctx.out.bulk("mode"); ctx.out.bulk(ctx.engine.clusterNode != nil ? "cluster" : "standalone")
         ctx.out.bulk("role"); ctx.out.bulk("master")
         ctx.out.bulk("modules"); ctx.out.arrayHeader(0)
     }
@@ -135,6 +135,10 @@ public enum ConnectionCommands {
 
     static func select(_ ctx: inout CommandContext) {
         guard let n = ctx.rangeIntOrReply(1, Int(Int32.min), Int(Int32.max)) else { return }
+        if n != 0 && ctx.engine.clusterNode != nil {
+            ctx.out.error(RedisError.selectNotAllowed)
+            return
+        }
         if n < 0 || n >= ctx.engine.databases.count {
             ctx.out.error(RedisError.dbIndexOutOfRange)
             return

@@ -170,6 +170,10 @@ public enum KeyCommands {
                     return
                 }
                 dbIndex = d
+                if ctx.engine.clusterNode != nil && d != ctx.session.db {
+                    ctx.out.error("ERR Copying to another database is not allowed in cluster mode")
+                    return
+                }
                 j += 1
             } else {
                 ctx.out.error(RedisError.syntax)
@@ -205,6 +209,7 @@ public enum KeyCommands {
     }
 
     static func move(_ ctx: inout CommandContext) {
+        if ctx.engine.clusterNode != nil { ctx.out.error("ERR MOVE is not allowed in cluster mode"); return }
         guard let dbIndex = ctx.rangeIntOrReply(2, Int(Int32.min), Int(Int32.max)) else { return }
         if dbIndex < 0 || dbIndex >= ctx.engine.databases.count {
             ctx.out.error(RedisError.dbIndexOutOfRange)

@@ -169,6 +169,7 @@ public enum ServerCommands {
     }
 
     static func swapdb(_ ctx: inout CommandContext) {
+        if ctx.engine.clusterNode != nil { ctx.out.error("ERR SWAPDB is not allowed in cluster mode"); return }
         guard let a = ctx.int(1), Int32(exactly: a) != nil else {
             ctx.out.error("ERR invalid first DB index")
             return
@@ -335,7 +336,7 @@ public enum InfoBuilder {
             let uptime = (now - e.startTime) / 1000
             return [
                 "redis_version:\(ConnectionCommands.redisVersion)", "redis_git_sha1:00000000", "redis_git_dirty:0",
-                "redis_build_id:0", "redis_mode:standalone", "os:\(sys) \(rel) \(mach)", "arch_bits:64",
+                "redis_build_id:0", "redis_mode:\(e.clusterNode != nil ? "cluster" : "standalone")", "os:\(sys) \(rel) \(mach)", "arch_bits:64",
                 "monotonic_clock:POSIX clock_gettime", "multiplexing_api:\(info.multiplexingAPI)",
                 "atomicvar_api:c11-builtin", "gcc_version:0.0.0", "process_id:\(info.processID)",
                 "process_supervised:no", "run_id:\(runID(e))", "tcp_port:\(info.port)",
@@ -397,7 +398,7 @@ public enum InfoBuilder {
         case "modules":
             return []
         case "cluster":
-            return ["cluster_enabled:0"]
+            return [e.clusterNode != nil ? "cluster_enabled:1" : "cluster_enabled:0"]
         case "keyspace":
             var lines: [String] = []
             for db in e.databases where db.count > 0 {
