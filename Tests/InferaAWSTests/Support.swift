@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import InferaHTTP
 import InferaTestSupport
 
@@ -29,7 +30,20 @@ final class LocalServer: @unchecked Sendable {
         return try LocalServer(executable: exe, arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
     }
 
+    /// Ports handed out in this test process: the kernel often gives the same free port to two
+    /// bind-to-0 probes in a row, and two moto servers started by parallel suites on one port meant
+    /// one suite talked to the other's moto (its `shop-redis` already existed).
+    private static let handedOut = Mutex<Set<Int>>([])
+
     static func freePort() throws -> Int {
+        for _ in 0..<50 {
+            let port = try probeFreePort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw RedisTestError("no free port found that this process has not already handed out")
+    }
+
+    private static func probeFreePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -79,6 +93,8 @@ final class LocalServer: @unchecked Sendable {
                 close(fd)
                 if ok == 0 { found = fixedPort } else { usleep(100_000) }
             }
+            // Whoever answered must be our process: a server that lost the port exits shortly after.
+            if found != nil { usleep(200_000); if !p.isRunning { found = nil } }
         }
         guard let port = found else {
             p.terminate()
