@@ -6,6 +6,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// Errors of the test client and launchers; the text says what happened and where.
 public struct RedisTestError: Error, CustomStringConvertible, Sendable {
@@ -206,8 +207,21 @@ public final class RedisTestClient: @unchecked Sendable {
         throw RedisTestError("connect to 127.0.0.1:\(port) failed: \(lastError)")
     }
 
-    /// Finds a free TCP port on 127.0.0.1 by binding port 0 (the OS picks a random free port).
+    /// Ports already handed out in this process: the kernel often answers two bind-to-0 probes in a
+    /// row with the same port, and two servers started by parallel suites must not share one.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// Finds a free TCP port on 127.0.0.1 by binding port 0 (the OS picks a random free port), never
+    /// one this process has handed out before.
     public static func freeLoopbackPort() throws -> Int {
+        for _ in 0..<50 {
+            let port = try probeFreeLoopbackPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw RedisTestError("no free loopback port that this process has not already handed out")
+    }
+
+    private static func probeFreeLoopbackPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RedisTestError("socket() failed") }
         defer { _ = Glibc.close(fd) }

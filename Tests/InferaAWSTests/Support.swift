@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import InferaHTTP
 import InferaTestSupport
 
@@ -30,31 +29,8 @@ final class LocalServer: @unchecked Sendable {
         return try LocalServer(executable: exe, arguments: ["-H", "127.0.0.1", "-p", String(port)], fixedPort: port)
     }
 
-    /// Ports handed out in this test process: the kernel often gives the same free port to two
-    /// bind-to-0 probes in a row, and two moto servers started by parallel suites on one port meant
-    /// one suite talked to the other's moto (its `shop-redis` already existed).
-    private static let handedOut = Mutex<Set<Int>>([])
-
-    static func freePort() throws -> Int {
-        for _ in 0..<50 {
-            let port = try probeFreePort()
-            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
-        }
-        throw RedisTestError("no free port found that this process has not already handed out")
-    }
-
-    private static func probeFreePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    /// A free loopback port (never one this test process handed out before).
+    static func freePort() throws -> Int { try RedisTestClient.freeLoopbackPort() }
 
     init(executable: String, arguments: [String], portLine: ((Substring) -> Int?)? = nil, fixedPort: Int? = nil) throws {
         let p = Process()
