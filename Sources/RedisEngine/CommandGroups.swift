@@ -20,6 +20,7 @@ extension CommandTable {
             HyperLogLogCommands.all,
             GeoCommands.all,
             [LatencyCommands.spec],
+            DumpRestoreCommands.all,
         ]
     }
 }
