@@ -29,5 +29,6 @@ extension CommandTable {
 /// and the list factory used by SORT ... STORE.
 func installBuiltinExtensions(_ engine: Engine) {
     engine.addExtension(SessionStateExtension(engine: engine))
+    engine.addExtension(PersistenceCron(engine: engine))
     engine.listFactory = { ListObject(RedisList($0)) }
 }
