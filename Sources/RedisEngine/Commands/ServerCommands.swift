@@ -134,8 +134,12 @@ public enum ServerCommands {
             ctx.out.ok()
         } else if ctx.argIs(1, "RELOAD") && ctx.argc == 2 {
             PersistenceCommands.debugReload(&ctx)
+        } else if ctx.argIs(1, "OBJECT") && ctx.argc == 3 {
+            PersistenceCommands.debugObject(&ctx)
         } else if ctx.argIs(1, "HELP") {
             KeyCommands.replyHelp(&ctx, "DEBUG", [
+                "OBJECT <key>",
+                "    Show low level info about the `key` and associated value.",
                 "RELOAD",
                 "    Save the RDB on disk and reload it back to memory.",
                 "SET-ACTIVE-EXPIRE <0|1>",

@@ -195,6 +195,21 @@ public enum PersistenceCommands {
         }
     }
 
+    /// DEBUG OBJECT <key>: Redis's low-level summary (serializedlength is the RDB value's length).
+    static func debugObject(_ ctx: inout CommandContext) {
+        let key = ctx.key(2)
+        guard let i = ctx.lookupReadNoTouch(key) else {
+            ctx.out.error(RedisError.noSuchKey)
+            return
+        }
+        let v = ctx.value(at: i)
+        let db = ctx.db
+        let clock = i < db.clocks.count ? db.clocks[i] : 0
+        let idle = AccessClock.idleMilliseconds(clock, now: ctx.now) / 1000
+        let serialized = RDBValueCodec.serialize(v).count - 1
+        ctx.out.simple("Value at:0x\(String(UInt(bitPattern: i &+ 0x7f0000000000), radix: 16)) refcount:1 encoding:\(v.encodingName) serializedlength:\(serialized) lru:\(clock & AccessClock.lruMax) lru_seconds_idle:\(idle)")
+    }
+
     /// The save SHUTDOWN does (SAVE given, or save points configured and no NOSAVE). Returns false
     /// when the save failed.
     public static func saveForShutdown(_ engine: Engine, save: Bool, nosave: Bool) -> Bool {
