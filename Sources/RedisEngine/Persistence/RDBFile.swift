@@ -38,11 +38,14 @@ public struct KeyspaceSnapshot: @unchecked Sendable {
         for db in engine.databases where db.count > 0 {
             var frozen: [Int: Value] = [:]
             let main = db.main
-            main.forEachIndex { i in
-                switch main.value(at: i) {
-                case .hash(let h): frozen[i] = .hash(h.copy())
-                case .object(let o): frozen[i] = .object(o.copy())
-                default: break
+            // One linear pass over the value slots (freed slots hold the string placeholder).
+            main.vals.withUnsafeBufferPointer { vals in
+                for i in vals.indices {
+                    switch vals[i] {
+                    case .hash(let h): frozen[i] = .hash(h.copy())
+                    case .object(let o): frozen[i] = .object(o.copy())
+                    default: continue
+                    }
                 }
             }
             s.dbs.append(DB(index: db.index, main: main, expires: db.expires, frozen: frozen))
