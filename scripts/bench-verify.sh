@@ -9,8 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-9}
 BUILD=${BUILD:-release}   # BUILD=debug measures the debug binary (quicker to build, slower to run)
-swift build -c "$BUILD" --product infera 2>&1 | tail -n 1
-bin="$(swift build -c "$BUILD" --show-bin-path)/infera"
+if [ -n "${BIN:-}" ]; then   # BIN=/path/to/infera measures an already built binary
+  bin=$BIN
+else
+  swift build -c "$BUILD" --product infera 2>&1 | tail -n 1
+  bin="$(swift build -c "$BUILD" --show-bin-path)/infera"
+fi
 work=$(mktemp -d /tmp/infera-bench-verify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/infera.yaml" <<'YAML'

@@ -100,7 +100,7 @@ struct CheckDirectionTests {
     @Test("persistence is skipped and says why")
     func persistenceSkips() async throws {
         let planned = try await runCheck("persistence", Specs.memorystore(persistence: true))
-        #expect(planned.status == .skip && planned.reason.contains("the engine cannot persist yet"))
+        #expect(planned.status == .skip && planned.reason.hasPrefix("skipped: persistence (planned: RDB snapshots every ONE_HOUR"))
         let none = try await runCheck("persistence", Specs.memorystore(persistence: false))
         #expect(none.status == .skip && none.reason == "no persistence planned")
     }
