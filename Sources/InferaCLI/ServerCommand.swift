@@ -26,7 +26,7 @@ struct ServerCommand: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
-        let config: RedisServerConfig
+        var config: RedisServerConfig
         do {
             config = try RedisConfigFile.parseCommandLine(arguments)
         } catch let e as ConfigFileError {
@@ -35,6 +35,11 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             printError("\(error)")
             throw ExitCode(1)
+        }
+        // Like redis-server: RDB files live in the working directory unless `dir` says otherwise,
+        // and an existing dump there is loaded at start-up.
+        if config.engine.extra["dir"] == nil {
+            config.engine.extra["dir"] = Engine.currentDirectory()
         }
         let level: ServerLog.Level
         switch config.logLevel {

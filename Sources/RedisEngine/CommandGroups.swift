@@ -20,6 +20,7 @@ extension CommandTable {
             HyperLogLogCommands.all,
             GeoCommands.all,
             [LatencyCommands.spec],
+            DumpRestoreCommands.all,
         ]
     }
 }
@@ -28,5 +29,6 @@ extension CommandTable {
 /// and the list factory used by SORT ... STORE.
 func installBuiltinExtensions(_ engine: Engine) {
     engine.addExtension(SessionStateExtension(engine: engine))
+    engine.addExtension(PersistenceCron(engine: engine))
     engine.listFactory = { ListObject(RedisList($0)) }
 }

@@ -52,6 +52,8 @@ public final class Engine: @unchecked Sendable {
     public var authenticator: ((String, [UInt8]) -> Bool)?
     /// Set by the server: called by SHUTDOWN (with the NOSAVE/SAVE/NOW/FORCE/ABORT words given).
     public var shutdownHandler: (@Sendable ([String]) -> Bool)?
+    /// RDB persistence: last save, background save, FUNCTION hooks (Persistence/Persistence.swift).
+    public let persistence = PersistenceState()
     /// Per-command statistics, indexed by `CommandSpec.statID`.
     public var commandStats: [CommandStat] = []
     /// Latency histograms and events, error counts (LATENCY, INFO latencystats/errorstats).

@@ -41,6 +41,14 @@ public final class LuaScripting: EngineExtension {
         engine.commandTable.register(FunctionCommands.all)
         engine.applyCommandRenames()
         engine.busyReply = { [unowned s] args, session in s.replyWhileBusy(args, session) }
+        // RDB files carry FUNCTION libraries (RDB_OPCODE_FUNCTION2).
+        engine.persistence.functionLibraries = { [unowned s] in s.libraries.values.sorted { $0.name < $1.name }.map(\.code) }
+        engine.persistence.loadFunctionLibrary = { [unowned s] code in
+            switch s.loadLibrary(code, replace: false) {
+            case .success: return nil
+            case .failure(.message(let text)): return text
+            }
+        }
         return s
     }
 

@@ -116,6 +116,7 @@ public final class RedisServer: @unchecked Sendable {
             }
         }
         log.log(.notice, "monotonic clock: POSIX clock_gettime")
+        try loadPersistedData()
 
         #if os(Linux)
         if usesEpoll {
@@ -271,6 +272,30 @@ public final class RedisServer: @unchecked Sendable {
         for k in toKill { k() }
     }
 
+    /// Loads `dir`/`dbfilename` when `dir` is configured (redis-server's start-up load; `infera server`
+    /// sets `dir` to its working directory by default). A missing file is an empty start; a corrupt one
+    /// stops the start with the reason.
+    private func loadPersistedData() throws {
+        try engine.lock.withLock {
+            guard let dir = engine.config.extra["dir"], !dir.isEmpty else { return }
+            if !dir.hasPrefix("/") { engine.config.extra["dir"] = RedisServer.absolutePath(dir) }
+            let started = engine.clock.nowMilliseconds()
+            do {
+                if let report = try engine.loadDataFile() {
+                    let secs = Double(engine.clock.nowMilliseconds() - started) / 1000
+                    log.log(.notice, "DB loaded from disk: \(secs) seconds (\(report.keys) keys, \(report.expiredSkipped) expired keys skipped)")
+                }
+            } catch {
+                log.log(.warning, "\(error)")
+                throw RedisServerError("Fatal error loading the DB \(engine.rdbPath): \(error)")
+            }
+        }
+    }
+
+    static func absolutePath(_ p: String) -> String {
+        Engine.currentDirectory() + "/" + p
+    }
+
     /// Installs SIGTERM/SIGINT handlers that shut the server down gracefully.
     public func installSignalHandlers() {
         for sig in [SIGTERM, SIGINT] {
@@ -279,6 +304,12 @@ public final class RedisServer: @unchecked Sendable {
             let name = sig == SIGTERM ? "SIGTERM" : "SIGINT"
             src.setEventHandler { [weak self] in
                 self?.log.log(.warning, "Received \(name) scheduling shutdown...")
+                // Like redis-server: save first when save points are configured.
+                if let e = self?.engine {
+                    e.lock.withLock {
+                        if !e.savePoints.isEmpty { _ = PersistenceCommands.saveForShutdown(e, save: true, nosave: false) }
+                    }
+                }
                 self?.initiateShutdown(reason: "User requested shutdown...")
             }
             src.resume()

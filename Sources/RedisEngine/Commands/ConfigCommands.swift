@@ -184,11 +184,7 @@ public enum ConfigCommands {
         immutable("bind", "127.0.0.1 -::1"),
         immutable("tls-cert-file", ""), immutable("tls-key-file", ""), immutable("tls-ca-cert-file", ""),
         immutable("tls-auth-clients", "yes"), immutable("protected-mode", "yes"),
-        Parameter(name: "save", aliases: [], get: { $0.config.extra["save"] ?? "" }, set: { e, v in
-            e.config.extra["save"] = v
-            return nil
-        }),
-        extra("appendonly", "no"), extra("dbfilename", "dump.rdb"), extra("dir", "/"),
+        extra("appendonly", "no"),
         extra("logfile", ""), immutable("daemonize", "no"),
         immutable("enable-debug-command", "no"), immutable("enable-module-command", "no"),
         integer("acllog-max-len", get: { $0.config.aclLogMaxLen }) { $0.config.aclLogMaxLen = $1 },
@@ -198,7 +194,7 @@ public enum ConfigCommands {
         integer("latency-monitor-threshold", get: { $0.latency.thresholdMs }) { $0.latency.thresholdMs = $1 },
         extra("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         immutable("io-threads", "1"),
-    ] + LatencyCommands.configParameters
+    ] + LatencyCommands.configParameters + PersistenceCommands.configParameters
 
     /// Every parameter CONFIG knows: the hand-written ones, then every other redis-server 7.0
     /// parameter with its aliases, validation and default.

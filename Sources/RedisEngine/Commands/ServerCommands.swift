@@ -30,15 +30,12 @@ public enum ServerCommands {
                 ctx.out.bulk(String(us / 1_000_000))
                 ctx.out.bulk(String(us % 1_000_000))
             },
-            spec("lastsave", 1, [.loading, .stale, .fast], ["admin", "fast", "dangerous"], "Get the UNIX time stamp of the last successful save to disk", "1.0.0") { ctx in
-                ctx.out.integer(Int(ctx.engine.startTime / 1000))
-            },
-            spec("save", 1, [.admin, .noscript, .noAsyncLoading, .noMulti], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk", "1.0.0") { ctx in
-                ctx.out.ok()
-            },
-            spec("bgsave", -1, [.admin, .noscript, .noAsyncLoading], ["admin", "slow", "dangerous"], "Asynchronously save the dataset to disk", "1.0.0") { ctx in
-                ctx.out.simple("Background saving started")
-            },
+            spec("lastsave", 1, [.loading, .stale, .fast], ["admin", "fast", "dangerous"], "Get the UNIX time stamp of the last successful save to disk", "1.0.0",
+                 PersistenceCommands.lastsave),
+            spec("save", 1, [.admin, .noscript, .noAsyncLoading, .noMulti], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk", "1.0.0",
+                 PersistenceCommands.save),
+            spec("bgsave", -1, [.admin, .noscript, .noAsyncLoading], ["admin", "slow", "dangerous"], "Asynchronously save the dataset to disk", "1.0.0",
+                 PersistenceCommands.bgsave),
             spec("info", -1, [.loading, .stale], ["slow", "dangerous"], "Get information and statistics about the server", "1.0.0", info),
             spec("monitor", 1, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Listen for all requests received by the server in real time", "1.0.0") { ctx in
                 let s = ctx.session
@@ -135,8 +132,16 @@ public enum ServerCommands {
         } else if ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc == 3 {
             ctx.engine.config.activeExpireEnabled = ctx.int(2) != 0
             ctx.out.ok()
+        } else if ctx.argIs(1, "RELOAD") && ctx.argc == 2 {
+            PersistenceCommands.debugReload(&ctx)
+        } else if ctx.argIs(1, "OBJECT") && ctx.argc == 3 {
+            PersistenceCommands.debugObject(&ctx)
         } else if ctx.argIs(1, "HELP") {
             KeyCommands.replyHelp(&ctx, "DEBUG", [
+                "OBJECT <key>",
+                "    Show low level info about the `key` and associated value.",
+                "RELOAD",
+                "    Save the RDB on disk and reload it back to memory.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -192,9 +197,12 @@ public enum ServerCommands {
     }
 
     static func shutdown(_ ctx: inout CommandContext) {
-        var abort = false
+        var abort = false, save = false, nosave = false, force = false
         for j in 1..<max(1, ctx.argc) {
             if ctx.argIs(j, "NOSAVE") || ctx.argIs(j, "SAVE") || ctx.argIs(j, "NOW") || ctx.argIs(j, "FORCE") {
+                if ctx.argIs(j, "NOSAVE") { nosave = true }
+                if ctx.argIs(j, "SAVE") { save = true }
+                if ctx.argIs(j, "FORCE") { force = true }
                 continue
             } else if ctx.argIs(j, "ABORT") {
                 abort = true
@@ -205,6 +213,14 @@ public enum ServerCommands {
         }
         if abort {
             ctx.out.error(ctx.argc == 2 ? "ERR No shutdown in progress." : RedisError.syntax.description)
+            return
+        }
+        if save && nosave {
+            ctx.out.error(RedisError.syntax)
+            return
+        }
+        if !PersistenceCommands.saveForShutdown(ctx.engine, save: save, nosave: nosave) && !force {
+            ctx.out.error("ERR Errors trying to SHUTDOWN. Check logs.")
             return
         }
         let words = (1..<max(1, ctx.argc)).map { ctx.args.string($0) }
@@ -368,9 +384,7 @@ public enum InfoBuilder {
                 "lazyfree_pending_objects:0", "lazyfreed_objects:0",
             ]
         case "persistence":
-            return [
-                "loading:0", "async_loading:0", "rdb_changes_since_last_save:\(e.dirty)", "rdb_bgsave_in_progress:0",
-                "rdb_last_save_time:\(e.startTime / 1000)", "rdb_last_bgsave_status:ok", "rdb_saves:0",
+            return PersistenceCommands.infoLines(e) + [
                 "aof_enabled:0", "aof_rewrite_in_progress:0", "aof_last_bgrewrite_status:ok", "aof_last_write_status:ok",
             ]
         case "stats":

@@ -572,3 +572,27 @@ func streamString2ull(_ bytes: ArraySlice<UInt8>) -> UInt64? {
     if consumed != bytes.count { return nil }
     return v
 }
+
+// MARK: persistence (RDBValueCodec)
+
+extension RedisStream {
+    /// The nodes as (master ID, master fields, entries: id, field-value list, deleted) for RDB writing.
+    func forEachNodeForPersistence(_ body: (StreamID, [ByteString], [StreamID], [[ByteString]], [Bool]) -> Void) {
+        for n in nodes { body(n.master, n.masterFields, n.ids, n.fields, n.deleted) }
+    }
+
+    /// Appends a node read from an RDB value: entries in order, deleted ones kept as tombstones.
+    func appendLoadedNode(master: StreamID, masterFields: [ByteString], entries: [(StreamID, [ByteString], Bool)]) {
+        let n = StreamNode(master: master, masterFields: masterFields)
+        for (id, f, deleted) in entries {
+            n.append(id, f)
+            if deleted {
+                n.deleted[n.deleted.count - 1] = true
+                n.live -= 1
+                n.tombstones += 1
+            }
+        }
+        nodes.append(n)
+        length += n.live
+    }
+}
