@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up and check-set time of `infera verify` (release build), against redis-server's own start-up
+# Start-up and check-set time of `infera verify` (the release binary), against redis-server's own start-up
 # measured in the same run. Prints medians of N rounds (default 9).
 #   serving: time from launching `infera verify -- CMD` to CMD running (the engine is serving before
 #            CMD starts; CMD pings it to prove it) — target < 50 ms.
@@ -8,9 +8,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-9}
-BUILD=${BUILD:-release}   # BUILD=debug measures the debug binary (quicker to build, slower to run)
-swift build -c "$BUILD" --product infera 2>&1 | tail -n 1
-bin="$(swift build -c "$BUILD" --show-bin-path)/infera"
+# BUILD=release (default): the binary people download, built by scripts/release.sh (static Swift runtime and
+# Foundation, in .build-release, shared with the release script). BUILD=debug: the debug binary (quicker to
+# build, slower to run). BIN=/path/to/infera: an already built binary.
+BUILD=${BUILD:-release}
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+elif [ "$BUILD" = release ]; then
+  if [ -z "${SKIP_BUILD:-}" ] || [ ! -x .build-release/release/infera ]; then
+    scripts/release.sh >/tmp/infera-bench-verify-release.log 2>&1 || { cat /tmp/infera-bench-verify-release.log >&2; exit 1; }
+  fi
+  bin=.build-release/release/infera
+else
+  swift build -c "$BUILD" --product infera 2>&1 | tail -n 1
+  bin="$(swift build -c "$BUILD" --show-bin-path)/infera"
+fi
+echo "binary: $bin ($BUILD)"
 work=$(mktemp -d /tmp/infera-bench-verify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/infera.yaml" <<'YAML'

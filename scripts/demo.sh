@@ -130,6 +130,16 @@ cp Examples/gcp-memorystore/infera.yaml "$work/notifier/infera.yaml"
 "$bin" verify --no-color -f "$work/notifier/infera.yaml" --checks none --fail-on incompatible \
   -- .venv/bin/python "$work/notifier/tests/smoke.py" || echo "(exit $?: the app sent a command Memorystore blocks)"
 
+if command -v node >/dev/null 2>&1; then
+  step "infera verify -- node: the Node example (built-in net/tls client) against Upstash, which does not offer SORT"
+  cp -r Examples/verify-apps/node-orders "$work/node-orders"
+  cp Examples/upstash/infera.yaml "$work/node-orders/infera.yaml"
+  "$bin" verify --no-color -f "$work/node-orders/infera.yaml" --checks none --fail-on incompatible \
+    -- node "$work/node-orders/test/smoke.js" || echo "(exit $?: the app sent a command Upstash does not offer)"
+else
+  step "infera verify -- node: skipped, node is not installed"
+fi
+
 step "infera server: the bundled Redis-compatible engine"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$bin" server --port "$port" --requirepass demo-secret >"$work/server.log" 2>&1 &

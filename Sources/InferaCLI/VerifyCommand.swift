@@ -1,5 +1,6 @@
 import ArgumentParser
 import InferaConfig
+import InferaDiagnostics
 import InferaPlan
 import InferaVerify
 #if canImport(Glibc)
@@ -25,6 +26,10 @@ struct VerifyCommand: AsyncParsableCommand {
           infera verify --checks connect,auth,tls
           infera verify --scale 1000 -- pytest -q
           infera verify --fail-on incompatible --format junit -- npm test > verify.xml
+
+        --format markdown prints a pull-request summary (failed checks with their fixes, the commands
+        that would fail on the provider, misuse and sizing hints; details folded). When
+        GITHUB_STEP_SUMMARY is set, that summary is also appended to it, whatever --format is.
 
         Exit codes: the command's own status when one ran (2 with --fail-on incompatible when it
         succeeded but sent a command the provider blocks); otherwise 0 when every check passed, 1 when
@@ -111,6 +116,8 @@ struct VerifyCommand: AsyncParsableCommand {
         case .junit: PlanOutput.stdout(VerifyRenderer.junit(report))
         case .markdown: PlanOutput.stdout(VerifyRenderer.markdown(report))
         }
+        // Under GitHub Actions the same summary goes to the job summary, whatever --format is.
+        if let warning = StepSummary.append(VerifyRenderer.markdown(report)) { PlanOutput.stderr(warning + "\n") }
         return report.exitStatus(failOnIncompatible: failOnIncompatible)
     }
 }

@@ -63,14 +63,16 @@ public struct ThrowawayTLS: Sendable {
         try writeFile(tls.caCertPath, caPEM, mode: 0o644)
         try writeFile(tls.serverCertPath, try server.serializeAsPEM().pemString + "\n", mode: 0o644)
         try writeFile(tls.serverKeyPath, serverKey.pemRepresentation + "\n", mode: 0o600)
-        var bundle = ""
+        // The system bundle is copied as bytes (≈ 200 KB; decoding it as a String took half of this function).
+        var bundle: [UInt8] = []
         for system in ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"] {
-            if let text = try? String(contentsOfFile: system, encoding: .utf8) {
-                bundle = text.hasSuffix("\n") ? text : text + "\n"
+            if let bytes = readBytes(system) {
+                bundle = bytes
+                if let last = bundle.last, last != UInt8(ascii: "\n") { bundle.append(UInt8(ascii: "\n")) }
                 break
             }
         }
-        try writeFile(tls.bundlePath, bundle + caPEM, mode: 0o644)
+        try writeFile(tls.bundlePath, bundle + Array(caPEM.utf8), mode: 0o644)
         return tls
     }
 
@@ -83,11 +85,34 @@ public struct ThrowawayTLS: Sendable {
 
 /// Writes `text` to `path` with `mode` (created exclusively, so a secret file is never readable by others).
 func writeFile(_ path: String, _ text: String, mode: mode_t) throws {
+    try writeFile(path, Array(text.utf8), mode: mode)
+}
+
+/// The bytes of a regular file, nil when it cannot be read.
+func readBytes(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    var out = [UInt8](repeating: 0, count: Int(st.st_size))
+    var off = 0
+    while off < out.count {
+        let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + off, $0.count - off) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        off += n
+    }
+    return off == out.count ? out : Array(out[..<off])
+}
+
+/// Writes `bytes` to `path` with `mode`.
+func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     if fd < 0 { throw VerifyError("cannot write \(path) (errno \(errno))") }
     defer { close(fd) }
     fchmod(fd, mode)
-    var bytes = Array(text.utf8)
+    var bytes = bytes
     var off = 0
     while off < bytes.count {
         let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + off, $0.count - off) }

@@ -370,12 +370,9 @@ extension VerifyCheck {
 
     static let persistence = VerifyCheck(
         id: "persistence", title: "Data survives a restart",
-        summary: "When persistence is planned, data written before a restart must be there after it. Skipped: the engine cannot persist yet.",
+        summary: "When persistence is planned, the engine runs with it (RDB `save` schedule from the snapshot period, AOF for Upstash) on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included.",
         fix: "Plan persistence (RDB snapshots / snapshot retention) for sessions, queues and other data that must survive a restart."
-    ) { e in
-        guard let p = e.settings.persistence else { return .skip("no persistence planned") }
-        return .skip("skipped: persistence (planned: \(p); the engine cannot persist yet, so a restart is not rehearsed)")
-    }
+    ) { e in try PersistenceRehearsal.run(e) }
 
     // MARK: provider restrictions
 

@@ -27,6 +27,8 @@ public struct EngineFaults: Sendable {
     public var dropConfigs = false
     /// Run with this many databases instead of the planned count.
     public var databases: Int?
+    /// Run without the planned persistence (no `save` schedule).
+    public var noPersistence = false
     public init() {}
 }
 
@@ -57,9 +59,19 @@ public final class VerifyEngine: @unchecked Sendable {
     public internal(set) var cluster: RedisClusterServer?
     /// Cluster mode: what the application sent that a cluster refuses or treats differently.
     public internal(set) var clusterRecorder: ClusterRecorder?
+    /// The deliberate deviations it runs with (tests).
+    public let faults: EngineFaults
+    /// Where the engine keeps its data when persistence is planned (nil otherwise).
+    public let dataDirectory: String?
+    /// True when `dataDirectory` was made for this engine and goes away with it.
+    let ownsDataDirectory: Bool
+    /// Engines a check started (the persistence rehearsal's restart) that stop with this one.
+    private let retiredLock = EngineLock()
+    private var retired: [VerifyEngine] = []
 
     private init(settings: VerifySettings, server: RedisServer, password: String?, tls: ThrowawayTLS?, foreignTLS: ThrowawayTLS?,
-                 port: Int, servesTLS: Bool, recorder: CommandRecorder, notes: [String], startMicros: Int) {
+                 port: Int, servesTLS: Bool, recorder: CommandRecorder, notes: [String], startMicros: Int,
+                 faults: EngineFaults, dataDirectory: String?, ownsDataDirectory: Bool) {
         self.settings = settings
         self.server = server
         self.password = password
@@ -71,6 +83,9 @@ public final class VerifyEngine: @unchecked Sendable {
         self.notes = notes
         self.clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.startMicros = startMicros
+        self.faults = faults
+        self.dataDirectory = dataDirectory
+        self.ownsDataDirectory = ownsDataDirectory
     }
 
     /// The URL the application gets (`redis://` or `rediss://`, with the password when AUTH is on).
@@ -89,8 +104,10 @@ public final class VerifyEngine: @unchecked Sendable {
         return "\(scheme)://\(cred)127.0.0.1:\(port)"
     }
 
-    /// Starts the engine for `settings`.
-    public static func start(_ settings: VerifySettings, faults: EngineFaults = EngineFaults()) throws -> VerifyEngine {
+    /// Starts the engine for `settings`. With persistence planned it keeps its data in `dataDirectory`
+    /// (loading what is there, as a restarted node does), or in a new private directory it removes at `stop()`.
+    public static func start(_ settings: VerifySettings, faults: EngineFaults = EngineFaults(),
+                             dataDirectory: String? = nil) throws -> VerifyEngine {
         let t0 = monotonicMicrosNow()
         var notes: [String] = []
         var config = RedisServerConfig()
@@ -115,6 +132,27 @@ public final class VerifyEngine: @unchecked Sendable {
             password = randomHex(bytes: 24)
             if !faults.noAuth { engine.requirePass = RedactedSecret(password!) }
         }
+        var dataDir: String?
+        var ownsDataDir = false
+        if let plan = settings.persistencePlan {
+            if let d = dataDirectory { dataDir = d } else {
+                dataDir = try makePrivateDirectory("/tmp/infera-verify-data.XXXXXX")
+                ownsDataDir = true
+            }
+            engine.extra["dir"] = dataDir
+            engine.extra["dbfilename"] = "dump.rdb"
+            engine.extra["appendonly"] = "no"
+            if faults.noPersistence {
+                engine.extra["save"] = ""
+                notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): save \"\"")
+            } else {
+                let save = PersistenceRehearsal.saveSchedule(plan)
+                engine.extra["save"] = save
+                notes.append(plan.mode == .aof
+                    ? "persistence: \(plan.summary): the engine has no AOF yet, so per-write durability is not reproduced"
+                    : "persistence: \(plan.summary) → save \"\(save)\" in a private data directory")
+            }
+        }
         config.engine = engine
         // redisConfigs / parameters: applied with redis.conf's own parser; what the engine does not model is noted.
         if !faults.dropConfigs {
@@ -128,10 +166,6 @@ public final class VerifyEngine: @unchecked Sendable {
                 }
             }
         }
-        if let p = settings.persistence {
-            notes.append("persistence planned (\(p)): the engine cannot persist yet, so restarts lose data here")
-        }
-
         var tls: ThrowawayTLS?
         var foreign: ThrowawayTLS?
         var servesTLS = false
@@ -170,6 +204,7 @@ public final class VerifyEngine: @unchecked Sendable {
             } catch {
                 tls?.remove()
                 foreign?.remove()
+                if ownsDataDir, let d = dataDir { removeTree(d) }
                 throw VerifyError("the engine did not start in cluster mode: \(error)")
             }
         } else {
@@ -183,6 +218,7 @@ public final class VerifyEngine: @unchecked Sendable {
             } catch {
                 tls?.remove()
                 foreign?.remove()
+                if ownsDataDir, let d = dataDir { removeTree(d) }
                 throw VerifyError("the engine did not start: \(error)")
             }
         }
@@ -191,18 +227,29 @@ public final class VerifyEngine: @unchecked Sendable {
         }
         let verify = VerifyEngine(settings: settings, server: server, password: password, tls: tls, foreignTLS: foreign,
                                   port: port, servesTLS: servesTLS, recorder: recorder, notes: notes,
-                                  startMicros: monotonicMicrosNow() - t0)
+                                  startMicros: monotonicMicrosNow() - t0, faults: faults, dataDirectory: dataDir, ownsDataDirectory: ownsDataDir)
         verify.cluster = cluster
         verify.clusterRecorder = cluster == nil ? nil : clusterRecorder
         return verify
     }
 
-    /// Stops the engine and removes the TLS files.
+    /// Stops the engine (and the engines a check started) and removes the TLS files and its data directory.
     public func stop() async {
+        for other in retiredLock.withLock({ () -> [VerifyEngine] in defer { retired.removeAll() }; return retired }) {
+            await other.stop()
+        }
         if let cluster { try? await cluster.stop() } else { try? await server.stop() }
         try? await clientGroup.shutdownGracefully()
         tls?.remove()
         foreignTLS?.remove()
+        if ownsDataDirectory, let d = dataDirectory { removeTree(d) }
+    }
+
+    /// Stops serving now (a node going down: nothing is saved on the way) and leaves the rest of the
+    /// shutdown to `owner.stop()`.
+    func halt(stoppingWith owner: VerifyEngine) {
+        server.initiateShutdown(reason: "verify: restart rehearsal")
+        owner.retiredLock.withLock { owner.retired.append(self) }
     }
 
     /// Memory the dataset uses now (RSS growth since the engine started, bytes).

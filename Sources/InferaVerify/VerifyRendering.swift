@@ -151,37 +151,9 @@ public enum VerifyRenderer {
 
     // MARK: markdown
 
-    public static func markdown(_ r: VerifyReport) -> String {
-        let failed = r.failedChecks.count
-        let incompatible = r.app?.incompatible.count ?? 0
-        let verdict = failed == 0 && incompatible == 0 && (r.app?.exitStatus ?? 0) == 0 ? "✅" : "❌"
-        var o = "### \(verdict) infera verify — \(r.project) on \(r.profile)\n\n"
-        let passed = r.checks.filter { $0.status == .pass }.count
-        let skipped = r.checks.filter { $0.status == .skip }.count
-        o += "**Checks:** \(passed) passed, \(failed) failed, \(skipped) skipped · TLS \(r.engine.tls ? "on" : "off") · AUTH \(r.engine.auth ? "on" : "off") · maxmemory \(formatBytes(r.engine.maxMemoryBytes)) · \(r.engine.providerEvictionPolicy)\n\n"
-        let notable = r.checks.filter { $0.status != .pass }
-        if !notable.isEmpty {
-            o += "| Check | Result | Reason |\n|---|---|---|\n"
-            for c in notable {
-                o += "| `\(c.id)` | \(c.status == .fail ? "❌ fail" : "⏭ skip") | \(mdCell(c.reason))\(c.fix.map { " — fix: " + mdCell($0) } ?? "") |\n"
-            }
-            o += "\n"
-        }
-        if let a = r.app {
-            o += "**App:** `\(mdCell(a.command.joined(separator: " ")))` exited \(a.exitStatus), \(a.totalCommands) commands\n\n"
-            for f in a.incompatible { o += "- ❌ would fail on \(r.profile): `\(f.command)` (\(f.count)×), first sent by \(mdCell(f.firstClient))\n" }
-            for f in a.restricted { o += "- ⚠️ restricted on \(r.profile): `\(f.command)` (\(f.count)×) — \(mdCell(f.note))\n" }
-            if a.keysCalls > 0 { o += "- ⚠️ `KEYS` used \(a.keysCalls)×\n" }
-            if a.flushCalls > 0 { o += "- ⚠️ `FLUSHALL`/`FLUSHDB` used \(a.flushCalls)×\n" }
-            if a.largeValues > 0 { o += "- ⚠️ \(a.largeValues) large value(s), largest \(formatBytes(a.largestValueBytes))\n" }
-            if a.keysWithoutTTL > 0 { o += "- ⚠️ \(a.keysWithoutTTL) of \(a.keysTotal) keys without TTL\n" }
-            o += "- peak memory ≈ \(formatBytes(a.peakMemoryBytes)) of \(formatBytes(a.plannedMemoryBytes))\n"
-            if let c = a.monthlyCostUSD { o += "- projected cost at this rate: $\(money(c))/month\n" }
-        }
-        return o
-    }
+    /// `--format markdown`: see `VerifyMarkdown`.
+    public static func markdown(_ r: VerifyReport) -> String { VerifyMarkdown.render(r) }
 
-    static func mdCell(_ s: String) -> String { s.replacing("|", with: "\\|").replacing("\n", with: " ") }
 
     static func xml(_ s: String) -> String {
         var o = ""

@@ -93,7 +93,7 @@ public struct AppReport: Sendable, Codable {
     public var largestValueBytes = 0
     public var keysTotal = 0
     public var keysWithoutTTL = 0
-    /// Up to five key patterns without a TTL (`cache:product:*`).
+    /// Up to five key patterns without a TTL (`cache:product:*`), the first in sorted order.
     public var keysWithoutTTLSample: [String] = []
     public var peakMemoryBytes = 0
     public var plannedMemoryBytes = 0
@@ -138,19 +138,19 @@ public struct AppReport: Sendable, Codable {
         largeValues = recorder.largeValues
         largestValueBytes = recorder.largestValue
         evictedKeys = engine.stats.evictedKeys
-        var patterns: [String] = []
+        // Distinct patterns (bounded), reported in sorted order so the report does not depend on hash order.
+        var patterns: Set<String> = []
         for db in engine.databases {
             keysTotal += db.count
             db.main.forEachIndex { i in
                 let k = db.main.key(at: i)
                 if db.expireTime(k) == nil {
                     keysWithoutTTL += 1
-                    let p = keyPattern(k.string)
-                    if patterns.count < 5 && !patterns.contains(p) { patterns.append(p) }
+                    if patterns.count < 10_000 { patterns.insert(keyPattern(k.string)) }
                 }
             }
         }
-        keysWithoutTTLSample = patterns
+        keysWithoutTTLSample = Array(patterns.sorted().prefix(5))
     }
 
     mutating func projectCost(settings: VerifySettings) {

@@ -45,6 +45,11 @@ public enum VerifyRun {
     public static func run(spec: DeploymentSpec, options: VerifyOptions) async throws -> VerifyReport {
         let t0 = monotonicMicrosNow()
         let checks = try selectChecks(options.checks)
+        // The names the code reads are found while the engine starts and the checks run (detect reads
+        // the whole tree; on a large repository it would otherwise delay the command).
+        let detection: Task<[String], Never>? = options.command.isEmpty ? nil : options.detectRoot.map { root in
+            Task.detached(priority: .userInitiated) { detectedNames(root: root) }
+        }
         let settings = VerifySettings(spec: spec, scale: options.scale)
         let engine = try VerifyEngine.start(settings, faults: options.faults)
         let say = options.progress ?? { _ in }
@@ -61,7 +66,8 @@ public enum VerifyRun {
                 e.memoryBaseline = e.usedMemoryCached
                 e.stats.evictedKeys = 0
             }
-            report.app = await runApplication(engine: engine, spec: spec, options: options, say: say)
+            let detected = await detection?.value ?? []
+            report.app = await runApplication(engine: engine, spec: spec, options: options, detected: detected, say: say)
         }
         await engine.stop()
         report.durationMilliseconds = Double(monotonicMicrosNow() - t0) / 1000
@@ -121,13 +127,14 @@ public enum VerifyRun {
         return engine.url
     }
 
-    static func runApplication(engine: VerifyEngine, spec: DeploymentSpec, options: VerifyOptions,
+    /// The Redis variable names `infera detect` finds the code under `root` reading.
+    static func detectedNames(root: String) -> [String] {
+        let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
+        return Array(Set(report.env_vars.map(\.name))).sorted()
+    }
+
+    static func runApplication(engine: VerifyEngine, spec: DeploymentSpec, options: VerifyOptions, detected: [String],
                                say: @Sendable (String) -> Void) async -> AppReport {
-        var detected: [String] = []
-        if let root = options.detectRoot {
-            let report = Detector.detect(root: root, options: DetectOptions(useGit: false))
-            detected = Array(Set(report.env_vars.map(\.name))).sorted()
-        }
         let env = applicationEnvironment(engine: engine, spec: spec, appEnv: options.appEnv, detected: detected)
         var app = AppReport(command: options.command, environment: env.map(\.0))
         say("running \(options.command.joined(separator: " ")) with \(env.map(\.0).joined(separator: ", "))")

@@ -25,6 +25,8 @@ public struct VerifySettings: Sendable {
     public var providerEvictionName: String
     /// Persistence as planned (e.g. "RDB every ONE_HOUR"), nil when none is planned.
     public var persistence: String?
+    /// The same as a plan the engine can be configured with (`PersistenceRehearsal`).
+    public var persistencePlan: PersistencePlan?
     /// `redisConfigs` / `parameters` from infera.yaml (without `maxmemory-policy`).
     public var configs: [String: String]
     /// `databases`.
@@ -50,6 +52,7 @@ public struct VerifySettings: Sendable {
         self.budget = nil
         self.pricePer100KCommands = nil
         self.persistence = nil
+        self.persistencePlan = PersistencePlan.planned(for: spec)
         switch spec.provider {
         case .memorystore(let m):
             profile = .memorystore
@@ -63,7 +66,7 @@ public struct VerifySettings: Sendable {
                 reservedFraction = 0
                 reservedSource = "Memorystore BASIC: no reserve documented"
             }
-            if m.persistenceMode == "RDB" { persistence = "RDB snapshots every \(m.snapshotPeriod ?? "TWENTY_FOUR_HOURS")" }
+            if m.persistenceMode == "RDB" { persistence = "RDB snapshots every \(m.snapshotPeriod ?? "ONE_HOUR")" }
             configs = m.redisConfigs
             databases = Int(m.redisConfigs["databases"] ?? "") ?? 16
         case .elasticache(let e):

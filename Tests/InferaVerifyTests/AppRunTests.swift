@@ -102,7 +102,7 @@ struct AppRunTests {
         #expect(junit.contains("name=\"lock\""))
         #expect(junit.contains("tests=\"2\" failures=\"0\""))
         let md = VerifyRenderer.markdown(r)
-        #expect(md.hasPrefix("### ✅ infera verify — store on Upstash"))
+        #expect(md.hasPrefix("<!-- infera:verify -->\n## infera verify: `store` on Upstash — ✅ ready for Upstash"))
         #expect(md.contains("**Checks:** 2 passed, 0 failed, 0 skipped"))
     }
 }
