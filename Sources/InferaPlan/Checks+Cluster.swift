@@ -110,3 +110,12 @@ extension Checks {
         }
     }
 }
+
+import InferaDetect
+
+extension ExternalFinding {
+    /// A finding of `infera detect`, as the plan's checks see it (`path:line` location).
+    public init(_ f: Finding) {
+        self.init(ruleID: f.rule, severity: f.severity, message: f.message, location: "\(f.path):\(f.line)")
+    }
+}
