@@ -1,5 +1,6 @@
 import ArgumentParser
 import InferaApply
+import InferaDetect
 import InferaDiagnostics
 import InferaPlan
 import InferaTerraform
@@ -67,6 +68,9 @@ struct PlanCommand: AsyncParsableCommand {
             help: "Also write a client snippet: node, python, go (repeatable). Written under <out>/snippets/.")
     var snippets: [String] = []
 
+    @Option(name: .long, help: "Run `infera detect` on the application in this directory and feed its findings to the checks (INF016 warns about code that breaks in cluster mode).")
+    var app: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -104,6 +108,14 @@ struct PlanCommand: AsyncParsableCommand {
         }
 
         var plan = try await livePlan(spec)
+        if let app {
+            guard FileSystem.isDirectory(app) else {
+                PlanOutput.stderr("error: --app '\(app)' is not a directory\nhint: pass the application's repository, e.g. --app .\n")
+                throw ExitCode(1)
+            }
+            let findings = Detector.detect(root: app).findings.map(ExternalFinding.init)
+            plan.checks = Checks.run(CheckContext(spec: spec, resources: DesiredState.resources(for: spec), findings: findings))
+        }
         let fileChanges: [FileChange]
         do {
             let renderer = TerraformRenderer(source: try templates.map { try TemplateSource.directory($0) } ?? .embedded)
@@ -143,6 +155,10 @@ extension PlanCommand {
     func livePlan(_ spec: DeploymentSpec) async throws -> Plan {
         let offlinePlan = { Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current) }
         if offline { return offlinePlan() }
+        if spec.isCluster {
+            PlanOutput.stderr("note: infera does not read live state for cache.mode: cluster yet, so this is an offline plan: every resource is shown as new.\n")
+            return offlinePlan()
+        }
         guard let factory = ProviderCatalog.registry.factory(for: spec.providerName) else { return offlinePlan() }
         let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
         do {

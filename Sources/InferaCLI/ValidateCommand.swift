@@ -69,6 +69,11 @@ struct ValidateCommand: AsyncParsableCommand {
 enum ConfigSummary {
     static func line(_ c: Config) -> String {
         var parts = ["\(c.cache.provider.displayName) '\(c.resourceName)' in \(c.region.value)"]
+        if let cl = c.cache.cluster {
+            parts[0] += " (cluster mode)"
+            parts.append("\(cl.shards) shards × (1 + \(cl.replicasPerShard) replica\(cl.replicasPerShard == 1 ? "" : "s")) × \(cl.nodeType) = \(cl.nodeCount) nodes")
+            return parts.joined(separator: ": ")
+        }
         switch c.cache.settings {
         case .memorystore(let m):
             parts.append("\(m.tier.rawValue), \(m.memorySizeGB) GB, \(m.replicaCount) replica\(m.replicaCount == 1 ? "" : "s"), \(m.version.rawValue)")

@@ -187,6 +187,12 @@ public struct CacheConfig: Sendable, Hashable, Codable {
     public var provider: CacheProvider
     /// The provider-specific settings; the case always matches `provider`.
     public var settings: CacheSettings
+    /// `cache.mode` (default standalone).
+    public var mode: CacheMode = .standalone
+    /// The sharded layout when `mode == .cluster` (Memorystore for Redis Cluster, ElastiCache cluster mode enabled).
+    public var cluster: ClusterSettings?
+    /// `cache.workload`: what the application expects to store and send (sizing checks).
+    public var workload: WorkloadSettings?
 
     public init(type: CacheType, provider: CacheProvider, settings: CacheSettings) {
         self.type = type

@@ -11,7 +11,9 @@ struct ConfigBuilder {
     let requireAccount: Bool
     let rootLocation: SourceLocation
     var diagnostics: [Diagnostic] = []
-    private var cacheProvider: CacheProvider?
+    var cacheProvider: CacheProvider?
+    /// `cache.mode: cluster` (set before the provider's settings are built; see ConfigBuilder+Cluster.swift).
+    var clusterMode = false
 
     /// The cache schema the validator used (it may differ from `cache.provider` when that does not fit the provider).
     let chosenCacheVariant: CacheProvider?
@@ -34,7 +36,7 @@ struct ConfigBuilder {
 
     // MARK: reading
 
-    private func value(_ path: String) -> Checked? {
+    func value(_ path: String) -> Checked? {
         var current: Checked? = .object(values)
         for part in path.split(separator: ".") {
             current = current?.object?[String(part)]
@@ -44,7 +46,7 @@ struct ConfigBuilder {
 
     /// True when every input of a rule is what the user meant: no written-but-invalid value, and no misspelt key in
     /// its section (a rule fired on a default that replaced a typo would only add noise).
-    private func trusted(_ paths: String...) -> Bool {
+    func trusted(_ paths: String...) -> Bool {
         for path in paths {
             if written(path) && value(path) == nil { return false }
             let parent = path.split(separator: ".").dropLast().joined(separator: ".")
@@ -54,7 +56,7 @@ struct ConfigBuilder {
     }
 
     /// True when the key at `path` was written in the file (even if its value was invalid).
-    private func written(_ path: String) -> Bool { keyLocations[path] != nil }
+    func written(_ path: String) -> Bool { keyLocations[path] != nil }
 
     /// The schema property at a dotted path, following the chosen cache variant.
     private func property(_ path: String) -> PropertySchema? {
@@ -74,15 +76,15 @@ struct ConfigBuilder {
         return nil
     }
 
-    private func string(_ path: String) -> String? {
+    func string(_ path: String) -> String? {
         value(path)?.string ?? { if case .string(let s)? = property(path)?.defaultValue { return s }; return nil }()
     }
 
-    private func int(_ path: String) -> Int? {
+    func int(_ path: String) -> Int? {
         value(path)?.int ?? { if case .int(let i)? = property(path)?.defaultValue { return i }; return nil }()
     }
 
-    private func bool(_ path: String) -> Bool? {
+    func bool(_ path: String) -> Bool? {
         value(path)?.bool ?? { if case .bool(let b)? = property(path)?.defaultValue { return b }; return nil }()
     }
 
@@ -96,12 +98,12 @@ struct ConfigBuilder {
         (value(path)?.list ?? []).compactMap(\.string)
     }
 
-    private func enumValue<E: RawRepresentable>(_ path: String, _ type: E.Type) -> E? where E.RawValue == String {
+    func enumValue<E: RawRepresentable>(_ path: String, _ type: E.Type) -> E? where E.RawValue == String {
         string(path).flatMap(E.init(rawValue:))
     }
 
     /// The best place to point at for `path`: its value, else its key, else the nearest written parent, else the top.
-    private func at(_ path: String) -> SourceLocation {
+    func at(_ path: String) -> SourceLocation {
         if let l = locations[path] { return l }
         if let l = keyLocations[path] { return l }
         var parts = path.split(separator: ".")
@@ -113,11 +115,11 @@ struct ConfigBuilder {
         return rootLocation
     }
 
-    private mutating func error(_ code: String, _ message: String, at path: String, hint: String? = nil) {
+    mutating func error(_ code: String, _ message: String, at path: String, hint: String? = nil) {
         diagnostics.append(.error(code, message, at: at(path), hint: hint))
     }
 
-    private mutating func warning(_ code: String, _ message: String, at path: String, hint: String? = nil) {
+    mutating func warning(_ code: String, _ message: String, at path: String, hint: String? = nil) {
         diagnostics.append(.warning(code, message, at: at(path), hint: hint))
     }
 
@@ -152,6 +154,8 @@ struct ConfigBuilder {
 
         var settings: CacheSettings?
         var region = buildRegion(provider: provider)
+        let mode = checkMode()
+        clusterMode = mode == .cluster && cacheProvider != .upstash
         switch cacheProvider {
         case .memorystore?: settings = buildMemorystore(environment: environmentName, provider: provider).map(CacheSettings.memorystore)
         case .elasticache?: settings = buildElastiCache(environment: environmentName).map(CacheSettings.elasticache)
@@ -173,13 +177,17 @@ struct ConfigBuilder {
         let application = buildApplication(provider: provider)
         checkAccountUse(provider: provider, account: account)
 
+        let cluster = clusterMode ? buildCluster(environment: environmentName) : nil
         guard let projectName, let provider, let cacheProvider, let settings, let region else { return nil }
+        if clusterMode && cluster == nil { return nil }
         var allLocations = keyLocations
         for (k, v) in locations { allLocations[k] = v }
+        var cache = CacheConfig(type: enumValue("cache.type", CacheType.self) ?? .redis, provider: cacheProvider, settings: settings)
+        cache.mode = clusterMode ? .cluster : .standalone
+        cache.cluster = cluster
+        cache.workload = buildWorkload()
         return Config(file: file, projectName: projectName, provider: provider, region: region, environment: environmentName,
-                      account: account,
-                      cache: CacheConfig(type: enumValue("cache.type", CacheType.self) ?? .redis, provider: cacheProvider, settings: settings),
-                      application: application, locations: allLocations)
+                      account: account, cache: cache, application: application, locations: allLocations)
     }
 
     // MARK: region
@@ -308,7 +316,7 @@ struct ConfigBuilder {
         let readReplicas = bool("cache.instance.read_replicas") ?? false
         let writtenReplicas = value("cache.instance.replica_count")?.int
         let replicas: Int
-        let tierRules = trusted("cache.instance.tier", "cache.instance.replica_count", "cache.instance.read_replicas", "cache.instance.memory_size_gb")
+        let tierRules = !clusterMode && trusted("cache.instance.tier", "cache.instance.replica_count", "cache.instance.read_replicas", "cache.instance.memory_size_gb")
         switch tier {
         case .basic:
             replicas = 0
@@ -416,10 +424,10 @@ struct ConfigBuilder {
         if graviton && engine == .redis && (version.hasPrefix("4.") || version.hasPrefix("5.0.0")) {
             error("config.rule.node-version", "'\(nodeType)' needs Redis 5.0.6 or later, not \(version)", at: "cache.instance.node_type")
         }
-        let replicas = int("cache.instance.replica_count") ?? 1
-        let failover = bool("cache.instance.automatic_failover") ?? (replicas > 0)
+        let replicas = clusterMode ? (int("cache.instance.replicas_per_shard") ?? 1) : (int("cache.instance.replica_count") ?? 1)
+        let failover = clusterMode ? true : (bool("cache.instance.automatic_failover") ?? (replicas > 0))
         let multiAZ = bool("cache.instance.multi_az") ?? (replicas > 0)
-        let nodeRules = trusted("cache.instance.replica_count", "cache.instance.automatic_failover", "cache.instance.multi_az")
+        let nodeRules = !clusterMode && trusted("cache.instance.replica_count", "cache.instance.automatic_failover", "cache.instance.multi_az")
         if nodeRules && failover && replicas == 0 {
             error("config.rule.failover-replicas", "automatic failover needs at least one replica (replica_count is 0)",
                   at: "cache.instance.automatic_failover", hint: "set replica_count: 1 or more, or automatic_failover: false")

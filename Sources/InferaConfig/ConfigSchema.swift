@@ -95,6 +95,8 @@ public enum ConfigSchema {
             PropertySchema("provider", enumeration(CacheProvider.self),
                            "Managed service: memorystore (GCP), elasticache (AWS) or upstash. Defaults from the top-level provider.",
                            default: nil),
+            modeProperty,
+            workloadProperty,
         ]
     }
 
@@ -109,6 +111,14 @@ public enum ConfigSchema {
                            "Replicas: 0 for BASIC; 1 for STANDARD_HA; 1-5 with read_replicas (default 2)."),
             PropertySchema("read_replicas", .boolean,
                            "Serve reads from replicas (READ_REPLICAS_ENABLED); STANDARD_HA and 5 GB or more only.", default: .bool(false)),
+            shardsProperty(memorystoreClusterShards, "shardCount"),
+            replicasPerShardProperty(memorystoreClusterReplicas, "replicaCount"),
+            PropertySchema("node_type", .string(StringRule(
+                pattern: "^REDIS_[A-Z0-9_]+$",
+                patternDescription: "a Memorystore cluster node type such as REDIS_HIGHMEM_MEDIUM (cache.* node types are ElastiCache's)",
+                knownValues: MemorystoreClusterNodeType.allCases.map(\.rawValue), unknownSeverity: .error)),
+                           "Cluster mode: node type of every node (REDIS_SHARED_CORE_NANO 1.4 GB, REDIS_STANDARD_SMALL 6.5 GB, REDIS_HIGHMEM_MEDIUM 13 GB, REDIS_HIGHMEM_XLARGE 58 GB).",
+                           default: .string(MemorystoreClusterNodeType.highmemMedium.rawValue)),
         ]))),
         PropertySchema("version", enumeration(MemorystoreVersion.self), "Redis version.", default: .string("REDIS_7_0")),
         PropertySchema("security", .object(ObjectSchema("Authentication and encryption.", [
@@ -119,6 +129,8 @@ public enum ConfigSchema {
                 pattern: "^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$",
                 patternDescription: "projects/P/locations/L/keyRings/R/cryptoKeys/K")),
                            "Cloud KMS key for customer-managed encryption (CMEK), optional."),
+            PropertySchema("authorization_mode", enumeration(ClusterAuthorizationMode.self),
+                           "Cluster mode: IAM_AUTH (clients send an IAM access token as the password) or DISABLED (default IAM_AUTH)."),
         ]))),
         PropertySchema("persistence", .object(ObjectSchema("RDB snapshots.", [
             PropertySchema("mode", enumeration(PersistenceMode.self), "DISABLED or RDB.", default: .string("DISABLED")),
@@ -136,12 +148,16 @@ public enum ConfigSchema {
             PropertySchema("vpc_connector", .boolean,
                            "Serverless clients reach the instance through the connector named in application.vpc_connector.",
                            default: .bool(false)),
+            PropertySchema("subnetwork", .string(StringRule(pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$|^projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$",
+                                                            patternDescription: "a subnetwork name or projects/P/regions/R/subnetworks/S")),
+                           "Cluster mode: subnetwork where Private Service Connect reserves the cluster's endpoint addresses (default: default)."),
         ]))),
         PropertySchema("maintenance", .object(ObjectSchema("Weekly one-hour maintenance window (UTC).", [
             PropertySchema("day", enumeration(DayOfWeek.self), "Day of the week.", required: true),
             PropertySchema("start_time", .string(timeRule), "Start, HH:MM UTC.", required: true),
         ]))),
         PropertySchema("labels", .map(key: labelKeyRule, value: .string(labelValueRule)), "GCP labels on the instance."),
+        PropertySchema("deletion_protection", .boolean, "Cluster mode: refuse deletes of the cluster (default: on in production)."),
         evictionProperty,
         PropertySchema("redis_config", .map(key: StringRule(knownValues: MemorystoreRedisConfigKey.allCases.map(\.rawValue),
                                                             unknownSeverity: .error),
@@ -165,6 +181,8 @@ public enum ConfigSchema {
             PropertySchema("replica_count", .integer(min: 0, max: 5), "Read replicas besides the primary, 0-5.", default: .int(1)),
             PropertySchema("automatic_failover", .boolean, "Promote a replica when the primary fails (default: on with replicas)."),
             PropertySchema("multi_az", .boolean, "Spread nodes over availability zones (default: on with replicas)."),
+            shardsProperty(elasticacheClusterShards, "NumNodeGroups"),
+            replicasPerShardProperty(elasticacheClusterReplicas, "ReplicasPerNodeGroup"),
         ]))),
         PropertySchema("security", .object(ObjectSchema("Authentication and encryption.", [
             PropertySchema("auth_token", .boolean,

@@ -382,6 +382,8 @@ struct FileAnalysis: Sendable {
         "zrevrange", "zrangebyscore", "zrevrangebyscore", "zremrangebyscore", "zremrangebyrank", "zincrby", "zcard", "zscore", "zrank", "zrevrank",
         "zcount", "zscan", "publish", "subscribe", "psubscribe", "unsubscribe", "xadd", "xread", "xreadgroup", "xack", "xgroup", "xlen", "xrange",
         "xtrim", "pfadd", "pfcount", "geoadd", "georadius", "geosearch", "eval", "evalsha", "flushall", "flushdb", "watch", "ping", "setrange", "getrange",
+        // multi-key and database commands the cluster-mode rules look at (ClusterRules.swift)
+        "select", "sdiff", "sinterstore", "sunionstore", "sdiffstore", "smove", "renamenx", "pfmerge",
     ]
 
     static let methodAliases: [String: String] = [

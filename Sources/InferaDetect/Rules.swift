@@ -147,7 +147,8 @@ enum RuleSupport {
 
 /// The mistake rules from the seed's "Common mistakes", each with examples that the generic test runs.
 public enum MistakeRules {
-    public static let all: [MistakeRule] = [keys, clientPerRequest, noTTL, plaintext, noPassword, hardcodedSecret, noErrorHandler, loopWithoutPipeline, largeValue, noPool]
+    public static let all: [MistakeRule] = [keys, clientPerRequest, noTTL, plaintext, noPassword, hardcodedSecret, noErrorHandler, loopWithoutPipeline, largeValue, noPool,
+                                            clusterMultiKey, selectDatabase]
 
     public static func rule(_ id: String) -> MistakeRule? { all.first { $0.id == id } }
 

@@ -215,7 +215,8 @@ public enum Checks {
     /// Runs every rule, then appends detect findings as results (origin `detect`), failed first within severity.
     public static func run(_ context: CheckContext) -> [CheckResult] {
         var results: [CheckResult] = []
-        for rule in rules {
+        for standing in rules {
+            let rule = context.spec.isCluster ? (clusterOverrides[standing.id] ?? standing) : standing
             guard let problems = rule.evaluate(context) else {
                 results.append(CheckResult(id: rule.id, title: rule.title, severity: rule.severity, status: .skipped,
                                            messages: [], hint: nil, origin: "plan"))
@@ -225,6 +226,7 @@ public enum Checks {
                                        status: problems.isEmpty ? .passed : .failed, messages: problems,
                                        hint: problems.isEmpty ? nil : rule.hint, origin: "plan"))
         }
+        results += runClusterRules(context)
         for f in context.findings.sorted(by: { ($0.ruleID, $0.location ?? "") < ($1.ruleID, $1.location ?? "") }) {
             results.append(CheckResult(id: f.ruleID, title: f.message, severity: f.severity, status: .failed,
                                        messages: f.location.map { [$0] } ?? [], hint: nil, origin: "detect"))

@@ -35,6 +35,7 @@ public struct CostEstimate: Sendable, Hashable, Codable {
 /// Estimates the monthly cost of a deployment from `Pricing`.
 public enum CostEstimator {
     public static func estimate(_ spec: DeploymentSpec) -> CostEstimate {
+        if let cluster = spec.cluster, let estimate = clusterEstimate(spec, cluster) { return estimate }
         var lines: [CostLine] = []
         var assumptions = ["\(Int(Pricing.hoursPerMonth)) hours per month, on-demand list prices in USD, tax excluded"]
         var caveats: [String] = []

@@ -3,7 +3,8 @@
 public enum DesiredState {
     /// The resources for `spec`, in declaration order.
     public static func resources(for spec: DeploymentSpec) -> [DesiredResource] {
-        switch spec.provider {
+        if let cluster = spec.cluster, let resources = clusterResources(spec, cluster) { return resources }
+        return switch spec.provider {
         case .memorystore(let m): memorystore(spec, m)
         case .elasticache(let e): elasticache(spec, e)
         case .upstash(let u): upstash(spec, u)

@@ -39,9 +39,11 @@ public struct ResourceChange: Sendable, Hashable, Codable {
     public var before: AttributeMap?
     /// For update / replace: the attributes that differ.
     public var changedAttributes: [AttributeChange]
+    /// What the change does beyond its attributes, shown under its header (`online resharding 3 → 4 shards: …`).
+    public var notes: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case address, type, name, action, after, before, changedAttributes = "changed_attributes"
+        case address, type, name, action, after, before, changedAttributes = "changed_attributes", notes
     }
 }
 
@@ -58,7 +60,7 @@ public enum Differ {
                                               after: AttributeMap(d.attributes), before: nil, changedAttributes: []))
                 continue
             }
-            var changed: [AttributeChange] = []
+            var changed: [AttributeChange] = impliedChanges(d, o)
             for a in d.attributes where a.value.isKnown {
                 let before = o.attributes[a.name]
                 if before != a.value {

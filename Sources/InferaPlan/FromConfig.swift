@@ -38,6 +38,7 @@ extension DeploymentSpec {
             labels = e.tags
             var params = e.parameters
             if let p = e.evictionPolicy { params["maxmemory-policy"] = p.rawValue }
+            if config.cache.mode == .cluster { params["cluster-enabled"] = "yes" }
             provider = .elasticache(ElastiCacheSpec(
                 engine: e.engine.rawValue, nodeType: e.nodeType, replicas: e.replicaCount, engineVersion: e.engineVersion,
                 authToken: e.authToken, transitEncryption: e.transitEncryption, atRestEncryption: e.atRestEncryption,
@@ -53,7 +54,9 @@ extension DeploymentSpec {
         let region: String
         if case .upstash(let u) = config.cache.settings { region = u.primaryRegion } else { region = config.region.value }
         self.init(projectName: config.projectName, environment: config.environment, region: region, usage: usage,
-                  labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider)
+                  labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider,
+                  cluster: config.cache.cluster.map(ClusterSpec.init(settings:)))
+        if let w = config.cache.workload { workload = ExpectedWorkload(dataGB: w.dataGB, opsPerSecond: w.opsPerSecond) }
     }
 
     /// Usage suggested by environment variable names; always includes `.cache`.
@@ -66,5 +69,13 @@ extension DeploymentSpec {
             if n.contains("RATE_LIMIT") || n.contains("RATELIMIT") { out.insert(.ratelimit) }
         }
         return out.sorted()
+    }
+}
+
+extension ClusterSpec {
+    /// The validated `cache.mode: cluster` settings.
+    public init(settings c: ClusterSettings) {
+        self.init(shards: c.shards, replicasPerShard: c.replicasPerShard, nodeType: c.nodeType,
+                  authorizationMode: c.authorizationMode?.apiValue, subnetwork: c.subnetwork, deletionProtection: c.deletionProtection)
     }
 }

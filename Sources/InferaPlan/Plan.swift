@@ -46,7 +46,7 @@ public enum Planner {
     public static func plan(_ spec: DeploymentSpec, observed: ObservedState = .empty,
                             findings: [ExternalFinding] = [], inferaVersion: String = "0.1.0") -> Plan {
         let desired = DesiredState.resources(for: spec)
-        let changes = Differ.diff(desired: desired, observed: observed)
+        let changes = ClusterChanges.annotate(Differ.diff(desired: desired, observed: observed), spec: spec)
         return Plan(formatVersion: Plan.currentFormatVersion, inferaVersion: inferaVersion, projectName: spec.projectName,
                     provider: spec.providerName, region: spec.region, environment: spec.environment, spec: spec,
                     observedStateSource: observed.source, changes: changes, summary: ChangeSummary(changes),

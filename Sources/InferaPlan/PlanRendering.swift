@@ -71,6 +71,7 @@ public enum PlanTextRenderer {
             case .noop: what = "is unchanged"
             }
             line("  # \(bold(c.address)) \(what)")
+            for note in c.notes ?? [] { line("  # \(note)") }
             let m = paint(c.action.marker, markerColor(c.action))
             let lead = c.action == .replace ? m : "  " + m
             line("\(lead) resource \"\(c.type)\" \"\(c.name)\" {")

@@ -17,10 +17,15 @@ public struct DeploymentSpec: Sendable, Hashable, Codable {
     public var urlSecretName: String?
     /// The provider-specific part.
     public var provider: ProviderSpec
+    /// Cluster mode (`cache.mode: cluster`): the sharded layout; nil for one primary. See ClusterSpec.swift.
+    public var cluster: ClusterSpec?
+    /// Expected data size and command rate (`cache.workload`), for the sizing check INF015; nil when not given.
+    public var workload: ExpectedWorkload?
 
     public init(projectName: String, environment: String, region: String, usage: [Usage] = [.cache],
                 labels: [String: String] = [:], urlEnvVar: String = "REDIS_URL", urlSecretName: String? = nil,
-                provider: ProviderSpec) {
+                provider: ProviderSpec, cluster: ClusterSpec? = nil) {
+        self.cluster = cluster
         self.projectName = projectName
         self.environment = environment
         self.region = region
@@ -47,7 +52,7 @@ public struct DeploymentSpec: Sendable, Hashable, Codable {
     public var providerName: String { provider.name }
 
     enum CodingKeys: String, CodingKey {
-        case projectName = "project_name", environment, region, usage, labels, urlEnvVar = "url_env_var", urlSecretName = "url_secret_name", provider
+        case projectName = "project_name", environment, region, usage, labels, urlEnvVar = "url_env_var", urlSecretName = "url_secret_name", provider, cluster, workload
     }
 }
 

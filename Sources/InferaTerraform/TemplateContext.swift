@@ -140,6 +140,7 @@ enum TemplateContext {
             c["custom_ca"] = false
             c["secret_hint"] = "terraform output -raw redis_url"
         }
+        addCluster(&c, spec)
         return c
     }
 }

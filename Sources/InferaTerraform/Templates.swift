@@ -63,7 +63,7 @@ public struct TerraformRenderer: Sendable {
         let context = TemplateContext.make(spec)
         var out: [(path: String, contents: String)] = []
         for file in Self.moduleFiles {
-            let name = "\(spec.providerName)/\(file).mustache"
+            let name = "\(spec.templateDirectory)/\(file).mustache"
             var text = try render(name, context)
             if file.hasSuffix(".tf") || file.hasSuffix(".tfvars") { text = HCLLayout.format(text) } else { text = Self.tidy(text) }
             out.append((file, text))
