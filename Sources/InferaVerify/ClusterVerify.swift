@@ -12,24 +12,8 @@ import RedisServer
 /// scripts, SELECT n) answer as on the managed cluster; keys of other shards are reported (the
 /// managed cluster would answer -MOVED). Cluster clients discover all nodes with CLUSTER SLOTS.
 public enum ClusterVerify {
-    /// The planned shard count of `spec`, read defensively: `spec.cluster?.shards` when the plan has
-    /// a cluster layout (`cache.mode: cluster`), else nil.
-    public static func shards(of spec: DeploymentSpec) -> Int? { shards(reflecting: spec) }
-
-    /// `value.cluster?.shards` by reflection (the plan's `ClusterSpec` lands with the config side of
-    /// cluster mode; until then a spec has no `cluster` and this is nil).
-    static func shards(reflecting spec: Any) -> Int? {
-        guard let child = Mirror(reflecting: spec).children.first(where: { $0.label == "cluster" }) else { return nil }
-        let optional = Mirror(reflecting: child.value)
-        let value: Any
-        if optional.displayStyle == .optional {
-            guard let some = optional.children.first?.value else { return nil }
-            value = some
-        } else {
-            value = child.value
-        }
-        return Mirror(reflecting: value).children.first { $0.label == "shards" }?.value as? Int
-    }
+    /// The planned shard count of `spec` (`cache.mode: cluster`), nil for a standalone deployment.
+    public static func shards(of spec: DeploymentSpec) -> Int? { spec.cluster?.shards }
 
     /// Shards the engine runs with for these settings: the plan's, else 3 when the provider's
     /// parameters say `cluster-enabled yes`; nil for a standalone deployment.

@@ -14,10 +14,11 @@ struct ClusterVerifyTests {
 
     @Test("the shard count comes from the plan's cluster layout, else from cluster-enabled yes")
     func shardCount() {
-        struct Layout { var shards: Int }
-        struct Planned { var projectName = "x"; var cluster: Layout? }
-        #expect(ClusterVerify.shards(reflecting: Planned(cluster: Layout(shards: 5))) == 5)
-        #expect(ClusterVerify.shards(reflecting: Planned(cluster: nil)) == nil)
+        var sharded = Specs.elasticache()
+        sharded.cluster = ClusterSpec(shards: 5, replicasPerShard: 1, nodeType: "cache.r7g.large")
+        #expect(ClusterVerify.shards(of: sharded) == 5)
+        #expect(VerifySettings(spec: sharded).clusterShards == 5)
+        #expect(ClusterVerify.shards(of: Specs.elasticache()) == nil)
         #expect(VerifySettings(spec: Specs.elasticache()).clusterShards == nil)
         let clustered = VerifySettings(spec: Specs.elasticache(params: ["cluster-enabled": "yes"]))
         #expect(clustered.clusterShards == 3 && clustered.databases == 1)
