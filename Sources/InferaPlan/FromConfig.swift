@@ -45,7 +45,7 @@ extension DeploymentSpec {
                 maintenanceWindow: e.maintenanceWindow, parameters: params, vpcID: e.networking.vpcID,
                 subnetIDs: e.networking.subnetIDs, clientSecurityGroupIDs: [], clientCIDRBlocks: e.networking.allowedCIDRs,
                 securityGroupIDs: e.networking.securityGroupIDs, automaticFailover: e.automaticFailover,
-                multiAZ: e.multiAZ, port: e.port))
+                multiAZ: e.multiAZ, port: e.port, applyImmediately: e.applyImmediately, profile: Self.fileProfile(config)))
         case .upstash(let u):
             provider = .upstash(UpstashSpec(primaryRegion: u.primaryRegion, readRegions: u.readRegions, eviction: u.eviction,
                                             plan: u.plan.rawValue, budget: u.budget))
@@ -54,6 +54,12 @@ extension DeploymentSpec {
         if case .upstash(let u) = config.cache.settings { region = u.primaryRegion } else { region = config.region.value }
         self.init(projectName: config.projectName, environment: config.environment, region: region, usage: usage,
                   labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider)
+    }
+
+    /// `aws.profile` when infera.yaml sets it (`AWS_PROFILE` is the credential chain's own business).
+    static func fileProfile(_ config: Config) -> String? {
+        guard let p = config.account.awsProfile, case .file = p.source else { return nil }
+        return p.value
     }
 
     /// Usage suggested by environment variable names; always includes `.cache`.
