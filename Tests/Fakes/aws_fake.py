@@ -448,6 +448,11 @@ def elasticache(st, region, action, p):
         if "ApplyImmediately" not in p:
             raise Violation("infera must choose ApplyImmediately explicitly")
         if p["ApplyImmediately"] == "true":
+            # Applied now: it supersedes what was waiting for the maintenance window.
+            if "node_type" in changes:
+                g["pending"].pop("CacheNodeType", None)
+            if "version" in changes:
+                g["pending"].pop("EngineVersion", None)
             g["status"] = "modifying"
             g["ticks"] = 0
             g["apply"] = changes
