@@ -780,6 +780,9 @@ public struct ElastiCacheProvider: Provider {
         } catch let e as NoCredentialsError {
             // `plan` falls back to an offline plan on MissingCredentials; apply/destroy/status fail with it.
             throw MissingCredentials(provider: "AWS", hint: "tried, in order: " + e.tried.joined(separator: "; ") + ". " + NoCredentialsError.hint)
+        } catch let e as CredentialSourceError where e.source == "profile" {
+            // The named profile is not on this machine: no credentials here (plan falls back to an offline plan).
+            throw MissingCredentials(provider: "AWS", hint: e.message + "; " + e.hint)
         } catch let e as CredentialSourceError {
             throw ProviderError(.authentication, resource: resource, message: e.description, hint: e.hint)
         } catch let e as HTTPError {
