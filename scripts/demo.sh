@@ -106,15 +106,21 @@ fake_pid=$!
 exec 9>"$fake_fifo"   # the fake exits when this closes (at the end of the script)
 for _ in $(seq 1 100); do grep -q '^PORT=' "$work/aws-fake.out" 2>/dev/null && break; sleep 0.1; done
 fake_port=$(sed -n 's/^PORT=//p' "$work/aws-fake.out")
-mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/' -e '/^aws:/,/^$/d' \
+mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/' \
   -e 's/vpc_id: vpc-0a1b2c3d4e5f60718/vpc_id: vpc-0fa1e000000000001/' \
   -e 's/subnet-0123456789abcdef0/subnet-0a1b2c3d4e5f60001/' -e 's/subnet-0fedcba9876543210/subnet-0a1b2c3d4e5f60002/' \
   Examples/aws-elasticache/infera.yaml >"$work/aws/infera.yaml"
 (
   cd "$work/aws"
-  export AWS_ENDPOINT_URL="http://127.0.0.1:$fake_port" AWS_ACCESS_KEY_ID=AKIDINFERATEST \
-         AWS_SECRET_ACCESS_KEY=infera/test/secret/key/0000000000000000 AWS_EC2_METADATA_DISABLED=true INFERA_AWS_POLL_INTERVAL=0.5
+  # infera.yaml names `aws.profile: orders-prod`: the emulator's test key lives in that profile of a local config file.
+  printf '[profile orders-prod]\naws_access_key_id = AKIDINFERATEST\naws_secret_access_key = infera/test/secret/key/0000000000000000\n' >aws-config
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$fake_port" AWS_CONFIG_FILE="$PWD/aws-config" AWS_SHARED_CREDENTIALS_FILE="$PWD/none" \
+         AWS_EC2_METADATA_DISABLED=true INFERA_AWS_POLL_INTERVAL=0.5
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
   "$bin" apply --auto-approve --no-color 2>&1 | grep -v '^  [+~ ] .*\.tf' || true
+  echo; echo "\$ (node_type: cache.r7g.large -> cache.r7g.xlarge) infera apply --auto-approve"
+  sed -i 's/node_type: cache.r7g.large/node_type: cache.r7g.xlarge/' infera.yaml
+  "$bin" apply --auto-approve --no-color 2>&1 | grep -E "will be updated|node_type|apply_immediately|^Plan:|Modif|Apply complete" || true
   "$bin" status --no-color || true
   "$bin" output --no-color || true
   "$bin" destroy --auto-approve --no-color --final-snapshot orders-api-demo-final | tail -n 4 || true

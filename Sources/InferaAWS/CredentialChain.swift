@@ -27,14 +27,19 @@ public actor CredentialChain {
     let transport: any HTTPTransport
     let clock: any InferaClock
     let fileReader: @Sendable (String) -> String?
+    /// `aws.profile` from infera.yaml. When set it selects the profile and wins over the environment's keys, web
+    /// identity variables and `AWS_PROFILE` (the Terraform AWS provider's `profile` argument behaves the same way).
+    let configuredProfile: String?
     private var cached: AWSCredentials?
     private var refreshable = false
     private var resolver: (@Sendable () async throws -> AWSCredentials)?
 
     /// - Parameter fileReader: reads a file's text (tests substitute files); defaults to the file system.
+    /// - Parameter profile: `aws.profile` from infera.yaml (nil: `AWS_PROFILE` / `default`).
     public init(environment: [String: String], transport: any HTTPTransport, clock: any InferaClock,
-                fileReader: (@Sendable (String) -> String?)? = nil) {
+                fileReader: (@Sendable (String) -> String?)? = nil, profile: String? = nil) {
         self.environment = environment
+        self.configuredProfile = profile.nonEmpty
         self.transport = transport
         self.clock = clock
         self.fileReader = fileReader ?? { path in try? String(contentsOfFile: path, encoding: .utf8) }
@@ -43,6 +48,7 @@ public actor CredentialChain {
     /// Fixed credentials (tests).
     public init(fixed: AWSCredentials, transport: any HTTPTransport, clock: any InferaClock) {
         self.environment = [:]
+        self.configuredProfile = nil
         self.transport = transport
         self.clock = clock
         self.fileReader = { _ in nil }
@@ -78,8 +84,10 @@ public actor CredentialChain {
 
     // MARK: discovery
 
-    var profileName: String { environment["AWS_DEFAULT_PROFILE"].nonEmpty ?? environment["AWS_PROFILE"].nonEmpty ?? "default" }
-    var profileExplicit: Bool { environment["AWS_DEFAULT_PROFILE"].nonEmpty != nil || environment["AWS_PROFILE"].nonEmpty != nil }
+    var profileName: String { configuredProfile ?? environment["AWS_DEFAULT_PROFILE"].nonEmpty ?? environment["AWS_PROFILE"].nonEmpty ?? "default" }
+    var profileExplicit: Bool { configuredProfile != nil || environment["AWS_DEFAULT_PROFILE"].nonEmpty != nil || environment["AWS_PROFILE"].nonEmpty != nil }
+    /// Where the profile name came from, for messages.
+    var profileOrigin: String { configuredProfile != nil ? "aws.profile in infera.yaml" : "AWS_PROFILE" }
     var home: String { environment["HOME"] ?? "~" }
     var credentialsPath: String { environment["AWS_SHARED_CREDENTIALS_FILE"].nonEmpty ?? "\(home)/.aws/credentials" }
     var configPath: String { environment["AWS_CONFIG_FILE"].nonEmpty ?? "\(home)/.aws/config" }
@@ -87,8 +95,10 @@ public actor CredentialChain {
     func discover() async throws -> (AWSCredentials, (@Sendable () async throws -> AWSCredentials)?) {
         var tried: [String] = []
         let env = environment
-        // 1. environment
-        if let id = env["AWS_ACCESS_KEY_ID"].nonEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"].nonEmpty {
+        // 1. environment (not when infera.yaml names a profile: the configured profile wins, as in Terraform)
+        if let p = configuredProfile {
+            tried.append("environment (skipped: aws.profile '\(p)' in infera.yaml wins over AWS_ACCESS_KEY_ID)")
+        } else if let id = env["AWS_ACCESS_KEY_ID"].nonEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"].nonEmpty {
             let token = env["AWS_SESSION_TOKEN"].nonEmpty ?? env["AWS_SECURITY_TOKEN"].nonEmpty
             let exp = env["AWS_CREDENTIAL_EXPIRATION"].flatMap(UTCCalendar.parseISO8601)
             let c = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: token, expiration: exp,
@@ -99,7 +109,9 @@ public actor CredentialChain {
             }
             return (c, nil)
         }
-        tried.append(env["AWS_ACCESS_KEY_ID"].nonEmpty != nil ? "environment (AWS_ACCESS_KEY_ID set but AWS_SECRET_ACCESS_KEY missing)" : "environment (AWS_ACCESS_KEY_ID not set)")
+        if configuredProfile == nil {
+            tried.append(env["AWS_ACCESS_KEY_ID"].nonEmpty != nil ? "environment (AWS_ACCESS_KEY_ID set but AWS_SECRET_ACCESS_KEY missing)" : "environment (AWS_ACCESS_KEY_ID not set)")
+        }
 
         let credFile = fileReader(credentialsPath).map(INIFile.parse)
         let confFile = fileReader(configPath).map(INIFile.parse)
@@ -138,9 +150,10 @@ public actor CredentialChain {
         tried.append("assume-role (no role_arn in profile '\(profile)')")
 
         // 3. web identity
-        let tokenFile = env["AWS_WEB_IDENTITY_TOKEN_FILE"].nonEmpty ?? confSection?["web_identity_token_file"]
+        let fromEnv = configuredProfile == nil
+        let tokenFile = (fromEnv ? env["AWS_WEB_IDENTITY_TOKEN_FILE"].nonEmpty : nil) ?? confSection?["web_identity_token_file"]
         if let tokenFile {
-            guard let roleARN = env["AWS_ROLE_ARN"].nonEmpty ?? confSection?["role_arn"] else {
+            guard let roleARN = (fromEnv ? env["AWS_ROLE_ARN"].nonEmpty : nil) ?? confSection?["role_arn"] else {
                 throw CredentialSourceError(source: "web identity", message: "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
                                             hint: "export AWS_ROLE_ARN=arn:aws:iam::<account>:role/<role trusted for your OIDC provider>")
             }
@@ -171,8 +184,9 @@ public actor CredentialChain {
         }
         tried.append(confFile == nil ? "config file (\(configPath) not found)" : "config file (\(configPath) has no keys for profile '\(profile)')")
         if profileExplicit && credSection == nil && confSection == nil {
-            throw CredentialSourceError(source: "profile", message: "the profile '\(profile)' (AWS_PROFILE) is in neither \(credentialsPath) nor \(configPath)",
-                                        hint: "fix AWS_PROFILE, or add [\(profile)] to \(credentialsPath)")
+            throw CredentialSourceError(source: "profile", message: "the profile '\(profile)' (\(profileOrigin)) is in neither \(credentialsPath) nor \(configPath)",
+                                        hint: configuredProfile != nil ? "fix aws.profile in infera.yaml, or add [\(profile)] to \(credentialsPath) (or [profile \(profile)] to \(configPath))"
+                                            : "fix AWS_PROFILE, or add [\(profile)] to \(credentialsPath)")
         }
 
         // 6. container
@@ -444,14 +458,15 @@ public struct INIFile: Sendable {
 
 /// Region resolution: infera.yaml, then `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` in the config file's profile.
 public enum RegionResolver {
-    public static func resolve(configured: String?, environment: [String: String], fileReader: (String) -> String?) -> String? {
+    public static func resolve(configured: String?, environment: [String: String], profile configuredProfile: String? = nil,
+                               fileReader: (String) -> String?) -> String? {
         if let c = configured, !c.isEmpty { return c }
         if let r = environment["AWS_REGION"].nonEmpty ?? environment["AWS_DEFAULT_REGION"].nonEmpty { return r }
         let home = environment["HOME"] ?? "~"
         let path = environment["AWS_CONFIG_FILE"].nonEmpty ?? "\(home)/.aws/config"
         guard let text = fileReader(path) else { return nil }
         let ini = INIFile.parse(text)
-        let profile = environment["AWS_DEFAULT_PROFILE"].nonEmpty ?? environment["AWS_PROFILE"].nonEmpty ?? "default"
+        let profile = configuredProfile.nonEmpty ?? environment["AWS_DEFAULT_PROFILE"].nonEmpty ?? environment["AWS_PROFILE"].nonEmpty ?? "default"
         let sec = ini.section(profile == "default" ? "default" : "profile \(profile)") ?? ini.section(profile)
         return sec?["region"]
     }

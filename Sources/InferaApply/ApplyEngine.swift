@@ -118,7 +118,7 @@ public final class ApplyEngine: Sendable {
         let spec = plan.spec
         var context = StepContext(observed: observed, spec: spec)
         var added = 0, changed = 0, destroyed = 0
-        let order = DesiredState.resources(for: spec).map(\.address)
+        let order = DesiredState.declarationOrder(for: spec)
         func rank(_ a: String) -> Int { order.firstIndex(of: a) ?? order.count }
         // Creates, updates and replacements in declaration order (dependencies first); deletions of
         // resources no longer wanted afterwards, dependents first.

@@ -487,12 +487,17 @@ public struct ElastiCacheConfig: Sendable, Hashable, Codable {
     public var tags: [String: String]
     /// Port (6379).
     public var port: Int
+    /// `apply_immediately`: in-place changes start at once (true) or in the next maintenance window (false, the default,
+    /// like Terraform's `apply_immediately`).
+    public var applyImmediately: Bool = false
 
     public init(engine: ElastiCacheEngine, engineVersion: String, nodeType: String, replicaCount: Int, automaticFailover: Bool,
                 multiAZ: Bool, authToken: Bool, transitEncryption: Bool, atRestEncryption: Bool, kmsKeyID: String?,
                 snapshotRetentionDays: Int, snapshotWindow: String?, maintenanceWindow: String?, evictionPolicy: EvictionPolicy?,
-                parameters: [String: String], networking: ElastiCacheNetworking, tags: [String: String], port: Int = 6379) {
+                parameters: [String: String], networking: ElastiCacheNetworking, tags: [String: String], port: Int = 6379,
+                applyImmediately: Bool = false) {
         self.engine = engine
+        self.applyImmediately = applyImmediately
         self.engineVersion = engineVersion
         self.nodeType = nodeType
         self.replicaCount = replicaCount

@@ -510,7 +510,7 @@ struct ConfigBuilder {
             multiAZ: multiAZ, authToken: authToken, transitEncryption: transit, atRestEncryption: atRest, kmsKeyID: kms,
             snapshotRetentionDays: retention, snapshotWindow: snapshotWindow, maintenanceWindow: maintenanceWindow,
             evictionPolicy: enumValue("cache.eviction_policy", EvictionPolicy.self), parameters: parameters,
-            networking: networking, tags: stringMap("cache.tags"))
+            networking: networking, tags: stringMap("cache.tags"), applyImmediately: bool("cache.apply_immediately") ?? false)
     }
 
     /// `HH:MM-HH:MM` as minutes since midnight; the end may wrap past midnight.

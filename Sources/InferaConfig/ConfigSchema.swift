@@ -211,6 +211,9 @@ public enum ConfigSchema {
         PropertySchema("parameters", .map(key: StringRule(pattern: "^[a-z][a-z0-9-]*$", patternDescription: "a Redis parameter name such as notify-keyspace-events"),
                                           value: .string(.any)),
                        "Other parameter group settings (maxmemory-policy has its own key: eviction_policy)."),
+        PropertySchema("apply_immediately", .boolean,
+                       "Start in-place changes (node type, version, ...) at once instead of in the next maintenance window (ModifyReplicationGroup ApplyImmediately, as Terraform's apply_immediately).",
+                       default: .bool(false)),
         PropertySchema("networking", .object(ObjectSchema("VPC placement; omit to let infera create it.", [
             PropertySchema("vpc_id", .string(StringRule(pattern: "^vpc-[0-9a-f]+$", patternDescription: "vpc- followed by 8-17 hex digits", minLength: 12, maxLength: 21)),
                            "Existing VPC."),

@@ -59,6 +59,8 @@ struct CacheClusterInfo: Sendable, Hashable {
     var parameterGroup: String?
     var subnetGroup: String?
     var securityGroups: [String]
+    /// The member cluster's `PendingModifiedValues` (node type and engine version wait here when not applied immediately).
+    var pending: [String: String] = [:]
 }
 
 /// Typed ElastiCache, EC2 and Secrets Manager calls over `AWSClient`.
@@ -100,7 +102,9 @@ struct ElastiCacheAPI: Sendable {
             return CacheClusterInfo(engineVersion: c.string("EngineVersion"), maintenanceWindow: c.string("PreferredMaintenanceWindow"),
                                     parameterGroup: c["CacheParameterGroup"]?.string("CacheParameterGroupName"),
                                     subnetGroup: c.string("CacheSubnetGroupName"),
-                                    securityGroups: c["SecurityGroups"]?.children.compactMap { $0.string("SecurityGroupId") } ?? [])
+                                    securityGroups: c["SecurityGroups"]?.children.compactMap { $0.string("SecurityGroupId") } ?? [],
+                                    pending: Dictionary((c["PendingModifiedValues"]?.children ?? []).filter { !$0.trimmedText.isEmpty && $0.children.isEmpty }
+                                        .map { ($0.name, $0.trimmedText) }, uniquingKeysWith: { a, _ in a }))
         } catch let e as AWSError where e.code == "CacheClusterNotFound" {
             return nil
         }
@@ -129,6 +133,78 @@ struct ElastiCacheAPI: Sendable {
         var out: [String: String] = [:]
         for p in items { if let n = p.string("ParameterName") { out[n] = p.string("ParameterValue") ?? "" } }
         return out
+    }
+
+    /// `ListTagsForResource` for an ElastiCache ARN.
+    func tags(arn: String) async throws -> [String: String] {
+        let r = try await client.query(.elasticache, "ListTagsForResource", [("ResourceName", .string(arn))])
+        var out: [String: String] = [:]
+        for t in r["TagList"]?.children ?? [] { if let k = t.string("Key") { out[k] = t.string("Value") ?? "" } }
+        return out
+    }
+
+    /// Makes an ElastiCache resource's tags exactly `want`: `AddTagsToResource` for new or changed values,
+    /// `RemoveTagsFromResource` for keys infera.yaml no longer sets (Terraform's `tags_all`).
+    func reconcileTags(arn: String, want: [(key: String, value: String)]) async throws {
+        let have = try await tags(arn: arn)
+        let add = want.filter { have[$0.key] != $0.value }
+        let wanted = Set(want.map(\.key))
+        let remove = have.keys.filter { !wanted.contains($0) }.sorted()
+        if !add.isEmpty {
+            _ = try await client.query(.elasticache, "AddTagsToResource", [("ResourceName", .string(arn)), ("Tags", Self.tags(add))])
+        }
+        if !remove.isEmpty {
+            do {
+                _ = try await client.query(.elasticache, "RemoveTagsFromResource", [
+                    ("ResourceName", .string(arn)), ("TagKeys", .list(member: "member", remove.map { .string($0) }))])
+            } catch let e as AWSError where e.code == "TagNotFound" {} // removed by an earlier attempt
+        }
+    }
+
+    /// A secret's tags as DescribeSecret returns them.
+    static func secretTags(_ d: [String: Any]) -> [String: String] {
+        var out: [String: String] = [:]
+        for t in d["Tags"] as? [[String: Any]] ?? [] { if let k = t["Key"] as? String { out[k] = t["Value"] as? String ?? "" } }
+        return out
+    }
+
+    /// `TagResource` / `UntagResource` so a secret's tags are exactly `want`.
+    func reconcileSecretTags(_ name: String, have: [String: String], want: [(key: String, value: String)]) async throws {
+        let add = want.filter { have[$0.key] != $0.value }
+        let wanted = Set(want.map(\.key))
+        let remove = have.keys.filter { !wanted.contains($0) }.sorted()
+        if !add.isEmpty {
+            _ = try await client.json(.secretsManager, "TagResource", ["SecretId": name, "Tags": add.map { ["Key": $0.key, "Value": $0.value] }])
+        }
+        if !remove.isEmpty {
+            _ = try await client.json(.secretsManager, "UntagResource", ["SecretId": name, "TagKeys": remove])
+        }
+    }
+
+    /// An EC2 security group's `tagSet`.
+    static func ec2Tags(_ g: XMLElement) -> [String: String] {
+        var out: [String: String] = [:]
+        for t in g["tagSet"]?.children ?? [] { if let k = t.string("key") { out[k] = t.string("value") ?? "" } }
+        return out
+    }
+
+    /// `CreateTags` / `DeleteTags` so a security group's tags are exactly `want`.
+    func reconcileEC2Tags(id: String, have: [String: String], want: [(key: String, value: String)]) async throws {
+        let add = want.filter { have[$0.key] != $0.value }
+        let wanted = Set(want.map(\.key))
+        let remove = have.keys.filter { !wanted.contains($0) }.sorted()
+        if !add.isEmpty {
+            _ = try await client.query(.ec2, "CreateTags", [
+                ("ResourceId", .list(member: nil, [.string(id)])),
+                ("Tag", .list(member: nil, add.map { .structure([("Key", .string($0.key)), ("Value", .string($0.value))]) })),
+            ])
+        }
+        if !remove.isEmpty {
+            _ = try await client.query(.ec2, "DeleteTags", [
+                ("ResourceId", .list(member: nil, [.string(id)])),
+                ("Tag", .list(member: nil, remove.map { .structure([("Key", .string($0))]) })),
+            ])
+        }
     }
 
     static func tags(_ t: [(key: String, value: String)]) -> QueryValue {

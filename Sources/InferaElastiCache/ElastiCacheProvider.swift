@@ -17,6 +17,8 @@ public struct ElastiCacheProvider: Provider {
     public let accountDescription: String
     public let pollInterval: Double
     let api: ElastiCacheAPI
+    /// The credential chain (kept to say which source signed the requests).
+    let chain: CredentialChain
     let secrets: SecretRegistry
     let region: String
     /// `destroy`: final snapshot name (nil: none) and whether secrets skip the recovery window.
@@ -42,12 +44,14 @@ public struct ElastiCacheProvider: Provider {
     public init(spec: DeploymentSpec, context: ProviderContext) throws {
         let env = context.environment
         let reader: @Sendable (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }
-        guard let region = RegionResolver.resolve(configured: spec.region, environment: env, fileReader: reader) else {
+        let profile = Self.ec(spec).profile
+        guard let region = RegionResolver.resolve(configured: spec.region, environment: env, profile: profile, fileReader: reader) else {
             throw ProviderError(.other, resource: "aws", message: "no AWS region", hint: "set region in infera.yaml, or AWS_REGION")
         }
-        if let missing = Self.nothingConfigured(env, reader: reader) { throw missing }
+        if profile == nil, let missing = Self.nothingConfigured(env, reader: reader) { throw missing }
         self.region = region
-        let chain = CredentialChain(environment: env, transport: context.transport, clock: context.clock, fileReader: reader)
+        let chain = CredentialChain(environment: env, transport: context.transport, clock: context.clock, fileReader: reader, profile: profile)
+        self.chain = chain
         let events = context.events
         let client = AWSClient(region: region, credentials: chain, transport: context.transport, clock: context.clock,
                                environment: env, logger: context.logger, redactor: context.redactor, random: context.random,
@@ -103,7 +107,10 @@ public struct ElastiCacheProvider: Provider {
     static func rgID(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
     static func subnetGroupName(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
     static func sgName(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
+    /// Our own parameter group's name (it exists only while infera.yaml sets parameters).
     static func pgName(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis\(ec(spec).parameterFamily.filter { $0.isNumber })" }
+    /// The group the replication group should use: ours with parameters, else `default.<family>`.
+    static func wantedPG(_ spec: DeploymentSpec) -> String { ec(spec).parameterGroupName(project: spec.projectName) }
     static func authSecretName(_ spec: DeploymentSpec) -> String { "\(spec.projectName)/redis-auth" }
 
     static func desired(_ spec: DeploymentSpec, _ address: String) -> DesiredResource? {
@@ -114,11 +121,17 @@ public struct ElastiCacheProvider: Provider {
         .object(spec.effectiveLabels.map { Attribute($0.key, .string($0.value)) })
     }
 
+    /// Live tags as the `tags_all` attribute (sorted by key, like `labels`).
+    static func tagsValue(_ t: [String: String]) -> AttributeValue {
+        .object(t.sorted { $0.key < $1.key }.map { Attribute($0.key, .string($0.value)) })
+    }
+
     // MARK: refresh
 
     public func refresh(_ spec: DeploymentSpec) async throws -> ObservedState {
         try await guarded("refresh") {
-            var state = ObservedState(source: accountDescription)
+            let creds = try await chain.resolve()
+            var state = ObservedState(source: "\(accountDescription), credentials from \(creds.source)")
             let e = Self.ec(spec)
             if let r = try await observeSubnetGroup(spec) { state.resources[Self.subnetAddress] = r }
             if e.securityGroupIDs.isEmpty, let r = try await observeSecurityGroup(spec) { state.resources[Self.sgAddress] = r }
@@ -140,7 +153,7 @@ public struct ElastiCacheProvider: Provider {
             "name": .string(g.string("CacheSubnetGroupName") ?? ""),
             "description": .string(g.string("CacheSubnetGroupDescription") ?? ""),
             "subnet_ids": observedIDs,
-            "tags_all": Self.labels(spec),
+            "tags_all": try await g.string("ARN").asyncMap { Self.tagsValue(try await api.tags(arn: $0)) } ?? .unknown,
             "arn": g.string("ARN").map { .string($0) } ?? .unknown,
         ])
     }
@@ -168,7 +181,7 @@ public struct ElastiCacheProvider: Provider {
             "name": .string(g.string("groupName") ?? ""),
             "description": .string(g.string("groupDescription") ?? ""),
             "vpc_id": .string(g.string("vpcId") ?? ""),
-            "ingress": ingress, "egress": .list([]), "tags_all": Self.labels(spec),
+            "ingress": ingress, "egress": .list([]), "tags_all": Self.tagsValue(ElastiCacheAPI.ec2Tags(g)),
             "id": .string(g.string("groupId") ?? ""),
         ])
     }
@@ -182,7 +195,7 @@ public struct ElastiCacheProvider: Provider {
             "family": .string(g.string("CacheParameterGroupFamily") ?? ""),
             "description": .string(g.string("Description") ?? ""),
             "parameter": .object(values.sorted { $0.key < $1.key }.map { Attribute($0.key, .string($0.value)) }),
-            "tags_all": Self.labels(spec),
+            "tags_all": try await g.string("ARN").asyncMap { Self.tagsValue(try await api.tags(arn: $0)) } ?? .unknown,
             "arn": g.string("ARN").map { .string($0) } ?? .unknown,
         ])
     }
@@ -207,14 +220,20 @@ public struct ElastiCacheProvider: Provider {
     func observeReplicationGroup(_ spec: DeploymentSpec) async throws -> ObservedResource? {
         guard let (g, info) = try await describeFull(spec) else { return nil }
         if g.status == "deleting" { return nil }
-        return Self.observed(g, info, spec)
+        return try await observedWithTags(g, info, spec)
     }
 
-    static func observed(_ g: ReplicationGroup, _ info: CacheClusterInfo?, _ spec: DeploymentSpec) -> ObservedResource {
+    func observedWithTags(_ g: ReplicationGroup, _ info: CacheClusterInfo?, _ spec: DeploymentSpec) async throws -> ObservedResource {
+        let tags = try await g.arn.asyncMap { try await api.tags(arn: $0) }
+        return Self.observed(g, info, spec, tags: tags)
+    }
+
+    static func observed(_ g: ReplicationGroup, _ info: CacheClusterInfo?, _ spec: DeploymentSpec, tags: [String: String]?) -> ObservedResource {
         let e = ec(spec)
         var a: [String: AttributeValue] = [
             "replication_group_id": .string(g.id), "description": .string(g.description),
-            "engine": .string(g.engine ?? e.engine), "node_type": .string(g.pending["CacheNodeType"] ?? g.nodeType),
+            "engine": .string(g.engine ?? e.engine),
+            "node_type": .string(info?.pending["CacheNodeType"] ?? g.pending["CacheNodeType"] ?? g.nodeType),
             "num_cache_clusters": .int(g.memberClusters.count), "port": .int(g.port ?? e.port),
             "automatic_failover_enabled": .bool(g.automaticFailover == "enabled" || g.automaticFailover == "enabling"),
             "multi_az_enabled": .bool(g.multiAZ == "enabled"),
@@ -223,10 +242,12 @@ public struct ElastiCacheProvider: Provider {
             "subnet_group_name": .string(info?.subnetGroup ?? ""),
             "security_group_ids": .list((info?.securityGroups ?? []).map { .string($0) }),
             "parameter_group_name": .string(info?.parameterGroup ?? ""),
-            "tags_all": labels(spec), "status": .string(g.status),
+            "tags_all": tags.map(tagsValue) ?? .unknown, "status": .string(g.status),
+            // Not readable from the API (Terraform keeps it in state too): how infera applies changes, from infera.yaml.
+            "apply_immediately": .bool(e.applyImmediately),
             "auth_token": g.authTokenEnabled ? .sensitive : .unknown,
         ]
-        if let v = info?.engineVersion { a["engine_version"] = .string(Self.sameVersion(v, e.engineVersion) ? e.engineVersion : v) }
+        if let v = info?.pending["EngineVersion"] ?? info?.engineVersion { a["engine_version"] = .string(Self.sameVersion(v, e.engineVersion) ? e.engineVersion : v) }
         if let p = g.primaryEndpoint { a["primary_endpoint_address"] = .string(p) }
         if let r = g.readerEndpoint, e.replicas > 0 { a["reader_endpoint_address"] = .string(r) }
         if let arn = g.arn { a["arn"] = .string(arn) }
@@ -248,7 +269,7 @@ public struct ElastiCacheProvider: Provider {
         var out: [String: ObservedResource] = [:]
         var attrs: [String: AttributeValue] = [
             "name": .string(d["Name"] as? String ?? name), "description": .string(d["Description"] as? String ?? ""),
-            "recovery_window_in_days": .int(7), "arn": .string(arn), "tags_all": Self.labels(spec),
+            "recovery_window_in_days": .int(7), "arn": .string(arn), "tags_all": Self.tagsValue(ElastiCacheAPI.secretTags(d)),
         ]
         if let k = d["KmsKeyId"] as? String { attrs["kms_key_id"] = .string(k) }
         out[Self.urlSecretAddress] = ObservedResource(type: "aws_secretsmanager_secret", name: "redis_url", attributes: attrs)
@@ -331,7 +352,7 @@ public struct ElastiCacheProvider: Provider {
                     // The URL secret follows the live endpoint.
                     if Self.ec(spec).authToken || true { try await refreshURLIfPresent(spec) }
                 }
-                return .done(Self.observed(g, info, spec))
+                return .done(try await observedWithTags(g, info, spec))
             case "create-failed":
                 throw ProviderError(.operationFailed, resource: operation.address, message: "ElastiCache reports create-failed for \(g.id)",
                                     hint: "check the ElastiCache console events for the cause, then `infera destroy` and re-apply")
@@ -367,6 +388,7 @@ public struct ElastiCacheProvider: Provider {
                 ("CacheSubnetGroupName", .string(name)), ("CacheSubnetGroupDescription", .string(desc)), ("SubnetIds", subnetList),
             ])
         }
+        if let arn = try await api.subnetGroup(name)?.string("ARN") { try await api.reconcileTags(arn: arn, want: spec.effectiveLabels) }
         return try await observeSubnetGroup(spec)
     }
 
@@ -399,6 +421,7 @@ public struct ElastiCacheProvider: Provider {
             for p in g["ipPermissions"]?.children ?? [] where p.int("fromPort") == e.port {
                 for r in p["ipRanges"]?.children ?? [] { if let c = r.string("cidrIp") { have.insert(c) } }
             }
+            try await api.reconcileEC2Tags(id: id, have: ElastiCacheAPI.ec2Tags(g), want: spec.effectiveLabels)
         }
         let missing = cidrs.filter { !have.contains($0) }
         if !missing.isEmpty {
@@ -440,6 +463,7 @@ public struct ElastiCacheProvider: Provider {
             ])
             i += 20
         }
+        if let arn = try await api.parameterGroup(name)?.string("ARN") { try await api.reconcileTags(arn: arn, want: spec.effectiveLabels) }
         return try await observeParameterGroup(spec)
     }
 
@@ -538,7 +562,7 @@ public struct ElastiCacheProvider: Provider {
         p.append(("SnapshotRetentionLimit", .int(e.snapshotRetentionDays)))
         if let w = e.snapshotWindow { p.append(("SnapshotWindow", .string(w))) }
         if let w = e.maintenanceWindow { p.append(("PreferredMaintenanceWindow", .string(w))) }
-        p.append(("CacheParameterGroupName", .string(Self.pgName(spec))))
+        p.append(("CacheParameterGroupName", .string(Self.wantedPG(spec))))
         p.append(("CacheSubnetGroupName", .string(Self.subnetGroupName(spec))))
         let sgs = try await securityGroupIDs(spec)
         if !sgs.isEmpty { p.append(("SecurityGroupIds", .list(member: ElastiCacheListMembers.securityGroupIds, sgs.map { .string($0) }))) }
@@ -560,7 +584,9 @@ public struct ElastiCacheProvider: Provider {
         return []
     }
 
-    /// `ModifyReplicationGroup` with `ApplyImmediately=true` (shown in the plan) for what can change in place.
+    /// `ModifyReplicationGroup` with `ApplyImmediately` from `cache.apply_immediately` (default false, as in Terraform; the
+    /// plan shows it) for what can change in place; replica count changes use Increase/DecreaseReplicaCount, which AWS
+    /// only accepts with `ApplyImmediately=true`; tags through Add/RemoveTagsToResource.
     func modifyReplicationGroup(_ spec: DeploymentSpec, change: ResourceChange) async throws -> OperationStatus {
         let e = Self.ec(spec)
         let id = Self.rgID(spec)
@@ -570,8 +596,9 @@ public struct ElastiCacheProvider: Provider {
         if g.status != "available" {
             return .pending(PendingOperation(address: Self.rgAddress, action: .update, token: "describe:\(id)", resourceID: id, detail: g.status))
         }
-        var p: [(String, QueryValue)] = [("ReplicationGroupId", .string(id)), ("ApplyImmediately", .bool(true))]
+        var p: [(String, QueryValue)] = [("ReplicationGroupId", .string(id)), ("ApplyImmediately", .bool(e.applyImmediately))]
         let names = Set(change.changedAttributes.map(\.name))
+        if names.contains("tags_all"), let arn = g.arn { try await api.reconcileTags(arn: arn, want: spec.effectiveLabels) }
         if names.contains("node_type") { p.append(("CacheNodeType", .string(e.nodeType))) }
         if names.contains("engine_version") { p.append(("EngineVersion", .string(e.engineVersion))) }
         if names.contains("automatic_failover_enabled") { p.append(("AutomaticFailoverEnabled", .bool(e.automaticFailover))) }
@@ -580,8 +607,8 @@ public struct ElastiCacheProvider: Provider {
         if names.contains("snapshot_window"), let w = e.snapshotWindow { p.append(("SnapshotWindow", .string(w))) }
         if names.contains("maintenance_window"), let w = e.maintenanceWindow { p.append(("PreferredMaintenanceWindow", .string(w))) }
         if names.contains("description") { p.append(("ReplicationGroupDescription", .string("Redis for \(spec.projectName) (\(spec.environment))"))) }
-        if names.contains("security_group_ids") || names.contains("parameter_group_name") {
-            p.append(("CacheParameterGroupName", .string(Self.pgName(spec))))
+        if names.contains("parameter_group_name") { p.append(("CacheParameterGroupName", .string(Self.wantedPG(spec)))) }
+        if names.contains("security_group_ids") {
             let sgs = try await securityGroupIDs(spec)
             if !sgs.isEmpty { p.append(("SecurityGroupIds", .list(member: ElastiCacheListMembers.securityGroupIds, sgs.map { .string($0) }))) }
         }
@@ -658,6 +685,7 @@ public struct ElastiCacheProvider: Provider {
                 if let del = d["DeletedDate"], !(del is NSNull) {
                     _ = try await api.client.json(.secretsManager, "RestoreSecret", ["SecretId": name])
                 }
+                try await api.reconcileSecretTags(name, have: ElastiCacheAPI.secretTags(d), want: spec.effectiveLabels)
                 if try await api.secretValue(name) == value { return }
                 _ = try await api.client.json(.secretsManager, "PutSecretValue", ["SecretId": name, "SecretString": value, "ClientRequestToken": token])
                 return
@@ -717,7 +745,8 @@ public struct ElastiCacheProvider: Provider {
                 var details: [String: String] = [
                     "at_rest_encryption": String(g.atRestEncryption), "automatic_failover": g.automaticFailover, "multi_az": g.multiAZ,
                     "snapshot_window": g.snapshotWindow ?? "-", "snapshot_retention_days": String(g.snapshotRetention),
-                    "pending_modified_values": g.pending.isEmpty ? "none" : g.pending.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+                    "pending_modified_values": Self.pendingText(g.pending.merging(info?.pending ?? [:]) { a, _ in a }),
+                    "apply_immediately": String(Self.ec(spec).applyImmediately),
                 ]
                 if let r = g.readerEndpoint { details["reader_endpoint"] = r }
                 if let m = info?.maintenanceWindow { details["maintenance_window"] = m }
@@ -736,6 +765,10 @@ public struct ElastiCacheProvider: Provider {
         }
     }
 
+    static func pendingText(_ p: [String: String]) -> String {
+        p.isEmpty ? "none" : p.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
     // MARK: errors
 
     /// Maps AWS errors, credential failures and transport errors to `ProviderError`s with the fix.
@@ -747,6 +780,9 @@ public struct ElastiCacheProvider: Provider {
         } catch let e as NoCredentialsError {
             // `plan` falls back to an offline plan on MissingCredentials; apply/destroy/status fail with it.
             throw MissingCredentials(provider: "AWS", hint: "tried, in order: " + e.tried.joined(separator: "; ") + ". " + NoCredentialsError.hint)
+        } catch let e as CredentialSourceError where e.source == "profile" {
+            // The named profile is not on this machine: no credentials here (plan falls back to an offline plan).
+            throw MissingCredentials(provider: "AWS", hint: e.message + "; " + e.hint)
         } catch let e as CredentialSourceError {
             throw ProviderError(.authentication, resource: resource, message: e.description, hint: e.hint)
         } catch let e as HTTPError {
@@ -778,6 +814,10 @@ public struct ElastiCacheProvider: Provider {
         if e.code == "InvalidSubnet" || e.code == "InvalidSubnetID.NotFound" || e.code == "SubnetNotAllowedFault" {
             return ProviderError(.rejected, resource: resource, message: what,
                                  hint: "check cache.networking.subnet_ids: each must be an existing subnet-… id in \(e.service == .ec2 ? "this region" : "the region") (aws ec2 describe-subnets)", status: e.httpStatus)
+        }
+        if e.code == "InvalidCacheParameterGroupState" {
+            return ProviderError(.operationFailed, resource: resource, message: what,
+                                 hint: "the replication group still uses this parameter group; re-run `infera apply` once it is available (it moves to the family's default group first)", status: e.httpStatus)
         }
         if e.isRetryable {
             return ProviderError(.unavailable, resource: resource, message: "\(what) (still failing after retries)",

@@ -78,12 +78,22 @@ public struct Redactor: Sendable {
         return t
     }
 
-    /// `a=1&password=x` → `a=1&password=<redacted>`.
+    /// `a=1&password=x` → `a=1&password=<redacted>`. In free text (a message with spaces) only the word before `=`
+    /// is the key and only the word after it the value: `tried IMDS (AWS_EC2_METADATA_DISABLED=true), set …` keeps
+    /// the rest of the sentence.
     func redactPairs(_ text: String) -> String {
         text.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
-            let key = String(pair[..<eq]).removingPercentEncodingLite
-            return isSensitive(field: key) ? "\(pair[..<eq])=\(Self.placeholder)" : String(pair)
+            let head = pair[..<eq]
+            guard head.contains(where: \.isWhitespace) else {
+                let key = String(head).removingPercentEncodingLite
+                return isSensitive(field: key) ? "\(head)=\(Self.placeholder)" : String(pair)
+            }
+            let key = head.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? ""
+            let rest = pair[pair.index(after: eq)...]
+            let valueEnd = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
+            let tail = redactPairs(String(rest[valueEnd...]))
+            return isSensitive(field: key) ? "\(head)=\(Self.placeholder)\(tail)" : "\(head)=\(rest[..<valueEnd])\(tail)"
         }.joined(separator: "&")
     }
 

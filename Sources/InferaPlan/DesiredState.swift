@@ -11,6 +11,15 @@ public enum DesiredState {
         }
     }
 
+    /// Every address the provider can manage for `spec`, in dependency order, including the optional ones the
+    /// current settings leave out (an ElastiCache parameter group without parameters): the order deletions follow.
+    public static func declarationOrder(for spec: DeploymentSpec) -> [String] {
+        switch spec.provider {
+        case .elasticache(let e): elasticache(spec, e, allOptional: true).map(\.address)
+        default: resources(for: spec).map(\.address)
+        }
+    }
+
     static func labels(_ spec: DeploymentSpec) -> AttributeValue {
         .object(spec.effectiveLabels.map { Attribute($0.key, .string($0.value)) })
     }
@@ -103,7 +112,7 @@ public enum DesiredState {
         return out
     }
 
-    static func elasticache(_ spec: DeploymentSpec, _ e: ElastiCacheSpec) -> [DesiredResource] {
+    static func elasticache(_ spec: DeploymentSpec, _ e: ElastiCacheSpec, allOptional: Bool = false) -> [DesiredResource] {
         var out: [DesiredResource] = []
         out.append(DesiredResource(type: "aws_elasticache_subnet_group", name: "redis", attributes: [
             Attribute("name", .string("\(spec.projectName)-redis")),
@@ -145,14 +154,15 @@ public enum DesiredState {
         ], forceNew: ["name", "description", "vpc_id"])) }
         var params: [Attribute] = []
         for (k, v) in e.parameters.sorted(by: { $0.key < $1.key }) { params.append(Attribute(k, .string(v))) }
-        out.append(DesiredResource(type: "aws_elasticache_parameter_group", name: "redis", attributes: [
+        // A parameter group of our own only when infera.yaml sets parameters; otherwise the family's default group.
+        if !e.parameters.isEmpty || allOptional { out.append(DesiredResource(type: "aws_elasticache_parameter_group", name: "redis", attributes: [
             Attribute("name", .string("\(spec.projectName)-redis\(e.parameterFamily.filter { $0.isNumber })")),
             Attribute("family", .string(e.parameterFamily)),
             Attribute("description", .string("Redis settings for \(spec.projectName) (managed by infera)")),
             Attribute("parameter", .object(params)),
             Attribute("tags_all", labels(spec)),
             Attribute("arn", .unknown),
-        ], forceNew: ["name", "family", "description"]))
+        ], forceNew: ["name", "family", "description"])) }
         if e.authToken {
             out.append(DesiredResource(type: "random_password", name: "redis_auth", attributes: [
                 Attribute("length", .int(32)), Attribute("special", .bool(false)),
@@ -173,7 +183,7 @@ public enum DesiredState {
             Attribute("at_rest_encryption_enabled", .bool(e.atRestEncryption)),
             Attribute("snapshot_retention_limit", .int(e.snapshotRetentionDays)),
             Attribute("auto_minor_version_upgrade", .bool(true)),
-            Attribute("parameter_group_name", .unknown),
+            Attribute("parameter_group_name", .string(e.parameterGroupName(project: spec.projectName))),
             Attribute("subnet_group_name", .string("\(spec.projectName)-redis")),
             Attribute("security_group_ids", e.securityGroupIDs.isEmpty ? .unknown : strings(e.securityGroupIDs)),
             Attribute("primary_endpoint_address", .unknown),
@@ -185,6 +195,7 @@ public enum DesiredState {
         if let k = e.kmsKeyARN { rg.append(Attribute("kms_key_id", .string(k))) }
         if let w = e.snapshotWindow { rg.append(Attribute("snapshot_window", .string(w))) }
         if let w = e.maintenanceWindow { rg.append(Attribute("maintenance_window", .string(w))) }
+        rg.append(Attribute("apply_immediately", .bool(e.applyImmediately)))
         if e.snapshotRetentionDays > 0 { rg.append(Attribute("final_snapshot_identifier", .string("\(spec.projectName)-redis-final"))) }
         out.append(DesiredResource(type: "aws_elasticache_replication_group", name: "redis", attributes: rg, forceNew: [
             "replication_group_id", "engine", "port", "subnet_group_name", "at_rest_encryption_enabled", "kms_key_id",

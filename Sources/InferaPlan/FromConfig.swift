@@ -46,7 +46,7 @@ extension DeploymentSpec {
                 maintenanceWindow: e.maintenanceWindow, parameters: params, vpcID: e.networking.vpcID,
                 subnetIDs: e.networking.subnetIDs, clientSecurityGroupIDs: [], clientCIDRBlocks: e.networking.allowedCIDRs,
                 securityGroupIDs: e.networking.securityGroupIDs, automaticFailover: e.automaticFailover,
-                multiAZ: e.multiAZ, port: e.port))
+                multiAZ: e.multiAZ, port: e.port, applyImmediately: e.applyImmediately, profile: Self.fileProfile(config)))
         case .upstash(let u):
             provider = .upstash(UpstashSpec(primaryRegion: u.primaryRegion, readRegions: u.readRegions, eviction: u.eviction,
                                             plan: u.plan.rawValue, budget: u.budget))
@@ -57,6 +57,12 @@ extension DeploymentSpec {
                   labels: labels, urlEnvVar: urlEnv, urlSecretName: secretName, provider: provider,
                   cluster: config.cache.cluster.map(ClusterSpec.init(settings:)))
         if let w = config.cache.workload { workload = ExpectedWorkload(dataGB: w.dataGB, opsPerSecond: w.opsPerSecond) }
+    }
+
+    /// `aws.profile` when infera.yaml sets it (`AWS_PROFILE` is the credential chain's own business).
+    static func fileProfile(_ config: Config) -> String? {
+        guard let p = config.account.awsProfile, case .file = p.source else { return nil }
+        return p.value
     }
 
     /// Usage suggested by environment variable names; always includes `.cache`.

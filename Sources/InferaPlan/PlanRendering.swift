@@ -2,6 +2,17 @@ import Foundation
 
 /// The plan as text in the style Terraform users know. Pure: returns the text, prints nothing.
 public enum PlanTextRenderer {
+    /// Attributes shown on every in-place update of their resource, with what their value means for the change.
+    public static let howApplied: [String: @Sendable (ResourceChange, AttributeValue) -> String] = [
+        "apply_immediately": { change, value in
+            let replicas = change.changedAttributes.contains { $0.name == "num_cache_clusters" }
+                ? "; the replica count changes at once (AWS applies Increase/DecreaseReplicaCount immediately)" : ""
+            return value == .bool(true)
+                ? "ModifyReplicationGroup ApplyImmediately=true: the change starts now" + replicas
+                : "ModifyReplicationGroup ApplyImmediately=false: node type and version changes wait for the maintenance window (cache.apply_immediately: true starts them now)" + replicas
+        },
+    ]
+
     public static func render(_ plan: Plan, color: Bool) -> String {
         var r = Renderer(color: color)
         r.plan(plan)
@@ -88,6 +99,13 @@ public enum PlanTextRenderer {
                     let after = a.after.map { inline($0) } ?? "null"
                     let note = a.forcesReplacement ? paint(" # forces replacement", "31") : ""
                     line("      \(paint("~", "33")) \(name) = \(before) -> \(after)\(note)")
+                }
+                if c.action == .update {
+                    // Settings that decide how an in-place change is made, shown even though they do not change.
+                    for a in c.after?.attributes ?? [] where !c.changedAttributes.contains(where: { $0.name == a.name }) {
+                        guard let explain = PlanTextRenderer.howApplied[a.name] else { continue }
+                        line("        \(key(a.name)) = \(inline(a.value)) \(paint("# " + explain(c, a.value), "36"))")
+                    }
                 }
             case .noop: break
             }

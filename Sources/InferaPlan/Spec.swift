@@ -210,6 +210,17 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
     /// Multi-AZ (needs automatic failover).
     public var multiAZ: Bool
     public var port: Int
+    /// `ModifyReplicationGroup`'s `ApplyImmediately` (Terraform's `apply_immediately`, default false): node type, engine
+    /// version and other in-place changes start at once when true, in the next maintenance window when false.
+    public var applyImmediately: Bool {
+        get { applyImmediatelyValue ?? false }
+        set { applyImmediatelyValue = newValue }
+    }
+    /// Stored optional so specs saved before the setting existed still decode.
+    var applyImmediatelyValue: Bool?
+    /// `aws.profile` from infera.yaml: the shared-config profile the credential chain uses (it wins over the environment,
+    /// like the Terraform provider's `profile`). Nil: `AWS_PROFILE` / the chain's usual order.
+    public var profile: String?
 
     public init(engine: String = "redis", nodeType: String = "cache.t4g.micro", replicas: Int = 0, engineVersion: String = "7.1",
                 authToken: Bool = true, transitEncryption: Bool = true, atRestEncryption: Bool = true,
@@ -217,8 +228,11 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
                 maintenanceWindow: String? = nil, parameters: [String: String] = [:],
                 vpcID: String? = nil, subnetIDs: [String] = [], clientSecurityGroupIDs: [String] = [],
                 clientCIDRBlocks: [String] = [], securityGroupIDs: [String] = [],
-                automaticFailover: Bool? = nil, multiAZ: Bool? = nil, port: Int = 6379) {
+                automaticFailover: Bool? = nil, multiAZ: Bool? = nil, port: Int = 6379, applyImmediately: Bool = false,
+                profile: String? = nil) {
         self.engine = engine
+        self.applyImmediatelyValue = applyImmediately
+        self.profile = profile
         self.securityGroupIDs = securityGroupIDs
         self.automaticFailover = (automaticFailover ?? (replicas > 0)) && replicas > 0
         self.multiAZ = (multiAZ ?? (replicas > 0)) && self.automaticFailover
@@ -253,8 +267,14 @@ public struct ElastiCacheSpec: Sendable, Hashable, Codable {
         }
     }
 
+    /// The parameter group the replication group uses: `<project>-redis<major>` when parameters are set, else
+    /// ElastiCache's `default.<family>`.
+    public func parameterGroupName(project: String) -> String {
+        parameters.isEmpty ? "default.\(parameterFamily)" : "\(project)-redis\(parameterFamily.filter { $0.isNumber })"
+    }
+
     enum CodingKeys: String, CodingKey {
-        case engine, nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenanceWindow = "maintenance_window", parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", securityGroupIDs = "security_group_ids", automaticFailover = "automatic_failover", multiAZ = "multi_az", port
+        case engine, nodeType = "node_type", replicas, engineVersion = "engine_version", authToken = "auth_token", transitEncryption = "transit_encryption", atRestEncryption = "at_rest_encryption", kmsKeyARN = "kms_key_arn", snapshotRetentionDays = "snapshot_retention_days", snapshotWindow = "snapshot_window", maintenanceWindow = "maintenance_window", parameters, vpcID = "vpc_id", subnetIDs = "subnet_ids", clientSecurityGroupIDs = "client_security_group_ids", clientCIDRBlocks = "client_cidr_blocks", securityGroupIDs = "security_group_ids", automaticFailover = "automatic_failover", multiAZ = "multi_az", port, applyImmediatelyValue = "apply_immediately", profile
     }
 }
 

@@ -116,6 +116,7 @@ resource "aws_security_group" "redis" {
 }
 {{/has_security_groups}}
 
+{{#has_parameters}}
 resource "aws_elasticache_parameter_group" "redis" {
   name = "${var.project_name}-redis{{family_suffix}}"
   family = "{{parameter_family}}"
@@ -132,6 +133,10 @@ resource "aws_elasticache_parameter_group" "redis" {
     create_before_destroy = true
   }
 }
+{{/has_parameters}}
+{{^has_parameters}}
+# No parameters in infera.yaml: the replication group uses ElastiCache's default.{{parameter_family}} group.
+{{/has_parameters}}
 {{#auth_enabled}}
 
 # AUTH token: generated here, kept in the state and in Secrets Manager, never in a file.
@@ -152,7 +157,7 @@ resource "aws_elasticache_replication_group" "redis" {
   node_type = var.node_type
   num_cache_clusters = {{num_cache_clusters}}
   port = {{port}}
-  parameter_group_name = aws_elasticache_parameter_group.redis.name
+  parameter_group_name = {{#has_parameters}}aws_elasticache_parameter_group.redis.name{{/has_parameters}}{{^has_parameters}}"default.{{parameter_family}}"{{/has_parameters}}
   subnet_group_name = aws_elasticache_subnet_group.redis.name
   security_group_ids = {{#has_security_groups}}var.security_group_ids{{/has_security_groups}}{{^has_security_groups}}[aws_security_group.redis.id]{{/has_security_groups}}
   automatic_failover_enabled = {{automatic_failover}}
@@ -176,7 +181,7 @@ resource "aws_elasticache_replication_group" "redis" {
   maintenance_window = "{{maintenance_window}}"
 {{/maintenance_window}}
   auto_minor_version_upgrade = true
-  apply_immediately = false
+  apply_immediately = {{apply_immediately}}
 {{#prevent_destroy}}
 
   # Production data: refuse `terraform destroy` and replacements until this is removed.

@@ -104,6 +104,8 @@ enum TemplateContext {
             if let w = e.snapshotWindow { c["snapshot_window"] = hcl(w) }
             if let w = e.maintenanceWindow { c["maintenance_window"] = hcl(w) }
             c["parameters"] = pairs(e.parameters.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+            c["has_parameters"] = !e.parameters.isEmpty
+            c["apply_immediately"] = e.applyImmediately ? "true" : "false"
             let needsVPC = e.subnetIDs.isEmpty || e.securityGroupIDs.isEmpty
             c["needs_vpc"] = needsVPC
             c["vpc_display"] = e.vpcID.map { "VPC \($0)" } ?? "the default VPC"

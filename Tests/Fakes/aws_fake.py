@@ -287,13 +287,15 @@ NS = {"elasticache": "http://elasticache.amazonaws.com/doc/2015-02-02/", "sts": 
 # ---------------------------------------------------------------- ElastiCache
 
 AUTH_ALLOWED = set(string.ascii_letters + string.digits + "!&#$^<>-")
+RG_PENDING = set(EC_MODEL["shapes"]["ReplicationGroupPendingModifiedValues"]["members"])
+CLUSTER_PENDING = set(EC_MODEL["shapes"]["PendingModifiedValues"]["members"])
 
 
 def rg_xml(g):
     ep = {"Address": "master.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
     rd = {"Address": "replica.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
     members = ["%s-%03d" % (g["id"], i + 1) for i in range(g["num"])]
-    pending = {k: v for k, v in g["pending"].items()}
+    pending = {k: v for k, v in g["pending"].items() if k in RG_PENDING}
     return {
         "ReplicationGroupId": g["id"], "Description": g["description"], "Status": g["status"],
         "PendingModifiedValues": pending,
@@ -376,8 +378,14 @@ def elasticache(st, region, action, p):
         if sgn is not None and (region, sgn.lower()) not in st.subnet_groups:
             raise APIError("CacheSubnetGroupNotFoundFault", "CacheSubnetGroup %s does not exist." % sgn)
         pgn = p.get("CacheParameterGroupName")
-        if pgn is not None and not pgn.startswith("default.") and (region, pgn.lower()) not in st.param_groups:
-            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % pgn, 404)
+        if pgn is not None:
+            pgn = pgn.lower()
+            fam = family_of(p.get("Engine", "redis"), p.get("EngineVersion", "7.1"))
+            if pgn.startswith("default."):
+                if pgn != "default." + fam:
+                    raise APIError("InvalidParameterCombination", "Parameter group %s is not in family %s" % (pgn, fam))
+            elif (region, pgn) not in st.param_groups:
+                raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % pgn, 404)
         for sg in qlist(p, "SecurityGroupIds"):
             if sg not in st.sgs:
                 raise APIError("InvalidParameterValue", "Some security group Id(s) are not valid: %s" % sg)
@@ -386,7 +394,8 @@ def elasticache(st, region, action, p):
              "at_rest": p.get("AtRestEncryptionEnabled") == "true", "kms": p.get("KmsKeyId"),
              "retention": int(p.get("SnapshotRetentionLimit", "0")), "snapshot_window": p.get("SnapshotWindow", "05:00-06:00"),
              "maintenance": p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30"), "engine": p.get("Engine", "redis"),
-             "version": p.get("EngineVersion", "7.1"), "param_group": pgn or "default.redis7", "subnet_group": sgn,
+             "version": p.get("EngineVersion", "7.1"), "param_group": pgn or "default." + family_of(p.get("Engine", "redis"), p.get("EngineVersion", "7.1")),
+             "subnet_group": sgn,
              "sgs": qlist(p, "SecurityGroupIds"), "port": int(p.get("Port", "6379")), "pending": {},
              "tags": {t.get("Key"): t.get("Value") for t in qlist(p, "Tags")}}
         st.groups[(region, rid)] = g
@@ -412,9 +421,20 @@ def elasticache(st, region, action, p):
             if key in p:
                 changes[field] = int(p[key])
         for key, field in (("SnapshotWindow", "snapshot_window"), ("PreferredMaintenanceWindow", "maintenance"),
-                           ("CacheParameterGroupName", "param_group"), ("ReplicationGroupDescription", "description")):
+                           ("ReplicationGroupDescription", "description")):
             if key in p:
                 changes[field] = p[key]
+        if "CacheParameterGroupName" in p:
+            pgn = p["CacheParameterGroupName"].lower()
+            fam = family_of(g["engine"], changes.get("version", g["version"]))
+            if pgn.startswith("default."):
+                if pgn != "default." + fam:
+                    raise APIError("InvalidParameterCombination", "Parameter group %s is not in family %s" % (pgn, fam))
+            elif (region, pgn) not in st.param_groups:
+                raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % pgn, 404)
+            elif st.param_groups[(region, pgn)]["family"] != fam:
+                raise APIError("InvalidParameterCombination", "Parameter group %s is not in family %s" % (pgn, fam))
+            changes["param_group"] = pgn
         if "AutomaticFailoverEnabled" in p:
             changes["failover"] = p["AutomaticFailoverEnabled"] == "true"
         if "MultiAZEnabled" in p:
@@ -428,13 +448,23 @@ def elasticache(st, region, action, p):
         if "ApplyImmediately" not in p:
             raise Violation("infera must choose ApplyImmediately explicitly")
         if p["ApplyImmediately"] == "true":
+            # Applied now: it supersedes what was waiting for the maintenance window.
+            if "node_type" in changes:
+                g["pending"].pop("CacheNodeType", None)
+            if "version" in changes:
+                g["pending"].pop("EngineVersion", None)
             g["status"] = "modifying"
             g["ticks"] = 0
             g["apply"] = changes
         else:
-            g["pending"] = {"CacheNodeType": changes.get("node_type")} if "node_type" in changes else {}
+            # Node type and engine version wait for the maintenance window (the member clusters' PendingModifiedValues).
+            g["pending"] = {}
+            if "node_type" in changes:
+                g["pending"]["CacheNodeType"] = changes["node_type"]
+            if "version" in changes:
+                g["pending"]["EngineVersion"] = changes["version"]
             for k, v in changes.items():
-                if k != "node_type":
+                if k not in ("node_type", "version"):
                     g[k] = v
         st.count("modify")
         return {"ReplicationGroup": rg_xml(g)}
@@ -460,6 +490,7 @@ def elasticache(st, region, action, p):
                                                                  "EngineVersion": g["version"], "CacheClusterStatus": g["status"],
                                                                  "ReplicationGroupId": g["id"], "PreferredMaintenanceWindow": g["maintenance"],
                                                                  "CacheParameterGroup": {"CacheParameterGroupName": g["param_group"]},
+                                                                 "PendingModifiedValues": {k: v for k, v in g["pending"].items() if k in CLUSTER_PENDING},
                                                                  "CacheSubnetGroupName": g["subnet_group"],
                                                                  "SecurityGroups": ["Member", [{"SecurityGroupId": s, "Status": "active"} for s in g["sgs"]]]}]]}
         raise APIError("CacheClusterNotFound", "CacheCluster %s not found." % cid, 404)
@@ -473,7 +504,8 @@ def elasticache(st, region, action, p):
         for s in ids:
             if s not in SUBNETS:
                 raise APIError("InvalidSubnet", "The subnet ID %s does not exist" % s)
-        st.subnet_groups[(region, name)] = {"name": name, "description": p["CacheSubnetGroupDescription"], "subnets": ids}
+        st.subnet_groups[(region, name)] = {"name": name, "description": p["CacheSubnetGroupDescription"], "subnets": ids,
+                                            "tags": {t.get("Key"): t.get("Value") for t in qlist(p, "Tags")}}
         st.count("subnet_group")
         return {"CacheSubnetGroup": subnet_group_xml(st.subnet_groups[(region, name)], region)}
     if action == "DescribeCacheSubnetGroups":
@@ -508,7 +540,8 @@ def elasticache(st, region, action, p):
             raise APIError("InvalidParameterValue", "Invalid parameter group family %s" % fam)
         if (region, name) in st.param_groups:
             raise APIError("CacheParameterGroupAlreadyExists", "Parameter group %s already exists." % name)
-        st.param_groups[(region, name)] = {"name": name, "family": fam, "description": p["Description"], "params": {}}
+        st.param_groups[(region, name)] = {"name": name, "family": fam, "description": p["Description"], "params": {},
+                                           "tags": {t.get("Key"): t.get("Value") for t in qlist(p, "Tags")}}
         st.count("parameter_group")
         return {"CacheParameterGroup": pg_xml(st.param_groups[(region, name)], region)}
     if action == "DescribeCacheParameterGroups":
@@ -551,7 +584,53 @@ def elasticache(st, region, action, p):
             raise APIError("InvalidCacheParameterGroupState", "Parameter group %s is in use." % name)
         del st.param_groups[(region, name)]
         return {}
+    if action in ("ListTagsForResource", "AddTagsToResource", "RemoveTagsFromResource"):
+        obj = tagged(st, region, p["ResourceName"])
+        if action == "AddTagsToResource":
+            new = {t.get("Key"): t.get("Value", "") for t in qlist(p, "Tags")}
+            if len(set(obj["tags"]) | set(new)) > 50:
+                raise APIError("TagQuotaPerResourceExceeded", "The request cannot be processed because it would cause the resource to have more than the allowed number of tags.")
+            obj["tags"].update(new)
+            st.count("tag_writes")
+        elif action == "RemoveTagsFromResource":
+            for k in qlist(p, "TagKeys"):
+                if k not in obj["tags"]:
+                    raise APIError("TagNotFound", "The requested tag %s was not found on this resource." % k, 404)
+                del obj["tags"][k]
+            st.count("tag_writes")
+        return {"TagList": ["Tag", [{"Key": k, "Value": v} for k, v in sorted(obj["tags"].items())]]}
     raise Violation("ElastiCache action %s is not implemented by this fake" % action)
+
+
+def family_of(engine, version):
+    major = re.split(r"\.", version)[0]
+    if engine == "valkey":
+        return "valkey" + major
+    return {"6": "redis6.x", "5": "redis5.0", "4": "redis4.0"}.get(major, "redis" + major)
+
+
+def tagged(st, region, arn):
+    """The replication group, subnet group or parameter group an ElastiCache ARN names (its faults when absent)."""
+    m = re.fullmatch(r"arn:aws:elasticache:([a-z0-9-]+):(\d{12}):(replicationgroup|subnetgroup|parametergroup|cluster|snapshot):(.+)", arn)
+    if not m:
+        raise APIError("InvalidARN", "The ARN %s is not valid." % arn)
+    r, _, kind, name = m.groups()
+    if kind == "replicationgroup":
+        g = st.groups.get((r, name))
+        if g is None or r != region:
+            raise APIError("ReplicationGroupNotFoundFault", "Replication group %s not found." % name, 404)
+        return g
+    if kind == "subnetgroup":
+        g = st.subnet_groups.get((r, name))
+        if g is None or r != region:
+            raise APIError("CacheSubnetGroupNotFoundFault", "Cache subnet group %s not found." % name)
+        return g
+    if kind == "parametergroup":
+        g = st.param_groups.get((r, name))
+        if g is None or r != region:
+            raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % name, 404)
+        return g
+    raise Violation("tags on %s resources are not implemented by this fake" % kind)
 
 
 def subnet_group_xml(v, region):
@@ -681,6 +760,12 @@ def secretsmanager(st, region, action, body):
         tags = {t["Key"]: t["Value"] for t in s["tags"]}
         tags.update({t["Key"]: t["Value"] for t in body["Tags"]})
         s["tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        st.count("tag_writes")
+        return {}
+    if action == "UntagResource":
+        s = find(body["SecretId"])
+        s["tags"] = [t for t in s["tags"] if t["Key"] not in body["TagKeys"]]
+        st.count("tag_writes")
         return {}
     raise Violation("Secrets Manager action %s is not implemented by this fake" % action)
 
@@ -773,6 +858,22 @@ def ec2(st, region, action, p):
         if any(gid in g["sgs"] for g in st.groups.values()):
             raise APIError("DependencyViolation", "resource %s has a dependent object" % gid)
         del st.sgs[gid]
+        return {"return": True}
+    if action in ("CreateTags", "DeleteTags"):
+        ids = ec2_list(p, "ResourceId")
+        tags = ec2_list(p, "Tag")
+        if not ids:
+            raise APIError("MissingParameter", "The request must contain the parameter resourceIdSet")
+        for rid in ids:
+            g = st.sgs.get(rid)
+            if g is None:
+                raise APIError("InvalidGroup.NotFound", "The security group '%s' does not exist" % rid)
+            for t in tags:
+                if action == "CreateTags":
+                    g["tags"][t["Key"]] = t.get("Value", "")
+                elif "Value" not in t or g["tags"].get(t["Key"]) == t["Value"]:
+                    g["tags"].pop(t["Key"], None)
+        st.count("tag_writes")
         return {"return": True}
     raise Violation("EC2 action %s is not implemented by this fake" % action)
 
@@ -966,12 +1067,14 @@ class Handler(BaseHTTPRequestHandler):
                     "replication_groups": [{k: v for k, v in g.items() if k != "auth"} | {"auth_token_sha256": hashlib.sha256((g["auth"] or "").encode()).hexdigest() if g["auth"] else None}
                                            for g in st.groups.values()],
                     "subnet_groups": [v["name"] for v in st.subnet_groups.values()],
+                    "subnet_group_tags": {v["name"]: v["tags"] for v in st.subnet_groups.values()},
                     "parameter_groups": [dict(v) for v in st.param_groups.values()],
                     "snapshots": st.snapshots,
                     "secrets": [{"name": s["name"], "deleted": s["deleted"] is not None, "versions": len(s["versions"]), "puts": s["puts"],
+                                 "tags": {t["Key"]: t["Value"] for t in s["tags"]},
                                  "value_sha256": hashlib.sha256(s["versions"][s["current"]]["value"].encode()).hexdigest() if s["current"] else None}
                                 for s in st.secrets.values()],
-                    "security_groups": [{"id": g["id"], "name": g["name"], "rules": g["rules"]} for g in st.sgs.values()],
+                    "security_groups": [{"id": g["id"], "name": g["name"], "rules": g["rules"], "tags": g["tags"]} for g in st.sgs.values()],
                 }, default=list), "application/json")
             if path == "/__fake/stats":
                 return self.send(200, json.dumps(st.stats), "application/json")

@@ -43,18 +43,33 @@ import Testing
         r = try infera.run("apply", "--auto-approve")
         #expect(r.status == 0 && r.stdout.contains("Resources: 0 added, 0 changed, 0 destroyed."), "\(r.combined)")
 
-        // Node type: in place, ModifyReplicationGroup with ApplyImmediately.
-        try project.write(nodeType: "cache.r7g.large")
-        r = try infera.run("plan")
-        #expect(r.stdout.contains("~ node_type") && r.stdout.contains("\"cache.t4g.small\" -> \"cache.r7g.large\""), "\(r.stdout)")
+        // Node type, in place. Default (as Terraform): ApplyImmediately=false, shown in the plan; the change waits for
+        // the maintenance window (the member clusters' PendingModifiedValues) and the next plan sees it as done.
+        try project.write(nodeType: "cache.r6g.large")
+        r = try infera.run("plan", "--format", "json")
+        #expect(r.stdout.contains("\"apply_immediately\" : false"), "the JSON plan carries it in the replication group's after: \(r.stdout.prefix(300))")
+        r = try infera.run("apply", "--auto-approve") // prints the plan, then applies it
+        #expect(r.stdout.contains("~ node_type") && r.stdout.contains("\"cache.t4g.small\" -> \"cache.r6g.large\""), "\(r.stdout)")
+        #expect(r.stdout.contains("apply_immediately = false # ModifyReplicationGroup ApplyImmediately=false"), "\(r.stdout)")
         #expect(r.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "\(r.stdout)")
+        #expect(r.status == 0 && r.stdout.contains("aws_elasticache_replication_group.redis: Modifying..."), "\(r.combined)")
+        #expect(try await groups(fake).first?["node_type"] as? String == "cache.t4g.small")
+        #expect((try await groups(fake).first?["pending"] as? [String: String])?["CacheNodeType"] == "cache.r6g.large")
+        r = try infera.run("status")
+        #expect(r.stdout.contains("pending_modified_values: CacheNodeType=cache.r6g.large") && r.stdout.split(separator: "\n").contains { $0.contains("apply_immediately:") && $0.hasSuffix(" false") }, "\(r.stdout)")
+        r = try infera.run("plan")
+        #expect(r.stdout.contains("No changes."), "a pending change counts as made: \(r.stdout)")
+
+        // cache.apply_immediately: true starts it now (modifying -> available).
+        try project.write(nodeType: "cache.r7g.large", applyImmediately: true)
         r = try infera.run("apply", "--auto-approve")
+        #expect(r.stdout.contains("apply_immediately = true # ModifyReplicationGroup ApplyImmediately=true"), "\(r.stdout)")
         #expect(r.status == 0 && r.stdout.contains("aws_elasticache_replication_group.redis: Modifying..."), "\(r.combined)")
         #expect(try await groups(fake).first?["node_type"] as? String == "cache.r7g.large")
-        #expect(try await creates(fake)["modify"] == 1)
+        #expect(try await creates(fake)["modify"] == 2)
 
         // At-rest encryption cannot change in place: -/+ with the reason, refused without --allow-replace.
-        try project.write(nodeType: "cache.r7g.large", atRest: false)
+        try project.write(nodeType: "cache.r7g.large", atRest: false, applyImmediately: true)
         r = try infera.run("plan")
         #expect(r.stdout.contains("-/+ resource \"aws_elasticache_replication_group\" \"redis\""))
         #expect(r.stdout.contains("at_rest_encryption_enabled = true -> false # forces replacement"))
@@ -152,10 +167,12 @@ import Testing
             for e in expect { #expect(r.stderr.contains(e), "\(label): '\(e)' in \(r.stderr)") }
             if hint { #expect(r.stderr.lowercased().contains("hint"), "\(label)") }
             #expect(!r.combined.contains("Fatal error") && !r.combined.contains(TestKeys.secretKey), "\(label)")
+            #expect(!r.stderr.contains("<redacted>"), "\(label): the message and its fix are whole: \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").filter { $0.contains("error:") }.count == 1, "\(label): one message: \(r.stderr)")
             #expect(!project.journal().contains("\"pending\"") && !project.journal().contains("\"started\""), "\(label): \(project.journal())")
         }
         try check(AWSInfera(project, fake, extra: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""]),
-                  ["no AWS credentials", "AWS_ACCESS_KEY_ID"], "no credentials")
+                  ["no AWS credentials", "AWS_EC2_METADATA_DISABLED=true", "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"], "no credentials")
         try check(AWSInfera(project, fake, extra: ["AWS_SESSION_TOKEN": "expired-token-1"]), ["session token has expired", "AWS_SESSION_TOKEN"], "expired")
         try check(AWSInfera(project, fake, extra: ["AWS_ACCESS_KEY_ID": "AKIDDENIED", "AWS_SECRET_ACCESS_KEY": "denied/test/secret/key/00000000000000000"]),
                   ["access denied", "IAM"], "AccessDenied")

@@ -46,6 +46,16 @@ import Testing
         // Tags written with the model's member name (Tags.Tag.N) arrive; moto drops Tags.member.N.
         let tags = try await client.query(.elasticache, "ListTagsForResource", [("ResourceName", .string(arn))])
         #expect(tags["TagList"]?.children.first?.string("Key") == "managed-by")
+        // What apply's tag reconciliation sends: AddTagsToResource (Tags.Tag.N) and RemoveTagsFromResource (TagKeys.member.N).
+        _ = try await client.query(.elasticache, "AddTagsToResource", [
+            ("ResourceName", .string(arn)),
+            ("Tags", .list(member: ElastiCacheListMembers.tags, [.structure([("Key", .string("team")), ("Value", .string("orders"))])])),
+        ])
+        _ = try await client.query(.elasticache, "RemoveTagsFromResource", [
+            ("ResourceName", .string(arn)), ("TagKeys", .list(member: nil, [.string("managed-by")])),
+        ])
+        let after = try await client.query(.elasticache, "ListTagsForResource", [("ResourceName", .string(arn))])
+        #expect(after["TagList"]?.children.map { "\($0.string("Key") ?? "")=\($0.string("Value") ?? "")" } == ["team=orders"])
         do {
             _ = try await client.query(.elasticache, "DescribeReplicationGroups", [("ReplicationGroupId", .string("nope"))])
             Issue.record("expected ReplicationGroupNotFoundFault")

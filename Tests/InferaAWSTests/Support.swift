@@ -124,13 +124,19 @@ struct AWSProject {
     }
 
     func write(name: String = "shop", environment: String = "staging", nodeType: String = "cache.t4g.small", replicas: Int = 1,
-               atRest: Bool = true, subnets: [String] = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]) throws {
+               atRest: Bool = true, subnets: [String] = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+               eviction: String? = "allkeys-lru", tags: [String: String] = [:], applyImmediately: Bool? = nil, profile: String? = nil) throws {
+        var extra = ""
+        if let eviction { extra += "  eviction_policy: \(eviction)\n" }
+        if !tags.isEmpty { extra += "  tags:\n" + tags.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined() }
+        if let applyImmediately { extra += "  apply_immediately: \(applyImmediately)\n" }
+        let aws = profile.map { "aws:\n  profile: \($0)\n" } ?? ""
         let yaml = """
         project_name: \(name)
         provider: aws
         region: us-east-1
         environment: \(environment)
-        cache:
+        \(aws)cache:
           type: redis
           provider: elasticache
           version: "7.1"
@@ -146,11 +152,10 @@ struct AWSProject {
             window: "03:00-04:00"
           maintenance:
             window: "sun:05:00-sun:06:00"
-          eviction_policy: allkeys-lru
           networking:
             subnet_ids: [\(subnets.joined(separator: ", "))]
             allowed_cidrs: ["10.0.0.0/16"]
-
+        \(extra)
         """
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)
     }

@@ -74,7 +74,8 @@ final class SlowProvider: Provider, @unchecked Sendable {
 @Suite struct ApplyEngineTests {
     static func spec(nodeType: String = "cache.t4g.small", port: Int = 6379) -> DeploymentSpec {
         DeploymentSpec(projectName: "orders", environment: "staging", region: "eu-west-1",
-                       provider: .elasticache(ElastiCacheSpec(nodeType: nodeType, vpcID: "vpc-1", subnetIDs: ["subnet-a", "subnet-b"],
+                       provider: .elasticache(ElastiCacheSpec(nodeType: nodeType, parameters: ["maxmemory-policy": "allkeys-lru"],
+                                                              vpcID: "vpc-1", subnetIDs: ["subnet-a", "subnet-b"],
                                                               port: port)))
     }
 
@@ -167,6 +168,27 @@ final class SlowProvider: Provider, @unchecked Sendable {
         #expect(dr.destroyed == d.changes.count)
         #expect(provider.calls == DesiredState.resources(for: Self.spec()).map { "delete \($0.address)" }.reversed())
         #expect(provider.live.isEmpty)
+    }
+
+    /// An optional resource the settings no longer declare (the parameter group once parameters are gone) is still
+    /// deleted after what depends on it: destroy removes the replication group first.
+    @Test func destroyKeepsDependencyOrderForResourcesNoLongerDeclared() async throws {
+        let provider = SlowProvider()
+        provider.pollsToFinish = 1
+        let dir = Self.journalDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = ApplyEngine(provider: provider, journal: try Journal(directory: dir), clock: ManualClock())
+        let (p1, o1) = try await engine.plan(Self.spec(), inferaVersion: "t")
+        _ = try await engine.apply(p1, observed: o1)
+        var bare = Self.spec()
+        if case .elasticache(var e) = bare.provider { e.parameters = [:]; bare.provider = .elasticache(e) }
+        #expect(!DesiredState.resources(for: bare).contains { $0.type == "aws_elasticache_parameter_group" })
+        let (d, od) = try await engine.destroyPlan(bare, inferaVersion: "t")
+        provider.calls.removeAll()
+        _ = try await engine.apply(d, observed: od)
+        let rg = try #require(provider.calls.firstIndex(of: "delete aws_elasticache_replication_group.redis"))
+        let pg = try #require(provider.calls.firstIndex(of: "delete aws_elasticache_parameter_group.redis"))
+        #expect(rg < pg, "\(provider.calls)")
     }
 
     @Test func failedStepIsJournaledAndStopsTheRun() async throws {

@@ -19,6 +19,15 @@ import Testing
         #expect(r.redact(header: "Content-Type", value: "application/json") == "application/json")
     }
 
+    /// A sentence with `NAME=value` in it: only that value can be hidden, the rest of the message (the fix) stays.
+    @Test func pairsInsideFreeTextRedactOnlyTheirValue() {
+        let r = Redactor()
+        #expect(r.redact("tried: web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set), IMDS (AWS_EC2_METADATA_DISABLED=true). set AWS_ACCESS_KEY_ID")
+                == "tried: web identity (AWS_WEB_IDENTITY_TOKEN_FILE not set), IMDS (AWS_EC2_METADATA_DISABLED=true). set AWS_ACCESS_KEY_ID")
+        #expect(r.redact("export AWS_SESSION_TOKEN=FQoGZXIvYXdz and retry") == "export AWS_SESSION_TOKEN=<redacted> and retry")
+        #expect(r.redact("bad password=hunter2 token=x2 id=7") == "bad password=<redacted> token=<redacted> id=7")
+    }
+
     @Test func knownSecretValuesAnywhere() {
         let secrets = SecretRegistry()
         secrets.add("s3cr3t-planted-value")

@@ -34,15 +34,7 @@ resource "aws_security_group" "redis" {
   }
 }
 
-resource "aws_elasticache_parameter_group" "redis" {
-  name        = "${var.project_name}-redis7"
-  family      = "redis7"
-  description = "Redis settings for ${var.project_name} (managed by infera)"
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
+# No parameters in infera.yaml: the replication group uses ElastiCache's default.redis7 group.
 
 # AUTH token: generated here, kept in the state and in Secrets Manager, never in a file.
 resource "random_password" "redis_auth" {
@@ -60,7 +52,7 @@ resource "aws_elasticache_replication_group" "redis" {
   node_type                  = var.node_type
   num_cache_clusters         = 1
   port                       = 6379
-  parameter_group_name       = aws_elasticache_parameter_group.redis.name
+  parameter_group_name       = "default.redis7"
   subnet_group_name          = aws_elasticache_subnet_group.redis.name
   security_group_ids         = [aws_security_group.redis.id]
   automatic_failover_enabled = false
