@@ -55,6 +55,31 @@ extension MemorystoreProvider {
         return ObservedResource(type: "google_service_networking_connection", name: "redis", attributes: attrs)
     }
 
+    /// `status` rows for the range (RESERVING / RESERVED / IN_USE, CIDR) and the connection (its ranges).
+    func psaStatus(_ s: GCPSession, _ spec: DeploymentSpec) async throws -> [ResourceStatus] {
+        let p = try await psa(s, spec)
+        let name = PSANames.range(spec.projectName)
+        var out: [ResourceStatus] = []
+        if let a = try await p.address(name) {
+            var details = ["network": p.computeNetwork, "created_by": a.description == PSANames.marker(Self.instanceID(spec)) ? "infera" : "someone else (kept on destroy)"]
+            if let ip = a.address, let len = a.prefixLength { details["range"] = "\(ip)/\(len)" }
+            out.append(ResourceStatus(address: Self.rangeAddress, type: "google_compute_global_address", id: p.compute.addressName(name),
+                                      state: a.status ?? "?", details: details))
+        } else {
+            out.append(ResourceStatus(address: Self.rangeAddress, type: "google_compute_global_address", id: p.compute.addressName(name), state: "absent"))
+        }
+        let id = "\(p.computeNetwork):servicenetworking.googleapis.com"
+        if let c = try await p.connection() {
+            let ranges = c.reservedPeeringRanges ?? []
+            out.append(ResourceStatus(address: Self.connectionAddress, type: "google_service_networking_connection", id: id,
+                                      state: ranges.contains(name) ? "connected" : "connected without \(name)",
+                                      details: ["ranges": ranges.joined(separator: ", "), "peering": c.peering ?? "?"]))
+        } else {
+            out.append(ResourceStatus(address: Self.connectionAddress, type: "google_service_networking_connection", id: id, state: "absent"))
+        }
+        return out
+    }
+
     // MARK: steps
 
     func startPSA(_ step: ApplyStep, _ s: GCPSession) async throws -> OperationStatus {

@@ -394,6 +394,7 @@ public struct MemorystoreProvider: Provider {
             } else {
                 out.append(ResourceStatus(address: Self.instanceAddress, type: Self.instanceType, id: redis.api.instanceName(id), state: "absent"))
             }
+            if Self.isPSA(spec) { out += try await psaStatus(s, spec) }
             let secrets = SecretManagerService(session: s)
             let sid = spec.effectiveURLSecretName
             let exists = try await secrets.labels(sid) != nil
