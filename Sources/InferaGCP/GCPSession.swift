@@ -61,7 +61,7 @@ public struct GCPSession: Sendable {
     }
 
     func context(_ action: String, role: String? = nil) -> APICallContext {
-        APICallContext(action: action, project: project.id, principal: credentials.principal, role: role)
+        APICallContext(action: action, project: project.id, principal: credentials.principal, role: role, credentialSource: credentials.label)
     }
 
     /// Sends `call`; returns the response for 2xx and for the statuses in `accept`, else throws the mapped error.
