@@ -405,7 +405,7 @@ class Handler(BaseHTTPRequestHandler):
                 if "revoked_keys" in c: f.revoked_keys = set(c["revoked_keys"])
                 if "expired_refresh_tokens" in c: f.expired_refresh = set(c["expired_refresh_tokens"])
                 if "finish_ops_after" in c:
-                    for o in f.ops.values():
+                    for o in list(f.ops.values()) + list(f.xops.values()):
                         o["left"] = min(o["left"], int(c["finish_ops_after"]))
                 for a in c.get("seed_addresses", []):
                     # A range made by someone else (another team's Cloud SQL, …): {project, name, network, prefixLength}.

@@ -148,6 +148,31 @@ import Testing
         #expect(try await state(fake, "connections").isEmpty)
     }
 
+    @Test func killDuringTheRangeOperationResumesTheSameOperation() async throws {
+        let fake = try GCPFake(polls: 100_000)
+        let d = Deployment()
+        try d.write()
+        let env = InferaRunner.environment(fake.environment.merging(["INFERA_POLL_INTERVAL": "0.02"]) { $1 })
+        let running = try InferaRunner.start(["apply", "--auto-approve", "-f", "infera.yaml"], cwd: d.dir, env: env)
+        var op: String?
+        for _ in 0..<500 where op == nil {
+            usleep(20_000)
+            let j = d.journal().replacingOccurrences(of: "\\/", with: "/")
+            if let r = j.range(of: ##"op:operation-[^"#]+"##, options: .regularExpression) { op = String(j[r].dropFirst(3)) }
+        }
+        running.kill9()
+        let name = try #require(op, "the journal never showed the range's operation")
+        try await fake.configure(#"{"finish_ops_after": 2, "polls": 1, "clear_requests": true}"#)
+        let resumed = try run(d, ["apply", "--auto-approve"], fake)
+        #expect(resumed.status == 0, "\(resumed.combined)")
+        let reqs = try await fake.requests()
+        #expect(reqs.contains { $0["path"] as? String == "/compute/v1/projects/infera-test-project/global/operations/" + name }, "the re-run did not poll \(name)")
+        #expect(!reqs.contains { $0["method"] as? String == "POST" && ($0["path"] as? String)?.hasSuffix("/global/addresses") == true },
+                "the re-run reserved the range again")
+        #expect(try await state(fake, "addresses").count == 1)
+        #expect(try await state(fake, "connections")[Self.peeringNetwork] != nil)
+    }
+
     @Test func servicenetworkingDisabledIsOneClearMessage() async throws {
         let fake = try GCPFake()
         try await fake.configure(#"{"disabled_services": ["servicenetworking.googleapis.com"]}"#)
