@@ -86,13 +86,19 @@ sed -e 's/^environment: production/environment: staging/' -e 's/^project_name: m
   cd "$work/gcp"
   b="http://127.0.0.1:$gcp_port/"
   export GOOGLE_APPLICATION_CREDENTIALS="$work/gcp/key.json" GOOGLE_CLOUD_PROJECT=infera-test-project INFERA_POLL_INTERVAL=0.2 \
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE="$b"
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER="$b" CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE="$b" \
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE="${b}compute/v1/" CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING="$b"
   unset CI
   echo "\$ infera apply --auto-approve"; "$bin" apply --auto-approve --no-color 2>/dev/null | awk '/^Observed state/ { print } /^google_|Apply complete/ { print } /^Outputs:/ { o = 1 } o'
   echo; echo "\$ infera status"; "$bin" status 2>/dev/null
   sed -i 's/memory_size_gb: 5/memory_size_gb: 6/' infera.yaml
   echo; echo "\$ infera apply --auto-approve   # memory_size_gb 5 -> 6: PATCH ?updateMask=memorySizeGb"; "$bin" apply --auto-approve --no-color 2>/dev/null | grep -E "memory_size_gb|^google_redis|Apply complete"
   echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color 2>/dev/null | grep -E "^google_redis|Destroy complete"
+  # Private services access: the reserved range and the servicenetworking connection, created over REST.
+  sed -i -e 's/^project_name: shop/project_name: shop-psa/' -e 's/^    vpc_connector: true/    vpc_connector: true\n    connect_mode: PRIVATE_SERVICE_ACCESS/' infera.yaml
+  echo; echo "\$ infera apply --auto-approve   # connect_mode: PRIVATE_SERVICE_ACCESS"
+  "$bin" apply --auto-approve --no-color 2>/dev/null | grep -E "^google_(compute|service_networking|redis)|Apply complete"
+  echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color 2>/dev/null | grep -E "^google_(compute|service_networking|redis)|Destroy complete"
 )
 exec 5>&-
 kill "$gcp_pid" 2>/dev/null || true; wait "$gcp_pid" 2>/dev/null || true

@@ -155,9 +155,10 @@ public final class ApplyEngine: Sendable {
         return observed.resources.isEmpty ? [] : try await provider.outputs(spec, observed: observed)
     }
 
-    /// Live status of each resource, with the last journaled operation.
+    /// Live status of each resource, with the last journaled operation. Read-only: it does not wait
+    /// for operations another run left (or is running) — it shows them in progress.
     public func status(_ spec: DeploymentSpec) async throws -> [ResourceStatus] {
-        let observed = try await refresh(spec)
+        let observed = try await provider.refresh(spec)
         var out = try await provider.status(spec, observed: observed)
         for i in out.indices {
             if let e = journal.lastOperation(for: out[i].address) {

@@ -12,6 +12,8 @@ public enum ApplyEvent: Sendable, Hashable {
     case stillRunning(address: String, action: StepAction, elapsed: Double, detail: String?)
     case completed(address: String, action: StepAction, elapsed: Double, id: String?)
     case failed(address: String, action: StepAction, message: String)
+    /// Something the user should know about a step that is not a failure (e.g. a shared resource kept on destroy).
+    case note(address: String, message: String)
     /// The HTTP layer is about to retry a request.
     case retrying(request: String, attempt: Int, delay: Double, reason: String)
 }

@@ -201,6 +201,7 @@ final class ProgressRenderer: ApplyEventSink, @unchecked Sendable {
             line("\(a): \(action.completeNoun) complete after \(Self.duration(elapsed))\(id.map { " [id=\($0)]" } ?? "")")
         case .failed(let a, _, _):
             _ = lock.withLock { active.removeValue(forKey: a) }
+        case .note(let a, let message): line("\(a): \(message)")
         case .retrying(let request, let attempt, let delay, let reason):
             _ = (request, attempt, delay, reason) // shown in the --debug log
         }
@@ -261,6 +262,7 @@ final class ProgressRenderer: ApplyEventSink, @unchecked Sendable {
                  "elapsed_seconds": .double((elapsed * 1000).rounded() / 1000), "id": id.map { .string($0) } ?? .null]
         case .failed(let a, let action, let message):
             d = ["type": .string("failed"), "address": .string(a), "action": .string(action.rawValue), "message": .string(message)]
+        case .note(let a, let message): d = ["type": .string("note"), "address": .string(a), "message": .string(message)]
         case .retrying(let r, let attempt, let delay, let reason):
             d = ["type": .string("retrying"), "request": .string(r), "attempt": .int(attempt),
                  "delay_seconds": .double((delay * 1000).rounded() / 1000), "reason": .string(reason)]

@@ -147,23 +147,35 @@ public struct GCPEndpoints: Sendable, Hashable {
     public var secretManager: String
     /// Service Usage (is an API enabled), `https://serviceusage.googleapis.com/`.
     public var serviceUsage: String
+    /// Compute Engine, `https://compute.googleapis.com/compute/v1/` (the `projects/...` paths live under it).
+    public var compute: String
+    /// Service Networking, `https://servicenetworking.googleapis.com/`.
+    public var serviceNetworking: String
 
     public init(redis: String = "https://redis.googleapis.com/", secretManager: String = "https://secretmanager.googleapis.com/",
-                serviceUsage: String = "https://serviceusage.googleapis.com/") {
+                serviceUsage: String = "https://serviceusage.googleapis.com/", compute: String = "https://compute.googleapis.com/compute/v1/",
+                serviceNetworking: String = "https://servicenetworking.googleapis.com/") {
         self.redis = Self.slash(redis)
         self.secretManager = Self.slash(secretManager)
         self.serviceUsage = Self.slash(serviceUsage)
+        self.compute = Self.slash(compute)
+        self.serviceNetworking = Self.slash(serviceNetworking)
     }
 
-    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE` (gcloud's properties:
-    /// a base URL under which the `v1/...` paths live). Throws `EndpointError` for a value that is not an http(s) URL.
+    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE`, `…_SERVICENETWORKING` (gcloud's
+    /// properties: a base URL under which the `v1/...` paths live) and `…_COMPUTE` (as in gcloud, the base includes
+    /// `compute/v1/`; a bare `http://host:port/` gets it appended). Throws `EndpointError` for a value that is not an http(s) URL.
     public init(env: GCPEnvironment) throws {
         func base(_ v: String, _ d: String) throws -> String {
             try EndpointOverride.baseURL(env.variables, variables: [v], default: d)
         }
+        var compute = try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE", "https://compute.googleapis.com/compute/v1/")
+        if let parts = URLParts(compute), parts.pathAndQuery.isEmpty || parts.pathAndQuery == "/" { compute = Self.slash(compute) + "compute/v1/" }
         self.init(redis: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS", "https://redis.googleapis.com/"),
                   secretManager: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", "https://secretmanager.googleapis.com/"),
-                  serviceUsage: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE", "https://serviceusage.googleapis.com/"))
+                  serviceUsage: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE", "https://serviceusage.googleapis.com/"),
+                  compute: compute,
+                  serviceNetworking: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING", "https://servicenetworking.googleapis.com/"))
     }
 
     static func slash(_ s: String) -> String { s.hasSuffix("/") ? s : s + "/" }

@@ -125,12 +125,15 @@ public struct APICallContext: Sendable {
     public var principal: String?
     /// Role that grants what the call needs, e.g. `roles/redis.admin`.
     public var role: String?
+    /// Where the token came from (`access token from GOOGLE_OAUTH_ACCESS_TOKEN`, …), for 401 hints.
+    public var credentialSource: String?
 
-    public init(action: String, project: String, principal: String? = nil, role: String? = nil) {
+    public init(action: String, project: String, principal: String? = nil, role: String? = nil, credentialSource: String? = nil) {
         self.action = action
         self.project = project
         self.principal = principal
         self.role = role
+        self.credentialSource = credentialSource
     }
 }
 
@@ -146,6 +149,15 @@ extension GCPError {
         }
         switch e.httpStatus {
         case 401:
+            if let src = ctx.credentialSource, src.hasPrefix("access token from ") {
+                let origin = String(src.dropFirst("access token from ".count))
+                let fresh = origin.hasSuffix("(CLOUDSDK_AUTH_ACCESS_TOKEN_FILE)")
+                    ? "write a fresh token to the file (`gcloud auth print-access-token > \(origin.components(separatedBy: " (").first ?? origin)`)"
+                    : "set \(origin) to a fresh token from `gcloud auth print-access-token`"
+                return GCPError(.credentials, "\(ctx.action): the access token from \(origin) was rejected (401 \(e.status)); it has expired or was revoked: \(e.message)",
+                                hint: "\(fresh), or unset it so infera uses Application Default Credentials (`gcloud auth application-default login`)",
+                                api: e)
+            }
             return GCPError(.credentials, "\(ctx.action): the access token was rejected (401 \(e.status)): \(e.message)",
                             hint: "refresh the credentials: `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a valid key file",
                             api: e)

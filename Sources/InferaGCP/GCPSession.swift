@@ -61,7 +61,7 @@ public struct GCPSession: Sendable {
     }
 
     func context(_ action: String, role: String? = nil) -> APICallContext {
-        APICallContext(action: action, project: project.id, principal: credentials.principal, role: role)
+        APICallContext(action: action, project: project.id, principal: credentials.principal, role: role, credentialSource: credentials.label)
     }
 
     /// Sends `call`; returns the response for 2xx and for the statuses in `accept`, else throws the mapped error.
@@ -76,7 +76,21 @@ public struct GCPSession: Sendable {
 /// Services infera needs enabled before it touches anything.
 public enum RequiredServices {
     public static func names(privateServiceAccess: Bool) -> [String] {
-        ["redis.googleapis.com", "secretmanager.googleapis.com"] + (privateServiceAccess ? ["servicenetworking.googleapis.com"] : [])
+        ["redis.googleapis.com", "secretmanager.googleapis.com"]
+            + (privateServiceAccess ? ["servicenetworking.googleapis.com", "compute.googleapis.com"] : [])
+    }
+
+    /// The project number, from Service Usage (`services:batchGet` answers `parent: projects/{number}`);
+    /// nil when Service Usage cannot be asked.
+    public static func projectNumber(_ session: GCPSession) async throws -> String? {
+        let call = ServiceUsageAPI(base: session.endpoints.serviceUsage, project: session.project.id).batchGet(["servicenetworking.googleapis.com"])
+        let r: HTTPResponse
+        do { r = try await session.client.call(call.method, call.url) } catch let e as GCPError where e.kind == .transport { return nil }
+        guard r.status == 200, let json = JSONValue.parse(r.body) else { return nil }
+        for s in json["services"]?.arrayValue ?? [] {
+            if let parent = s["parent"]?.stringValue, parent.hasPrefix("projects/") { return String(parent.dropFirst("projects/".count)) }
+        }
+        return nil
     }
 
     /// Asks Service Usage which of `services` are disabled. When Service Usage itself cannot be

@@ -33,7 +33,7 @@ public enum MemorystoreDiff {
         i.authEnabled = m.authEnabled
         i.transitEncryptionMode = m.transitEncryption ? "SERVER_AUTHENTICATION" : "DISABLED"
         i.connectMode = m.connectMode
-        i.authorizedNetwork = m.network.contains("/") ? m.network : "projects/\(project)/global/networks/\(m.network)"
+        if case .string(let n) = DesiredState.networkPath(m.network, project: project) { i.authorizedNetwork = n }
         if m.isStandardHA {
             i.replicaCount = m.effectiveReplicaCount
             i.readReplicasMode = m.readReplicas ? "READ_REPLICAS_ENABLED" : "READ_REPLICAS_DISABLED"
@@ -61,7 +61,10 @@ public enum MemorystoreDiff {
             if want != have { reasons.append("\(field): \(have ?? "(unset)") → \(want ?? "(unset)") cannot be changed in place") }
         }
         immutable("tier", d.tier, l.tier)
-        immutable("authorizedNetwork", d.authorizedNetwork, l.authorizedNetwork)
+        if let want = d.authorizedNetwork, let have = l.authorizedNetwork,
+           !Differ.sameResource(type: "google_redis_instance", attribute: "authorized_network", .string(have), .string(want)) {
+            immutable("authorizedNetwork", want, have)
+        }
         immutable("connectMode", d.connectMode, l.connectMode, default: "DIRECT_PEERING")
         immutable("transitEncryptionMode", d.transitEncryptionMode, l.transitEncryptionMode, default: "DISABLED")
         immutable("customerManagedKey", d.customerManagedKey, l.customerManagedKey)

@@ -80,6 +80,9 @@ public struct MemorystoreProvider: Provider {
             let id = Self.instanceID(spec)
             let instance = try await redis.get(id)
             if let i = instance { state.resources[Self.instanceAddress] = Self.observed(i, spec: spec, project: s.project.id) }
+            if Self.isPSA(spec) {
+                for (address, r) in try await observePSA(s, spec) { state.resources[address] = r }
+            }
             let sid = spec.effectiveURLSecretName
             if let labels = try await secrets.labels(sid) {
                 state.resources[Self.secretAddress] = ObservedResource(type: "google_secret_manager_secret", name: "redis_url", attributes: [
@@ -225,9 +228,10 @@ public struct MemorystoreProvider: Provider {
                 return .done(ObservedResource(type: step.type, name: step.change.name, attributes: [
                     "secret_data": .sensitive, "id": .string(secrets.api.secretName(spec.effectiveURLSecretName) + "/versions/latest"),
                 ]))
+            case "google_compute_global_address", "google_service_networking_connection":
+                return try await startPSA(step, s)
             default:
-                throw GCPError(.input, "infera apply does not create \(step.type) yet (private service access needs a reserved range and a peering connection)",
-                               hint: "create them once with `gcloud compute addresses create` and `gcloud services vpc-peerings connect`, or use connect_mode DIRECT_PEERING")
+                throw GCPError(.input, "infera apply does not manage \(step.type)", hint: "report this: the plan names a resource the Memorystore provider does not know")
             }
         }
     }
@@ -236,6 +240,9 @@ public struct MemorystoreProvider: Provider {
         try await mapped(operation.address) {
             let s = try await box.session()
             let spec = stepContext.spec
+            if operation.address == Self.rangeAddress || operation.address == Self.connectionAddress {
+                return try await pollPSA(operation, s, spec)
+            }
             let redis = MemorystoreService(session: s, region: spec.region)
             let id = Self.instanceID(spec)
             let token = PendingToken(operation.token)
@@ -387,6 +394,7 @@ public struct MemorystoreProvider: Provider {
             } else {
                 out.append(ResourceStatus(address: Self.instanceAddress, type: Self.instanceType, id: redis.api.instanceName(id), state: "absent"))
             }
+            if Self.isPSA(spec) { out += try await psaStatus(s, spec) }
             let secrets = SecretManagerService(session: s)
             let sid = spec.effectiveURLSecretName
             let exists = try await secrets.labels(sid) != nil

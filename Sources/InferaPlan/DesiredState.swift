@@ -26,6 +26,17 @@ public enum DesiredState {
 
     static func strings(_ l: [String]) -> AttributeValue { .list(l.map { .string($0) }) }
 
+    /// A VPC network as the Google provider stores it: `projects/{p}/global/networks/{n}` (a self-link's
+    /// URL prefix dropped); the bare name while the project is not known (compared by name, see `Differ`).
+    public static func networkPath(_ network: String, project: String?) -> AttributeValue {
+        var n = network
+        for prefix in ["https://www.googleapis.com/compute/v1/", "https://compute.googleapis.com/compute/v1/"] where n.hasPrefix(prefix) {
+            n = String(n.dropFirst(prefix.count))
+        }
+        if n.contains("/") { return .string(n) }
+        return .string(project.map { "projects/\($0)/global/networks/\(n)" } ?? n)
+    }
+
     static func memorystore(_ spec: DeploymentSpec, _ m: MemorystoreSpec) -> [DesiredResource] {
         let psa = m.connectMode == "PRIVATE_SERVICE_ACCESS"
         func service(_ name: String, _ api: String) -> DesiredResource {
@@ -64,7 +75,7 @@ public enum DesiredState {
             Attribute("tier", .string(m.tier)),
             Attribute("memory_size_gb", .int(m.memorySizeGB)),
             Attribute("redis_version", .string(m.redisVersion)),
-            Attribute("authorized_network", .unknown),
+            Attribute("authorized_network", networkPath(m.network, project: m.projectID)),
             Attribute("connect_mode", .string(m.connectMode)),
             Attribute("auth_enabled", .bool(m.authEnabled)),
             Attribute("transit_encryption_mode", .string(m.transitEncryption ? "SERVER_AUTHENTICATION" : "DISABLED")),

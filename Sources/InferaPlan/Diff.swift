@@ -63,7 +63,7 @@ public enum Differ {
             var changed: [AttributeChange] = impliedChanges(d, o)
             for a in d.attributes where a.value.isKnown {
                 let before = o.attributes[a.name]
-                if before != a.value {
+                if before != a.value && !sameResource(type: d.type, attribute: a.name, before, a.value) {
                     changed.append(AttributeChange(name: a.name, before: before, after: a.value,
                                                    forcesReplacement: d.forceNew.contains(a.name)
                                                        || isOneWayBack(type: d.type, attribute: a.name, before: before, after: a.value)))
@@ -98,6 +98,25 @@ extension Differ {
             "read_replicas_mode": ["READ_REPLICAS_DISABLED", "READ_REPLICAS_ENABLED"],
         ],
     ]
+
+    /// Attributes holding a reference to another resource that the provider accepts as a self-link, a
+    /// path or a bare name (the Google provider's `CompareSelfLinkOrResourceName`).
+    public static let resourceReferences: [String: Set<String>] = ["google_redis_instance": ["authorized_network"]]
+
+    /// True when `before` and `after` name the same resource: equal paths (after dropping a self-link's
+    /// URL prefix), or equal last segments when either side is a bare name.
+    public static func sameResource(type: String, attribute: String, _ before: AttributeValue?, _ after: AttributeValue) -> Bool {
+        guard resourceReferences[type]?.contains(attribute) == true, case .string(let b)? = before, case .string(let a) = after else { return false }
+        func path(_ s: String) -> String {
+            guard let r = s.range(of: "/projects/") else { return s }
+            return String(s[s.index(after: r.lowerBound)...])
+        }
+        let pb = path(b), pa = path(a)
+        if !pb.contains("/") || !pa.contains("/") {
+            return pb.split(separator: "/").last == pa.split(separator: "/").last
+        }
+        return pb == pa
+    }
 
     static func isOneWayBack(type: String, attribute: String, before: AttributeValue?, after: AttributeValue) -> Bool {
         guard let order = oneWay[type]?[attribute], case .string(let b)? = before, case .string(let a) = after,

@@ -22,7 +22,8 @@ public final class GCPFake: @unchecked Sendable {
     /// Endpoint overrides, a static token, fast polling and retries: what `infera` needs to use this fake.
     public var environment: [String: String] {
         ["CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS": baseURL + "/", "CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER": baseURL + "/",
-         "CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE": baseURL + "/", "GOOGLE_OAUTH_ACCESS_TOKEN": Self.staticToken,
+         "CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE": baseURL + "/", "CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE": baseURL + "/compute/v1/",
+         "CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING": baseURL + "/", "GOOGLE_OAUTH_ACCESS_TOKEN": Self.staticToken,
          "INFERA_POLL_INTERVAL": "0.01", "INFERA_RETRY_BASE_DELAY": "0.005"]
     }
 

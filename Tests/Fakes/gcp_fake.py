@@ -5,6 +5,8 @@ One HTTP server on 127.0.0.1 (random port) answers:
   * Memorystore for Redis v1   /v1/projects/{p}/locations/{r}/instances[...], operations
   * Secret Manager v1          /v1/projects/{p}/secrets[...]
   * Service Usage v1           /v1/projects/{p}/services:batchGet
+  * Compute Engine v1          /compute/v1/projects/{p}/global/addresses[/{name}], global/operations/{op}
+  * Service Networking v1      /v1/services/servicenetworking.googleapis.com/connections[...], /v1/operations/{op}
   * OAuth token endpoint       POST /token          (jwt-bearer with RS256 verification, refresh_token)
   * STS                        POST /v1/token       (token exchange, google-auth's form fields)
   * IAM credentials            POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken
@@ -13,7 +15,7 @@ One HTTP server on 127.0.0.1 (random port) answers:
   * control (not Google's)     GET /_fake/state, GET /_fake/requests, POST /_fake/config
 
 Every request body and query string is checked against the discovery documents copied into
-Tests/Fixtures/reference (unknown fields, types, enums, output-only fields), with Google's error
+Tests/Fixtures/reference (for Compute and Service Networking: hand-written subsets of Google's documents) (unknown fields, types, enums, output-only fields), with Google's error
 envelopes. Long-running operations report done:false until polled N times. Faults (429, 503, 500,
 connection resets, 503 after the change was made, FAILED_PRECONDITION on updates) are injected
 from a seed. Standard library only.
@@ -36,7 +38,8 @@ SNAKE = {"auth_enabled": "authEnabled", "display_name": "displayName", "redis_co
          "secondary_ip_range": "secondaryIpRange"}
 SERVICE_TITLES = {"redis.googleapis.com": "Google Cloud Memorystore for Redis API",
                   "secretmanager.googleapis.com": "Secret Manager API",
-                  "servicenetworking.googleapis.com": "Service Networking API"}
+                  "servicenetworking.googleapis.com": "Service Networking API",
+                  "compute.googleapis.com": "Compute Engine API"}
 GLOBAL_PARAMS = {"$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser",
                  "upload_protocol", "uploadType"}
 RPC_CODES = {"INVALID_ARGUMENT": 3, "NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
@@ -55,6 +58,17 @@ class ApiError(Exception):
         return {"error": e}
 
 
+class ComputeError(ApiError):
+    """Compute Engine's older envelope: {"error": {code, message, errors: [{message, domain, reason}]}}."""
+
+    def __init__(self, http, reason, message):
+        super().__init__(http, {400: "INVALID_ARGUMENT", 404: "NOT_FOUND", 409: "ALREADY_EXISTS"}.get(http, "UNKNOWN"), message)
+        self.reason = reason
+
+    def body(self):
+        return {"error": {"code": self.http, "message": self.message, "errors": [{"message": self.message, "domain": "global", "reason": self.reason}]}}
+
+
 class OAuthError(Exception):
     def __init__(self, http, error, description):
         super().__init__(description)
@@ -71,12 +85,14 @@ class Discovery:
         self.service = service
         self.schemas = doc["schemas"]
         self.methods = []
-        self.package = {"redis.googleapis.com": "google.cloud.redis.v1", "secretmanager.googleapis.com": "google.cloud.secretmanager.v1"}[service]
+        self.package = {"redis.googleapis.com": "google.cloud.redis.v1", "secretmanager.googleapis.com": "google.cloud.secretmanager.v1",
+                        "compute.googleapis.com": "compute.v1", "servicenetworking.googleapis.com": "google.api.servicenetworking.v1"}[service]
+        service_path = doc.get("servicePath", "")
 
         def walk(res, prefix):
             for name, r in res.get("resources", {}).items():
                 for mname, m in r.get("methods", {}).items():
-                    pat = "^/" + re.sub(r"\{[^}]+\}", "([^/:]+)", re.escape(m["flatPath"]).replace(r"\{", "{").replace(r"\}", "}")) + "$"
+                    pat = "^/" + re.escape(service_path) + re.sub(r"\{[^}]+\}", "([^/:]+)", re.escape(m["flatPath"]).replace(r"\{", "{").replace(r"\}", "}")) + "$"
                     self.methods.append((m["httpMethod"], re.compile(pat), prefix + name + "." + mname, m))
                 walk(r, prefix + name + ".")
         walk(doc, "")
@@ -225,9 +241,15 @@ class Fake:
         self.regions = set(args.regions.split(","))
         self.redis = Discovery(REF / "gcp-redis-v1-discovery.json", "redis.googleapis.com")
         self.secrets_doc = Discovery(REF / "gcp-secretmanager-v1-discovery.json", "secretmanager.googleapis.com")
+        self.compute = Discovery(REF / "gcp-compute-v1-global-addresses-subset.json", "compute.googleapis.com")
+        self.servicenetworking = Discovery(REF / "gcp-servicenetworking-v1-subset.json", "servicenetworking.googleapis.com")
+        self.networks = {f"projects/{p}/global/networks/{n}" for p in self.projects for n in ["default"] + args.network}
+        self.addresses = {}       # projects/{p}/global/addresses/{name} -> Address dict
+        self.connections = {}     # projects/{number}/global/networks/{n} -> Connection dict (servicenetworking.googleapis.com)
         self.instances = {}       # full name -> instance dict
         self.auth = {}            # full name -> auth string
         self.ops = {}             # op name -> {"op": dict, "left": n, "finish": callable}
+        self.xops = {}            # compute:{p}/{op} or sn:operations/{op} -> {"op", "left", "finish", "kind"}
         self.busy = {}            # instance name -> op name
         self.secrets = {}         # full name (project id form) -> {"secret": dict, "versions": [bytes]}
         self.tokens = {}          # access token -> {"scope": str, "who": str, "expires": t}
@@ -356,7 +378,8 @@ class Handler(BaseHTTPRequestHandler):
             kinds = [429, 503, "reset"]
             if method == "GET":
                 kinds.append(500)
-            if method == "POST" and (path.endswith("/instances") or path.endswith(":addVersion") or path.endswith("/secrets")):
+            if method == "POST" and (path.endswith("/instances") or path.endswith(":addVersion") or path.endswith("/secrets")
+                                     or path.endswith("/global/addresses") or path.endswith("/connections")):
                 kinds += ["after", "after"]
             return f.rng.choice(kinds)
 
@@ -369,7 +392,8 @@ class Handler(BaseHTTPRequestHandler):
                     "operations": {k: v["op"] for k, v in f.ops.items()},
                     "secrets": {k: {"secret": v["secret"], "versions": [base64.b64encode(x).decode() for x in v["versions"]]}
                                 for k, v in f.secrets.items()},
-                    "disabled": sorted(f.disabled), "deny": sorted(f.deny)})
+                    "disabled": sorted(f.disabled), "deny": sorted(f.deny),
+                    "addresses": f.addresses, "connections": f.connections})
             if path == "/_fake/requests":
                 return self.send(200, f.requests)
             if path == "/_fake/config" and method == "POST":
@@ -381,8 +405,19 @@ class Handler(BaseHTTPRequestHandler):
                 if "revoked_keys" in c: f.revoked_keys = set(c["revoked_keys"])
                 if "expired_refresh_tokens" in c: f.expired_refresh = set(c["expired_refresh_tokens"])
                 if "finish_ops_after" in c:
-                    for o in f.ops.values():
+                    for o in list(f.ops.values()) + list(f.xops.values()):
                         o["left"] = min(o["left"], int(c["finish_ops_after"]))
+                for a in c.get("seed_addresses", []):
+                    # A range made by someone else (another team's Cloud SQL, …): {project, name, network, prefixLength}.
+                    pid = a["project"]
+                    key = f"projects/{pid}/global/addresses/{a['name']}"
+                    f.addresses[key] = self.address_resource(pid, a["name"], {"name": a["name"], "purpose": "VPC_PEERING", "addressType": "INTERNAL",
+                                                                              "prefixLength": a.get("prefixLength", 20), "network": a["network"],
+                                                                              "description": a.get("description", "")})
+                    f.addresses[key]["status"] = "RESERVED"
+                for cn in c.get("seed_connections", []):
+                    f.connections[cn["network"]] = {"network": cn["network"], "reservedPeeringRanges": list(cn["reservedPeeringRanges"]),
+                                                    "peering": "servicenetworking-googleapis-com", "service": "services/servicenetworking.googleapis.com"}
                 if c.get("expire_tokens"):
                     f.tokens.clear()
                 if c.get("clear_requests"):
@@ -410,6 +445,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.redis_api(method, path, query, raw)
         if re.match(r"^/v1/projects/[^/]+/secrets", path):
             return self.secret_api(method, path, query, raw)
+        if path.startswith("/compute/v1/"):
+            return self.compute_api(method, path, query, raw)
+        if path.startswith("/v1/services/") or path.startswith("/v1/operations/"):
+            return self.servicenetworking_api(method, path, query, raw)
         raise ApiError(404, "NOT_FOUND", f"fake: no route for {method} {path}")
 
     def require_token(self):
@@ -664,6 +703,12 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(409, "ALREADY_EXISTS", f"Resource '{name}' already exists",
                            [{"@type": "type.googleapis.com/google.rpc.ResourceInfo", "resourceName": name}])
         self.rules(body, name)
+        if body.get("connectMode") == "PRIVATE_SERVICE_ACCESS":
+            net = body.get("authorizedNetwork", f"projects/{pid}/global/networks/default")
+            key = f"projects/{f.projects[pid]}/global/networks/{net.split('/')[-1]}"
+            if not f.connections.get(key, {}).get("reservedPeeringRanges"):
+                raise ApiError(400, "FAILED_PRECONDITION", f"Private services access is not configured for network '{net}': create an allocated range "
+                                                            "and a servicenetworking connection first. (fake wording)")
         inst = dict(body)
         inst.setdefault("redisVersion", "REDIS_7_0")
         inst.setdefault("authorizedNetwork", f"projects/{pid}/global/networks/default")
@@ -833,6 +878,228 @@ class Handler(BaseHTTPRequestHandler):
         raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
 
 
+    # Compute Engine: global addresses (private services access ranges) ------------------------------
+    def compute_error(self, http, reason, message):
+        return ComputeError(http, reason, message)
+
+    def network_key(self, value, pid):
+        """Normalises the network forms compute accepts (full URL, projects/…, global/networks/…, a name) to projects/{p}/global/networks/{n}."""
+        v = re.sub(r"^https://(www|compute)\.googleapis\.com/compute/v1/", "", value or "")
+        if v.startswith("global/networks/"):
+            v = f"projects/{pid}/" + v
+        elif "/" not in v and v:
+            v = f"projects/{pid}/global/networks/{v}"
+        return v
+
+    def address_resource(self, pid, name, body):
+        f = FAKE
+        f.counter += 1
+        base = 20 + len(f.addresses)
+        net = self.network_key(body.get("network", ""), pid)
+        return {"kind": "compute#address", "id": str(7000000000000000000 + f.counter), "creationTimestamp": f.now(),
+                "name": name, "description": body.get("description", ""), "address": body.get("address", f"10.{base}.0.0"),
+                "prefixLength": body.get("prefixLength"), "status": "RESERVING", "purpose": body.get("purpose"),
+                "addressType": body.get("addressType", "EXTERNAL"),
+                "network": f"https://www.googleapis.com/compute/v1/{net}", "labelFingerprint": "42WmSpB8rSM=",
+                "selfLink": f"https://www.googleapis.com/compute/v1/projects/{pid}/global/addresses/{name}"}
+
+    def compute_op(self, pid, op_type, target, finish):
+        f = FAKE
+        f.counter += 1
+        name = f"operation-{int(time.time() * 1000)}-{f.rng.getrandbits(48):012x}-{f.counter:04d}"
+        op = {"kind": "compute#operation", "id": str(5000000000000000000 + f.counter), "name": name, "operationType": op_type,
+              "targetLink": f"https://www.googleapis.com/compute/v1/{target}", "targetId": str(7000000000000000000 + f.counter),
+              "status": "RUNNING", "user": "infera-test@infera-test-project.iam.gserviceaccount.com", "progress": 0,
+              "insertTime": f.now(), "startTime": f.now(),
+              "selfLink": f"https://www.googleapis.com/compute/v1/projects/{pid}/global/operations/{name}"}
+        f.xops[f"compute:{pid}/{name}"] = {"op": op, "left": f.polls, "finish": finish, "kind": "compute"}
+        return dict(op)
+
+    def compute_api(self, method, path, query, raw):
+        f = FAKE
+        mid, m = f.compute.match(method, path)
+        if m is None:
+            raise ComputeError(404, "notFound", f"fake: {method} {path} is not a compute method this fake serves")
+        parts = path.split("/")            # ['', 'compute', 'v1', 'projects', p, 'global', kind, name]
+        pid = parts[4]
+        perm = {"globalAddresses.insert": "compute.globalAddresses.create", "globalAddresses.get": "compute.globalAddresses.get",
+                "globalAddresses.delete": "compute.globalAddresses.delete"}.get(mid, "compute.globalOperations.get")
+        self.project(pid, "compute.googleapis.com", perm, f"projects/{pid}")
+        f.compute.check_query(m, query)
+        body = f.compute.check_body(m, raw)
+        with f.lock:
+            if mid == "globalOperations.get":
+                key = f"compute:{pid}/{parts[7]}"
+                if key not in f.xops:
+                    raise ComputeError(404, "notFound", f"The resource 'projects/{pid}/global/operations/{parts[7]}' was not found")
+                return 200, self.advance_x(key)
+            if mid == "globalAddresses.insert":
+                name = body.get("name", "")
+                if not re.fullmatch(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?", name):
+                    raise ComputeError(400, "invalid", f"Invalid value for field 'resource.name': '{name}'. Must be a match of regex '(?:[a-z](?:[-a-z0-9]{{0,61}}[a-z0-9])?)'")
+                if body.get("purpose") == "VPC_PEERING":
+                    if body.get("addressType") != "INTERNAL":
+                        raise ComputeError(400, "invalid", "Invalid value for field 'resource.addressType': "
+                                           f"'{body.get('addressType', '')}'. A VPC_PEERING address must be INTERNAL.")
+                    pl = body.get("prefixLength")
+                    if not isinstance(pl, int) or not 8 <= pl <= 29:
+                        raise ComputeError(400, "invalid", f"Invalid value for field 'resource.prefixLength': '{pl}'. Must be between 8 and 29 for VPC_PEERING.")
+                    if not body.get("network"):
+                        raise ComputeError(400, "invalid", "Invalid value for field 'resource.network': ''. A network is required for VPC_PEERING addresses.")
+                    net = self.network_key(body["network"], pid)
+                    if net not in f.networks:
+                        raise ComputeError(404, "notFound", f"The resource '{net}' was not found")
+                key = f"projects/{pid}/global/addresses/{name}"
+                if key in f.addresses:
+                    raise ComputeError(409, "alreadyExists", f"The resource '{key}' already exists")
+                a = self.address_resource(pid, name, body)
+                f.addresses[key] = a
+
+                def finish():
+                    a["status"] = "RESERVED"
+                op = self.compute_op(pid, "insert", key, finish)
+                a["_op"] = f"compute:{pid}/{op['name']}"
+                return 200, op
+            key = f"projects/{pid}/global/addresses/{parts[7]}"
+            if key not in f.addresses:
+                raise ComputeError(404, "notFound", f"The resource '{key}' was not found")
+            a = f.addresses[key]
+            if mid == "globalAddresses.get":
+                if a.get("_op"):        # a read moves a reservation on, as time does for the real one
+                    self.advance_x(a["_op"])
+                    if a["status"] == "RESERVED":
+                        a.pop("_op")
+                return 200, {k: v for k, v in a.items() if not k.startswith("_")}
+            if mid == "globalAddresses.delete":
+                for net, c in f.connections.items():
+                    if parts[7] in c["reservedPeeringRanges"] and self.network_key(a["network"], pid).split("/global/")[1] == net.split("/global/")[1]:
+                        raise ComputeError(400, "resourceInUseByAnotherResource",
+                                           f"The address resource '{key}' is already being used by 'services/servicenetworking.googleapis.com' (connection on {net})")
+
+                def finish():
+                    f.addresses.pop(key, None)
+                return 200, self.compute_op(pid, "delete", key, finish)
+        raise ComputeError(501, "notImplemented", f"fake: {mid} is not implemented")
+
+    def advance_x(self, key):
+        """Moves a compute / servicenetworking operation on by one poll; runs its effect when it finishes."""
+        f = FAKE
+        o = f.xops[key]
+        op = o["op"]
+        done = op.get("status") == "DONE" if o["kind"] == "compute" else op.get("done")
+        if not done:
+            o["left"] -= 1
+            if o["left"] <= 0:
+                err = o["finish"]()
+                if o["kind"] == "compute":
+                    op.update({"status": "DONE", "progress": 100, "endTime": f.now()})
+                    if err:
+                        op["error"] = {"errors": [{"code": err[0], "message": err[1]}]}
+                        op["httpErrorStatusCode"], op["httpErrorMessage"] = 400, "BAD REQUEST"
+                else:
+                    op["done"] = True
+                    if err:
+                        op["error"] = {"code": err[0], "message": err[1]}
+                    else:
+                        op["response"] = o.get("response") or {"@type": "type.googleapis.com/google.protobuf.Empty"}
+            elif o["kind"] == "compute":
+                op["progress"] = 50
+        return op
+
+    # Service Networking: the private services access connection -------------------------------------
+    def sn_network(self, value, what):
+        """projects/{number}/global/networks/{n} → (project id, key); the API wants the project number."""
+        f = FAKE
+        m = re.fullmatch(r"projects/([^/]+)/global/networks/([^/]+)", value or "")
+        if not m:
+            raise ApiError(400, "INVALID_ARGUMENT", f"{what} must be of the form projects/{{project number}}/global/networks/{{network}}, got '{value}'")
+        by_number = {str(n): p for p, n in f.projects.items()}
+        if m.group(1) not in by_number:
+            raise ApiError(400, "INVALID_ARGUMENT", f"(fake, stricter than the docs' wording) {what}: '{m.group(1)}' is not a known project number; "
+                                                    "the API takes the project number, not the id")
+        pid = by_number[m.group(1)]
+        if f"projects/{pid}/global/networks/{m.group(2)}" not in f.networks:
+            raise ApiError(404, "NOT_FOUND", f"Network '{value}' not found.")
+        return pid, value
+
+    def sn_op(self, finish, response=None):
+        f = FAKE
+        f.counter += 1
+        name = f"operations/pssn.p24-{f.rng.getrandbits(40):010x}-{f.counter:04d}"
+        op = {"name": name, "metadata": {"@type": "type.googleapis.com/google.protobuf.Empty"}, "done": False}
+        f.xops[f"sn:{name}"] = {"op": op, "left": f.polls, "finish": finish, "kind": "sn", "response": response}
+        return dict(op)
+
+    def servicenetworking_api(self, method, path, query, raw):
+        f = FAKE
+        mid, m = f.servicenetworking.match(method, path)
+        if m is None:
+            raise ApiError(404, "NOT_FOUND", f"fake: {method} {path} is not a Service Networking v1 method this fake serves")
+        f.servicenetworking.check_query(m, query)
+        body = f.servicenetworking.check_body(m, raw)
+        if mid == "operations.get":
+            key = "sn:" + path[len("/v1/"):]
+            with f.lock:
+                if key not in f.xops:
+                    raise ApiError(404, "NOT_FOUND", f"Operation '{path[4:]}' not found.")
+                return 200, self.advance_x(key)
+        if path.split("/")[3] != "servicenetworking.googleapis.com":
+            raise ApiError(400, "INVALID_ARGUMENT", "fake: only services/servicenetworking.googleapis.com is served")
+        if mid == "services.connections.list":
+            pid, net = self.sn_network(query.get("network", [""])[0], "network")
+        elif mid == "services.connections.deleteConnection":
+            pid, net = self.sn_network(body.get("consumerNetwork"), "consumerNetwork")
+        else:
+            pid, net = self.sn_network(body.get("network"), "connection.network")
+        perm = {"services.connections.list": "servicenetworking.services.get"}.get(mid, "servicenetworking.services.addPeering")
+        self.project(pid, "servicenetworking.googleapis.com", perm, f"projects/{pid}")
+        with f.lock:
+            c = f.connections.get(net)
+            if mid == "services.connections.list":
+                return 200, ({"connections": [c]} if c else {})
+            if mid == "services.connections.deleteConnection":
+                if c is None:
+                    raise ApiError(404, "NOT_FOUND", f"Connection for network '{net}' not found.")
+
+                def finish_delete():
+                    users = [n for n, i in f.instances.items() if i.get("connectMode") == "PRIVATE_SERVICE_ACCESS"
+                             and i.get("authorizedNetwork", "").split("/global/")[1] == net.split("/global/")[1] and n.split("/")[1] == pid]
+                    if users:
+                        return (9, "Failed to delete connection; Producer services (e.g. CloudSQL, Cloud Memstore, etc.) are still using this connection.")
+                    f.connections.pop(net, None)
+                return 200, self.sn_op(finish_delete)
+            ranges = body.get("reservedPeeringRanges") or []
+            for r in ranges:
+                a = f.addresses.get(f"projects/{pid}/global/addresses/{r}")
+                if a is None or a.get("purpose") != "VPC_PEERING" or self.network_key(a["network"], pid).split("/global/")[1] != net.split("/global/")[1]:
+                    raise ApiError(400, "FAILED_PRECONDITION", f"Allocated IP range '{r}' not found in network. (fake wording)")
+            if mid == "services.connections.create":
+                if not ranges:
+                    raise ApiError(400, "INVALID_ARGUMENT", "(fake wording) at least one reserved peering range is required for a new connection")
+                conn = {"network": net, "reservedPeeringRanges": list(ranges), "peering": "servicenetworking-googleapis-com",
+                        "service": "services/servicenetworking.googleapis.com"}
+
+                def finish_create():
+                    have = f.connections.get(net)
+                    if have is not None and sorted(have["reservedPeeringRanges"]) != sorted(ranges):
+                        return (9, "Cannot modify allocated ranges in CreateConnection. Please use UpdateConnection.")
+                    f.connections[net] = conn
+                return 200, self.sn_op(finish_create, dict(conn, **{"@type": "type.googleapis.com/google.cloud.servicenetworking.v1.Connection"}))
+            if mid == "services.connections.patch":
+                if c is None:
+                    raise ApiError(404, "NOT_FOUND", f"Connection for network '{net}' not found.")
+                if query.get("updateMask", ["reservedPeeringRanges"])[0] not in ("reservedPeeringRanges", "reserved_peering_ranges", "*"):
+                    raise ApiError(400, "INVALID_ARGUMENT", "You can only update the listed peering ranges.")
+                removed = set(c["reservedPeeringRanges"]) - set(ranges)
+                if removed and query.get("force", ["false"])[0] != "true":
+                    raise ApiError(400, "FAILED_PRECONDITION", f"Removing allocated ranges {sorted(removed)} requires force=true.")
+
+                def finish_patch():
+                    c["reservedPeeringRanges"] = list(ranges)
+                return 200, self.sn_op(finish_patch, dict(c, reservedPeeringRanges=list(ranges)))
+        raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
+
+
 def main():
     global FAKE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -842,6 +1109,7 @@ def main():
     ap.add_argument("--fault-rate", type=float, default=0.0)
     ap.add_argument("--polls", type=int, default=3, help="operation polls before done:true")
     ap.add_argument("--project", action="append", default=[], help="known project ids (default infera-test-project)")
+    ap.add_argument("--network", action="append", default=[], help="VPC networks besides 'default' in every project")
     ap.add_argument("--regions", default="us-central1,us-east1,europe-west1,asia-east1")
     ap.add_argument("--static-token", action="append", default=[], help="access tokens accepted as is")
     ap.add_argument("--service-account", action="append", default=[], help="EMAIL,KEY_ID,PUBLIC_PEM_PATH")

@@ -270,6 +270,42 @@ import Testing
         #expect(r.status == 1, "\(r.combined)")
         #expect(r.stderr.contains("us-central1-a"), "\(r.stderr)")
         #expect(r.stderr.contains("us-central1"), "\(r.stderr)")
+        expectFailure(r, "invalid value 'us-central1-a' for 'region' (did you mean 'us-central1'?)", "hint: expected a region name", journal: d.journal())
+        #expect(try await instances(fake).isEmpty)
+    }
+
+    @Test func regionMemorystoreDoesNotOffer() async throws {
+        let fake = try GCPFake()
+        var d = Deployment()
+        d.region = "europe-north1" // a GCP region, but not one the fake's Memorystore offers
+        try d.write()
+        let r = try run(d, ["apply", "--auto-approve"], fake)
+        expectFailure(r, "Location 'europe-north1' is not supported", "check the value named in the message", journal: d.journal())
+        #expect(try await instances(fake).isEmpty)
+    }
+
+    @Test func expiredUserCredentials() async throws {
+        let fake = try GCPFake()
+        try await fake.configure(#"{"expired_refresh_tokens": ["user-refresh-token"]}"#)
+        let d = Deployment()
+        try d.write()
+        try #"{"type":"authorized_user","client_id":"user-client-id","client_secret":"user-client-secret","refresh_token":"user-refresh-token","token_uri":"\#(fake.baseURL)/token"}"#
+            .write(toFile: d.dir + "/adc.json", atomically: true, encoding: .utf8)
+        var env = fake.endpoints
+        env["GOOGLE_APPLICATION_CREDENTIALS"] = d.dir + "/adc.json"
+        let r = try InferaRunner.run(["apply", "--auto-approve", "-f", "infera.yaml"], cwd: d.dir, env: InferaRunner.environment(env))
+        expectFailure(r, "Token has been expired or revoked.", "gcloud auth application-default login", journal: d.journal())
+        #expect(!r.combined.contains("user-refresh-token") && !r.combined.contains("user-client-secret"))
+    }
+
+    @Test func expiredAccessToken() async throws {
+        let fake = try GCPFake()
+        let d = Deployment()
+        try d.write()
+        let r = try run(d, ["apply", "--auto-approve"], fake, extra: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.expired-token"])
+        expectFailure(r, "the access token from GOOGLE_OAUTH_ACCESS_TOKEN was rejected (401 UNAUTHENTICATED); it has expired or was revoked",
+                      "set GOOGLE_OAUTH_ACCESS_TOKEN to a fresh token from `gcloud auth print-access-token`", journal: d.journal())
+        #expect(!r.combined.contains("ya29.expired-token"))
         #expect(try await instances(fake).isEmpty)
     }
 
