@@ -26,6 +26,9 @@ public final class Engine: @unchecked Sendable {
     /// Set by scripting: the reply another client gets for a command sent while a script is busy
     /// (SCRIPT KILL / FUNCTION KILL / FUNCTION STATS are answered, the rest get BUSY).
     public var busyReply: ((Argv, ClientSession) -> ByteBuffer)?
+    /// Set while another client's command is run during a busy script: the BUSY error every
+    /// command without `allow_busy` gets (Redis's processCommand; EXEC aborts the transaction).
+    public var busyError: String?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
     public private(set) var extensions: [EngineExtension] = []
     /// Connected clients by id.
@@ -285,15 +288,38 @@ public final class Engine: @unchecked Sendable {
             ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return
         }
-        if config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !performEvictions(&ctx) {
+        if config.maxMemory > 0 && busyError == nil && rejectsOnOOM(ctx.session, cmd) && !performEvictions(&ctx) {
             stats.rejectedCalls += 1
-            if let text = config.oomErrorText { ctx.out.error(text) } else { ctx.out.error(RedisError.oom) }
+            let text = config.oomErrorText ?? "\(RedisError.oom)"
+            if cmd.name == "exec" { TransactionCommands.abort(&ctx, because: text) } else { ctx.out.error(text) }
+            return
+        }
+        if let busy = busyError, !cmd.flags.contains(.allowBusy) {
+            stats.rejectedCalls += 1
+            if cmd.name == "exec" {
+                TransactionCommands.abort(&ctx, because: busy)
+            } else {
+                ctx.out.error(busy)
+            }
             return
         }
         if !extensions.isEmpty {
             for e in extensions where e.beforeCommand(&ctx, cmd) { return }
         }
         call(&ctx, cmd)
+    }
+
+    /// Redis's processCommand under maxmemory: deny-oom commands, EXEC of a transaction holding
+    /// one, and anything queued inside MULTI (except EXEC/DISCARD/QUIT/RESET) are refused when
+    /// memory cannot be freed.
+    private func rejectsOnOOM(_ session: ClientSession, _ cmd: CommandSpec) -> Bool {
+        if cmd.flags.contains(.denyOOM) { return true }
+        guard let m = session.existingState(MultiState.self), m.inMulti else { return false }
+        switch cmd.name {
+        case "exec": return m.queued.contains { $0.1.flags.contains(.denyOOM) }
+        case "discard", "quit", "reset": return false
+        default: return true
+        }
     }
 
     func disabledEntry(_ cmd: CommandSpec) -> String?? {

@@ -42,11 +42,15 @@ public enum ServerCommands {
             spec("info", -1, [.loading, .stale], ["slow", "dangerous"], "Get information and statistics about the server", "1.0.0", info),
             spec("monitor", 1, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Listen for all requests received by the server in real time", "1.0.0") { ctx in
                 let s = ctx.session
-                if !s.isMonitor {
-                    s.isMonitor = true
-                    s.exemptFromTimeout = true
-                    ctx.engine.monitors.append(s)
+                // Inside EXEC the client expects one reply per command (Redis's CLIENT_DENY_BLOCKING).
+                if SessionStateExtension.of(ctx.engine)?.executingTransaction == true {
+                    ctx.out.error("ERR MONITOR isn't allowed for DENY BLOCKING client")
+                    return
                 }
+                if s.isMonitor { return }   // Redis ignores a second MONITOR (no reply)
+                s.isMonitor = true
+                s.exemptFromTimeout = true
+                ctx.engine.monitors.append(s)
                 ctx.out.ok()
             },
             spec("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk and then shut down the server", "1.0.0", shutdown),
@@ -154,13 +158,16 @@ public enum ServerCommands {
             ctx.out.error(RedisError.syntax)
             return
         }
+        let ext = SessionStateExtension.of(ctx.engine)
         if all {
+            if let ext { for i in ctx.engine.databases.indices { ext.touchWatchedKeys(ctx.engine, in: i, replacedWith: nil) } }
             var n = 0
             for d in ctx.engine.databases { n += d.count }
             ctx.engine.flushAll()
             ctx.engine.dirty += n + 1
             ctx.engine.signalDatabaseChanged(db: nil)
         } else {
+            ext?.touchWatchedKeys(ctx.engine, in: ctx.session.db, replacedWith: nil)
             ctx.engine.dirty += ctx.db.count
             ctx.db.clear()
             ctx.engine.signalDatabaseChanged(db: ctx.session.db)
@@ -183,9 +190,14 @@ public enum ServerCommands {
             return
         }
         if a != b {
+            if let ext = SessionStateExtension.of(ctx.engine) {
+                ext.touchWatchedKeys(ctx.engine, in: a, replacedWith: b)
+                ext.touchWatchedKeys(ctx.engine, in: b, replacedWith: a)
+            }
             ctx.engine.databases[a].swapContents(with: ctx.engine.databases[b])
             ctx.engine.dirty += 1
             ctx.engine.signalDatabaseChanged(db: a)
+            SessionStateExtension.of(ctx.engine)?.watchTouchedBeforeChange = true
             ctx.engine.signalDatabaseChanged(db: b)
         }
         ctx.out.ok()
