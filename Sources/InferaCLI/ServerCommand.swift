@@ -19,6 +19,7 @@ struct ServerCommand: AsyncParsableCommand {
           infera server --port 6380 --requirepass s3cret
           infera server ./redis.conf --bind 0.0.0.0 --protected-mode no
           infera server --tls-port 6380 --port 0 --tls-cert-file c.pem --tls-key-file k.pem --tls-ca-cert-file ca.pem
+          infera server --port 6380 --daemonize yes --pidfile /tmp/infera.pid --logfile /tmp/infera.log
         """
     )
 
@@ -43,7 +44,17 @@ struct ServerCommand: AsyncParsableCommand {
         case "warning", "nothing": level = .warning
         default: level = .notice
         }
-        let server = RedisServer(config: config, log: ServerLog(minimum: level))
+        if !config.logFile.isEmpty, let problem = ServerDaemon.checkLogFile(config.logFile) {
+            printError(problem)
+            throw ExitCode(1)
+        }
+        if config.daemonize && !ServerDaemon.isDaemonChild {
+            let code = ServerDaemon.spawnDetached(logFile: config.logFile)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let sink = config.logFile.isEmpty ? nil : ServerDaemon.fileSink(config.logFile)
+        let server = RedisServer(config: config, log: ServerLog(minimum: level, sink: sink))
         server.installSignalHandlers()
         do {
             try server.start()
@@ -51,7 +62,12 @@ struct ServerCommand: AsyncParsableCommand {
             server.log.log(.warning, "\(error)")
             throw ExitCode(1)
         }
+        // redis-server writes a pid file when one is configured or when it daemonizes.
+        let pidFile = config.pidFile ?? (config.daemonize ? "/var/run/redis.pid" : nil)
+        if let pidFile { ServerDaemon.writePidFile(pidFile, log: server.log) }
+        ServerDaemon.reportReady()
         try await server.waitForShutdown()
+        if let pidFile { unlink(pidFile) }
     }
 
     private func printError(_ s: String) {
