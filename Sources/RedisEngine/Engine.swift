@@ -29,6 +29,10 @@ public final class Engine: @unchecked Sendable {
     /// Set while another client's command is run during a busy script: the BUSY error every
     /// command without `allow_busy` gets (Redis's processCommand; EXEC aborts the transaction).
     public var busyError: String?
+    /// CLIENT TRACKING state, created when a client first enables tracking.
+    @usableFromInline var tracking: ClientTracking?
+    /// The client whose top-level command runs now (Redis's `server.current_client`).
+    public internal(set) var currentClient: ClientSession?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
     public private(set) var extensions: [EngineExtension] = []
     /// Connected clients by id.
@@ -175,6 +179,9 @@ public final class Engine: @unchecked Sendable {
         let modeBefore = session.replyMode
 
         let rejectedBefore = stats.rejectedCalls
+        let outerClient = currentClient
+        currentClient = session
+        defer { currentClient = outerClient }
         if let hook = commandHook {
             if hook(&ctx) { dispatch(&ctx, argc) }
         } else {
@@ -189,6 +196,7 @@ public final class Engine: @unchecked Sendable {
         if modeBefore != .on || session.replyMode != .on {
             applyReplyMode(&ctx, mark: mark, before: modeBefore)
         }
+        if let t = tracking { t.afterTopLevel(session, &ctx.out.buffer, commandName: ctx.args[0]) }
         return true
     }
 
@@ -357,7 +365,11 @@ public final class Engine: @unchecked Sendable {
         ctx.command = cmd
         let start = batchMono != 0 ? batchMono : monotonicMicros()
         let mark = ctx.out.buffer.writerIndex
-        cmd.handler(&ctx)
+        if let t = tracking {
+            callTracked(t, &ctx, cmd)
+        } else {
+            cmd.handler(&ctx)
+        }
         let failed = ctx.out.buffer.writerIndex > mark
             && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
         if failed { stats.errorReplies += 1 }
@@ -399,6 +411,24 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// Runs the handler with CLIENT TRACKING's bookkeeping: call depth (invalidations for the
+    /// running client wait for its reply), the running session, the script being run, and the keys
+    /// a read-only command read.
+    private func callTracked(_ t: ClientTracking, _ ctx: inout CommandContext, _ cmd: CommandSpec) {
+        let outerSession = t.callSession
+        let outerScript = t.scriptCall
+        t.callDepth += 1
+        t.callSession = ctx.session
+        if !ctx.session.isInternal && cmd.flags.contains(.noscript) && ClientTracking.scriptCommands.contains(cmd.name) {
+            t.scriptCall = (ctx.args, cmd)
+        }
+        cmd.handler(&ctx)
+        t.callDepth -= 1
+        t.callSession = outerSession
+        t.scriptCall = outerScript
+        t.afterCall(&ctx, cmd)
+    }
+
     private func feedMonitors(_ ctx: CommandContext) {
         let micros = clock.nowMicroseconds()
         var line = "+\(micros / 1_000_000).\(String(micros % 1_000_000).leftPadded(6)) [\(ctx.session.db) "
@@ -417,6 +447,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
     @inlinable public func signalModifiedKey(db: Int, key: ByteString) {
+        if let t = tracking { t.keyModified(key) }
         if extensions.isEmpty { return }
         for e in extensions { e.keyModified(db: db, key: key) }
     }
@@ -471,7 +502,13 @@ public final class Engine: @unchecked Sendable {
         db.expires.remove(key)
         stats.expiredKeys += 1
         notifyKeyspaceEvent(.expired, "expired", key: key, db: db.index)
-        signalModifiedKey(db: db.index, key: key)
+        if let t = tracking {
+            t.serverModification = true
+            signalModifiedKey(db: db.index, key: key)
+            t.serverModification = false
+        } else {
+            signalModifiedKey(db: db.index, key: key)
+        }
     }
 
     /// Deletes `key` (no signal); returns true when it existed.
@@ -519,6 +556,7 @@ public final class Engine: @unchecked Sendable {
         usedMemoryCached = MemoryInfo.residentBytes()
         if config.activeExpireEnabled { activeExpireCycle(now: now, timeLimitMicros: Int64(25_000 / max(config.hz / 10, 1))) }
         for e in extensions { e.cron(now: now) }
+        tracking?.cron()
     }
 
     /// Redis's slow active-expire cycle: for each database, sample up to 20 keys with a TTL at a time

@@ -146,6 +146,7 @@ public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
     }
 
     func resetSession(_ session: ClientSession) {
+        engine?.tracking?.sessionGone(session)
         if let c = blocking.bySession[session.id] {
             blocking.remove(c)
             session.isBlocked = false

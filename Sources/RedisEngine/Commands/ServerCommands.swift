@@ -159,6 +159,7 @@ public enum ServerCommands {
             return
         }
         let ext = SessionStateExtension.of(ctx.engine)
+        defer { ctx.engine.tracking?.flushed() }
         if all {
             if let ext { for i in ctx.engine.databases.indices { ext.touchWatchedKeys(ctx.engine, in: i, replacedWith: nil) } }
             var n = 0
@@ -366,7 +367,7 @@ public enum InfoBuilder {
             return [
                 "connected_clients:\(e.sessions.count)", "cluster_connections:0", "maxclients:\(e.config.maxClients)",
                 "client_recent_max_input_buffer:0", "client_recent_max_output_buffer:0",
-                "blocked_clients:\(blocked)", "tracking_clients:0", "clients_in_timeout_table:\(blocked)",
+                "blocked_clients:\(blocked)", "tracking_clients:\(e.tracking?.clients ?? 0)", "clients_in_timeout_table:\(blocked)",
             ]
         case "memory":
             let rss = MemoryInfo.residentBytes()
@@ -393,6 +394,8 @@ public enum InfoBuilder {
                 "total_net_output_bytes:\(st.netOutputBytes)", "rejected_connections:\(st.rejectedConnections)",
                 "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
                 "keyspace_misses:\(st.keyspaceMisses)", "total_error_replies:\(st.errorReplies)",
+                "tracking_total_keys:\(e.tracking?.table.count ?? 0)", "tracking_total_items:\(e.tracking?.totalItems ?? 0)",
+                "tracking_total_prefixes:\(e.tracking?.prefixTable.count ?? 0)",
                 "unexpected_error_replies:0", "total_reads_processed:\(st.totalReadsProcessed)",
                 "total_writes_processed:\(st.totalReadsProcessed)",
             ]
