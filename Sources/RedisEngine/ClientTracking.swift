@@ -278,7 +278,8 @@ final class ClientTracking {
     /// Redis's trackingBroadcastInvalidationMessages.
     func broadcast(inline: UnsafeMutablePointer<ByteBuffer>? = nil) {
         broadcastPending = false
-        for (_, bs) in prefixTable where !bs.keys.isEmpty {
+        for prefix in prefixTable.keys.sorted(by: Self.precedes) {   // Redis walks its prefix radix tree
+            guard let bs = prefixTable[prefix], !bs.keys.isEmpty else { continue }
             let sorted = bs.keys.keys.sorted(by: Self.precedes)
             for c in bs.clients {
                 guard let st = c.existingState(TrackingState.self), st.on else { continue }

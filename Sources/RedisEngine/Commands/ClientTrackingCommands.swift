@@ -71,7 +71,7 @@ enum ClientTrackingCommands {
                 return
             }
             if optin && optout {
-                ctx.out.error("ERR You can't use both OPTIN and OPTOUT")
+                ctx.out.error("ERR You can't specify both OPTIN mode and OPTOUT mode")
                 return
             }
             if on, let current, (optin && current.optout) || (optout && current.optin) {
