@@ -20,6 +20,7 @@ struct ServerCommand: AsyncParsableCommand {
           infera server ./redis.conf --bind 0.0.0.0 --protected-mode no
           infera server --cluster-enabled yes --cluster-shards 3 --port 7000   # nodes on 7000-7002
           infera server --tls-port 6380 --port 0 --tls-cert-file c.pem --tls-key-file k.pem --tls-ca-cert-file ca.pem
+          infera server --port 6380 --daemonize yes --pidfile /tmp/infera.pid --logfile /tmp/infera.log
         """
     )
 
@@ -49,8 +50,20 @@ struct ServerCommand: AsyncParsableCommand {
         case "warning", "nothing": level = .warning
         default: level = .notice
         }
+        if !config.logFile.isEmpty, let problem = ServerDaemon.checkLogFile(config.logFile) {
+            printError(problem)
+            throw ExitCode(1)
+        }
+        if config.daemonize && !ServerDaemon.isDaemonChild {
+            let code = ServerDaemon.spawnDetached(logFile: config.logFile)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let sink = config.logFile.isEmpty ? nil : ServerDaemon.fileSink(config.logFile)
+        // redis-server writes a pid file when one is configured or when it daemonizes.
+        let pidFile = config.pidFile ?? (config.daemonize ? "/var/run/redis.pid" : nil)
         if config.clusterEnabled {
-            let cluster = RedisClusterServer(config: config, log: ServerLog(minimum: level))
+            let cluster = RedisClusterServer(config: config, log: ServerLog(minimum: level, sink: sink))
             cluster.installSignalHandlers()
             do {
                 try cluster.start()
@@ -58,10 +71,13 @@ struct ServerCommand: AsyncParsableCommand {
                 cluster.log.log(.warning, "\(error)")
                 throw ExitCode(1)
             }
+            if let pidFile { ServerDaemon.writePidFile(pidFile, log: cluster.log) }
+            ServerDaemon.reportReady()
             try await cluster.waitForShutdown()
+            if let pidFile { unlink(pidFile) }
             return
         }
-        let server = RedisServer(config: config, log: ServerLog(minimum: level))
+        let server = RedisServer(config: config, log: ServerLog(minimum: level, sink: sink))
         server.installSignalHandlers()
         do {
             try server.start()
@@ -69,7 +85,10 @@ struct ServerCommand: AsyncParsableCommand {
             server.log.log(.warning, "\(error)")
             throw ExitCode(1)
         }
+        if let pidFile { ServerDaemon.writePidFile(pidFile, log: server.log) }
+        ServerDaemon.reportReady()
         try await server.waitForShutdown()
+        if let pidFile { unlink(pidFile) }
     }
 
     private func printError(_ s: String) {

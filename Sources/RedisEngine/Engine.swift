@@ -26,6 +26,13 @@ public final class Engine: @unchecked Sendable {
     /// Set by scripting: the reply another client gets for a command sent while a script is busy
     /// (SCRIPT KILL / FUNCTION KILL / FUNCTION STATS are answered, the rest get BUSY).
     public var busyReply: ((Argv, ClientSession) -> ByteBuffer)?
+    /// Set while another client's command is run during a busy script: the BUSY error every
+    /// command without `allow_busy` gets (Redis's processCommand; EXEC aborts the transaction).
+    public var busyError: String?
+    /// CLIENT TRACKING state, created when a client first enables tracking.
+    @usableFromInline var tracking: ClientTracking?
+    /// The client whose top-level command runs now (Redis's `server.current_client`).
+    public internal(set) var currentClient: ClientSession?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
     public private(set) var extensions: [EngineExtension] = []
     /// Connected clients by id.
@@ -179,6 +186,9 @@ public final class Engine: @unchecked Sendable {
         let modeBefore = session.replyMode
 
         let rejectedBefore = stats.rejectedCalls
+        let outerClient = currentClient
+        currentClient = session
+        defer { currentClient = outerClient }
         if let hook = commandHook {
             if hook(&ctx) { dispatch(&ctx, argc) }
         } else {
@@ -193,6 +203,7 @@ public final class Engine: @unchecked Sendable {
         if modeBefore != .on || session.replyMode != .on {
             applyReplyMode(&ctx, mark: mark, before: modeBefore)
         }
+        if let t = tracking { t.afterTopLevel(session, &ctx.out.buffer, commandName: ctx.args[0]) }
         return true
     }
 
@@ -292,15 +303,38 @@ public final class Engine: @unchecked Sendable {
             ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return
         }
-        if config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !performEvictions(&ctx) {
+        if config.maxMemory > 0 && busyError == nil && rejectsOnOOM(ctx.session, cmd) && !performEvictions(&ctx) {
             stats.rejectedCalls += 1
-            if let text = config.oomErrorText { ctx.out.error(text) } else { ctx.out.error(RedisError.oom) }
+            let text = config.oomErrorText ?? "\(RedisError.oom)"
+            if cmd.name == "exec" { TransactionCommands.abort(&ctx, because: text) } else { ctx.out.error(text) }
+            return
+        }
+        if let busy = busyError, !cmd.flags.contains(.allowBusy) {
+            stats.rejectedCalls += 1
+            if cmd.name == "exec" {
+                TransactionCommands.abort(&ctx, because: busy)
+            } else {
+                ctx.out.error(busy)
+            }
             return
         }
         if !extensions.isEmpty {
             for e in extensions where e.beforeCommand(&ctx, cmd) { return }
         }
         call(&ctx, cmd)
+    }
+
+    /// Redis's processCommand under maxmemory: deny-oom commands, EXEC of a transaction holding
+    /// one, and anything queued inside MULTI (except EXEC/DISCARD/QUIT/RESET) are refused when
+    /// memory cannot be freed.
+    private func rejectsOnOOM(_ session: ClientSession, _ cmd: CommandSpec) -> Bool {
+        if cmd.flags.contains(.denyOOM) { return true }
+        guard let m = session.existingState(MultiState.self), m.inMulti else { return false }
+        switch cmd.name {
+        case "exec": return m.queued.contains { $0.1.flags.contains(.denyOOM) }
+        case "discard", "quit", "reset": return false
+        default: return true
+        }
     }
 
     func disabledEntry(_ cmd: CommandSpec) -> String?? {
@@ -338,7 +372,11 @@ public final class Engine: @unchecked Sendable {
         ctx.command = cmd
         let start = batchMono != 0 ? batchMono : monotonicMicros()
         let mark = ctx.out.buffer.writerIndex
-        cmd.handler(&ctx)
+        if let t = tracking {
+            callTracked(t, &ctx, cmd)
+        } else {
+            cmd.handler(&ctx)
+        }
         let failed = ctx.out.buffer.writerIndex > mark
             && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
         if failed { stats.errorReplies += 1 }
@@ -380,6 +418,24 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// Runs the handler with CLIENT TRACKING's bookkeeping: call depth (invalidations for the
+    /// running client wait for its reply), the running session, the script being run, and the keys
+    /// a read-only command read.
+    private func callTracked(_ t: ClientTracking, _ ctx: inout CommandContext, _ cmd: CommandSpec) {
+        let outerSession = t.callSession
+        let outerScript = t.scriptCall
+        t.callDepth += 1
+        t.callSession = ctx.session
+        if !ctx.session.isInternal && cmd.flags.contains(.noscript) && ClientTracking.scriptCommands.contains(cmd.name) {
+            t.scriptCall = (ctx.args, cmd)
+        }
+        cmd.handler(&ctx)
+        t.callDepth -= 1
+        t.callSession = outerSession
+        t.scriptCall = outerScript
+        t.afterCall(&ctx, cmd)
+    }
+
     private func feedMonitors(_ ctx: CommandContext) {
         let micros = clock.nowMicroseconds()
         var line = "+\(micros / 1_000_000).\(String(micros % 1_000_000).leftPadded(6)) [\(ctx.session.db) "
@@ -398,6 +454,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
     @inlinable public func signalModifiedKey(db: Int, key: ByteString) {
+        if let t = tracking { t.keyModified(key) }
         if extensions.isEmpty { return }
         for e in extensions { e.keyModified(db: db, key: key) }
     }
@@ -452,7 +509,13 @@ public final class Engine: @unchecked Sendable {
         db.expires.remove(key)
         stats.expiredKeys += 1
         notifyKeyspaceEvent(.expired, "expired", key: key, db: db.index)
-        signalModifiedKey(db: db.index, key: key)
+        if let t = tracking {
+            t.serverModification = true
+            signalModifiedKey(db: db.index, key: key)
+            t.serverModification = false
+        } else {
+            signalModifiedKey(db: db.index, key: key)
+        }
     }
 
     /// Deletes `key` (no signal); returns true when it existed.
@@ -500,6 +563,7 @@ public final class Engine: @unchecked Sendable {
         usedMemoryCached = MemoryInfo.residentBytes()
         if config.activeExpireEnabled { activeExpireCycle(now: now, timeLimitMicros: Int64(25_000 / max(config.hz / 10, 1))) }
         for e in extensions { e.cron(now: now) }
+        tracking?.cron()
     }
 
     /// Redis's slow active-expire cycle: for each database, sample up to 20 keys with a TTL at a time

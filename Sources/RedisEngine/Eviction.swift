@@ -249,7 +249,9 @@ extension Engine {
         guard deleteKey(db, key) else { return nil }
         stats.evictedKeys += 1
         notifyKeyspaceEvent(.evicted, "evicted", key: key, db: db.index)
+        tracking?.serverModification = true
         signalModifiedKey(db: db.index, key: key)
+        tracking?.serverModification = false
         return (db.index, key)
     }
 

@@ -122,6 +122,10 @@ public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
 
     public func databaseChanged(db: Int?) {
         if !blocking.isEmpty { signalStreamWaiters(db: db) }
+        if watchTouchedBeforeChange {
+            watchTouchedBeforeChange = false
+            return
+        }
         if watchers.isEmpty { return }
         for (dk, sessions) in watchers where db == nil || dk.db == db {
             for s in sessions { s.existingState(MultiState.self)?.dirty = true }
@@ -142,6 +146,7 @@ public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
     }
 
     func resetSession(_ session: ClientSession) {
+        engine?.tracking?.sessionGone(session)
         if let c = blocking.bySession[session.id] {
             blocking.remove(c)
             session.isBlocked = false
@@ -188,6 +193,33 @@ public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
     }
 
     // MARK: WATCH
+
+    /// Set by FLUSHALL/FLUSHDB/SWAPDB after `touchWatchedKeys(in:replacedWith:)`: the next
+    /// `databaseChanged` leaves WATCH alone.
+    var watchTouchedBeforeChange = false
+
+    /// Redis's touchAllWatchedKeysInDb, called before database `emptied` is flushed or swapped
+    /// with `replacedWith`: only watched keys that exist in either are touched (FLUSHALL of a
+    /// database without the watched key leaves the transaction alone); a key that was already
+    /// expired when watched and is now gone is no logical change.
+    func touchWatchedKeys(_ engine: Engine, in emptied: Int, replacedWith: Int?) {
+        watchTouchedBeforeChange = true
+        if watchers.isEmpty { return }
+        let dbE = engine.databases[emptied]
+        let dbR = replacedWith.map { engine.databases[$0] }
+        for (dk, sessions) in watchers where dk.db == emptied {
+            let inEmptied = dbE.main.find(dk.key) != nil
+            let inReplacement = dbR.map { $0.main.find(dk.key) != nil } ?? false
+            guard inEmptied || inReplacement else { continue }
+            let staleInEmptied = inEmptied && engine.isExpired(dbE, dk.key, now: engine.clock.nowMilliseconds())
+            for s in sessions {
+                guard let m = s.existingState(MultiState.self) else { continue }
+                // Watched while already expired (not live) and replaced by nothing: no logical change.
+                if !inReplacement && staleInEmptied, m.watched.contains(where: { $0.0 == dk && !$0.1 }) { continue }
+                m.dirty = true
+            }
+        }
+    }
 
     func touchWatched(_ dk: DBKey) {
         guard let list = watchers[dk] else { return }

@@ -322,10 +322,38 @@ public final class LuaScripting: EngineExtension {
             out.mapHeader(2)
             out.bulk("libraries_count"); out.integer(libraries.count)
             out.bulk("functions_count"); out.integer(functions.count)
+        case ("shutdown", _):
+            // Redis: only SHUTDOWN NOSAVE passes while a script is busy; it stops the script too.
+            let words = (1..<args.count).map { args.string($0).lowercased() }
+            guard words.contains("nosave"), !words.contains("abort") else {
+                out.error(busyText)
+                return out.buffer
+            }
+            run.killRequested = true
+            return executeWhileBusy(args, session, busyText)
         default:
-            out.error(busyText)
+            // Everything else goes through the engine with `busyError` set: commands flagged
+            // allow_busy (MULTI, DISCARD, WATCH, AUTH, HELLO ...) run, the others get BUSY (EXEC
+            // aborts the transaction, a command queued after MULTI flags it), as in processCommand.
+            return executeWhileBusy(args, session, busyText)
         }
         return out.buffer
+    }
+
+    private func executeWhileBusy(_ args: Argv, _ session: ClientSession, _ busyText: String) -> ByteBuffer {
+        let savedTime = engine.commandTime
+        engine.busyError = busyText
+        defer {
+            engine.busyError = nil
+            engine.commandTime = savedTime
+        }
+        var ctx = CommandContext(engine: engine, session: session, buffer: ByteBufferAllocator().buffer(capacity: 128))
+        ctx.args = args
+        if !engine.execute(&ctx) {
+            session.isPostponed = false
+            ctx.out.error(busyText)
+        }
+        return ctx.out.buffer
     }
 
     // MARK: EngineExtension

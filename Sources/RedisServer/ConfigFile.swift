@@ -181,14 +181,18 @@ public enum RedisConfigFile {
             c.engine.disabledCommands[args[0].lowercased()] = .some(message)
         case "tcp-backlog": c.tcpBacklog = try int(0)
         case "tcp-keepalive": c.tcpKeepAlive = try int(0)
-        case "logfile": c.logFile = try one()
+        case "logfile":
+            c.logFile = try one()
+            c.engine.extra["logfile"] = c.logFile
         case "loglevel":
             let v = try one().lowercased()
             guard ["debug", "verbose", "notice", "warning", "nothing"].contains(v) else {
                 throw DirectiveError(reason: "argument(s) must be one of the following: debug, verbose, notice, warning, nothing")
             }
             c.logLevel = v
-        case "pidfile": c.pidFile = try one()
+        case "pidfile":
+            c.pidFile = try one()
+            c.engine.extra["pidfile"] = c.pidFile
         case "io-threads", "threads": c.threads = try int(1, 128)
         case "infera-io-backend":
             guard let b = IOBackend(rawValue: try one().lowercased()) else {
@@ -218,7 +222,8 @@ public enum RedisConfigFile {
             }
             c.engine.extra[name] = "normal \(c.outputBufferLimitNormal.hard) \(c.outputBufferLimitNormal.soft) \(c.outputBufferLimitNormal.softSeconds) slave 268435456 67108864 60 pubsub \(c.outputBufferLimitPubSub.hard) \(c.outputBufferLimitPubSub.soft) \(c.outputBufferLimitPubSub.softSeconds)"
         case "daemonize":
-            if try bool() { throw DirectiveError(reason: "daemonize yes is not supported by infera server") }
+            c.daemonize = try bool()
+            c.engine.extra["daemonize"] = c.daemonize ? "yes" : "no"
         case "save", "appendonly", "dir", "dbfilename", "appendfilename", "appendfsync", "supervised",
              "always-show-logo", "set-proc-title", "lazyfree-lazy-eviction", "lazyfree-lazy-expire",
              "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",

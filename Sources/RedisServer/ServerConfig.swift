@@ -57,6 +57,8 @@ public struct RedisServerConfig: Sendable {
     public var logLevel = "notice"
     /// `pidfile`
     public var pidFile: String?
+    /// `daemonize yes`: `infera server` detaches (see `ServerDaemon` in InferaCLI).
+    public var daemonize = false
     /// `io-threads`: event-loop threads (0 = default: 1 epoll loop; SwiftNIO: the number of cores).
     public var threads: Int = 0
     /// `client-output-buffer-limit normal` (Redis: `0 0 0`, no limit).

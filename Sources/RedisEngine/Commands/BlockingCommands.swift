@@ -157,12 +157,16 @@ extension SessionStateExtension {
         ctx.out.version = c.session.protocolVersion
         st.reprocessing = true
         st.stillBlocked = false
+        let outerClient = engine.currentClient
+        engine.currentClient = c.session   // Redis serves an unblocked client as the current client
+        defer { engine.currentClient = outerClient }
         engine.call(&ctx, c.command)
         st.reprocessing = false
         if st.stillBlocked { return false }
         st.remove(c)
         c.session.isBlocked = false
         c.session.deliver?(ctx.out.buffer)
+        engine.tracking?.flushPending(for: c.session)   // its invalidations follow its reply
         c.session.resume?()
         return true
     }

@@ -51,6 +51,7 @@ public enum ClientCommands {
                     }
                 },
                 sub("unblock", -3, base.union(.admin), "Unblock a client blocked in a blocking command from a different connection", "5.0.0", unblock),
+            ] + ClientTrackingCommands.subcommands(base) + [
                 sub("help", 2, [.loading, .stale], "Show helpful text about the different subcommands", "5.0.0") { ctx in
                     KeyCommands.replyHelp(&ctx, "CLIENT", [
                         "CACHING (YES|NO)",
@@ -112,6 +113,8 @@ public enum ClientCommands {
         let multi = s.existingState(MultiState.self).map { $0.inMulti ? $0.queued.count : -1 } ?? s.multiCount
         if multi >= 0 { flags += "x" }
         if s.isBlocked { flags += "b" }
+        let tracking = ClientTrackingCommands.listFields(s)
+        flags += tracking.flags
         flags += s.extraFlags
         if s.closeAfterReply { flags += "c" }
         if s.noEvict { flags += "e" }
@@ -120,7 +123,7 @@ public enum ClientCommands {
         let idle = (now - s.lastInteraction) / 1000
         let cmd = s === current.session ? (current.command?.fullName ?? s.lastCommand) : s.lastCommand
         let qbuf = s.queryBufferLength
-        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(s.outputBufferLength) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=-1 resp=\(s.protocolVersion.rawValue)"
+        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(s.outputBufferLength) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=\(tracking.redirect) resp=\(s.protocolVersion.rawValue)"
     }
 
     static func list(_ ctx: inout CommandContext) {

@@ -39,11 +39,15 @@ public enum ServerCommands {
             spec("info", -1, [.loading, .stale], ["slow", "dangerous"], "Get information and statistics about the server", "1.0.0", info),
             spec("monitor", 1, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Listen for all requests received by the server in real time", "1.0.0") { ctx in
                 let s = ctx.session
-                if !s.isMonitor {
-                    s.isMonitor = true
-                    s.exemptFromTimeout = true
-                    ctx.engine.monitors.append(s)
+                // Inside EXEC the client expects one reply per command (Redis's CLIENT_DENY_BLOCKING).
+                if SessionStateExtension.of(ctx.engine)?.executingTransaction == true {
+                    ctx.out.error("ERR MONITOR isn't allowed for DENY BLOCKING client")
+                    return
                 }
+                if s.isMonitor { return }   // Redis ignores a second MONITOR (no reply)
+                s.isMonitor = true
+                s.exemptFromTimeout = true
+                ctx.engine.monitors.append(s)
                 ctx.out.ok()
             },
             spec("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy], ["admin", "slow", "dangerous"], "Synchronously save the dataset to disk and then shut down the server", "1.0.0", shutdown),
@@ -159,13 +163,17 @@ public enum ServerCommands {
             ctx.out.error(RedisError.syntax)
             return
         }
+        let ext = SessionStateExtension.of(ctx.engine)
+        defer { ctx.engine.tracking?.flushed() }
         if all {
+            if let ext { for i in ctx.engine.databases.indices { ext.touchWatchedKeys(ctx.engine, in: i, replacedWith: nil) } }
             var n = 0
             for d in ctx.engine.databases { n += d.count }
             ctx.engine.flushAll()
             ctx.engine.dirty += n + 1
             ctx.engine.signalDatabaseChanged(db: nil)
         } else {
+            ext?.touchWatchedKeys(ctx.engine, in: ctx.session.db, replacedWith: nil)
             ctx.engine.dirty += ctx.db.count
             ctx.db.clear()
             ctx.engine.signalDatabaseChanged(db: ctx.session.db)
@@ -189,9 +197,14 @@ public enum ServerCommands {
             return
         }
         if a != b {
+            if let ext = SessionStateExtension.of(ctx.engine) {
+                ext.touchWatchedKeys(ctx.engine, in: a, replacedWith: b)
+                ext.touchWatchedKeys(ctx.engine, in: b, replacedWith: a)
+            }
             ctx.engine.databases[a].swapContents(with: ctx.engine.databases[b])
             ctx.engine.dirty += 1
             ctx.engine.signalDatabaseChanged(db: a)
+            SessionStateExtension.of(ctx.engine)?.watchTouchedBeforeChange = true
             ctx.engine.signalDatabaseChanged(db: b)
         }
         ctx.out.ok()
@@ -371,7 +384,7 @@ public enum InfoBuilder {
             return [
                 "connected_clients:\(e.sessions.count)", "cluster_connections:0", "maxclients:\(e.config.maxClients)",
                 "client_recent_max_input_buffer:0", "client_recent_max_output_buffer:0",
-                "blocked_clients:\(blocked)", "tracking_clients:0", "clients_in_timeout_table:\(blocked)",
+                "blocked_clients:\(blocked)", "tracking_clients:\(e.tracking?.clients ?? 0)", "clients_in_timeout_table:\(blocked)",
             ]
         case "memory":
             let rss = MemoryInfo.residentBytes()
@@ -396,6 +409,8 @@ public enum InfoBuilder {
                 "total_net_output_bytes:\(st.netOutputBytes)", "rejected_connections:\(st.rejectedConnections)",
                 "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
                 "keyspace_misses:\(st.keyspaceMisses)", "total_error_replies:\(st.errorReplies)",
+                "tracking_total_keys:\(e.tracking?.table.count ?? 0)", "tracking_total_items:\(e.tracking?.totalItems ?? 0)",
+                "tracking_total_prefixes:\(e.tracking?.prefixTable.count ?? 0)",
                 "unexpected_error_replies:0", "total_reads_processed:\(st.totalReadsProcessed)",
                 "total_writes_processed:\(st.totalReadsProcessed)",
             ]

@@ -30,6 +30,14 @@ public enum TransactionCommands {
         ctx.out.ok()
     }
 
+    /// EXEC refused before it runs (a busy script): Redis's execCommandAbort.
+    static func abort(_ ctx: inout CommandContext, because error: String) {
+        if let ext = SessionStateExtension.of(ctx.engine), let m = ctx.session.existingState(MultiState.self), m.inMulti {
+            finish(ext, ctx.session, m)
+        }
+        ctx.out.error("EXECABORT Transaction discarded because of: \(error)")
+    }
+
     /// Leaves MULTI state and forgets watched keys (Redis's discardTransaction).
     static func finish(_ ext: SessionStateExtension, _ session: ClientSession, _ m: MultiState) {
         m.inMulti = false
