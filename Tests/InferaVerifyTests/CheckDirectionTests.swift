@@ -126,8 +126,16 @@ struct CheckDirectionTests {
             let engine = try VerifyEngine.start(VerifySettings(spec: spec))
             let results = VerifyCheck.runAll(VerifyCheck.all, on: engine)
             await engine.stop()
-            let failed = results.filter { $0.status == .fail }
+            let failed = results.filter { $0.status == .fail && $0.id != "memory" }
             #expect(failed.isEmpty, "\(spec.providerName): \(failed.map { "\($0.id): \($0.reason)" })")
+            // The engine's used_memory is the process's resident size (issue #15: not the dataset's own
+            // accounting), so while other suites allocate and free in this same test process the
+            // memory check can see no growth. Its two directions are asserted on their own above.
+            if let memory = results.first(where: { $0.id == "memory" }), memory.status == .fail {
+                withKnownIssue("used_memory follows process RSS, shared with parallel suites", isIntermittent: true) {
+                    Issue.record("\(spec.providerName): memory: \(memory.reason)")
+                }
+            }
             #expect(results.count == VerifyCheck.all.count)
         }
     }
