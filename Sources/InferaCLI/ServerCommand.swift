@@ -62,32 +62,31 @@ struct ServerCommand: AsyncParsableCommand {
         let sink = config.logFile.isEmpty ? nil : ServerDaemon.fileSink(config.logFile)
         // redis-server writes a pid file when one is configured or when it daemonizes.
         let pidFile = config.pidFile ?? (config.daemonize ? "/var/run/redis.pid" : nil)
+        let log = ServerLog(minimum: level, sink: sink)
         if config.clusterEnabled {
-            let cluster = RedisClusterServer(config: config, log: ServerLog(minimum: level, sink: sink))
+            let cluster = RedisClusterServer(config: config, log: log)
             cluster.installSignalHandlers()
-            do {
-                try cluster.start()
-            } catch {
-                cluster.log.log(.warning, "\(error)")
-                throw ExitCode(1)
-            }
-            if let pidFile { ServerDaemon.writePidFile(pidFile, log: cluster.log) }
-            ServerDaemon.reportReady()
-            try await cluster.waitForShutdown()
-            if let pidFile { unlink(pidFile) }
-            return
+            try await serve(start: cluster.start, log: log, pidFile: pidFile, waitForShutdown: cluster.waitForShutdown)
+        } else {
+            let server = RedisServer(config: config, log: log)
+            server.installSignalHandlers()
+            try await serve(start: server.start, log: log, pidFile: pidFile, waitForShutdown: server.waitForShutdown)
         }
-        let server = RedisServer(config: config, log: ServerLog(minimum: level, sink: sink))
-        server.installSignalHandlers()
+    }
+
+    /// Starts (exit 1 with the reason logged when it cannot), writes the pid file, tells a waiting
+    /// `--daemonize` parent that it is ready, serves until shutdown, then removes the pid file.
+    private func serve(start: () throws -> Void, log: ServerLog, pidFile: String?,
+                       waitForShutdown: () async throws -> Void) async throws {
         do {
-            try server.start()
+            try start()
         } catch {
-            server.log.log(.warning, "\(error)")
+            log.log(.warning, "\(error)")
             throw ExitCode(1)
         }
-        if let pidFile { ServerDaemon.writePidFile(pidFile, log: server.log) }
+        if let pidFile { ServerDaemon.writePidFile(pidFile, log: log) }
         ServerDaemon.reportReady()
-        try await server.waitForShutdown()
+        try await waitForShutdown()
         if let pidFile { unlink(pidFile) }
     }
 
