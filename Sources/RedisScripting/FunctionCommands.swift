@@ -142,13 +142,12 @@ enum FunctionCommands {
 
     static func dump(_ ctx: inout CommandContext) {
         guard let s = ScriptCommands.scripting(&ctx) else { return }
-        var payload: [UInt8] = []
+        var w = RDBWriter()
         for lib in s.libraries.values.sorted(by: { $0.name < $1.name }) {
-            payload.append(RDBEncoding.opcodeFunction2)
-            RDBEncoding.appendString(lib.code, to: &payload)
+            w.byte(RDB.opFunction2)
+            w.string(lib.code)
         }
-        RDBEncoding.appendFooter(to: &payload)
-        ctx.out.bulk(payload)
+        ctx.out.bulk(RDB.dumpPayload(w.bytes))
     }
 
     static func restore(_ ctx: inout CommandContext) {
@@ -163,14 +162,14 @@ enum FunctionCommands {
             else { ctx.out.error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE."); return }
         }
         let payload = Array(ctx.args[2])
-        guard let body = RDBEncoding.verifyFooter(payload) else {
+        guard let body = RDB.verifyDumpPayload(payload) else {
             ctx.out.error("ERR DUMP payload version or checksum are wrong")
             return
         }
         var codes: [[UInt8]] = []
-        var reader = RDBEncoding.Reader(bytes: body)
+        var reader = RDBReader(body)
         while !reader.atEnd {
-            guard reader.readByte() == RDBEncoding.opcodeFunction2, let code = reader.readString() else {
+            guard (try? reader.byte()) == RDB.opFunction2, let code = try? reader.string() else {
                 ctx.out.error("ERR given type is not a function")
                 return
             }

@@ -26,7 +26,7 @@ public enum RDB {
     static let typeStreamListpacks2: UInt8 = 19
 
     // Opcodes.
-    static let opFunction2: UInt8 = 245
+    public static let opFunction2: UInt8 = 245
     static let opFunction: UInt8 = 246
     static let opModuleAux: UInt8 = 247
     static let opIdle: UInt8 = 248
@@ -129,7 +129,7 @@ public struct RDBWriter {
     public var bytes: [UInt8] = []
     public init() {}
 
-    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
+    @inline(__always) public mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     /// rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian lengths.
     mutating func length(_ n: UInt64) {
@@ -161,7 +161,7 @@ public struct RDBWriter {
         bytes.append(contentsOf: p)
     }
 
-    mutating func string(_ a: [UInt8]) { a.withUnsafeBytes { string(raw: $0) } }
+    public mutating func string(_ a: [UInt8]) { a.withUnsafeBytes { string(raw: $0) } }
 
     /// A string holding the decimal `v` (rdbSaveLongLongAsStringObject).
     mutating func string(int v: Int64) {
@@ -217,7 +217,7 @@ public struct RDBReader {
 
     static func bad(_ what: String) -> RDBFormatError { RDBFormatError(what) }
 
-    mutating func byte() throws -> UInt8 {
+    public mutating func byte() throws -> UInt8 {
         guard let b = bytes.popFirst() else { throw RDBReader.bad("unexpected end of data") }
         return b
     }
@@ -264,7 +264,7 @@ public struct RDBReader {
     }
 
     /// rdbGenericLoadStringObject: raw, integer or LZF-compressed strings.
-    mutating func string() throws -> [UInt8] {
+    public mutating func string() throws -> [UInt8] {
         let (len, enc) = try lengthOrEncoding()
         if !enc {
             guard len <= UInt64(bytes.count) else { throw RDBReader.bad("string length exceeds the data") }
