@@ -51,8 +51,11 @@ final class TestCluster: @unchecked Sendable {
         var nodes: [ServerProcess] = []
         do {
             for i in 0..<3 {
+                // The bus port is the client port + 10000 unless set: a random client port above 55535
+                // would make redis-server refuse to start, so the bus gets a free port of its own.
                 nodes.append(try ServerProcess.startRedis(extraArguments: [
                     "--cluster-enabled", "yes", "--cluster-config-file", "\(dir)/nodes-\(i).conf", "--dir", dir,
+                    "--cluster-port", String(try RedisTestClient.freeLoopbackPort()),
                 ]))
             }
             guard let cli = ServerProcess.which("redis-cli") else { throw RedisTestError("redis-cli not found: run scripts/setup.sh") }
