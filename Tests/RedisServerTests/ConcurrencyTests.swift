@@ -19,6 +19,10 @@ func runScenarios(_ scenarios: [Scenario], known: Set<String> = [],
             _ = try flush.command("FLUSHALL")
             let flush2 = try RedisTestClient(port: pair.candidate.port)
             _ = try flush2.command("FLUSHALL")
+            // The previous scenario's connections are closed, but a loaded server may not have
+            // noticed yet (a lingering PSUBSCRIBE * would still count in PUBLISH's reply).
+            try waitUntilAlone(flush)
+            try waitUntilAlone(flush2)
             let expected = try s.transcript(port: pair.reference.port)
             if ProcessInfo.processInfo.environment["INFERA_DIFF_DUMP"] != nil {
                 print("== \(s.name)\n" + expected.joined(separator: "\n"))
@@ -42,6 +46,17 @@ func runScenarios(_ scenarios: [Scenario], known: Set<String> = [],
                 Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
             }
         }
+    }
+}
+
+/// Waits (at most 3 s) until `client` is the server's only connection.
+private func waitUntilAlone(_ client: RedisTestClient) throws {
+    let deadline = ContinuousClock.now + .seconds(3)
+    while ContinuousClock.now < deadline {
+        guard case .bulk(let bytes?) = try client.command("INFO", "clients") else { return }
+        let info = String(decoding: bytes, as: UTF8.self)
+        if info.contains("connected_clients:1\r\n") { return }
+        Thread.sleep(forTimeInterval: 0.01)
     }
 }
 
