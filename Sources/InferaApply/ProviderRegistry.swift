@@ -61,12 +61,17 @@ public struct ProviderFactory: Sendable {
     /// Throws `MissingCredentials` when none are configured (plan then falls back offline),
     /// `ProviderError` / `EndpointError` for bad configuration.
     public var make: @Sendable (DeploymentSpec, ProviderContext) throws -> any Provider
+    /// Whether the provider reads and changes `cache.mode: cluster` deployments (Memorystore for Redis
+    /// Cluster, ElastiCache cluster mode). When false, apply-family commands refuse a cluster spec and
+    /// plan shows it offline: a cluster config never becomes a standalone instance.
+    public var supportsClusterMode: Bool
 
-    public init(name: String, displayName: String, credentialsHint: String,
+    public init(name: String, displayName: String, credentialsHint: String, supportsClusterMode: Bool = false,
                 make: @escaping @Sendable (DeploymentSpec, ProviderContext) throws -> any Provider) {
         self.name = name
         self.displayName = displayName
         self.credentialsHint = credentialsHint
+        self.supportsClusterMode = supportsClusterMode
         self.make = make
     }
 }

@@ -57,17 +57,16 @@ final class ApplySession: @unchecked Sendable {
 
     /// The provider for the spec. Throws `MissingCredentials` when none are configured.
     func makeProvider() throws -> any Provider {
-        if spec.isCluster {
-            // The providers read and change single-primary deployments only: never create a standalone instance
-            // for a cluster-mode config.
-            throw ProviderError(.other, resource: spec.providerName,
-                                message: "infera apply cannot provision cache.mode: cluster yet (\(spec.providerName) cluster mode)",
-                                hint: "run `infera plan` and apply the generated Terraform module (google_redis_cluster / aws_elasticache_replication_group in cluster mode) with terraform")
-        }
         guard let factory = ProviderCatalog.registry.factory(for: spec.providerName) else {
             throw ProviderError(.other, resource: spec.providerName,
                                 message: "infera cannot provision \(spec.providerName) yet (providers available: \(ProviderCatalog.registry.names.joined(separator: ", ")))",
                                 hint: "use `infera plan` to generate Terraform for it and apply that with terraform")
+        }
+        if spec.isCluster && !factory.supportsClusterMode {
+            // Never create a standalone instance for a cluster-mode config.
+            throw ProviderError(.other, resource: spec.providerName,
+                                message: "infera apply cannot provision cache.mode: cluster yet (\(spec.providerName) cluster mode)",
+                                hint: "run `infera plan` and apply the generated Terraform module (google_redis_cluster / aws_elasticache_replication_group in cluster mode) with terraform")
         }
         return try factory.make(spec, context)
     }

@@ -155,11 +155,11 @@ extension PlanCommand {
     func livePlan(_ spec: DeploymentSpec) async throws -> Plan {
         let offlinePlan = { Planner.plan(spec, observed: .empty, inferaVersion: InferaVersion.current) }
         if offline { return offlinePlan() }
-        if spec.isCluster {
+        guard let factory = ProviderCatalog.registry.factory(for: spec.providerName) else { return offlinePlan() }
+        if spec.isCluster && !factory.supportsClusterMode {
             PlanOutput.stderr("note: infera does not read live state for cache.mode: cluster yet, so this is an offline plan: every resource is shown as new.\n")
             return offlinePlan()
         }
-        guard let factory = ProviderCatalog.registry.factory(for: spec.providerName) else { return offlinePlan() }
         let session = ApplySession(spec: spec, configPath: file, json: format == .json, debug: global.debug)
         do {
             let provider = try factory.make(spec, session.context)
