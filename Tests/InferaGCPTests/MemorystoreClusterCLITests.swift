@@ -123,7 +123,7 @@ import Testing
         #expect(replan.stdout.contains("~ shard_count = 3 -> 5"))
         #expect(replan.stdout.contains("online resharding 3 → 5 shards: expect 20-40 minutes"))
         try await fake.configure(#"{"clear_requests": true}"#)
-        let reshard = try run(d, ["apply", "--auto-approve"], fake)
+        let reshard = try run(d, ["apply", "--auto-approve"], fake, extra: ["INFERA_LOG": "debug"])
         printed.append(reshard.combined)
         #expect(reshard.status == 0, "\(reshard.combined)")
         #expect(reshard.stdout.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."))
@@ -218,6 +218,10 @@ import Testing
         }
         let op = try #require(token, "the journal never showed the pending operation")
         running.kill9()
+        // status is read-only: it shows the cluster being created and the operation in flight.
+        let creating = try run(d, ["status"], fake)
+        #expect(creating.stdout.contains("state:               CREATING"), "\(creating.combined)")
+        #expect(creating.stdout.contains("operation:           create \(String(op.dropFirst(3)))"), "\(creating.combined)")
         try await fake.configure(#"{"finish_ops_after": 2, "polls": 2, "clear_requests": true}"#)
         let resumed = try run(d, ["apply", "--auto-approve"], fake)
         #expect(resumed.status == 0, "\(resumed.combined)")
@@ -231,6 +235,27 @@ import Testing
         _ = try run(d, ["plan", "--out", "infra"], fake) // writes the Terraform files once
         let noop = try run(d, ["plan", "--detailed-exitcode", "--out", "infra"], fake)
         #expect(noop.status == 0, "\(noop.combined)")
+
+        // kill -9 during resharding: status shows the target, the re-run waits for the same PATCH operation.
+        var d2 = d
+        d2.shards = 5
+        try d2.write()
+        try await fake.configure(#"{"polls": 100000}"#)
+        let resharding = try InferaRunner.start(["apply", "--auto-approve", "-f", "infera.yaml"], cwd: d.dir, env: env)
+        var patched = false
+        for _ in 0..<1000 where !patched {
+            usleep(20_000)
+            patched = try await fake.requests().contains { $0["method"] as? String == "PATCH" }
+        }
+        #expect(patched, "the reshard never started")
+        resharding.kill9()
+        let updating = try run(d, ["status"], fake)
+        #expect(updating.stdout.contains("state:               UPDATING") && updating.stdout.contains("updating_to:         5 shards"), "\(updating.combined)")
+        try await fake.configure(#"{"finish_ops_after": 2, "polls": 2, "clear_requests": true}"#)
+        let reshardResumed = try run(d, ["apply", "--auto-approve"], fake)
+        #expect(reshardResumed.status == 0, "\(reshardResumed.combined)")
+        #expect(try await patches(fake).isEmpty, "the re-run patched again")
+        #expect(try await clusters(fake)[Self.clusterName]?["shardCount"] as? Int == 5)
 
         let destroy = try run(d, ["destroy", "--auto-approve"], fake)
         #expect(destroy.status == 0, "\(destroy.combined)")
