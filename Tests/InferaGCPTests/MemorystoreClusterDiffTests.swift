@@ -62,6 +62,15 @@ import Testing
         #expect(change.replaceReasons.first?.hasPrefix("authorizationMode AUTH_MODE_IAM_AUTH → AUTH_MODE_DISABLED") == true)
     }
 
+    @Test func urlIsRedissWithTransitEncryptionAndHasNoPassword() {
+        var c = live()
+        #expect(MemorystoreProvider.clusterURL(c) == "rediss://10.1.1.5:6379")
+        c.transitEncryptionMode = "TRANSIT_ENCRYPTION_MODE_DISABLED"
+        #expect(MemorystoreProvider.clusterURL(c) == "redis://10.1.1.5:6379")
+        c.discoveryEndpoints = nil
+        #expect(MemorystoreProvider.clusterURL(c) == nil)
+    }
+
     @Test func observedClusterDiffsCleanlyAgainstTheDesiredResource() {
         let m = Self.memorystore
         let spec = DeploymentSpec(projectName: "feed", environment: "staging", region: "us-central1", provider: .memorystore(m), cluster: Self.cluster)
