@@ -159,6 +159,11 @@ extension MemorystoreProvider {
         case Self.policyType:
             let policies = ServiceConnectionPolicyService(session: s, region: spec.region)
             if step.action == .delete { return try await deletePolicy(policies, spec, ref) }
+            if step.action == .update, let p = try await policies.get(Self.policyID(spec)), p.description != Self.policyDescription(spec) {
+                // Only the description can differ (the rest forces replacement or is not known): a policy of this name
+                // that someone else made. infera uses it as it is and never rewrites or deletes it.
+                context.events.emit(.note(address: step.address, message: "kept as is: \(policies.api.policyName(Self.policyID(spec))) was not created by infera (its description differs); infera uses it and does not change it"))
+            }
             return try await ensurePolicy(policies, spec, ref, chain: 0)
         case "google_secret_manager_secret" where step.action == .delete:
             // Destroy deletes the URL secret before the cluster: refuse first while the cluster cannot go.
