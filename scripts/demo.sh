@@ -82,6 +82,8 @@ mkdir -p "$work/gcp"
 sed "s#https://oauth2.googleapis.com/token#http://127.0.0.1:$gcp_port/token#" Tests/Fixtures/reference/gcp-sa-jwt-example/fake-service-account.json >"$work/gcp/key.json"
 chmod 600 "$work/gcp/key.json"
 sed -e 's/^environment: production/environment: staging/' -e 's/^project_name: my-api/project_name: shop/' Examples/gcp-memorystore/infera.yaml >"$work/gcp/infera.yaml"
+mkdir -p "$work/gcp-cluster"
+sed -e 's/^environment: production/environment: staging/' -e 's/feed-prod-123/infera-test-project/' Examples/gcp-memorystore-cluster/infera.yaml >"$work/gcp-cluster/infera.yaml"
 (
   cd "$work/gcp"
   b="http://127.0.0.1:$gcp_port/"
@@ -99,6 +101,16 @@ sed -e 's/^environment: production/environment: staging/' -e 's/^project_name: m
   echo; echo "\$ infera apply --auto-approve   # connect_mode: PRIVATE_SERVICE_ACCESS"
   "$bin" apply --auto-approve --no-color 2>/dev/null | grep -E "^google_(compute|service_networking|redis)|Apply complete"
   echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color 2>/dev/null | grep -E "^google_(compute|service_networking|redis)|Destroy complete"
+  # Memorystore for Redis Cluster (cache.mode: cluster): the service connection policy, the cluster, resharding 3 -> 5.
+  cd "$work/gcp-cluster"
+  export CLOUDSDK_API_ENDPOINT_OVERRIDES_NETWORKCONNECTIVITY="${b}networkconnectivity/"
+  echo; echo "\$ infera apply --auto-approve   # Examples/gcp-memorystore-cluster: cache.mode: cluster"
+  "$bin" apply --auto-approve --no-color 2>/dev/null | awk '/^google_(network|redis)|Apply complete/ { print } /^Outputs:/ { o = 1 } o'
+  sed -i 's/shards: 3 /shards: 5 /' infera.yaml
+  echo; echo "\$ infera apply --auto-approve   # shards 3 -> 5: online resharding, PATCH ?updateMask=shardCount"
+  "$bin" apply --auto-approve --no-color 2>/dev/null | grep -E "shard_count|resharding|^google_redis|Apply complete"
+  echo; echo "\$ infera status"; "$bin" status 2>/dev/null | sed -n '/^google_redis_cluster/,/^$/p'
+  echo; echo "\$ infera destroy --auto-approve"; "$bin" destroy --auto-approve --no-color 2>/dev/null | grep -E "^google_(network|redis)|Destroy complete"
 )
 exec 5>&-
 kill "$gcp_pid" 2>/dev/null || true; wait "$gcp_pid" 2>/dev/null || true

@@ -151,18 +151,22 @@ public struct GCPEndpoints: Sendable, Hashable {
     public var compute: String
     /// Service Networking, `https://servicenetworking.googleapis.com/`.
     public var serviceNetworking: String
+    /// Network Connectivity (service connection policies for Memorystore for Redis Cluster), `https://networkconnectivity.googleapis.com/`.
+    public var networkConnectivity: String
 
     public init(redis: String = "https://redis.googleapis.com/", secretManager: String = "https://secretmanager.googleapis.com/",
                 serviceUsage: String = "https://serviceusage.googleapis.com/", compute: String = "https://compute.googleapis.com/compute/v1/",
-                serviceNetworking: String = "https://servicenetworking.googleapis.com/") {
+                serviceNetworking: String = "https://servicenetworking.googleapis.com/",
+                networkConnectivity: String = "https://networkconnectivity.googleapis.com/") {
         self.redis = Self.slash(redis)
         self.secretManager = Self.slash(secretManager)
         self.serviceUsage = Self.slash(serviceUsage)
         self.compute = Self.slash(compute)
         self.serviceNetworking = Self.slash(serviceNetworking)
+        self.networkConnectivity = Self.slash(networkConnectivity)
     }
 
-    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE`, `…_SERVICENETWORKING` (gcloud's
+    /// `CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS`, `…_SECRETMANAGER`, `…_SERVICEUSAGE`, `…_SERVICENETWORKING`, `…_NETWORKCONNECTIVITY` (gcloud's
     /// properties: a base URL under which the `v1/...` paths live) and `…_COMPUTE` (as in gcloud, the base includes
     /// `compute/v1/`; a bare `http://host:port/` gets it appended). Throws `EndpointError` for a value that is not an http(s) URL.
     public init(env: GCPEnvironment) throws {
@@ -175,7 +179,8 @@ public struct GCPEndpoints: Sendable, Hashable {
                   secretManager: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", "https://secretmanager.googleapis.com/"),
                   serviceUsage: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE", "https://serviceusage.googleapis.com/"),
                   compute: compute,
-                  serviceNetworking: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING", "https://servicenetworking.googleapis.com/"))
+                  serviceNetworking: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICENETWORKING", "https://servicenetworking.googleapis.com/"),
+                  networkConnectivity: try base("CLOUDSDK_API_ENDPOINT_OVERRIDES_NETWORKCONNECTIVITY", "https://networkconnectivity.googleapis.com/"))
     }
 
     static func slash(_ s: String) -> String { s.hasSuffix("/") ? s : s + "/" }

@@ -22,6 +22,7 @@ public struct MemorystoreProvider: Provider {
 
     public static let factory = ProviderFactory(
         name: "memorystore", displayName: "GCP Memorystore", credentialsHint: credentialsHint,
+        supportsClusterMode: true,
         make: { spec, context in try MemorystoreProvider(spec: spec, context: context) })
 
     public init(spec: DeploymentSpec, context: ProviderContext) throws {
@@ -61,13 +62,14 @@ public struct MemorystoreProvider: Provider {
 
     static func instanceID(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
 
-    public func holdsData(_ resourceType: String) -> Bool { resourceType == Self.instanceType }
+    public func holdsData(_ resourceType: String) -> Bool { resourceType == Self.instanceType || resourceType == Self.clusterType }
 
     // MARK: refresh
 
     public func refresh(_ spec: DeploymentSpec) async throws -> ObservedState {
         try await mapped("refresh") {
             let s = try await box.session()
+            if spec.isCluster { return try await refreshCluster(spec, s) }
             try Self.checkInput(spec)
             let m = Self.memorystore(spec)
             if let disabled = try await RequiredServices.check(s, RequiredServices.names(privateServiceAccess: m.connectMode == "PRIVATE_SERVICE_ACCESS")),
@@ -185,6 +187,7 @@ public struct MemorystoreProvider: Provider {
         try await mapped(step.address) {
             let s = try await box.session()
             let spec = step.spec
+            if spec.isCluster, let status = try await startCluster(step, s) { return status }
             switch step.type {
             case "google_project_service":
                 // Enabled-ness was checked by refresh; infera never disables an API.
@@ -242,6 +245,9 @@ public struct MemorystoreProvider: Provider {
             let spec = stepContext.spec
             if operation.address == Self.rangeAddress || operation.address == Self.connectionAddress {
                 return try await pollPSA(operation, s, spec)
+            }
+            if operation.address == Self.clusterAddress || operation.address == Self.policyAddress {
+                return try await pollCluster(operation, s, spec)
             }
             let redis = MemorystoreService(session: s, region: spec.region)
             let id = Self.instanceID(spec)
@@ -348,6 +354,7 @@ public struct MemorystoreProvider: Provider {
     public func outputs(_ spec: DeploymentSpec, observed: ObservedState) async throws -> [OutputValue] {
         try await mapped("outputs") {
             let s = try await box.session()
+            if spec.isCluster { return try await clusterOutputs(spec, s) }
             let redis = MemorystoreService(session: s, region: spec.region)
             let id = Self.instanceID(spec)
             guard let i = try await redis.get(id), let host = i.host else { return [] }
@@ -373,6 +380,7 @@ public struct MemorystoreProvider: Provider {
     public func status(_ spec: DeploymentSpec, observed: ObservedState) async throws -> [ResourceStatus] {
         try await mapped("status") {
             let s = try await box.session()
+            if spec.isCluster { return try await clusterStatus(spec, s) }
             let redis = MemorystoreService(session: s, region: spec.region)
             let id = Self.instanceID(spec)
             var out: [ResourceStatus] = []

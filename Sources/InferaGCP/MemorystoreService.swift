@@ -189,7 +189,9 @@ public struct SecretManagerService: Sendable {
     }
 
     /// The latest version's payload; nil when the secret has no (enabled) version or does not exist.
-    public func latest(_ id: String) async throws -> Sensitive? {
+    /// `register: false` for a value that holds no secret (a cluster's URL: IAM tokens are the password),
+    /// so it is not redacted from the outputs.
+    public func latest(_ id: String, register: Bool = true) async throws -> Sensitive? {
         let r = try await session.send(api.accessLatest(id), "reading the latest version of \(api.secretName(id))",
                                        accept: [404, 400], role: Self.role, quiet: true)
         // 400 FAILED_PRECONDITION: the latest version is disabled or destroyed.
@@ -205,8 +207,10 @@ public struct SecretManagerService: Sendable {
                            hint: "check CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER points at Secret Manager")
         }
         let value = String(decoding: bytes, as: UTF8.self)
-        session.secrets?.add(value)
-        session.secrets?.add(data)
+        if register {
+            session.secrets?.add(value)
+            session.secrets?.add(data)
+        }
         return Sensitive(value)
     }
 
@@ -214,9 +218,9 @@ public struct SecretManagerService: Sendable {
     /// idempotent, so a failed add is followed by a fresh read before trying again (bounded).
     /// Returns true when a version was added.
     @discardableResult
-    public func put(_ id: String, value: Sensitive) async throws -> Bool {
+    public func put(_ id: String, value: Sensitive, register: Bool = true) async throws -> Bool {
         for attempt in 1...6 {
-            if let current = try await latest(id), current.value == value.value { return attempt > 1 }
+            if let current = try await latest(id, register: register), current.value == value.value { return attempt > 1 }
             let call = try api.addVersion(id, payload: Array(value.value.utf8))
             let r = try await session.client.call(call.method, call.url, json: call.body, repeat: .never)
             if (200..<300).contains(r.status) { return true }

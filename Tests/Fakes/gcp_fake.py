@@ -7,6 +7,9 @@ One HTTP server on 127.0.0.1 (random port) answers:
   * Service Usage v1           /v1/projects/{p}/services:batchGet
   * Compute Engine v1          /compute/v1/projects/{p}/global/addresses[/{name}], global/operations/{op}
   * Service Networking v1      /v1/services/servicenetworking.googleapis.com/connections[...], /v1/operations/{op}
+  * Memorystore Redis Cluster  /v1/projects/{p}/locations/{r}/clusters[...] (same discovery document as instances)
+  * Network Connectivity v1    /networkconnectivity/v1/projects/{p}/locations/{r}/serviceConnectionPolicies[...], operations
+                               (under the /networkconnectivity/ prefix: its operation paths look like Memorystore's)
   * OAuth token endpoint       POST /token          (jwt-bearer with RS256 verification, refresh_token)
   * STS                        POST /v1/token       (token exchange, google-auth's form fields)
   * IAM credentials            POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken
@@ -39,7 +42,8 @@ SNAKE = {"auth_enabled": "authEnabled", "display_name": "displayName", "redis_co
 SERVICE_TITLES = {"redis.googleapis.com": "Google Cloud Memorystore for Redis API",
                   "secretmanager.googleapis.com": "Secret Manager API",
                   "servicenetworking.googleapis.com": "Service Networking API",
-                  "compute.googleapis.com": "Compute Engine API"}
+                  "compute.googleapis.com": "Compute Engine API",
+                  "networkconnectivity.googleapis.com": "Network Connectivity API"}
 GLOBAL_PARAMS = {"$.xgafv", "access_token", "alt", "callback", "fields", "key", "oauth_token", "prettyPrint", "quotaUser",
                  "upload_protocol", "uploadType"}
 RPC_CODES = {"INVALID_ARGUMENT": 3, "NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
@@ -86,7 +90,8 @@ class Discovery:
         self.schemas = doc["schemas"]
         self.methods = []
         self.package = {"redis.googleapis.com": "google.cloud.redis.v1", "secretmanager.googleapis.com": "google.cloud.secretmanager.v1",
-                        "compute.googleapis.com": "compute.v1", "servicenetworking.googleapis.com": "google.api.servicenetworking.v1"}[service]
+                        "compute.googleapis.com": "compute.v1", "servicenetworking.googleapis.com": "google.api.servicenetworking.v1",
+                        "networkconnectivity.googleapis.com": "google.cloud.networkconnectivity.v1"}[service]
         service_path = doc.get("servicePath", "")
 
         def walk(res, prefix):
@@ -243,6 +248,9 @@ class Fake:
         self.secrets_doc = Discovery(REF / "gcp-secretmanager-v1-discovery.json", "secretmanager.googleapis.com")
         self.compute = Discovery(REF / "gcp-compute-v1-global-addresses-subset.json", "compute.googleapis.com")
         self.servicenetworking = Discovery(REF / "gcp-servicenetworking-v1-subset.json", "servicenetworking.googleapis.com")
+        self.nc = Discovery(REF / "gcp-networkconnectivity-v1-subset.json", "networkconnectivity.googleapis.com")
+        self.clusters = {}        # full name -> Memorystore for Redis Cluster dict
+        self.policies = {}        # full name -> ServiceConnectionPolicy dict
         self.networks = {f"projects/{p}/global/networks/{n}" for p in self.projects for n in ["default"] + args.network}
         self.addresses = {}       # projects/{p}/global/addresses/{name} -> Address dict
         self.connections = {}     # projects/{number}/global/networks/{n} -> Connection dict (servicenetworking.googleapis.com)
@@ -379,7 +387,8 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 kinds.append(500)
             if method == "POST" and (path.endswith("/instances") or path.endswith(":addVersion") or path.endswith("/secrets")
-                                     or path.endswith("/global/addresses") or path.endswith("/connections")):
+                                     or path.endswith("/global/addresses") or path.endswith("/connections")
+                                     or path.endswith("/clusters") or path.endswith("/serviceConnectionPolicies")):
                 kinds += ["after", "after"]
             return f.rng.choice(kinds)
 
@@ -393,7 +402,7 @@ class Handler(BaseHTTPRequestHandler):
                     "secrets": {k: {"secret": v["secret"], "versions": [base64.b64encode(x).decode() for x in v["versions"]]}
                                 for k, v in f.secrets.items()},
                     "disabled": sorted(f.disabled), "deny": sorted(f.deny),
-                    "addresses": f.addresses, "connections": f.connections})
+                    "addresses": f.addresses, "connections": f.connections, "clusters": f.clusters, "policies": f.policies})
             if path == "/_fake/requests":
                 return self.send(200, f.requests)
             if path == "/_fake/config" and method == "POST":
@@ -418,6 +427,14 @@ class Handler(BaseHTTPRequestHandler):
                 for cn in c.get("seed_connections", []):
                     f.connections[cn["network"]] = {"network": cn["network"], "reservedPeeringRanges": list(cn["reservedPeeringRanges"]),
                                                     "peering": "servicenetworking-googleapis-com", "service": "services/servicenetworking.googleapis.com"}
+                for sp in c.get("seed_policies", []):
+                    # A policy made by someone else: {project, region, name, network, subnetworks, description, users: [producer ids]}.
+                    key = f"projects/{sp['project']}/locations/{sp['region']}/serviceConnectionPolicies/{sp['name']}"
+                    f.policies[key] = {"name": key, "description": sp.get("description", ""), "network": sp["network"],
+                                       "serviceClass": sp.get("serviceClass", "gcp-memorystore-redis"), "infrastructure": "PSC",
+                                       "pscConfig": {"subnetworks": sp["subnetworks"]}, "createTime": f.now(), "updateTime": f.now(), "etag": "fake1",
+                                       "pscConnections": [{"state": "ACTIVE", "producerInstanceId": u, "pscConnectionId": str(900 + i)}
+                                                          for i, u in enumerate(sp.get("users", []))]}
                 if c.get("expire_tokens"):
                     f.tokens.clear()
                 if c.get("clear_requests"):
@@ -439,6 +456,8 @@ class Handler(BaseHTTPRequestHandler):
         if m and method == "POST":
             return self.impersonate(urllib.parse.unquote(m.group(1)), raw)
         self.require_token()
+        if path.startswith("/networkconnectivity/"):
+            return self.nc_api(method, path[len("/networkconnectivity"):], query, raw)
         if re.fullmatch(r"/v1/projects/[^/]+/services:batchGet", path):
             return self.batch_get(path, query)
         if re.match(r"^/v1/projects/[^/]+/(locations)/", path):
@@ -612,6 +631,8 @@ class Handler(BaseHTTPRequestHandler):
         mid, m = f.redis.match(method, path)
         if m is None:
             raise ApiError(404, "NOT_FOUND", f"fake: {method} {path} is not a Memorystore v1 method")
+        if mid.startswith("projects.locations.clusters."):
+            return self.cluster_api(mid, m, path, query, raw)
         parts = path.split("/")
         pid, region = parts[3], parts[5]
         verb = mid.split(".")[-1]
@@ -766,8 +787,9 @@ class Handler(BaseHTTPRequestHandler):
             inst["state"] = "READY"
         return 200, self.start_op(name, "update", "UPDATING", finish)
 
-    def start_op(self, name, verb, state, finish, empty=False):
+    def start_op(self, name, verb, state, finish, empty=False, store=None):
         f = FAKE
+        store = f.instances if store is None else store
         region_prefix = "/".join(name.split("/")[:4])
         f.counter += 1
         op_name = f"{region_prefix}/operations/operation-{int(time.time() * 1000)}-{f.counter:04d}{f.rng.getrandbits(32):08x}"
@@ -775,8 +797,8 @@ class Handler(BaseHTTPRequestHandler):
                                             "createTime": f.now(), "target": name, "verb": verb, "cancelRequested": False, "apiVersion": "v1"},
               "done": False}
         if state:
-            f.instances[name]["state"] = state
-        f.ops[op_name] = {"op": op, "left": f.polls, "finish": finish, "target": name, "empty": empty}
+            store[name]["state"] = state
+        f.ops[op_name] = {"op": op, "left": f.polls, "finish": finish, "target": name, "empty": empty, "store": store}
         f.busy[name] = op_name
         return op
 
@@ -794,6 +816,10 @@ class Handler(BaseHTTPRequestHandler):
         f.busy.pop(o["target"], None)
         if o["empty"]:
             o["op"]["response"] = {"@type": "type.googleapis.com/google.protobuf.Empty"}
+        elif o["store"] is f.clusters:
+            c = f.clusters[o["target"]]
+            c["state"] = "ACTIVE"
+            o["op"]["response"] = dict(c, **{"@type": "type.googleapis.com/google.cloud.redis.v1.Cluster"})
         else:
             inst = f.instances[o["target"]]
             inst["state"] = "READY"
@@ -813,6 +839,253 @@ class Handler(BaseHTTPRequestHandler):
         if op:
             self.advance(op)
         return f.instances.get(name) or {}
+
+    # Memorystore for Redis Cluster ----------------------------------------------------------------
+    def cluster_api(self, mid, m, path, query, raw):
+        f = FAKE
+        parts = path.split("/")                 # ['', 'v1', 'projects', p, 'locations', r, 'clusters', id, ...]
+        pid, region = parts[3], parts[5]
+        verb = mid.split(".")[-1]
+        perm = {"list": "redis.clusters.list", "create": "redis.clusters.create", "patch": "redis.clusters.update",
+                "delete": "redis.clusters.delete"}.get(verb, "redis.clusters.get")
+        self.project(pid, "redis.googleapis.com", perm, f"//redis.googleapis.com/projects/{pid}/locations/{region}")
+        f.redis.check_query(m, query)
+        body = f.redis.check_body(m, raw)
+        if region not in f.regions:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Location '{region}' is not supported. (fake wording)")
+        with f.lock:
+            if verb == "list":
+                prefix = f"projects/{pid}/locations/{region}/clusters/"
+                return 200, {"clusters": [self.cluster_progress(n) for n in sorted(f.clusters) if n.startswith(prefix)]}
+            if verb == "create":
+                return self.create_cluster(pid, region, query, body)
+            name = "/".join(parts[2:8])
+            if name not in f.clusters:
+                raise ApiError(404, "NOT_FOUND", f"Resource '{name}' was not found",
+                               [{"@type": "type.googleapis.com/google.rpc.ResourceInfo", "resourceName": name}])
+            c = self.cluster_progress(name)
+            if verb == "get":
+                return 200, c
+            if verb == "getCertificateAuthority":
+                ca = {"name": name + "/certificateAuthority"}
+                if c.get("transitEncryptionMode") == "TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION":
+                    ca["managedServerCa"] = {"caCerts": [{"certificates": [
+                        "-----BEGIN CERTIFICATE-----\nMIIBfakeClusterCAforInferaTests\n-----END CERTIFICATE-----\n"]}]}
+                return 200, ca
+            if c["state"] != "ACTIVE":
+                raise ApiError(400, "FAILED_PRECONDITION", f"The cluster '{name}' has an ongoing operation ({c['state']}); "
+                                                            "wait until the cluster is ACTIVE. (fake wording)")
+            if verb == "patch":
+                return self.patch_cluster(name, c, query, body)
+            if verb == "delete":
+                if c.get("deletionProtectionEnabled"):
+                    raise ApiError(400, "FAILED_PRECONDITION", f"The cluster '{name}' has deletion protection enabled; set "
+                                                                "deletion_protection_enabled to false before deleting it. (fake wording)")
+
+                def finish_delete():
+                    f.clusters.pop(name, None)
+                    for p in f.policies.values():
+                        p["pscConnections"] = [x for x in p.get("pscConnections", []) if x.get("producerInstanceId") != name]
+                return 200, self.start_op(name, "delete", "DELETING", finish_delete, empty=True, store=f.clusters)
+        raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
+
+    CLUSTER_NODE_GB = {"REDIS_SHARED_CORE_NANO": 1.4, "REDIS_STANDARD_SMALL": 6.5, "REDIS_HIGHMEM_MEDIUM": 13.0, "REDIS_HIGHMEM_XLARGE": 58.0,
+                       "REDIS_HIGHCPU_MEDIUM": 6.5, "REDIS_STANDARD_LARGE": 26.0, "REDIS_HIGHMEM_2XLARGE": 116.0}
+    CLUSTER_CONFIG_KEYS = {"maxmemory-policy", "maxmemory-clients", "maxmemory", "notify-keyspace-events", "slowlog-log-slower-than",
+                           "maxclients", "stream-node-max-bytes", "stream-node-max-entries"}
+    CLUSTER_PATCHABLE = {"shardCount", "replicaCount", "nodeType", "redisConfigs", "persistenceConfig", "deletionProtectionEnabled",
+                         "maintenancePolicy", "zoneDistributionConfig"}
+    CLUSTER_SNAKE = {"shard_count": "shardCount", "replica_count": "replicaCount", "node_type": "nodeType", "redis_configs": "redisConfigs",
+                     "persistence_config": "persistenceConfig", "deletion_protection_enabled": "deletionProtectionEnabled",
+                     "maintenance_policy": "maintenancePolicy", "zone_distribution_config": "zoneDistributionConfig"}
+
+    def cluster_rules(self, c):
+        sc = c.get("shardCount")
+        if not isinstance(sc, int) or not 1 <= sc <= 250:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid shard count {sc}: shard_count must be between 1 and 250. (fake wording)")
+        rc = c.get("replicaCount", 0)
+        if not 0 <= rc <= 2:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid replica count {rc}: replica_count must be between 0 and 2. (fake wording)")
+        if c.get("nodeType", "REDIS_HIGHMEM_MEDIUM") == "NODE_TYPE_UNSPECIFIED":
+            raise ApiError(400, "INVALID_ARGUMENT", "node_type must be specified. (fake wording)")
+        for k in c.get("redisConfigs", {}):
+            if k not in self.CLUSTER_CONFIG_KEYS:
+                raise ApiError(400, "INVALID_ARGUMENT", f"Unsupported redis config '{k}' for a cluster. (fake wording)")
+        mode = (c.get("persistenceConfig") or {}).get("mode", "DISABLED")
+        if mode == "PERSISTENCE_MODE_UNSPECIFIED":
+            raise ApiError(400, "INVALID_ARGUMENT", "persistence_config.mode must be specified. (fake wording)")
+
+    def cluster_size(self, c):
+        return int(c["shardCount"] * self.CLUSTER_NODE_GB.get(c.get("nodeType", "REDIS_HIGHMEM_MEDIUM"), 13.0))
+
+    def policy_for(self, pid, region, network):
+        f = FAKE
+        for n, p in f.policies.items():
+            if n.startswith(f"projects/{pid}/locations/{region}/") and p.get("serviceClass") == "gcp-memorystore-redis" and p.get("network") == network:
+                return p
+        return None
+
+    def create_cluster(self, pid, region, query, body):
+        f = FAKE
+        cid = query.get("clusterId", [""])[0]
+        if not re.fullmatch(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?", cid):
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid cluster_id '{cid}': must be 1-63 lowercase letters, digits or hyphens, start with a letter and not end with a hyphen. (fake wording)")
+        name = f"projects/{pid}/locations/{region}/clusters/{cid}"
+        if name in f.clusters:
+            raise ApiError(409, "ALREADY_EXISTS", f"Resource '{name}' already exists",
+                           [{"@type": "type.googleapis.com/google.rpc.ResourceInfo", "resourceName": name}])
+        self.cluster_rules(body)
+        psc = body.get("pscConfigs") or []
+        if len(psc) != 1 or not psc[0].get("network"):
+            raise ApiError(400, "INVALID_ARGUMENT", "Exactly one psc_config with a network is required. (fake wording)")
+        net = psc[0]["network"]
+        if net not in f.networks:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Invalid network '{net}': must be projects/{{project}}/global/networks/{{network}} of an existing network. (fake wording)")
+        policy = self.policy_for(pid, region, net)
+        if policy is None:
+            raise ApiError(400, "FAILED_PRECONDITION", f"No service connection policy for service class gcp-memorystore-redis in network '{net}' "
+                                                        f"and region {region}; create one before the cluster. (fake wording)")
+        c = dict(body)
+        c.setdefault("replicaCount", 0)
+        c.setdefault("nodeType", "REDIS_HIGHMEM_MEDIUM")
+        c.setdefault("authorizationMode", "AUTH_MODE_DISABLED")
+        c.setdefault("transitEncryptionMode", "TRANSIT_ENCRYPTION_MODE_DISABLED")
+        c.setdefault("persistenceConfig", {"mode": "DISABLED"})
+        c.setdefault("zoneDistributionConfig", {"mode": "MULTI_ZONE"})
+        c.update({"name": name, "state": "CREATING", "createTime": f.now(), "uid": f"{f.rng.getrandbits(64):016x}"})
+        f.clusters[name] = c
+
+        def finish():
+            n = len(f.clusters)
+            c["discoveryEndpoints"] = [{"address": f"10.1.{n}.5", "port": 6379, "pscConfig": {"network": net}}]
+            c["pscConnections"] = [{"pscConnectionId": str(1000 + n), "address": f"10.1.{n}.5", "network": net, "projectId": pid,
+                                    "forwardingRule": f"https://www.googleapis.com/compute/v1/projects/{pid}/regions/{region}/forwardingRules/sca-auto-fr-{n}"}]
+            c["sizeGb"] = self.cluster_size(c)
+            c["preciseSizeGb"] = float(c["sizeGb"])
+            policy.setdefault("pscConnections", []).append({"state": "ACTIVE", "producerInstanceId": name, "pscConnectionId": str(1000 + n)})
+        return 200, self.start_op(name, "create", None, finish, store=f.clusters)
+
+    def patch_cluster(self, name, c, query, body):
+        f = FAKE
+        mask = query.get("updateMask", [""])[0]
+        if not mask:
+            raise ApiError(400, "INVALID_ARGUMENT", "update_mask is required")
+        fields = [self.CLUSTER_SNAKE.get(p, p) for p in mask.split(",")]
+        for p in fields:
+            if p not in self.CLUSTER_PATCHABLE:
+                raise ApiError(400, "INVALID_ARGUMENT", f"Invalid update mask path: {p} cannot be updated")
+        scaling = [p for p in fields if p in ("shardCount", "replicaCount", "nodeType")]
+        if len(scaling) > 1:
+            raise ApiError(400, "INVALID_ARGUMENT", f"Only one of shard_count, replica_count and node_type can be updated in a request, got {scaling}. (fake wording)")
+        extra = set(body) - set(fields)
+        if extra:
+            raise ApiError(400, "INVALID_ARGUMENT", f"fake (stricter than Google): fields {sorted(extra)} in the body are not in updateMask {mask}")
+        if f.fault_rate > 0 and f.rng.random() < f.fault_rate / 3:
+            raise ApiError(400, "FAILED_PRECONDITION", f"The cluster '{name}' has an ongoing operation; wait until the cluster is ACTIVE. (injected)")
+        new = dict(c)
+        for p in fields:
+            if p in body:
+                new[p] = body[p]
+            else:
+                new.pop(p, None)
+        self.cluster_rules(new)
+        if new.get("shardCount") == c.get("shardCount") and "shardCount" in fields:
+            raise ApiError(400, "INVALID_ARGUMENT", f"The cluster already has {c['shardCount']} shards. (fake wording)")
+        target = {k: new[k] for k in scaling}
+
+        def finish():
+            c.clear()
+            c.update(new)
+            c["sizeGb"] = self.cluster_size(c)
+            c["preciseSizeGb"] = float(c["sizeGb"])
+        op = self.start_op(name, "update", "UPDATING", finish, store=f.clusters)
+        if target:
+            c["stateInfo"] = {"updateInfo": {"target" + k[0].upper() + k[1:]: v for k, v in target.items()}}
+        return 200, op
+
+    def cluster_progress(self, name):
+        f = FAKE
+        op = f.busy.get(name)
+        if op:
+            self.advance(op)
+        return f.clusters.get(name) or {}
+
+    # Network Connectivity: service connection policies ---------------------------------------------
+    def nc_op(self, pid, region, verb, target, finish, response=None):
+        f = FAKE
+        f.counter += 1
+        name = f"projects/{pid}/locations/{region}/operations/operation-{int(time.time() * 1000)}-{f.rng.getrandbits(40):010x}-{f.counter:04d}"
+        op = {"name": name, "metadata": {"@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.OperationMetadata",
+                                         "createTime": f.now(), "target": target, "verb": verb, "requestedCancellation": False, "apiVersion": "v1"},
+              "done": False}
+        f.xops[f"nc:{name}"] = {"op": op, "left": f.polls, "finish": finish, "kind": "sn", "response": response}
+        return dict(op)
+
+    def nc_api(self, method, path, query, raw):
+        f = FAKE
+        mid, m = f.nc.match(method, path)
+        if m is None:
+            raise ApiError(404, "NOT_FOUND", f"fake: {method} {path} is not a Network Connectivity v1 method this fake serves")
+        parts = path.split("/")                 # ['', 'v1', 'projects', p, 'locations', r, kind, id]
+        pid, region = parts[3], parts[5]
+        verb = mid.split(".")[-1]
+        perm = {"create": "networkconnectivity.serviceConnectionPolicies.create", "delete": "networkconnectivity.serviceConnectionPolicies.delete",
+                "list": "networkconnectivity.serviceConnectionPolicies.list"}.get(verb, "networkconnectivity.serviceConnectionPolicies.get")
+        self.project(pid, "networkconnectivity.googleapis.com", perm, f"projects/{pid}/locations/{region}")
+        f.nc.check_query(m, query)
+        body = f.nc.check_body(m, raw)
+        with f.lock:
+            if mid == "projects.locations.operations.get":
+                key = "nc:" + "/".join(parts[2:])
+                if key not in f.xops:
+                    raise ApiError(404, "NOT_FOUND", f"Operation '{'/'.join(parts[2:])}' not found.")
+                return 200, self.advance_x(key)
+            if region not in f.regions:
+                raise ApiError(400, "INVALID_ARGUMENT", f"Location '{region}' is not supported. (fake wording)")
+            if verb == "list":
+                prefix = f"projects/{pid}/locations/{region}/serviceConnectionPolicies/"
+                return 200, {"serviceConnectionPolicies": [p for n, p in sorted(f.policies.items()) if n.startswith(prefix)]}
+            if verb == "create":
+                sid = query.get("serviceConnectionPolicyId", [""])[0]
+                if not re.fullmatch(r"[a-z]([-a-z0-9]{0,61}[a-z0-9])?", sid):
+                    raise ApiError(400, "INVALID_ARGUMENT", f"Invalid service_connection_policy_id '{sid}'. (fake wording)")
+                name = f"projects/{pid}/locations/{region}/serviceConnectionPolicies/{sid}"
+                if name in f.policies:
+                    raise ApiError(409, "ALREADY_EXISTS", f"Resource '{name}' already exists")
+                if not body.get("serviceClass"):
+                    raise ApiError(400, "INVALID_ARGUMENT", "service_class is required. (fake wording)")
+                net = body.get("network", "")
+                if net not in f.networks:
+                    raise ApiError(400, "INVALID_ARGUMENT", f"Invalid network '{net}': must be projects/{{project}}/global/networks/{{network}} of an existing network. (fake wording)")
+                subnets = (body.get("pscConfig") or {}).get("subnetworks") or []
+                if not subnets:
+                    raise ApiError(400, "INVALID_ARGUMENT", "psc_config.subnetworks must name at least one subnetwork. (fake wording)")
+                for sn in subnets:
+                    if not re.fullmatch(rf"projects/{re.escape(pid)}/regions/{re.escape(region)}/subnetworks/[a-z]([-a-z0-9]{{0,61}}[a-z0-9])?", sn):
+                        raise ApiError(400, "INVALID_ARGUMENT", f"Invalid subnetwork '{sn}': must be projects/{pid}/regions/{region}/subnetworks/{{name}} (the policy's region). (fake wording)")
+                other = self.policy_for(pid, region, net) if body["serviceClass"] == "gcp-memorystore-redis" else None
+                if other is not None:
+                    raise ApiError(409, "ALREADY_EXISTS", f"Service connection policy '{other['name']}' already exists for network '{net}' and "
+                                                          f"service class '{body['serviceClass']}' in {region}. (fake wording)")
+                p = dict(body, name=name, infrastructure="PSC", createTime=f.now(), updateTime=f.now(), etag="fake1", pscConnections=[])
+                f.policies[name] = p
+                return 200, self.nc_op(pid, region, "create", name, lambda: None,
+                                       dict(p, **{"@type": "type.googleapis.com/google.cloud.networkconnectivity.v1.ServiceConnectionPolicy"}))
+            name = "/".join(parts[2:8])
+            if name not in f.policies:
+                raise ApiError(404, "NOT_FOUND", f"Resource '{name}' was not found")
+            p = f.policies[name]
+            if verb == "get":
+                return 200, p
+            if verb == "delete":
+                if p.get("pscConnections"):
+                    raise ApiError(400, "FAILED_PRECONDITION", f"Service connection policy '{name}' still has {len(p['pscConnections'])} "
+                                                                "active PSC connection(s) and cannot be deleted. (fake wording)")
+
+                def finish():
+                    f.policies.pop(name, None)
+                return 200, self.nc_op(pid, region, "delete", name, finish)
+        raise ApiError(501, "UNIMPLEMENTED", f"fake: {mid} is not implemented")
 
     # Secret Manager ----------------------------------------------------------------------------
     def secret_api(self, method, path, query, raw):
