@@ -1,4 +1,7 @@
 import Foundation
+import InferaAWS
+@testable import InferaElastiCache
+import InferaPlan
 import InferaTestSupport
 import Testing
 
@@ -203,5 +206,44 @@ import Testing
         #expect(c["replication_group"] == 1 && c["reshard"] == 1, "\(c)")
         #expect(try await group(fake)?["shards"] as? [String] == ["0001", "0002", "0003"])
         #expect(try await fake.violations().isEmpty)
+    }
+}
+
+/// The pieces of cluster mode that need no server: reading a cluster-mode group, the journaled target, shard removal.
+@Suite struct ElastiCacheClusterModeUnitTests {
+    @Test func readsNodeGroupsConfigurationEndpointAndSlotMigration() throws {
+        let xml = """
+        <ReplicationGroup><ReplicationGroupId>shop-redis</ReplicationGroupId><Status>modifying</Status>
+        <PendingModifiedValues><Resharding><SlotMigration><ProgressPercentage>42.5</ProgressPercentage></SlotMigration></Resharding></PendingModifiedValues>
+        <MemberClusters><ClusterId>shop-redis-0001-001</ClusterId><ClusterId>shop-redis-0001-002</ClusterId><ClusterId>shop-redis-0002-001</ClusterId><ClusterId>shop-redis-0002-002</ClusterId><ClusterId>shop-redis-0002-003</ClusterId></MemberClusters>
+        <NodeGroups>
+          <NodeGroup><NodeGroupId>0001</NodeGroupId><Status>available</Status><Slots>0-8191</Slots><NodeGroupMembers><NodeGroupMember><CacheClusterId>shop-redis-0001-001</CacheClusterId></NodeGroupMember><NodeGroupMember><CacheClusterId>shop-redis-0001-002</CacheClusterId></NodeGroupMember></NodeGroupMembers></NodeGroup>
+          <NodeGroup><NodeGroupId>0002</NodeGroupId><Status>available</Status><Slots>8192-16383</Slots><NodeGroupMembers><NodeGroupMember><CacheClusterId>a</CacheClusterId></NodeGroupMember><NodeGroupMember><CacheClusterId>b</CacheClusterId></NodeGroupMember><NodeGroupMember><CacheClusterId>c</CacheClusterId></NodeGroupMember></NodeGroupMembers></NodeGroup>
+        </NodeGroups>
+        <ConfigurationEndpoint><Address>clustercfg.shop-redis.abc.use1.cache.amazonaws.com</Address><Port>6380</Port></ConfigurationEndpoint>
+        <ClusterEnabled>true</ClusterEnabled><CacheNodeType>cache.r7g.large</CacheNodeType></ReplicationGroup>
+        """
+        let g = ReplicationGroup(try XMLReader.parse(xml))
+        #expect(g.clusterEnabled && g.nodeGroups.map(\.id) == ["0001", "0002"] && g.nodeGroups.map(\.slots) == ["0-8191", "8192-16383"])
+        #expect(g.replicasPerShard == 1, "the shard still short of replicas counts")
+        #expect(g.configurationEndpoint == "clustercfg.shop-redis.abc.use1.cache.amazonaws.com" && g.port == 6380 && g.primaryEndpoint == nil)
+        #expect(g.slotMigrationPercent == 42.5 && g.pending["Resharding"] == nil)
+        let a = ElastiCacheProvider.clusterAttributes(g)
+        #expect(a["num_node_groups"] == .int(2) && a["replicas_per_node_group"] == .int(1) && a["cluster_mode"] == .string("enabled"))
+        let standalone = ReplicationGroup(try XMLReader.parse("<ReplicationGroup><ClusterEnabled>false</ClusterEnabled><NodeGroups><NodeGroup><NodeGroupId>0001</NodeGroupId><PrimaryEndpoint><Address>master.x</Address><Port>6379</Port></PrimaryEndpoint></NodeGroup></NodeGroups></ReplicationGroup>"))
+        #expect(!standalone.clusterEnabled && standalone.primaryEndpoint == "master.x" && standalone.configurationEndpoint == nil)
+    }
+
+    @Test func scalingInRemovesTheHighestNumberedShards() {
+        #expect(ElastiCacheProvider.nodeGroupsToRemove(["0001", "0010", "0002", "0003"], keep: 2) == ["0003", "0010"])
+        #expect(ElastiCacheProvider.nodeGroupsToRemove(["0003", "0001", "0002", "0004"], keep: 3) == ["0004"])
+        #expect(ElastiCacheProvider.nodeGroupsToRemove(["0001"], keep: 1).isEmpty)
+    }
+
+    @Test func theTargetLayoutRoundTripsThroughTheJournalToken() {
+        let t = ElastiCacheProvider.LayoutTarget(id: "shop-redis", shards: 4, replicas: 2, started: 1)
+        #expect(t.token == "layout:shop-redis:4:2:1" && ElastiCacheProvider.LayoutTarget(token: t.token) == t)
+        #expect(ElastiCacheProvider.LayoutTarget(token: "describe:shop-redis") == nil)
+        #expect(ElastiCacheProvider.LayoutTarget(token: "layout:shop-redis:x:2:1") == nil)
     }
 }
