@@ -133,12 +133,24 @@ import Testing
         r = try run("apply", "--auto-approve")
         #expect(r.status == 1 && r.stderr.contains("--allow-replace"), "\(r.combined)")
         #expect(try await group(fake)?["cluster"] as? Bool == true)
-
+        // With --allow-replace: off, then on again (a new group each time, the same AUTH token).
+        r = try run("apply", "--auto-approve", "--allow-replace")
+        #expect(r.status == 0 && r.stdout.contains("Resources: 1 added, 0 changed, 2 destroyed."), "the group and the cluster-enabled parameter group go: \(r.combined)")
+        #expect(try await group(fake)?["cluster"] as? Bool == false)
         try Self.write(project, shards: 3, replicas: 1)
+        r = try run("plan")
+        #expect(r.stdout.contains("\"disabled\" -> \"enabled\" # forces replacement"), "\(r.stdout)")
+        r = try run("apply", "--auto-approve", "--allow-replace")
+        #expect(r.status == 0 && r.stdout.contains("Resources: 2 added, 0 changed, 1 destroyed."), "\(r.combined)")
+        g = try #require(try await group(fake))
+        #expect(g["cluster"] as? Bool == true && g["shards"] as? [String] == ["0001", "0002", "0003"] && g["replicas"] as? Int == 1, "\(g)")
+        let again = try InferaRunner.run(["output", "redis_url", "--show-secrets"], cwd: project.dir, env: infera.env, timeout: 60).stdout
+        #expect(again.contains(":\(token)@clustercfg."), "the token is re-used")
+
         r = try run("destroy", "--auto-approve")
         #expect(r.status == 0 && r.stdout.contains("Destroy complete! Resources: 7 destroyed."), "\(r.combined)")
         #expect(try await group(fake) == nil)
-        #expect(try await counts(fake)["replication_group"] == 1)
+        #expect(try await counts(fake)["replication_group"] == 3)
         #expect(try await fake.violations().isEmpty)
         #expect(!printed.contains(token), "the AUTH token never reaches stdout/stderr")
         #expect(!project.journal().contains(token) && !project.journal().contains("\"pending\""))
