@@ -180,15 +180,13 @@ public final class VerifyEngine: @unchecked Sendable {
                 config.tlsCertFile = served.serverCertPath
                 config.tlsKeyFile = served.serverKeyPath
                 config.tlsAuthClients = .no
-                config.port = 0
-                config.tlsPort = try freeLoopbackPort()
+                config.port = 0                     // no plaintext listener
+                config.tlsPort = 6380               // enabled; the OS picks the number (ephemeralPorts)
                 servesTLS = true
             }
         }
-        if !servesTLS {
-            config.port = 0
-            config.ephemeralPorts = true
-        }
+        if !servesTLS { config.port = 6379 }    // enabled; the OS picks the number
+        config.ephemeralPorts = true
         let recorder = CommandRecorder()
         let hook = makeHook(profile: faults.noRestrictions ? nil : profile, recorder: recorder)
         let log = ServerLog(minimum: .warning, sink: { _ in })
@@ -385,25 +383,6 @@ func randomHex(bytes: Int) -> String {
         s.append(digits[Int(b & 15)])
     }
     return s
-}
-
-/// A loopback port that was free a moment ago (bound and released).
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    if fd < 0 { throw VerifyError("no socket for a free port (errno \(errno))") }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp -> Bool in
-            bind(fd, sp, len) == 0 && getsockname(fd, sp, &len) == 0
-        }
-    }
-    if !ok { throw VerifyError("cannot find a free loopback port (errno \(errno))") }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 /// Monotonic clock, microseconds.

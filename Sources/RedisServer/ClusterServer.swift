@@ -26,7 +26,7 @@ public final class RedisClusterServer: @unchecked Sendable {
         var servers: [RedisServer] = []
         for i in 0..<max(1, config.clusterShards) {
             var c = config
-            c.port = config.ephemeralPorts || config.port == 0 ? 0 : config.port + i
+            c.port = config.ephemeralPorts || config.port == 0 ? config.port : config.port + i
             c.tlsPort = config.tlsPort > 0 && !config.ephemeralPorts ? config.tlsPort + i : config.tlsPort
             servers.append(RedisServer(config: c, log: log))
         }

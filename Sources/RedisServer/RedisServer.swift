@@ -124,7 +124,7 @@ public final class RedisServer: @unchecked Sendable {
                 self?.epollStopped()
             }
             epoll = transport
-            if config.port > 0 || config.ephemeralPorts {
+            if config.port > 0 {
                 let p = try transport.listen(addresses: config.bind, port: config.ephemeralPorts ? 0 : config.port,
                                              backlog: config.tcpBacklog)
                 port = p
@@ -132,7 +132,7 @@ public final class RedisServer: @unchecked Sendable {
             }
         }
         #endif
-        if !usesEpoll && (config.port > 0 || config.ephemeralPorts) {
+        if !usesEpoll && config.port > 0 {
             let chans = try bindAll(port: config.ephemeralPorts ? 0 : config.port, tls: nil)
             if let p = chans.first?.localAddress?.port { port = p; boundPorts.append(p) }
             listeners += chans

@@ -29,7 +29,9 @@ public struct OutputBufferLimit: Sendable, Equatable {
 public struct RedisServerConfig: Sendable {
     /// `port` (0 disables plain TCP).
     public var port = 6379
-    /// Tests: bind plain TCP (and TLS when `tlsPort` is set) to ephemeral ports chosen by the OS.
+    /// Bind each enabled listener (plain TCP when `port` > 0, TLS when `tlsPort` > 0) to a port the OS
+    /// chooses, read back from `RedisServer.port` / `tlsPort` (tests, `infera verify`): no free-port probing,
+    /// so nothing can take the port between choosing and binding.
     public var ephemeralPorts = false
     /// `bind` addresses.
     public var bind: [String] = ["127.0.0.1", "-::1"]
