@@ -57,10 +57,11 @@ extension ElastiCacheProvider {
         .pending(PendingOperation(address: Self.rgAddress, action: .update, token: target.token, resourceID: target.id, detail: detail))
     }
 
-    /// An in-place update of a cluster-mode group: first `ModifyReplicationGroup` for the other attributes (when any),
-    /// then the layout operations, each started once the group is `available` again.
-    func modifyCluster(_ spec: DeploymentSpec, _ c: ClusterSpec, group g: ReplicationGroup, modify: [(String, QueryValue)]?) async throws -> OperationStatus {
-        var target = LayoutTarget(id: g.id, shards: c.shards, replicas: c.replicasPerShard)
+    /// An in-place update that changes the layout (or, without cluster mode, the replica count): first
+    /// `ModifyReplicationGroup` for the other attributes (when any), then the layout operations, each started once the
+    /// group is `available` again.
+    func modifyInTurn(_ spec: DeploymentSpec, target: LayoutTarget, group g: ReplicationGroup, modify: [(String, QueryValue)]?) async throws -> OperationStatus {
+        var target = target
         if let modify {
             do {
                 _ = try await api.client.query(.elasticache, "ModifyReplicationGroup", modify)
@@ -75,10 +76,11 @@ extension ElastiCacheProvider {
         return .done(try await observedWithTags(g, try await g.memberClusters.first.asyncMap { try await api.cacheCluster($0) } ?? nil, spec))
     }
 
-    /// Starts the next operation toward `target` on an `available` group; nil when the layout is reached.
+    /// Starts the next operation toward `target` on an `available` group; nil when the layout is reached. Without
+    /// cluster mode there is one shard and the replicas are the member clusters but the primary.
     func nextLayoutOperation(_ target: LayoutTarget, group g: ReplicationGroup) async throws -> OperationStatus? {
-        let shards = g.nodeGroups.count
-        let replicas = g.replicasPerShard
+        let shards = g.clusterEnabled ? g.nodeGroups.count : target.shards
+        let replicas = g.clusterEnabled ? g.replicasPerShard : max(0, g.memberClusters.count - 1)
         if shards == target.shards && replicas == target.replicas { return nil }
         guard target.started < Self.maxLayoutOperations else {
             throw ProviderError(.operationFailed, resource: Self.rgAddress,

@@ -620,16 +620,13 @@ public struct ElastiCacheProvider: Provider {
             let sgs = try await securityGroupIDs(spec)
             if !sgs.isEmpty { p.append(("SecurityGroupIds", .list(member: ElastiCacheListMembers.securityGroupIds, sgs.map { .string($0) }))) }
         }
+        // Layout changes (and the replica count without cluster mode) run after ModifyReplicationGroup, each once the
+        // group is available again: ElastiCache refuses a second modification while one runs.
         if let c = spec.cluster {
-            return try await modifyCluster(spec, c, group: g, modify: p.count > 2 ? p : nil)
+            return try await modifyInTurn(spec, target: LayoutTarget(id: id, shards: c.shards, replicas: c.replicasPerShard), group: g, modify: p.count > 2 ? p : nil)
         }
         if names.contains("num_cache_clusters") {
-            let have = g.memberClusters.count
-            if e.nodeCount > have {
-                _ = try await api.client.query(.elasticache, "IncreaseReplicaCount", [("ReplicationGroupId", .string(id)), ("NewReplicaCount", .int(e.replicas)), ("ApplyImmediately", .bool(true))])
-            } else if e.nodeCount < have {
-                _ = try await api.client.query(.elasticache, "DecreaseReplicaCount", [("ReplicationGroupId", .string(id)), ("NewReplicaCount", .int(e.replicas)), ("ApplyImmediately", .bool(true))])
-            }
+            return try await modifyInTurn(spec, target: LayoutTarget(id: id, shards: 1, replicas: e.replicas), group: g, modify: p.count > 2 ? p : nil)
         }
         if p.count > 2 {
             _ = try await api.client.query(.elasticache, "ModifyReplicationGroup", p)

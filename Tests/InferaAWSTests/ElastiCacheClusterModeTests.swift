@@ -45,8 +45,8 @@ import Testing
         return p
     }
 
-    static func write(_ p: AWSProject, shards: Int, replicas: Int, cluster: Bool = true) throws {
-        try yaml(shards: shards, replicas: replicas, cluster: cluster).write(toFile: p.config, atomically: true, encoding: .utf8)
+    static func write(_ p: AWSProject, shards: Int, replicas: Int, nodeType: String = "cache.t4g.small", cluster: Bool = true) throws {
+        try yaml(shards: shards, replicas: replicas, nodeType: nodeType, cluster: cluster).write(toFile: p.config, atomically: true, encoding: .utf8)
     }
 
     func group(_ fake: LocalServer) async throws -> [String: Any]? { (try await fake.state()["replication_groups"] as? [[String: Any]])?.first }
@@ -137,6 +137,12 @@ import Testing
         r = try run("apply", "--auto-approve", "--allow-replace")
         #expect(r.status == 0 && r.stdout.contains("Resources: 1 added, 0 changed, 2 destroyed."), "the group and the cluster-enabled parameter group go: \(r.combined)")
         #expect(try await group(fake)?["cluster"] as? Bool == false)
+        // Without cluster mode too, a node type and a replica count change in one apply run one after the other.
+        try Self.write(project, shards: 3, replicas: 2, nodeType: "cache.t4g.medium", cluster: false)
+        r = try run("apply", "--auto-approve")
+        #expect(r.status == 0 && r.stdout.contains("~ num_cache_clusters = 2 -> 3"), "\(r.combined)")
+        g = try #require(try await group(fake))
+        #expect(g["num"] as? Int == 3 && (g["pending"] as? [String: String])?["CacheNodeType"] == "cache.t4g.medium", "\(g)")
         try Self.write(project, shards: 3, replicas: 1)
         r = try run("plan")
         #expect(r.stdout.contains("\"disabled\" -> \"enabled\" # forces replacement"), "\(r.stdout)")
