@@ -143,6 +143,22 @@ mkdir -p "$work/aws" && sed -e 's/^environment: production/environment: staging/
   "$bin" output --no-color || true
   "$bin" destroy --auto-approve --no-color --final-snapshot orders-api-demo-final | tail -n 4 || true
 )
+# The same emulator, ElastiCache with cluster mode enabled (Examples/aws-elasticache-cluster): create, reshard 3 -> 4.
+mkdir -p "$work/aws-cluster" && sed -e 's/^environment: production/environment: staging/' \
+  Examples/aws-elasticache-cluster/infera.yaml >"$work/aws-cluster/infera.yaml"
+(
+  cd "$work/aws-cluster"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$fake_port" AWS_ACCESS_KEY_ID=AKIDINFERATEST AWS_SECRET_ACCESS_KEY=infera/test/secret/key/0000000000000000 \
+         AWS_CONFIG_FILE="$PWD/none" AWS_SHARED_CREDENTIALS_FILE="$PWD/none" AWS_EC2_METADATA_DISABLED=true INFERA_AWS_POLL_INTERVAL=0.5
+  unset AWS_SESSION_TOKEN AWS_PROFILE
+  echo; echo "\$ infera apply --auto-approve   # Examples/aws-elasticache-cluster: cache.mode: cluster, 3 shards x (1 + 1 replica)"
+  "$bin" apply --auto-approve --no-color 2>&1 | grep -E "^Plan:|replication_group.*(Creat|complete)|Apply complete" || true
+  echo; echo "\$ (shards: 3 -> 4) infera apply --auto-approve"
+  sed -i 's/shards: 3 /shards: 4 /' infera.yaml
+  "$bin" apply --auto-approve --no-color 2>&1 | grep -E "will be updated|resharding|num_node_groups|^Plan:|Modif|Apply complete" || true
+  "$bin" output --no-color || true
+  "$bin" destroy --auto-approve --no-color | tail -n 1 || true
+)
 exec 9>&-
 wait "$fake_pid" 2>/dev/null || true
 step "infera apply --dry-run: the planned Memorystore deployment, planned offline and rehearsed on the bundled engine"

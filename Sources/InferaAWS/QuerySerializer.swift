@@ -79,6 +79,8 @@ public enum ElastiCacheListMembers {
     public static let parameterNameValues = "ParameterNameValue"
     public static let preferredCacheClusterAZs = "AvailabilityZone"
     public static let parameterNames = "ParameterName"
+    /// ModifyReplicationGroupShardConfiguration's `NodeGroupsToRemove`.
+    public static let nodeGroupsToRemove = "NodeGroupToRemove"
 
     /// Input member → list shape name in the model, for the test that checks the table above.
     public static let modelShapes: [(member: String, shape: String, locationName: String)] = [
@@ -87,5 +89,6 @@ public enum ElastiCacheListMembers {
         ("SubnetIds", "SubnetIdentifierList", subnetIds),
         ("ParameterNameValues", "ParameterNameValueList", parameterNameValues),
         ("PreferredCacheClusterAZs", "AvailabilityZonesList", preferredCacheClusterAZs),
+        ("NodeGroupsToRemove", "NodeGroupsToRemoveList", nodeGroupsToRemove),
     ]
 }

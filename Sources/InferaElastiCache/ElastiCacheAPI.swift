@@ -1,6 +1,7 @@
 import InferaAWS
 
-/// A replication group as infera reads it (cluster mode disabled).
+/// A replication group as infera reads it (cluster mode disabled or enabled: `clusterEnabled`, `nodeGroups`,
+/// `configurationEndpoint`).
 struct ReplicationGroup: Sendable, Hashable {
     var id: String
     var description: String
@@ -22,6 +23,14 @@ struct ReplicationGroup: Sendable, Hashable {
     var engine: String?
     var autoMinorVersionUpgrade: Bool?
     var pending: [String: String]
+    /// `ClusterEnabled` (or `ClusterMode` = enabled): the data is partitioned across `nodeGroups`.
+    var clusterEnabled: Bool = false
+    /// Cluster mode: the configuration endpoint clients discover the shards through.
+    var configurationEndpoint: String?
+    /// One entry per node group (shard), in the order DescribeReplicationGroups lists them.
+    var nodeGroups: [NodeGroupInfo] = []
+    /// Online resharding in progress: `PendingModifiedValues.Resharding.SlotMigration.ProgressPercentage`.
+    var slotMigrationPercent: Double?
 
     init(_ x: XMLElement) {
         id = x.string("ReplicationGroupId") ?? ""
@@ -45,11 +54,33 @@ struct ReplicationGroup: Sendable, Hashable {
         engine = x.string("Engine")
         autoMinorVersionUpgrade = x.bool("AutoMinorVersionUpgrade")
         var p: [String: String] = [:]
-        for c in x["PendingModifiedValues"]?.children ?? [] where !c.trimmedText.isEmpty {
+        for c in x["PendingModifiedValues"]?.children ?? [] where !c.trimmedText.isEmpty && c.children.isEmpty {
             p[c.name] = c.trimmedText
         }
         pending = p
+        clusterEnabled = x.bool("ClusterEnabled") ?? (x.string("ClusterMode")?.lowercased() == "enabled")
+        configurationEndpoint = x.at("ConfigurationEndpoint", "Address").map { $0.trimmedText }
+        if clusterEnabled, let cp = x.at("ConfigurationEndpoint", "Port").flatMap({ Int($0.trimmedText) }) { port = cp }
+        slotMigrationPercent = x.at("PendingModifiedValues", "Resharding", "SlotMigration", "ProgressPercentage").flatMap { Double($0.trimmedText) }
+        nodeGroups = (x["NodeGroups"]?.children ?? []).map {
+            NodeGroupInfo(id: $0.string("NodeGroupId") ?? "", status: $0.string("Status"), slots: $0.string("Slots"),
+                          members: $0["NodeGroupMembers"]?.children.count ?? 0)
+        }
     }
+
+    /// Cluster mode: replicas per shard as the node groups report them (the smallest, so a shard still short of
+    /// replicas is seen as such; 0 without node groups).
+    var replicasPerShard: Int { max(0, (nodeGroups.map(\.members).min() ?? 1) - 1) }
+}
+
+/// One node group (shard) of a replication group.
+struct NodeGroupInfo: Sendable, Hashable {
+    var id: String
+    var status: String?
+    /// `0-5461`, cluster mode only.
+    var slots: String?
+    /// Primary plus replicas.
+    var members: Int
 }
 
 /// The member cluster facts the replication group does not carry (engine version, maintenance window, groups).

@@ -38,7 +38,7 @@ public struct ElastiCacheProvider: Provider {
     public static let credentialsHint = NoCredentialsError.hint
 
     public static let factory = ProviderFactory(
-        name: "elasticache", displayName: "AWS ElastiCache", credentialsHint: credentialsHint,
+        name: "elasticache", displayName: "AWS ElastiCache", credentialsHint: credentialsHint, supportsClusterMode: true,
         make: { spec, context in try ElastiCacheProvider(spec: spec, context: context) })
 
     public init(spec: DeploymentSpec, context: ProviderContext) throws {
@@ -99,10 +99,8 @@ public struct ElastiCacheProvider: Provider {
 
     public func holdsData(_ resourceType: String) -> Bool { resourceType == Self.rgType }
 
-    static func ec(_ spec: DeploymentSpec) -> ElastiCacheSpec {
-        if case .elasticache(let e) = spec.provider { return e }
-        return ElastiCacheSpec()
-    }
+    /// The settings in effect (in cluster mode: `cluster-enabled yes`, the layout's node type and replicas, failover on).
+    static func ec(_ spec: DeploymentSpec) -> ElastiCacheSpec { spec.effectiveElastiCache ?? ElastiCacheSpec() }
 
     static func rgID(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
     static func subnetGroupName(_ spec: DeploymentSpec) -> String { "\(spec.projectName)-redis" }
@@ -234,7 +232,7 @@ public struct ElastiCacheProvider: Provider {
             "replication_group_id": .string(g.id), "description": .string(g.description),
             "engine": .string(g.engine ?? e.engine),
             "node_type": .string(info?.pending["CacheNodeType"] ?? g.pending["CacheNodeType"] ?? g.nodeType),
-            "num_cache_clusters": .int(g.memberClusters.count), "port": .int(g.port ?? e.port),
+            "port": .int(g.port ?? e.port), "cluster_mode": .string(g.clusterEnabled ? "enabled" : "disabled"),
             "automatic_failover_enabled": .bool(g.automaticFailover == "enabled" || g.automaticFailover == "enabling"),
             "multi_az_enabled": .bool(g.multiAZ == "enabled"),
             "transit_encryption_enabled": .bool(g.transitEncryption), "at_rest_encryption_enabled": .bool(g.atRestEncryption),
@@ -247,6 +245,11 @@ public struct ElastiCacheProvider: Provider {
             "apply_immediately": .bool(e.applyImmediately),
             "auth_token": g.authTokenEnabled ? .sensitive : .unknown,
         ]
+        if g.clusterEnabled {
+            a.merge(clusterAttributes(g)) { _, new in new }
+        } else {
+            a["num_cache_clusters"] = .int(g.memberClusters.count)
+        }
         if let v = info?.pending["EngineVersion"] ?? info?.engineVersion { a["engine_version"] = .string(Self.sameVersion(v, e.engineVersion) ? e.engineVersion : v) }
         if let p = g.primaryEndpoint { a["primary_endpoint_address"] = .string(p) }
         if let r = g.readerEndpoint, e.replicas > 0 { a["reader_endpoint_address"] = .string(r) }
@@ -341,6 +344,7 @@ public struct ElastiCacheProvider: Provider {
     public func poll(_ operation: PendingOperation, context: StepContext) async throws -> OperationStatus {
         try await guarded(operation.address) {
             let spec = context.spec
+            if let target = LayoutTarget(token: operation.token) { return try await pollLayout(target, operation, spec: spec) }
             guard let (g, info) = try await describeFull(spec) else {
                 if operation.action == .delete { return .done(nil) }
                 throw ProviderError(.operationFailed, resource: operation.address, message: "the replication group \(Self.rgID(spec)) disappeared while \(operation.action.gerund)",
@@ -544,7 +548,10 @@ public struct ElastiCacheProvider: Provider {
         var p: [(String, QueryValue)] = [
             ("ReplicationGroupId", .string(id)),
             ("ReplicationGroupDescription", .string("Redis for \(spec.projectName) (\(spec.environment))")),
-            ("NumCacheClusters", .int(e.nodeCount)), ("CacheNodeType", .string(e.nodeType)), ("Engine", .string(e.engine)),
+        ]
+        if let c = spec.cluster { p += Self.clusterCreateParameters(c) } else { p.append(("NumCacheClusters", .int(e.nodeCount))) }
+        p += [
+            ("CacheNodeType", .string(e.nodeType)), ("Engine", .string(e.engine)),
             ("EngineVersion", .string(e.engineVersion)), ("AutomaticFailoverEnabled", .bool(e.automaticFailover)),
             ("MultiAZEnabled", .bool(e.multiAZ)),
         ]
@@ -594,6 +601,7 @@ public struct ElastiCacheProvider: Provider {
             return try await createReplicationGroup(spec, address: Self.rgAddress)
         }
         if g.status != "available" {
+            if let c = spec.cluster { return layoutPending(LayoutTarget(id: id, shards: c.shards, replicas: c.replicasPerShard), detail: g.status) }
             return .pending(PendingOperation(address: Self.rgAddress, action: .update, token: "describe:\(id)", resourceID: id, detail: g.status))
         }
         var p: [(String, QueryValue)] = [("ReplicationGroupId", .string(id)), ("ApplyImmediately", .bool(e.applyImmediately))]
@@ -612,13 +620,13 @@ public struct ElastiCacheProvider: Provider {
             let sgs = try await securityGroupIDs(spec)
             if !sgs.isEmpty { p.append(("SecurityGroupIds", .list(member: ElastiCacheListMembers.securityGroupIds, sgs.map { .string($0) }))) }
         }
+        // Layout changes (and the replica count without cluster mode) run after ModifyReplicationGroup, each once the
+        // group is available again: ElastiCache refuses a second modification while one runs.
+        if let c = spec.cluster {
+            return try await modifyInTurn(spec, target: LayoutTarget(id: id, shards: c.shards, replicas: c.replicasPerShard), group: g, modify: p.count > 2 ? p : nil)
+        }
         if names.contains("num_cache_clusters") {
-            let have = g.memberClusters.count
-            if e.nodeCount > have {
-                _ = try await api.client.query(.elasticache, "IncreaseReplicaCount", [("ReplicationGroupId", .string(id)), ("NewReplicaCount", .int(e.replicas)), ("ApplyImmediately", .bool(true))])
-            } else if e.nodeCount < have {
-                _ = try await api.client.query(.elasticache, "DecreaseReplicaCount", [("ReplicationGroupId", .string(id)), ("NewReplicaCount", .int(e.replicas)), ("ApplyImmediately", .bool(true))])
-            }
+            return try await modifyInTurn(spec, target: LayoutTarget(id: id, shards: 1, replicas: e.replicas), group: g, modify: p.count > 2 ? p : nil)
         }
         if p.count > 2 {
             _ = try await api.client.query(.elasticache, "ModifyReplicationGroup", p)
@@ -653,7 +661,7 @@ public struct ElastiCacheProvider: Provider {
     /// `rediss://:<token>@<primary>:<port>` for the live group, nil while it has no endpoint.
     func currentURL(_ spec: DeploymentSpec) async throws -> String? {
         let e = Self.ec(spec)
-        guard let g = try await api.replicationGroup(Self.rgID(spec)), let host = g.primaryEndpoint else { return nil }
+        guard let g = try await api.replicationGroup(Self.rgID(spec)), let host = g.clusterEnabled ? g.configurationEndpoint : g.primaryEndpoint else { return nil }
         var auth = ""
         if e.authToken, let token = try await api.secretValue(Self.authSecretName(spec)) {
             secrets.add(token)
@@ -722,6 +730,7 @@ public struct ElastiCacheProvider: Provider {
         try await guarded("outputs") {
             let e = Self.ec(spec)
             guard let g = try await api.replicationGroup(Self.rgID(spec)) else { return [] }
+            if g.clusterEnabled { return try await clusterOutputs(g, spec: spec) }
             var out: [OutputValue] = []
             if let p = g.primaryEndpoint { out.append(OutputValue(name: "endpoint", value: p, description: "primary endpoint (writes)")) }
             if let r = g.readerEndpoint, e.replicas > 0 { out.append(OutputValue(name: "reader_endpoint", value: r, description: "reader endpoint (replicas)")) }
@@ -741,7 +750,10 @@ public struct ElastiCacheProvider: Provider {
     public func status(_ spec: DeploymentSpec, observed: ObservedState) async throws -> [ResourceStatus] {
         try await guarded("status") {
             var out: [ResourceStatus] = []
-            if let (g, info) = try await describeFull(spec) {
+            let full = try await describeFull(spec)
+            if let (g, info) = full, g.clusterEnabled {
+                out.append(clusterStatus(g, info, spec: spec))
+            } else if let (g, info) = full {
                 var details: [String: String] = [
                     "at_rest_encryption": String(g.atRestEncryption), "automatic_failover": g.automaticFailover, "multi_az": g.multiAZ,
                     "snapshot_window": g.snapshotWindow ?? "-", "snapshot_retention_days": String(g.snapshotRetention),

@@ -90,12 +90,7 @@ extension DesiredState {
     /// `cluster-enabled yes`, the configuration endpoint instead of the primary one. `cluster_mode` forces
     /// replacement: turning cluster mode on or off is `-/+`.
     static func elasticacheCluster(_ spec: DeploymentSpec, _ e: ElastiCacheSpec, _ c: ClusterSpec) -> [DesiredResource] {
-        var e = e
-        e.parameters["cluster-enabled"] = "yes"
-        e.replicas = c.replicasPerShard
-        e.nodeType = c.nodeType
-        e.automaticFailover = true
-        var out = elasticache(spec, e)
+        var out = elasticache(spec, e.clusterMode(c))
         guard let i = out.firstIndex(where: { $0.type == "aws_elasticache_replication_group" }) else { return out }
         let drop: Set<String> = ["num_cache_clusters", "primary_endpoint_address", "reader_endpoint_address", "automatic_failover_enabled"]
         var attrs = out[i].attributes.filter { !drop.contains($0.name) }

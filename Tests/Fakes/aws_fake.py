@@ -4,6 +4,10 @@ or gets wrong (providers.md §2.8, aws-secretsmanager.md §4-§7):
 
 * ElastiCache (Query 2015-02-02): replication groups with creating -> available, modifying -> available
   and deleting -> gone transitions (after --transition-polls describes), ModifyReplicationGroup,
+  cluster mode enabled (ClusterMode/NumNodeGroups/ReplicasPerNodeGroup with a cluster-enabled parameter group,
+  node groups with slots, the configuration endpoint), ModifyReplicationGroupShardConfiguration (online
+  resharding with NodeGroupsToRemove/NodeGroupsToRetain, slot migration progress), Increase/DecreaseReplicaCount
+  (moto 5.2.1 implements none of the modifications and reports no transitions),
   parameter groups, subnet groups, final snapshots, AUTH token rules, node types, subnet checks.
 * Secrets Manager (JSON 1.1): 400 for every client error, scheduled deletion (DeletedDate, PutSecretValue
   and CreateSecret refused), ClientRequestToken idempotency, recovery window rules.
@@ -18,7 +22,9 @@ injected from a seed: Throttling (400), 500, 503, connection resets before/after
 slower than the client's timeout.
 
 Usage: aws_fake.py [--port 0] [--seed N] [--fault-rate 0.3] [--slow 2] [--transition-polls 2]
-Prints "PORT=<n>". Admin: GET /__fake/state, GET /__fake/stats, POST /__fake/config {...}, POST /__fake/reset.
+Prints "PORT=<n>". Admin: GET /__fake/state, GET /__fake/stats, POST /__fake/config {...} (fault_rate, seed, slow,
+transition_polls, session_duration, fault_kinds: a subset of throttle/500/503/reset_before/reset_after/slow),
+POST /__fake/reset.
 """
 import argparse
 import datetime
@@ -214,6 +220,9 @@ def ec2_list(params, prefix):
 
 # ---------------------------------------------------------------- state
 
+FAULT_KINDS = ["throttle", "500", "503", "reset_before", "reset_after", "slow"]
+
+
 class State:
     def __init__(self, seed, fault_rate, slow, polls):
         self.lock = threading.Lock()
@@ -236,7 +245,7 @@ class State:
     def fault(self, service):
         if self.fault_rate <= 0 or self.rng.random() >= self.fault_rate:
             return None
-        kind = self.rng.choice(["throttle", "500", "503", "reset_before", "reset_after", "slow"])
+        kind = self.rng.choice(getattr(self, "fault_kinds", None) or FAULT_KINDS)
         self.stats["faults"][kind] = self.stats["faults"].get(kind, 0) + 1
         return kind
 
@@ -291,12 +300,45 @@ RG_PENDING = set(EC_MODEL["shapes"]["ReplicationGroupPendingModifiedValues"]["me
 CLUSTER_PENDING = set(EC_MODEL["shapes"]["PendingModifiedValues"]["members"])
 
 
+def slot_ranges(n):
+    """redis-cli --cluster create's split of 16384 slots over n primaries."""
+    per = 16384 / n
+    out, first = [], 0
+    for i in range(n):
+        last = 16383 if i == n - 1 else int(round(per * (i + 1))) - 1
+        out.append("%d-%d" % (first, last))
+        first = last + 1
+    return out
+
+
+def member_ids(g):
+    """Member cluster ids: <id>-001… without cluster mode, <id>-<shard>-<node> with it."""
+    if g.get("cluster"):
+        return ["%s-%s-%03d" % (g["id"], ng, i + 1) for ng in g["shards"] for i in range(1 + g["replicas"])]
+    return ["%s-%03d" % (g["id"], i + 1) for i in range(g["num"])]
+
+
+def cluster_rg_xml(g, base):
+    domain = "%s.fake1.use1.cache.amazonaws.com" % g["id"]
+    slots = slot_ranges(len(g["shards"]))
+    groups = []
+    for ng, sl in zip(g["shards"], slots):
+        members = [{"CacheClusterId": "%s-%s-%03d" % (g["id"], ng, i + 1), "CacheNodeId": "0001",
+                    "PreferredAvailabilityZone": "us-east-1%s" % "abc"[i % 3]} for i in range(1 + g["replicas"])]
+        groups.append({"NodeGroupId": ng, "Status": g["status"], "Slots": sl, "NodeGroupMembers": ["NodeGroupMember", members]})
+    base["NodeGroups"] = ["NodeGroup", groups]
+    base["ConfigurationEndpoint"] = {"Address": "clustercfg.%s" % domain, "Port": g["port"]}
+    base["ClusterEnabled"] = True
+    base["ClusterMode"] = "enabled"
+    return base
+
+
 def rg_xml(g):
     ep = {"Address": "master.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
     rd = {"Address": "replica.%s.fake1.use1.cache.amazonaws.com" % g["id"], "Port": g["port"]}
-    members = ["%s-%03d" % (g["id"], i + 1) for i in range(g["num"])]
+    members = member_ids(g)
     pending = {k: v for k, v in g["pending"].items() if k in RG_PENDING}
-    return {
+    base = {
         "ReplicationGroupId": g["id"], "Description": g["description"], "Status": g["status"],
         "PendingModifiedValues": pending,
         "MemberClusters": ["ClusterId", members],
@@ -309,6 +351,10 @@ def rg_xml(g):
         "ARN": "arn:aws:elasticache:%s:%s:replicationgroup:%s" % (g["region"], ACCOUNT, g["id"]),
         "Engine": g["engine"],
     }
+    if g.get("cluster"):
+        return cluster_rg_xml(g, base)
+    base["ClusterMode"] = "disabled"
+    return base
 
 
 def advance(g, st):
@@ -321,7 +367,10 @@ def advance(g, st):
                 return "gone"
             for k, v in g.pop("apply", {}).items():
                 g[k] = v
+            g["pending"].pop("Resharding", None)
             g["status"] = "available"
+        elif "Resharding" in g["pending"]:
+            g["pending"]["Resharding"] = {"SlotMigration": {"ProgressPercentage": round(100.0 * g["ticks"] / st.polls, 1)}}
     return None
 
 
@@ -358,12 +407,15 @@ def elasticache(st, region, action, p):
         node = p.get("CacheNodeType", "cache.t3.micro")
         if node not in NODE_TYPES:
             raise APIError("InvalidParameterValue", "Invalid Cache Node Type: %s" % node)
-        num = int(p.get("NumCacheClusters", "1"))
         failover = p.get("AutomaticFailoverEnabled") == "true"
         multiaz = p.get("MultiAZEnabled") == "true"
-        if not 1 <= num <= 6:
+        cluster, shards, replicas = create_cluster_layout(st, region, p, failover, multiaz)
+        num = int(p.get("NumCacheClusters", "1"))
+        if cluster:
+            num = shards * (1 + replicas)
+        elif not 1 <= num <= 6:
             raise APIError("InvalidParameterValue", "NumCacheClusters must be between 1 and 6")
-        if failover and num < 2:
+        if failover and num < 2 and not cluster:
             raise APIError("InvalidParameterCombination", "Automatic failover requires at least 2 cache clusters")
         if multiaz and not failover:
             raise APIError("InvalidParameterCombination", "Multi-AZ requires automatic failover")
@@ -382,10 +434,12 @@ def elasticache(st, region, action, p):
             pgn = pgn.lower()
             fam = family_of(p.get("Engine", "redis"), p.get("EngineVersion", "7.1"))
             if pgn.startswith("default."):
-                if pgn != "default." + fam:
+                if pgn not in ("default." + fam, "default." + fam + ".cluster.on"):
                     raise APIError("InvalidParameterCombination", "Parameter group %s is not in family %s" % (pgn, fam))
             elif (region, pgn) not in st.param_groups:
                 raise APIError("CacheParameterGroupNotFound", "CacheParameterGroup %s not found." % pgn, 404)
+            elif st.param_groups[(region, pgn)]["family"] != fam:
+                raise APIError("InvalidParameterCombination", "Parameter group %s is not in family %s" % (pgn, fam))
         for sg in qlist(p, "SecurityGroupIds"):
             if sg not in st.sgs:
                 raise APIError("InvalidParameterValue", "Some security group Id(s) are not valid: %s" % sg)
@@ -395,7 +449,7 @@ def elasticache(st, region, action, p):
              "retention": int(p.get("SnapshotRetentionLimit", "0")), "snapshot_window": p.get("SnapshotWindow", "05:00-06:00"),
              "maintenance": p.get("PreferredMaintenanceWindow", "sun:23:00-mon:01:30"), "engine": p.get("Engine", "redis"),
              "version": p.get("EngineVersion", "7.1"), "param_group": pgn or "default." + family_of(p.get("Engine", "redis"), p.get("EngineVersion", "7.1")),
-             "subnet_group": sgn,
+             "subnet_group": sgn, "cluster": cluster, "shards": ["%04d" % (i + 1) for i in range(shards)], "replicas": replicas,
              "sgs": qlist(p, "SecurityGroupIds"), "port": int(p.get("Port", "6379")), "pending": {},
              "tags": {t.get("Key"): t.get("Value") for t in qlist(p, "Tags")}}
         st.groups[(region, rid)] = g
@@ -443,7 +497,11 @@ def elasticache(st, region, action, p):
             changes["sgs"] = qlist(p, "SecurityGroupIds")
         if "AuthToken" in p:
             raise Violation("infera must never rotate the AUTH token by accident (ModifyReplicationGroup with AuthToken)")
-        if changes.get("failover") and g["num"] < 2:
+        if "AutomaticFailoverEnabled" in p and g.get("cluster") and not changes["failover"]:
+            raise APIError("InvalidParameterCombination", "Automatic failover cannot be disabled for a cluster mode enabled replication group")
+        if "CacheParameterGroupName" in p and bool(g.get("cluster")) != pg_cluster_enabled(st, region, changes["param_group"]):
+            raise APIError("InvalidParameterCombination", "The parameter group's cluster-enabled value must match the replication group's cluster mode")
+        if changes.get("failover") and len(member_ids(g)) < 2:
             raise APIError("InvalidParameterCombination", "Automatic failover requires at least 2 cache clusters")
         if "ApplyImmediately" not in p:
             raise Violation("infera must choose ApplyImmediately explicitly")
@@ -483,8 +541,7 @@ def elasticache(st, region, action, p):
     if action == "DescribeCacheClusters":
         cid = p.get("CacheClusterId")
         for g in st.groups.values():
-            for i in range(g["num"]):
-                name = "%s-%03d" % (g["id"], i + 1)
+            for name in member_ids(g):
                 if g["region"] == region and name == cid:
                     return {"CacheClusters": ["CacheCluster", [{"CacheClusterId": name, "CacheNodeType": g["node_type"], "Engine": g["engine"],
                                                                  "EngineVersion": g["version"], "CacheClusterStatus": g["status"],
@@ -599,7 +656,121 @@ def elasticache(st, region, action, p):
                 del obj["tags"][k]
             st.count("tag_writes")
         return {"TagList": ["Tag", [{"Key": k, "Value": v} for k, v in sorted(obj["tags"].items())]]}
+    if action in ("ModifyReplicationGroupShardConfiguration", "IncreaseReplicaCount", "DecreaseReplicaCount"):
+        return modify_layout(st, region, action, p)
     raise Violation("ElastiCache action %s is not implemented by this fake" % action)
+
+
+def pg_cluster_enabled(st, region, pgn):
+    """Whether a parameter group turns cluster mode on (default.<family>.cluster.on, or cluster-enabled yes)."""
+    if pgn.startswith("default."):
+        return pgn.endswith(".cluster.on")
+    pg = st.param_groups.get((region, pgn))
+    return pg is not None and pg["params"].get("cluster-enabled") == "yes"
+
+
+def create_cluster_layout(st, region, p, failover, multiaz):
+    """CreateReplicationGroup's cluster mode rules: (cluster, shards, replicas per shard)."""
+    mode = p.get("ClusterMode")
+    pg = (p.get("CacheParameterGroupName") or "").lower()
+    pg_cluster = bool(pg) and pg_cluster_enabled(st, region, pg)
+    if mode == "compatible":
+        raise APIError("InvalidParameterValue", "ClusterMode compatible can only be set by ModifyReplicationGroup")
+    if "NumCacheClusters" in p and ("NumNodeGroups" in p or "ReplicasPerNodeGroup" in p):
+        raise APIError("InvalidParameterCombination", "Cannot specify NumCacheClusters together with NumNodeGroups or ReplicasPerNodeGroup")
+    shards = int(p.get("NumNodeGroups", "1"))
+    replicas = int(p.get("ReplicasPerNodeGroup", "0"))
+    cluster = mode == "enabled" or pg_cluster
+    if mode == "enabled" and not pg_cluster:
+        raise APIError("InvalidParameterCombination", "Cluster mode enabled requires a parameter group with cluster-enabled set to yes (e.g. default.redis7.cluster.on); got %s" % (pg or "the family's default"))
+    if mode == "disabled" and pg_cluster:
+        raise APIError("InvalidParameterCombination", "Parameter group %s has cluster-enabled yes but ClusterMode is disabled" % pg)
+    if not cluster:
+        if shards > 1:
+            raise APIError("InvalidParameterCombination", "NumNodeGroups greater than 1 requires cluster mode enabled (a parameter group with cluster-enabled yes)")
+        return False, 1, 0
+    if not 1 <= shards <= 90:
+        raise APIError("InvalidParameterValue", "NumNodeGroups must be between 1 and 90")
+    if not 0 <= replicas <= 5:
+        raise APIError("InvalidParameterValue", "ReplicasPerNodeGroup must be between 0 and 5")
+    if not failover:
+        raise APIError("InvalidParameterCombination", "Automatic failover must be enabled for a cluster mode enabled replication group")
+    if multiaz and replicas == 0:
+        raise APIError("InvalidParameterCombination", "Multi-AZ requires at least one replica per node group")
+    return True, shards, replicas
+
+
+def modify_layout(st, region, action, p):
+    """Online resharding and replica count changes: the group must exist, be available, and ApplyImmediately=true."""
+    rid = p["ReplicationGroupId"].lower()
+    g = st.groups.get((region, rid))
+    if g is None:
+        raise APIError("ReplicationGroupNotFoundFault", "Replication group %s not found." % rid, 404)
+    if p.get("ApplyImmediately") != "true":
+        raise APIError("InvalidParameterValue", "ApplyImmediately=false is not currently supported for %s" % action)
+    if g["status"] != "available":
+        raise APIError("InvalidReplicationGroupState", "Replication group %s is not in available state (%s)." % (rid, g["status"]))
+    if action == "ModifyReplicationGroupShardConfiguration":
+        if not g.get("cluster"):
+            raise APIError("InvalidParameterValue", "Replication group %s is not cluster mode enabled; shards can only be configured in cluster mode" % rid)
+        n = int(p["NodeGroupCount"])
+        have = list(g["shards"])
+        remove = qlist(p, "NodeGroupsToRemove")
+        retain = qlist(p, "NodeGroupsToRetain")
+        if not 1 <= n <= 90:
+            raise APIError("InvalidParameterValue", "NodeGroupCount must be between 1 and 90")
+        if n == len(have):
+            raise APIError("InvalidParameterValue", "The replication group already has %d node groups" % n)
+        if remove and retain:
+            raise APIError("InvalidParameterCombination", "Specify either NodeGroupsToRemove or NodeGroupsToRetain, not both")
+        if n > len(have):
+            if remove or retain:
+                raise APIError("InvalidParameterCombination", "NodeGroupsToRemove and NodeGroupsToRetain apply only when reducing the number of node groups")
+            top = max(int(x) for x in have)
+            new = have + ["%04d" % (top + i + 1) for i in range(n - len(have))]
+        else:
+            if not remove and not retain:
+                raise APIError("InvalidParameterCombination", "Either NodeGroupsToRemove or NodeGroupsToRetain is required when reducing the number of node groups")
+            for x in remove + retain:
+                if x not in have:
+                    raise APIError("InvalidParameterValue", "Node group %s does not exist in replication group %s" % (x, rid))
+            new = [x for x in have if x not in remove] if remove else [x for x in have if x in retain]
+            if len(new) != n:
+                raise APIError("InvalidParameterValue", "NodeGroupCount %d does not match the node groups left (%d)" % (n, len(new)))
+        g["status"] = "modifying"
+        g["ticks"] = 0
+        g["apply"] = {"shards": new}
+        g["pending"]["Resharding"] = {"SlotMigration": {"ProgressPercentage": 0.0}}
+        st.count("reshard")
+        st.stats.setdefault("reshards", []).append({"from": have, "to": new, "removed": remove, "retained": retain})
+        return {"ReplicationGroup": rg_xml(g)}
+    # Increase/DecreaseReplicaCount
+    if "ReplicaConfiguration.ConfigureShard.1.NodeGroupId" in p:
+        raise Violation("%s: per-shard ReplicaConfiguration is not used by infera" % action)
+    if "NewReplicaCount" not in p:
+        raise APIError("InvalidParameterCombination", "Either NewReplicaCount or ReplicaConfiguration is required")
+    new = int(p["NewReplicaCount"])
+    have = g["replicas"] if g.get("cluster") else g["num"] - 1
+    if action == "IncreaseReplicaCount":
+        if new <= have:
+            raise APIError("InvalidParameterValue", "NewReplicaCount %d must be greater than the current replica count %d" % (new, have))
+        if new > 5:
+            raise APIError("InvalidParameterValue", "NewReplicaCount must be at most 5")
+    else:
+        if qlist(p, "ReplicasToRemove"):
+            raise Violation("DecreaseReplicaCount: ReplicasToRemove is not used by infera")
+        if new >= have:
+            raise APIError("InvalidParameterValue", "NewReplicaCount %d must be less than the current replica count %d" % (new, have))
+        minimum = 0 if g.get("cluster") else (1 if g["multiaz"] else 0)
+        if new < minimum:
+            raise APIError("InvalidParameterValue", "NewReplicaCount must be at least %d" % minimum)
+        if not g.get("cluster") and g["failover"] and new < 1:
+            raise APIError("InvalidParameterCombination", "Automatic failover requires at least one replica")
+    g["status"] = "modifying"
+    g["ticks"] = 0
+    g["apply"] = {"replicas": new} if g.get("cluster") else {"num": new + 1}
+    st.count("replica_change")
+    return {"ReplicationGroup": rg_xml(g)}
 
 
 def family_of(engine, version):
@@ -1086,6 +1257,9 @@ class Handler(BaseHTTPRequestHandler):
                     st.rng = random.Random(cfg["seed"])
                 if "slow" in cfg:
                     st.slow = float(cfg["slow"])
+                if "fault_kinds" in cfg:
+                    kinds = [k for k in cfg["fault_kinds"] if k in FAULT_KINDS]
+                    st.fault_kinds = kinds or None
                 if "transition_polls" in cfg:
                     st.polls = int(cfg["transition_polls"])
                 if "session_duration" in cfg:

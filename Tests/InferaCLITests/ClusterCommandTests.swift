@@ -1,4 +1,5 @@
 import Foundation
+@testable import InferaCLI
 import Testing
 
 /// End-to-end on the cluster examples through the built binary: validate, plan (module, cost, notes, --app),
@@ -39,17 +40,23 @@ import Testing
         #expect(r.stdout.contains("infera.yaml:6:9: error: Upstash has no cluster mode") || r.stderr.contains("infera.yaml:6:9: error: Upstash has no cluster mode"), "\(r.stdout)\(r.stderr)")
     }
 
-    @Test func applyRefusesClusterModeWithoutCallingTheProvider() throws {
+    /// A provider without cluster mode (`ProviderFactory.supportsClusterMode` false) refuses before any request; one
+    /// with it (ElastiCache) goes to the provider: here an endpoint nobody listens on, so it fails as unreachable.
+    @Test(arguments: [("gcp-memorystore-cluster", "memorystore"), ("aws-elasticache-cluster", "elasticache")])
+    func applyRefusesClusterModeOnlyWhereTheProviderLacksIt(_ example: String, _ provider: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: V.binary.path))
-        let dir = NSTemporaryDirectory() + "infera-cluster-apply-\(getpid())"
+        let dir = NSTemporaryDirectory() + "infera-cluster-apply-\(provider)-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try String(contentsOfFile: V.root.path + "/Examples/aws-elasticache-cluster/infera.yaml", encoding: .utf8)
+        try String(contentsOfFile: V.root.path + "/Examples/\(example)/infera.yaml", encoding: .utf8)
             .write(toFile: dir + "/infera.yaml", atomically: true, encoding: .utf8)
         // An endpoint nobody listens on: a request would fail differently (unreachable), so the refusal comes first.
         let r = try V.run(["apply", "-f", dir + "/infera.yaml", "--auto-approve"],
-                          environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"])
+                          environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+                                        "AWS_EC2_METADATA_DISABLED": "true", "INFERA_HTTP_TIMEOUT": "1", "INFERA_RETRY_BASE_DELAY": "0.01",
+                                        "GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/infera-test-credentials.json"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("infera apply cannot provision cache.mode: cluster yet"), "\(r.stderr)")
+        let supported = try #require(ProviderCatalog.registry.factory(for: provider)).supportsClusterMode
+        #expect(r.stderr.contains("infera apply cannot provision cache.mode: cluster yet") == !supported, "\(r.stderr)")
     }
 }
