@@ -370,7 +370,7 @@ extension VerifyCheck {
 
     static let persistence = VerifyCheck(
         id: "persistence", title: "Data survives a restart",
-        summary: "When persistence is planned, the engine runs with it (RDB `save` schedule from the snapshot period, AOF for Upstash) on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included.",
+        summary: "When persistence is planned, the engine runs with it on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included. RDB plans (`save` from the snapshot period): the scheduled snapshot, then a crash. Upstash (every write persisted): the last write must come back too; until the engine has an AOF it runs on RDB (`save \"1 1\"` and a save on shutdown) and the restart is a graceful one.",
         fix: "Plan persistence (RDB snapshots / snapshot retention) for sessions, queues and other data that must survive a restart."
     ) { e in try PersistenceRehearsal.run(e) }
 

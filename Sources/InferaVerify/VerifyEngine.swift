@@ -141,16 +141,17 @@ public final class VerifyEngine: @unchecked Sendable {
             }
             engine.extra["dir"] = dataDir
             engine.extra["dbfilename"] = "dump.rdb"
-            engine.extra["appendonly"] = "no"
+            let persist = faults.noPersistence ? PersistencePlan.disabledSettings : plan.engineSettings()
+            for (name, value) in persist { engine.extra[name] = value }
+            let shown = persist.map { "\($0.0) \($0.1.isEmpty || $0.1.contains(" ") ? "\"\($0.1)\"" : $0.1)" }.joined(separator: ", ")
             if faults.noPersistence {
-                engine.extra["save"] = ""
-                notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): save \"\"")
+                notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): \(shown)")
+            } else if plan.mode == .aof && !PersistenceRehearsal.engineWritesAOF {
+                notes.append("persistence: \(plan.summary) → \(shown) and a save on shutdown in a private data directory (the engine has no AOF yet: a restart keeps every write, a crash could lose the last second)")
+            } else if plan.mode == .rdb {
+                notes.append("persistence: \(plan.summary) → save \"\(engine.extra["save"] ?? "")\" in a private data directory")
             } else {
-                let save = PersistenceRehearsal.saveSchedule(plan)
-                engine.extra["save"] = save
-                notes.append(plan.mode == .aof
-                    ? "persistence: \(plan.summary): the engine has no AOF yet, so per-write durability is not reproduced"
-                    : "persistence: \(plan.summary) → save \"\(save)\" in a private data directory")
+                notes.append("persistence: \(plan.summary) → \(shown) in a private data directory")
             }
         }
         config.engine = engine
