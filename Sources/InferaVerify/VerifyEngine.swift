@@ -51,8 +51,18 @@ public final class VerifyEngine: @unchecked Sendable {
     public let recorder: CommandRecorder
     /// What was configured and what was left out, one line each.
     public let notes: [String]
-    /// Event loops for the checks' own clients.
-    let clientGroup: MultiThreadedEventLoopGroup
+    /// Event loops for the checks' own clients: made on first use (a run with `--checks none` never needs
+    /// them, and the thread is not on the path to serving).
+    var clientGroup: MultiThreadedEventLoopGroup {
+        clientGroupLock.withLock {
+            if let g = clientGroupStorage { return g }
+            let g = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            clientGroupStorage = g
+            return g
+        }
+    }
+    private let clientGroupLock = EngineLock()
+    private var clientGroupStorage: MultiThreadedEventLoopGroup?
     /// Start-up time of the engine (µs), from `start` to serving.
     public let startMicros: Int
     /// Cluster mode: every node (`server` is node 0, the application's endpoint). See ClusterVerify.swift.
@@ -81,7 +91,6 @@ public final class VerifyEngine: @unchecked Sendable {
         self.servesTLS = servesTLS
         self.recorder = recorder
         self.notes = notes
-        self.clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.startMicros = startMicros
         self.faults = faults
         self.dataDirectory = dataDirectory
@@ -240,7 +249,7 @@ public final class VerifyEngine: @unchecked Sendable {
             await other.stop()
         }
         if let cluster { try? await cluster.stop() } else { try? await server.stop() }
-        try? await clientGroup.shutdownGracefully()
+        if let g = clientGroupLock.withLock({ clientGroupStorage }) { try? await g.shutdownGracefully() }
         tls?.remove()
         foreignTLS?.remove()
         if ownsDataDirectory, let d = dataDirectory { removeTree(d) }

@@ -52,6 +52,12 @@ public enum VerifyRun {
         }
         let settings = VerifySettings(spec: spec, scale: options.scale)
         let engine = try VerifyEngine.start(settings, faults: options.faults)
+        // The CA bundle for SSL_CERT_FILE is only for the command: written while the checks run.
+        let bundle: Task<String?, Never>? = options.command.isEmpty ? nil : engine.tls.map { tls in
+            Task.detached(priority: .userInitiated) { () -> String? in
+                do { try tls.writeBundle(); return nil } catch { return "\(error)" }
+            }
+        }
         let say = options.progress ?? { _ in }
         say("engine ready on \(engine.redactedURL) in \(String(format1(Double(engine.startMicros) / 1000))) ms (\(settings.profile.displayName) profile, maxmemory \(formatBytes(settings.maxMemoryBytes)), \(settings.evictionPolicy))")
         var report = VerifyReport(spec: spec, engine: engine)
@@ -67,6 +73,7 @@ public enum VerifyRun {
                 e.stats.evictedKeys = 0
             }
             let detected = await detection?.value ?? []
+            if let problem = await bundle?.value { say("SSL_CERT_FILE bundle not written: \(problem)") }
             report.app = await runApplication(engine: engine, spec: spec, options: options, detected: detected, say: say)
         }
         await engine.stop()
