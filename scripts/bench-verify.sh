@@ -98,7 +98,7 @@ def poll(port, password, ctx, user=None, limit_s=5):
 
 def infera_round():
     """exec → announcement → first PONG with the run's password and CA, on the announced port."""
-    child = 'printf "url %s\\nca %s\\n" "$REDIS_URL" "$REDIS_CA_CERT"; read _'
+    child = 'printf "url %s\\nca %s\\n" "$REDIS_URL" "$REDIS_CA_CERT"; read _ || :'
     t0 = time.monotonic_ns()
     p = subprocess.Popen([bin, "verify", "-f", yaml, "--checks", "none", "--", "sh", "-c", child],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -126,9 +126,9 @@ def infera_round():
         t_pong = poll(port, m.group(2), ctx, m.group(1) or None)
     finally:
         p.stdin.close()
-        p.stdout.read(); p.stderr.read()
+        tail = p.stdout.read() + p.stderr.read()
         p.wait(timeout=30)
-    if p.returncode != 0: raise SystemExit(f"infera verify exited {p.returncode}")
+    if p.returncode != 0: raise SystemExit(f"infera verify exited {p.returncode}: {tail.decode()[-600:]}")
     return (t_announce - t0) / 1e6, (t_pong - t0) / 1e6
 
 def redis_round():

@@ -45,13 +45,15 @@ public enum VerifyRun {
     public static func run(spec: DeploymentSpec, options: VerifyOptions) async throws -> VerifyReport {
         let t0 = monotonicMicrosNow()
         let checks = try selectChecks(options.checks)
-        // The names the code reads are found while the engine starts and the checks run (detect reads
-        // the whole tree; on a large repository it would otherwise delay the command).
+        let settings = VerifySettings(spec: spec, scale: options.scale)
+        // Serving first: everything not needed to answer the application's first command (detect, the CA
+        // bundle for SSL_CERT_FILE, the checks' client event loop) comes after the engine listens.
+        let engine = try VerifyEngine.start(settings, faults: options.faults)
+        // The names the code reads are found while the checks run (detect reads the whole tree; on a
+        // large repository it would otherwise delay the command, and before the engine it delayed serving).
         let detection: Task<[String], Never>? = options.command.isEmpty ? nil : options.detectRoot.map { root in
             Task.detached(priority: .userInitiated) { detectedNames(root: root) }
         }
-        let settings = VerifySettings(spec: spec, scale: options.scale)
-        let engine = try VerifyEngine.start(settings, faults: options.faults)
         // The CA bundle for SSL_CERT_FILE is only for the command: written while the checks run.
         let bundle: Task<String?, Never>? = options.command.isEmpty ? nil : engine.tls.map { tls in
             Task.detached(priority: .userInitiated) { () -> String? in
