@@ -10,7 +10,9 @@
 #   announced: from exec to the "engine ready" line arriving (the engine is listening by then).
 #   reference: redis-server 7.0 with the same TLS (a P-256 certificate) and requirepass, from exec to the
 #              first successful AUTH + PING, polled every 1 ms on the port it was given.
-#   checks:    wall time of `infera verify` with the whole default check set (default config) — target < 2 s.
+#   checks:    wall time of `infera verify` with the whole default check set (default config) — target < 2 s
+#              (SKIP_CHECKS=1 leaves it out, e.g. to compare start-up with an older binary).
+#   COMPARE=/path/to/other/infera: the same first-PONG measure for another binary, interleaved in the same rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-15}
@@ -59,6 +61,8 @@ import os, re, secrets, socket, ssl, statistics, subprocess, sys, time
 bin, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 yaml = os.path.join(work, "infera.yaml")
 ANNOUNCE = re.compile(rb"engine ready on rediss?://\S*127\.0\.0\.1:(\d+)")
+TRACE = re.compile(rb"verify: trace (\S+) (\d+)")   # INFERA_VERIFY_TRACE=1: phase, CLOCK_MONOTONIC µs
+phases = {}
 
 def cmd(*args):
     out = b"*%d\r\n" % len(args)
@@ -71,6 +75,10 @@ def ping(port, password, ctx, user=None):
     """One TLS connection (certificate verified), AUTH, PING. True on +PONG; False when not (yet) serving."""
     try:
         raw = socket.create_connection(("127.0.0.1", port), timeout=1)
+        # Like hiredis/redis-cli, redis-py, node-redis, go-redis and Jedis. Without it the engine's first
+        # reply over TLS waits ~40 ms (Nagle on the client's write after its Finished, delayed ACK on the
+        # engine's side); redis-server does not show that wait (docs/verify.md, "Start-up").
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except OSError:
         return False
     try:
@@ -96,17 +104,20 @@ def poll(port, password, ctx, user=None, limit_s=5):
         time.sleep(0.001)
     raise SystemExit(f"no PONG on port {port} within {limit_s} s")
 
-def infera_round():
+def infera_round(bin=bin, trace=True):
     """exec → announcement → first PONG with the run's password and CA, on the announced port."""
     child = 'printf "url %s\\nca %s\\n" "$REDIS_URL" "$REDIS_CA_CERT"; read _ || :'
     t0 = time.monotonic_ns()
     p = subprocess.Popen([bin, "verify", "-f", yaml, "--checks", "none", "--", "sh", "-c", child],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, INFERA_VERIFY_TRACE="1"))
     try:
         port = None
         for _ in range(200):
             line = p.stderr.readline()
             if not line: break
+            t = TRACE.match(line)
+            if t and trace: phases.setdefault(t.group(1).decode(), []).append((int(t.group(2)) * 1000 - t0) / 1e6)
             m = ANNOUNCE.search(line)
             if m:
                 port, t_announce = int(m.group(1)), time.monotonic_ns()
@@ -126,7 +137,11 @@ def infera_round():
         t_pong = poll(port, m.group(2), ctx, m.group(1) or None)
     finally:
         p.stdin.close()
-        tail = p.stdout.read() + p.stderr.read()
+        out, err = p.stdout.read(), p.stderr.read()
+        tail = out + err
+        for line in err.splitlines():
+            t = TRACE.match(line)
+            if t and trace: phases.setdefault(t.group(1).decode(), []).append((int(t.group(2)) * 1000 - t0) / 1e6)
         p.wait(timeout=30)
     if p.returncode != 0: raise SystemExit(f"infera verify exited {p.returncode}: {tail.decode()[-600:]}")
     return (t_announce - t0) / 1e6, (t_pong - t0) / 1e6
@@ -152,12 +167,16 @@ def checks_round():
     if r.returncode != 0: raise SystemExit("a check failed:\n" + r.stdout.decode())
     return (time.perf_counter() - t0) * 1000, sum(1 for l in r.stdout.decode().splitlines() if re.match(r"\s*(PASS|SKIP)\b", l))
 
-infera_round(); redis_round()          # warm the page cache for both binaries
+infera_round(); redis_round(); phases.clear()   # warm the page cache for both binaries
 ann, pong, ref = [], [], []
+old = os.environ.get("COMPARE")   # another infera binary (e.g. before a change), measured interleaved
+old_pong = []
+if old: infera_round(old, False)
 for _ in range(n):
     a, b = infera_round(); ann.append(a); pong.append(b)
     ref.append(redis_round())
-chk = [checks_round() for _ in range(max(3, n // 3))]
+    if old: old_pong.append(infera_round(old, False)[1])
+chk = [] if os.environ.get("SKIP_CHECKS") else [checks_round() for _ in range(max(3, n // 3))]
 ck = [c[0] for c in chk]
 med = statistics.median
 def rng(xs): return f"[{min(xs):.1f}–{max(xs):.1f}]"
@@ -165,5 +184,9 @@ print(f"infera verify: exec → first PONG (TLS + AUTH, announced port)  median 
 print(f"infera verify: exec → 'engine ready' announced                median {med(ann):6.1f} ms  {rng(ann)}")
 print(f"redis-server:  exec → first PONG (TLS + AUTH, reference)       median {med(ref):6.1f} ms  {rng(ref)}")
 print(f"ratio infera / redis-server (first PONG): {med(pong) / med(ref):.2f}×")
-print(f"infera verify: whole default check set ({chk[0][1]} checks, default config)  median {med(ck):6.1f} ms (target < 2000)  {rng(ck)}")
+if old: print(f"COMPARE={old}: exec → first PONG  median {med(old_pong):6.1f} ms  {rng(old_pong)}  ({med(old_pong) / med(ref):.2f}× redis-server)")
+if phases:
+    print("  where the time went (medians from exec, ms; INFERA_VERIFY_TRACE=1): " +
+          ", ".join(f"{k} {med(v):.1f}" for k, v in sorted(list(phases.items()) + [("announced", ann), ("PONG", pong)], key=lambda kv: med(kv[1]))))
+if chk: print(f"infera verify: whole default check set ({chk[0][1]} checks, default config)  median {med(ck):6.1f} ms (target < 2000)  {rng(ck)}")
 PY

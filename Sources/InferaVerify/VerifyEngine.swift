@@ -180,7 +180,9 @@ public final class VerifyEngine: @unchecked Sendable {
         var foreign: ThrowawayTLS?
         var servesTLS = false
         if settings.tls {
+            StartupTrace.mark("tls-start")
             tls = try ThrowawayTLS.generate()
+            StartupTrace.mark("tls-generated")
             if !faults.noTLS {
                 var served = tls!
                 if faults.foreignCA {
@@ -218,13 +220,16 @@ public final class VerifyEngine: @unchecked Sendable {
                 throw VerifyError("the engine did not start in cluster mode: \(error)")
             }
         } else {
+            StartupTrace.mark("engine-start")
             server = RedisServer(config: config, log: log)
+            StartupTrace.mark("engine-constructed")
             server.engine.lock.withLock {
                 server.engine.commandHook = hook
                 server.engine.memoryBaseline = MemoryInfo.residentBytes()
             }
             do {
                 try server.start()
+                StartupTrace.mark("listening")
             } catch {
                 tls?.remove()
                 foreign?.remove()

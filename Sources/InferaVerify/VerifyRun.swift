@@ -52,11 +52,16 @@ public enum VerifyRun {
         // The names the code reads are found while the checks run (detect reads the whole tree; on a
         // large repository it would otherwise delay the command, and before the engine it delayed serving).
         let detection: Task<[String], Never>? = options.command.isEmpty ? nil : options.detectRoot.map { root in
-            Task.detached(priority: .userInitiated) { detectedNames(root: root) }
+            Task.detached(priority: .userInitiated) { () -> [String] in
+                let names = detectedNames(root: root)
+                StartupTrace.mark("detected")
+                return names
+            }
         }
         // The CA bundle for SSL_CERT_FILE is only for the command: written while the checks run.
         let bundle: Task<String?, Never>? = options.command.isEmpty ? nil : engine.tls.map { tls in
             Task.detached(priority: .userInitiated) { () -> String? in
+                defer { StartupTrace.mark("bundle-written") }
                 do { try tls.writeBundle(); return nil } catch { return "\(error)" }
             }
         }
@@ -153,6 +158,7 @@ public enum VerifyRun {
         let status: Int32
         do {
             let pid = try spawn(options.command, extraEnv: env, stdoutToStderr: options.commandStdoutToStderr)
+            StartupTrace.mark("command-started")
             status = await waitSampling(pid: pid, engine: engine) { app.peakMemoryBytes = max(app.peakMemoryBytes, $0) }
         } catch {
             app.launchError = "\(error)"
