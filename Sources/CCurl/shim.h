@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef size_t (*infera_curl_data_cb)(char *ptr, size_t size, size_t nmemb, void *userdata);
 
@@ -20,13 +21,16 @@ static inline void *infera_curl_library_or_error(const char **error) {
     void *h = __atomic_load_n(&handle, __ATOMIC_ACQUIRE);
     if (h) return h;
     static const char *const names[] = { "libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4", "libcurl.4.dylib", "libcurl.dylib" };
-    const char *first = NULL;
+    // dlerror's text lives until the next dl* call: the first failure is copied (per thread).
+    static __thread char first[256];
+    first[0] = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0] && !h; i++) {
         h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        if (!h && !first) first = dlerror();
+        const char *e = h ? NULL : dlerror();
+        if (e && !first[0]) snprintf(first, sizeof first, "%s", e);
     }
     if (!h) {
-        if (error) *error = first ? first : "libcurl.so.4: cannot open shared object file";
+        if (error) *error = first[0] ? first : "libcurl.so.4: cannot open shared object file";
         return NULL;
     }
     __atomic_store_n(&handle, h, __ATOMIC_RELEASE);
