@@ -37,10 +37,10 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // libcurl: the only HTTP client infera uses to talk to providers (InferaHTTP).
+        // libcurl: the only HTTP client infera uses to talk to providers (InferaHTTP). Headers only
+        // (libcurl4-openssl-dev): the library is opened on first use, not linked (Sources/CCurl/shim.h).
         .systemLibrary(
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 

@@ -64,6 +64,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func run() async throws {
+        StartupTrace.mark("parsed")
         if listChecks {
             PlanOutput.stdout(VerifyRenderer.checkList())
             return
@@ -88,7 +89,9 @@ struct VerifyCommand: AsyncParsableCommand {
             PlanOutput.stderr(PlanConfigLoader.render(result.diagnostics, file: file, source: result.source, color: errColor))
             return 1
         }
+        StartupTrace.mark("config-loaded")
         let spec = DeploymentSpec(config: config)
+        StartupTrace.mark("planned")
         var options = VerifyOptions()
         options.checks = checks
         options.scale = scale > 1 ? 1 / scale : scale

@@ -12,7 +12,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// At most this many idle handles are kept per host.
     private let maxIdlePerHost = 4
 
-    private static let globalInit: Bool = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+    private static let globalInit: Bool = { infera_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK }()
+
+    /// Why libcurl cannot be loaded (it is opened on first use, not linked: see CCurl/shim.h), nil when it is.
+    public static var libcurlLoadError: String? { infera_curl_load_error().map { String(cString: $0) } }
 
     public init(settings: TransportSettings = TransportSettings()) {
         _ = Self.globalInit
@@ -20,11 +23,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     deinit {
-        for (_, handles) in idle { for h in handles { curl_easy_cleanup(UnsafeMutableRawPointer(h)) } }
+        for (_, handles) in idle { for h in handles { infera_curl_easy_cleanup(UnsafeMutableRawPointer(h)) } }
     }
 
     /// The libcurl version string (e.g. `libcurl/7.88.1 OpenSSL/3.0.17 …`).
-    public static var libcurlVersion: String { String(cString: curl_version()) }
+    public static var libcurlVersion: String { String(cString: infera_curl_version()) }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let parts = URLParts(request.url) else {
@@ -40,7 +43,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     private func checkout(_ key: String) -> OpaquePointer? {
         if let h = lock.withLock({ idle[key]?.popLast() }) { return h }
-        return curl_easy_init().map { OpaquePointer($0) }
+        return infera_curl_easy_init().map { OpaquePointer($0) }
     }
 
     private func checkin(_ h: OpaquePointer, _ key: String) {
@@ -48,7 +51,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             if idle[key, default: []].count < maxIdlePerHost { idle[key, default: []].append(h); return true }
             return false
         }
-        if !keep { curl_easy_cleanup(UnsafeMutableRawPointer(h)) }
+        if !keep { infera_curl_easy_cleanup(UnsafeMutableRawPointer(h)) }
     }
 
     final class Sink {
@@ -57,17 +60,22 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func perform(_ request: HTTPRequest, parts: URLParts, key: String) throws -> HTTPResponse {
-        guard let op = checkout(key) else { throw HTTPError(.other, url: request.url, message: "curl_easy_init failed") }
+        guard let op = checkout(key) else {
+            if let why = Self.libcurlLoadError {
+                throw HTTPError(.other, url: request.url, message: "libcurl could not be loaded (\(why)); install it: apt-get install libcurl4 (Debian/Ubuntu), dnf install libcurl (Fedora)")
+            }
+            throw HTTPError(.other, url: request.url, message: "curl_easy_init failed")
+        }
         let h = UnsafeMutableRawPointer(op)
         var reusable = true
-        defer { if reusable { checkin(op, key) } else { curl_easy_cleanup(h) } }
-        curl_easy_reset(h)
+        defer { if reusable { checkin(op, key) } else { infera_curl_easy_cleanup(h) } }
+        infera_curl_easy_reset(h)
 
         var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let sink = Sink()
         let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { infera_curl_slist_free_all(headerList) }
 
         var rc = CURLE_OK
         func set(_ o: CURLoption, _ v: Int) { if rc == CURLE_OK { rc = infera_curl_setopt_long(h, o, v) } }
@@ -112,7 +120,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if request.body.isEmpty, request.method != .GET, request.method != .HEAD, headers["Content-Type"] == nil { headers["Content-Type"] = "" }
         for f in headers {
             let line = f.value.isEmpty ? "\(f.name):" : "\(f.name): \(f.value)"
-            headerList = curl_slist_append(headerList, line)
+            headerList = infera_curl_slist_append(headerList, line)
         }
         if rc == CURLE_OK { rc = infera_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList) }
 
@@ -137,12 +145,12 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if rc == CURLE_OK { rc = infera_curl_setopt_pointer(h, CURLOPT_HEADERDATA, sinkPtr) }
         guard rc == CURLE_OK else {
             reusable = false
-            throw HTTPError(.other, url: request.url, message: "libcurl rejected an option: \(String(cString: curl_easy_strerror(rc)))")
+            throw HTTPError(.other, url: request.url, message: "libcurl rejected an option: \(String(cString: infera_curl_easy_strerror(rc)))")
         }
 
         let result = errbuf.withUnsafeMutableBufferPointer { buf -> CURLcode in
             _ = infera_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, buf.baseAddress)
-            let r = curl_easy_perform(h)
+            let r = infera_curl_easy_perform(h)
             _ = infera_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, nil)
             return r
         }
@@ -150,7 +158,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         guard result == CURLE_OK else {
             reusable = false
             let detail = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+            let message = detail.isEmpty ? String(cString: infera_curl_easy_strerror(result)) : detail
             throw HTTPError(Self.kind(of: result), url: request.url, message: message)
         }
         var status = 0

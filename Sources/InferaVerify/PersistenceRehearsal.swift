@@ -24,13 +24,24 @@ public struct PersistencePlan: Sendable, Equatable {
     /// Where the mapping comes from.
     public var source: String
 
-    /// The redis.conf directives that make the engine persist like this (the data directory is added by the caller).
-    public var directives: [String] {
+    /// The engine settings (redis.conf names → values) that make the engine persist like this; the
+    /// data directory and file name are added by the caller. `engineWritesAOF` picks how an AOF plan
+    /// (Upstash) is run: with the engine's AOF once it has one, until then with RDB as a stand-in.
+    func engineSettings(engineWritesAOF: Bool = PersistenceRehearsal.engineWritesAOF) -> [(String, String)] {
         switch mode {
-        case .rdb: return ["save \"\(snapshotSeconds ?? 3600) 1\"", "appendonly no", "dbfilename dump.rdb"]
-        case .aof: return ["save \"\"", "appendonly yes", "appendfsync always", "dbfilename dump.rdb"]
+        case .rdb:
+            return [("save", "\(snapshotSeconds ?? 3600) 1"), ("appendonly", "no")]
+        case .aof where engineWritesAOF:
+            return [("save", ""), ("appendonly", "yes"), ("appendfsync", "always")]
+        case .aof:
+            // RDB stand-in: a snapshot every second when anything changed, and (like redis-server with
+            // save points) a save on shutdown, so a restart keeps every write.
+            return [("save", PersistenceRehearsal.aofStandInSave), ("appendonly", "no")]
         }
     }
+
+    /// The same settings with persistence left out (`EngineFaults.noPersistence`).
+    static let disabledSettings: [(String, String)] = [("save", ""), ("appendonly", "no")]
 
     /// Memorystore's `rdb_snapshot_period` values, in seconds (the plan's default is ONE_HOUR).
     static let memorystorePeriods: [String: Int] = [
@@ -64,10 +75,28 @@ public struct PersistencePlan: Sendable, Equatable {
 /// the way); a new engine started on the same directory must give the dataset back, TTLs included. A
 /// key written after the snapshot shows the window a restart loses on the provider.
 enum PersistenceRehearsal {
-    /// The `save` directive for `plan`: one snapshot per period when anything changed (AOF plans: none,
-    /// the engine has no AOF).
-    static func saveSchedule(_ plan: PersistencePlan) -> String {
-        plan.mode == .rdb ? "\(plan.snapshotSeconds ?? 3600) 1" : ""
+    /// The seam for the engine's AOF (issue #16): while false, an AOF plan (Upstash: every write persisted)
+    /// runs on RDB — `save "1 1"` and a save on the shutdown path — and its rehearsal restarts the node
+    /// the way a graceful restart does. Set it to true when the engine honours `appendonly yes` /
+    /// `appendfsync always`: the engine then runs with the AOF and the rehearsal restarts it as a crash
+    /// (nothing saved on the way), which the AOF alone must survive.
+    static let engineWritesAOF = false
+
+    /// `save` for the RDB stand-in of an AOF plan: a snapshot every second when anything changed.
+    static let aofStandInSave = "1 1"
+
+    /// How the rehearsal takes the node down.
+    enum Restart: Equatable {
+        /// A failed node: nothing is saved on the way (RDB plans: writes after the last snapshot are lost;
+        /// AOF plans once the engine has an AOF: nothing may be lost).
+        case crash
+        /// A graceful restart: the shutdown path saves when the engine has save points (redis-server's
+        /// SHUTDOWN / SIGTERM), as the RDB stand-in for an AOF plan.
+        case saveOnShutdown
+    }
+
+    static func restart(for plan: PersistencePlan) -> Restart {
+        plan.mode == .aof && !engineWritesAOF ? .saveOnShutdown : .crash
     }
 
     /// What the provider's schedule does every period: a snapshot, taken only when the engine has a
@@ -104,32 +133,31 @@ enum PersistenceRehearsal {
 
     static func run(_ e: VerifyEngine) throws -> VerifyCheck.Outcome {
         guard let plan = e.settings.persistencePlan else { return .skip("no persistence planned") }
-        guard plan.mode == .rdb else {
-            return .skip("skipped: persistence (planned: \(plan.summary); the engine writes RDB snapshots but has no AOF yet, so per-write durability is not rehearsed)")
+        switch plan.mode {
+        case .rdb: return try rehearseSnapshots(e, plan: plan)
+        case .aof: return try rehearseEveryWrite(e, plan: plan)
         }
-        let dir = try makePrivateDirectory("/tmp/infera-verify-restart.XXXXXX")
-        defer { removeTree(dir) }
+    }
 
-        let first = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
-        let noSnapshot: String?
-        do {
-            let c = try first.connect()
-            defer { c.close() }
-            for w in Dataset.writes {
-                let r = try c.call(w)
-                if let err = r.errorText { first.halt(stoppingWith: e); return .fail("\(w[0]) answered \(err) while writing the dataset") }
-            }
-            noSnapshot = first.withEngine { takeScheduledSnapshot($0) }
-            _ = try c.call("SET", Dataset.afterSnapshotKey, "written after the snapshot")
-        } catch {
-            first.halt(stoppingWith: e)
-            throw error
+    /// Writes the dataset on a new engine over `dir`; `between` runs after the dataset and before the
+    /// last write (the snapshot of an RDB plan). Returns a failure, or nil when every write was accepted.
+    private static func writeDataset(_ engine: VerifyEngine, lastWrite: String,
+                                     between: (Engine) -> String?) throws -> (failure: VerifyCheck.Outcome?, note: String?) {
+        let c = try engine.connect()
+        defer { c.close() }
+        for w in Dataset.writes {
+            let r = try c.call(w)
+            if let err = r.errorText { return (.fail("\(w[0]) answered \(err) while writing the dataset"), nil) }
         }
-        first.halt(stoppingWith: e)
+        let note = engine.withEngine { between($0) }
+        let r = try c.call("SET", Dataset.afterSnapshotKey, lastWrite)
+        if let err = r.errorText { return (.fail("SET answered \(err) while writing the dataset"), nil) }
+        return (nil, note)
+    }
 
-        let second = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
-        defer { second.halt(stoppingWith: e) }
-        let r = try second.connect()
+    /// Reads the dataset back on `engine`: what is missing or different, one entry per key.
+    private static func lostKeys(_ engine: VerifyEngine) throws -> (lost: [String], lastWriteKept: Bool) {
+        let r = try engine.connect()
         defer { r.close() }
         var lost: [String] = []
         for (key, read, want) in Dataset.reads {
@@ -138,13 +166,76 @@ enum PersistenceRehearsal {
         }
         let ttl = try r.call("TTL", Dataset.ttlKey).int ?? -2
         if lost.isEmpty && (ttl <= 0 || ttl > 3600) { lost.append("\(Dataset.ttlKey)'s TTL → \(ttl)") }
+        let kept = (try r.call("EXISTS", Dataset.afterSnapshotKey).int ?? 0) == 1
+        return (lost, kept)
+    }
+
+    /// RDB plans: the scheduled snapshot, then a crash; what the snapshot holds must come back.
+    private static func rehearseSnapshots(_ e: VerifyEngine, plan: PersistencePlan) throws -> VerifyCheck.Outcome {
+        let dir = try makePrivateDirectory("/tmp/infera-verify-restart.XXXXXX")
+        defer { removeTree(dir) }
+        let first = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
+        let written: (failure: VerifyCheck.Outcome?, note: String?)
+        do {
+            written = try writeDataset(first, lastWrite: "written after the snapshot") { takeScheduledSnapshot($0) }
+        } catch {
+            first.halt(stoppingWith: e)
+            throw error
+        }
+        first.halt(stoppingWith: e)
+        if let failure = written.failure { return failure }
+
+        let second = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
+        defer { second.halt(stoppingWith: e) }
+        let (lost, kept) = try lostKeys(second)
         if !lost.isEmpty {
-            let why = noSnapshot.map { " (\($0))" } ?? " (the snapshot was written but not loaded at start)"
+            let why = written.note.map { " (\($0))" } ?? " (the snapshot was written but not loaded at start)"
             return .fail("\(lost.count) of \(Dataset.reads.count) keys written before the snapshot were gone after a restart\(why), although \(plan.summary) is planned: \(lost.prefix(3).joined(separator: "; "))")
         }
-        let after = try r.call("EXISTS", Dataset.afterSnapshotKey).int ?? 0
-        let window = after == 0 ? "; a write after the snapshot was lost, as on the provider (up to \(formatSeconds(plan.snapshotSeconds ?? 3600)) of writes)" : ""
+        let window = kept ? "" : "; a write after the snapshot was lost, as on the provider (up to \(formatSeconds(plan.snapshotSeconds ?? 3600)) of writes)"
         return .pass("\(plan.summary): \(Dataset.reads.count) keys of every type and a TTL came back after a snapshot and a restart\(window)")
+    }
+
+    /// AOF plans (Upstash: every write persisted): every key, the last write included, must come back
+    /// after a restart — a crash once the engine has an AOF, a graceful restart (save on shutdown) on the
+    /// RDB stand-in until then.
+    private static func rehearseEveryWrite(_ e: VerifyEngine, plan: PersistencePlan) throws -> VerifyCheck.Outcome {
+        let dir = try makePrivateDirectory("/tmp/infera-verify-restart.XXXXXX")
+        defer { removeTree(dir) }
+        let restart = restart(for: plan)
+        let first = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
+        let written: (failure: VerifyCheck.Outcome?, note: String?)
+        do {
+            written = try writeDataset(first, lastWrite: "the last write before the restart") { _ in nil }
+            if written.failure == nil && restart == .saveOnShutdown {
+                // What SHUTDOWN / SIGTERM do on redis-server: save first when the engine has save points.
+                _ = first.withEngine { PersistenceCommands.saveForShutdown($0, save: false, nosave: false) }
+            }
+        } catch {
+            first.halt(stoppingWith: e)
+            throw error
+        }
+        first.halt(stoppingWith: e)
+        if let failure = written.failure { return failure }
+
+        let second = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
+        defer { second.halt(stoppingWith: e) }
+        let (lost, kept) = try lostKeys(second)
+        let total = Dataset.reads.count + 1
+        var missing = lost
+        if !kept { missing.append("\(Dataset.afterSnapshotKey) (the last write) → nil") }
+        if !missing.isEmpty {
+            let how = second.withEngine { engine -> String in
+                let save = engine.config.extra["save"] ?? ""
+                let aof = engine.config.extra["appendonly"] ?? "no"
+                return save.isEmpty && aof != "yes" ? "the engine ran with no persistence: save \"\", appendonly \(aof)" : "save \"\(save)\", appendonly \(aof)"
+            }
+            return .fail("\(missing.count) of \(total) keys were gone after a restart (\(how)), although \(plan.summary) is planned: \(missing.prefix(3).joined(separator: "; "))")
+        }
+        let rehearsed = restart == .crash
+            ? "after a crash (appendonly yes, appendfsync always)"
+            : "after a restart (rehearsed on RDB: save \"\(aofStandInSave)\" and a save on shutdown; the engine has no AOF yet, so a crash between snapshots is not rehearsed)"
+        return .pass("\(plan.summary): \(Dataset.reads.count) keys of every type, a TTL and the last write came back \(rehearsed)")
     }
 
     static func formatSeconds(_ s: Int) -> String {

@@ -14,7 +14,8 @@ public struct ThrowawayTLS: Sendable {
     public let serverCertPath: String
     /// The server key (PEM, PKCS#8), mode 0600.
     public let serverKeyPath: String
-    /// The system's CA bundle plus this CA (for `SSL_CERT_FILE`, which OpenSSL-based clients read).
+    /// The system's CA bundle plus this CA (for `SSL_CERT_FILE`, which OpenSSL-based clients read); written
+    /// by `writeBundle()`.
     public let bundlePath: String
     /// The CA certificate's PEM text.
     public let caPEM: String
@@ -63,7 +64,13 @@ public struct ThrowawayTLS: Sendable {
         try writeFile(tls.caCertPath, caPEM, mode: 0o644)
         try writeFile(tls.serverCertPath, try server.serializeAsPEM().pemString + "\n", mode: 0o644)
         try writeFile(tls.serverKeyPath, serverKey.pemRepresentation + "\n", mode: 0o600)
-        // The system bundle is copied as bytes (≈ 200 KB; decoding it as a String took half of this function).
+        return tls
+    }
+
+    /// Writes `bundlePath`: the system's CA bundle plus this CA. Only the application's command needs it
+    /// (`SSL_CERT_FILE`), so it is written off the engine's start-up path (`VerifyRun` does it while the
+    /// checks run). The system bundle is copied as bytes (≈ 200 KB; decoding it as a String was slow).
+    public func writeBundle() throws {
         var bundle: [UInt8] = []
         for system in ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"] {
             if let bytes = readBytes(system) {
@@ -72,8 +79,7 @@ public struct ThrowawayTLS: Sendable {
                 break
             }
         }
-        try writeFile(tls.bundlePath, bundle + Array(caPEM.utf8), mode: 0o644)
-        return tls
+        try writeFile(bundlePath, bundle + Array(caPEM.utf8), mode: 0o644)
     }
 
     /// Deletes the files and the directory.

@@ -313,26 +313,33 @@ extension VerifyCheck {
 
     static let memory = VerifyCheck(
         id: "memory", title: "Memory pressure behaves as configured",
-        summary: "Fills a small memory budget (4 MB above the current use) with 64 KB values carrying a TTL: under noeviction writes must fail with the provider's OOM error, under any other policy keys must be evicted and writes keep succeeding. The planned maxmemory is restored afterwards.",
+        summary: "Reads used_memory and maxmemory from INFO memory, sets maxmemory 4 MB above that use and fills it with 64 KB values carrying a TTL (evictions counted from INFO stats): under noeviction writes must fail with the provider's OOM error, under any other policy keys must be evicted and writes keep succeeding. The planned maxmemory is restored afterwards.",
         fix: "Set the eviction policy the use needs: allkeys-lru/lfu for a pure cache, noeviction (and enough memory) for sessions, queues and locks."
     ) { e in
         let planned = e.settings.evictionPolicy
         let budget = 4 << 20
-        let saved: (Int, Int) = e.withEngine { eng in
-            let s = (eng.config.maxMemory, eng.memoryBaseline)
-            eng.usedMemoryCached = MemoryInfo.residentBytes()
-            eng.memoryBaseline = eng.usedMemoryCached
-            eng.config.maxMemory = budget
-            return s
-        }
-        let evictedBefore = e.withEngine { $0.stats.evictedKeys }
-        defer {
-            e.withEngine { eng in
-                eng.config.maxMemory = saved.0
-                eng.memoryBaseline = saved.1
-            }
-        }
         return try withClient(e) { c in try guarded {
+            // The engine's own figures, as a client sees them: INFO memory's used_memory and maxmemory (today
+            // the process's resident size; the dataset's accounting once the engine has it, issue #15).
+            let before = try memoryInfo(c)
+            guard let used0 = before.usedMemory else { throw CheckFailure("INFO memory has no used_memory") }
+            // The budget sits 4 MB above what INFO reports now; used_memory is compared with maxmemory as is.
+            let saved: (Int, Int) = e.withEngine { eng in
+                let s = (eng.config.maxMemory, eng.memoryBaseline)
+                eng.memoryBaseline = 0
+                eng.config.maxMemory = used0 + budget
+                return s
+            }
+            refreshResidentMemory(e)
+            defer {
+                e.withEngine { eng in
+                    eng.config.maxMemory = saved.0
+                    eng.memoryBaseline = saved.1
+                }
+            }
+            let limit = try memoryInfo(c).maxMemory ?? -1
+            guard limit == used0 + budget else { throw CheckFailure("INFO memory reports maxmemory \(limit), expected \(used0 + budget)") }
+            let evictedBefore = try evictedKeys(c)
             let value = [UInt8](repeating: UInt8(ascii: "x"), count: fillValueBytes)
             var written = 0
             var oom: String?
@@ -348,9 +355,9 @@ extension VerifyCheck {
                     if let err = r.errorText { oom = err; break }
                     written += fillValueBytes
                 }
-                e.withEngine { $0.usedMemoryCached = MemoryInfo.residentBytes() }
+                refreshResidentMemory(e)
             }
-            let evicted = e.withEngine { $0.stats.evictedKeys } - evictedBefore
+            let evicted = try evictedKeys(c) - evictedBefore
             for chunk in stride(from: 0, to: keys.count, by: 64) {
                 _ = try c.call(["DEL"] + keys[chunk..<min(keys.count, chunk + 64)])
             }
@@ -368,9 +375,47 @@ extension VerifyCheck {
         } }
     }
 
+    /// `used_memory` and `maxmemory` from INFO memory.
+    static func memoryInfo(_ c: CheckClient) throws -> (usedMemory: Int?, maxMemory: Int?) {
+        let fields = try infoFields(c, section: "memory")
+        return (fields["used_memory"].flatMap { Int($0) }, fields["maxmemory"].flatMap { Int($0) })
+    }
+
+    /// `evicted_keys` from INFO stats.
+    static func evictedKeys(_ c: CheckClient) throws -> Int {
+        guard let n = try infoFields(c, section: "stats")["evicted_keys"].flatMap({ Int($0) }) else {
+            throw CheckFailure("INFO stats has no evicted_keys")
+        }
+        return n
+    }
+
+    /// The `name:value` lines of one INFO section.
+    static func infoFields(_ c: CheckClient, section: String) throws -> [String: String] {
+        let reply = try c.call("INFO", section)
+        let text: String
+        switch reply {
+        case .bulkString(let b): text = String(decoding: b, as: UTF8.self)
+        case .verbatim(_, let t): text = t
+        default: throw CheckFailure("INFO \(section) answered \(reply.description.prefix(80))")
+        }
+        var out: [String: String] = [:]
+        for line in text.split(whereSeparator: { $0.isNewline }) {
+            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("#") else { continue }
+            out[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        }
+        return out
+    }
+
+    /// While used_memory is the process's resident size (issue #15), the engine samples it in its cron
+    /// (every 100 ms); sample it now so a batch of writes is compared with maxmemory at once. Harmless
+    /// once used_memory is the engine's own accounting.
+    static func refreshResidentMemory(_ e: VerifyEngine) {
+        e.withEngine { $0.usedMemoryCached = MemoryInfo.residentBytes() }
+    }
+
     static let persistence = VerifyCheck(
         id: "persistence", title: "Data survives a restart",
-        summary: "When persistence is planned, the engine runs with it (RDB `save` schedule from the snapshot period, AOF for Upstash) on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included.",
+        summary: "When persistence is planned, the engine runs with it on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included. RDB plans (`save` from the snapshot period): the scheduled snapshot, then a crash. Upstash (every write persisted): the last write must come back too; until the engine has an AOF it runs on RDB (`save \"1 1\"` and a save on shutdown) and the restart is a graceful one.",
         fix: "Plan persistence (RDB snapshots / snapshot retention) for sessions, queues and other data that must survive a restart."
     ) { e in try PersistenceRehearsal.run(e) }
 

@@ -51,8 +51,18 @@ public final class VerifyEngine: @unchecked Sendable {
     public let recorder: CommandRecorder
     /// What was configured and what was left out, one line each.
     public let notes: [String]
-    /// Event loops for the checks' own clients.
-    let clientGroup: MultiThreadedEventLoopGroup
+    /// Event loops for the checks' own clients: made on first use (a run with `--checks none` never needs
+    /// them, and the thread is not on the path to serving).
+    var clientGroup: MultiThreadedEventLoopGroup {
+        clientGroupLock.withLock {
+            if let g = clientGroupStorage { return g }
+            let g = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            clientGroupStorage = g
+            return g
+        }
+    }
+    private let clientGroupLock = EngineLock()
+    private var clientGroupStorage: MultiThreadedEventLoopGroup?
     /// Start-up time of the engine (µs), from `start` to serving.
     public let startMicros: Int
     /// Cluster mode: every node (`server` is node 0, the application's endpoint). See ClusterVerify.swift.
@@ -81,7 +91,6 @@ public final class VerifyEngine: @unchecked Sendable {
         self.servesTLS = servesTLS
         self.recorder = recorder
         self.notes = notes
-        self.clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.startMicros = startMicros
         self.faults = faults
         self.dataDirectory = dataDirectory
@@ -141,16 +150,17 @@ public final class VerifyEngine: @unchecked Sendable {
             }
             engine.extra["dir"] = dataDir
             engine.extra["dbfilename"] = "dump.rdb"
-            engine.extra["appendonly"] = "no"
+            let persist = faults.noPersistence ? PersistencePlan.disabledSettings : plan.engineSettings()
+            for (name, value) in persist { engine.extra[name] = value }
+            let shown = persist.map { "\($0.0) \($0.1.isEmpty || $0.1.contains(" ") ? "\"\($0.1)\"" : $0.1)" }.joined(separator: ", ")
             if faults.noPersistence {
-                engine.extra["save"] = ""
-                notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): save \"\"")
+                notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): \(shown)")
+            } else if plan.mode == .aof && !PersistenceRehearsal.engineWritesAOF {
+                notes.append("persistence: \(plan.summary) → \(shown) and a save on shutdown in a private data directory (the engine has no AOF yet: a restart keeps every write, a crash could lose the last second)")
+            } else if plan.mode == .rdb {
+                notes.append("persistence: \(plan.summary) → save \"\(engine.extra["save"] ?? "")\" in a private data directory")
             } else {
-                let save = PersistenceRehearsal.saveSchedule(plan)
-                engine.extra["save"] = save
-                notes.append(plan.mode == .aof
-                    ? "persistence: \(plan.summary): the engine has no AOF yet, so per-write durability is not reproduced"
-                    : "persistence: \(plan.summary) → save \"\(save)\" in a private data directory")
+                notes.append("persistence: \(plan.summary) → \(shown) in a private data directory")
             }
         }
         config.engine = engine
@@ -170,7 +180,9 @@ public final class VerifyEngine: @unchecked Sendable {
         var foreign: ThrowawayTLS?
         var servesTLS = false
         if settings.tls {
+            StartupTrace.mark("tls-start")
             tls = try ThrowawayTLS.generate()
+            StartupTrace.mark("tls-generated")
             if !faults.noTLS {
                 var served = tls!
                 if faults.foreignCA {
@@ -206,13 +218,16 @@ public final class VerifyEngine: @unchecked Sendable {
                 throw VerifyError("the engine did not start in cluster mode: \(error)")
             }
         } else {
+            StartupTrace.mark("engine-start")
             server = RedisServer(config: config, log: log)
+            StartupTrace.mark("engine-constructed")
             server.engine.lock.withLock {
                 server.engine.commandHook = hook
                 server.engine.memoryBaseline = MemoryInfo.residentBytes()
             }
             do {
                 try server.start()
+                StartupTrace.mark("listening")
             } catch {
                 tls?.remove()
                 foreign?.remove()
@@ -237,7 +252,7 @@ public final class VerifyEngine: @unchecked Sendable {
             await other.stop()
         }
         if let cluster { try? await cluster.stop() } else { try? await server.stop() }
-        try? await clientGroup.shutdownGracefully()
+        if let g = clientGroupLock.withLock({ clientGroupStorage }) { try? await g.shutdownGracefully() }
         tls?.remove()
         foreignTLS?.remove()
         if ownsDataDirectory, let d = dataDirectory { removeTree(d) }

@@ -45,13 +45,26 @@ public enum VerifyRun {
     public static func run(spec: DeploymentSpec, options: VerifyOptions) async throws -> VerifyReport {
         let t0 = monotonicMicrosNow()
         let checks = try selectChecks(options.checks)
-        // The names the code reads are found while the engine starts and the checks run (detect reads
-        // the whole tree; on a large repository it would otherwise delay the command).
-        let detection: Task<[String], Never>? = options.command.isEmpty ? nil : options.detectRoot.map { root in
-            Task.detached(priority: .userInitiated) { detectedNames(root: root) }
-        }
         let settings = VerifySettings(spec: spec, scale: options.scale)
+        // Serving first: everything not needed to answer the application's first command (detect, the CA
+        // bundle for SSL_CERT_FILE, the checks' client event loop) comes after the engine listens.
         let engine = try VerifyEngine.start(settings, faults: options.faults)
+        // The names the code reads are found while the checks run (detect reads the whole tree; on a
+        // large repository it would otherwise delay the command, and before the engine it delayed serving).
+        let detection: Task<[String], Never>? = options.command.isEmpty ? nil : options.detectRoot.map { root in
+            Task.detached(priority: .userInitiated) { () -> [String] in
+                let names = detectedNames(root: root)
+                StartupTrace.mark("detected")
+                return names
+            }
+        }
+        // The CA bundle for SSL_CERT_FILE is only for the command: written while the checks run.
+        let bundle: Task<String?, Never>? = options.command.isEmpty ? nil : engine.tls.map { tls in
+            Task.detached(priority: .userInitiated) { () -> String? in
+                defer { StartupTrace.mark("bundle-written") }
+                do { try tls.writeBundle(); return nil } catch { return "\(error)" }
+            }
+        }
         let say = options.progress ?? { _ in }
         say("engine ready on \(engine.redactedURL) in \(String(format1(Double(engine.startMicros) / 1000))) ms (\(settings.profile.displayName) profile, maxmemory \(formatBytes(settings.maxMemoryBytes)), \(settings.evictionPolicy))")
         var report = VerifyReport(spec: spec, engine: engine)
@@ -67,6 +80,7 @@ public enum VerifyRun {
                 e.stats.evictedKeys = 0
             }
             let detected = await detection?.value ?? []
+            if let problem = await bundle?.value { say("SSL_CERT_FILE bundle not written: \(problem)") }
             report.app = await runApplication(engine: engine, spec: spec, options: options, detected: detected, say: say)
         }
         await engine.stop()
@@ -144,6 +158,7 @@ public enum VerifyRun {
         let status: Int32
         do {
             let pid = try spawn(options.command, extraEnv: env, stdoutToStderr: options.commandStdoutToStderr)
+            StartupTrace.mark("command-started")
             status = await waitSampling(pid: pid, engine: engine) { app.peakMemoryBytes = max(app.peakMemoryBytes, $0) }
         } catch {
             app.launchError = "\(error)"

@@ -9,6 +9,15 @@ import Testing
         ["Authorization": "Basic " + Base64.encode(Array("\(fake.email):\(fake.apiKey)".utf8)), "Accept": "application/json"]
     }
 
+    @Test func libcurlIsOpenedOnFirstUseNotLinked() throws {
+        // Not a dependency of the executable (dlopen in CCurl/shim.h): commands that never reach a provider
+        // do not load it. It loads when a transfer needs it.
+        let ldd = try ChildProcess.run("/usr/bin/ldd", [try ServerProcess.inferaExecutable()], timeout: .seconds(30))
+        #expect(ldd.status == 0 && !ldd.output.contains("libcurl"), "\(ldd.output)")
+        #expect(CurlTransport.libcurlLoadError == nil)
+        #expect(CurlTransport.libcurlVersion.hasPrefix("libcurl/"))
+    }
+
     @Test func getPostHeadersBodyAndConnectionReuse() async throws {
         let fake = try UpstashFake()
         defer { fake.stop() }

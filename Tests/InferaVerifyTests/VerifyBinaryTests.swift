@@ -94,6 +94,38 @@ struct VerifyBinaryTests {
         #expect(c.status == 0)
     }
 
+    @Test("start-up: the engine serves before detect and the CA bundle; INFERA_VERIFY_TRACE=1 names each phase in order; no libcurl loaded")
+    func startupOrderAndTrace() throws {
+        let dir = NSTemporaryDirectory() + "infera-verify-trace-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.copyItem(atPath: VerifyPaths.repoRoot + "/Examples/gcp-memorystore/infera.yaml", toPath: dir + "/infera.yaml")
+        // The command sees the CA bundle (written after the engine serves) and libcurl is not mapped.
+        let probe = #"test -s "$SSL_CERT_FILE" && test -s "$REDIS_CA_CERT" && ! grep -q libcurl /proc/$PPID/maps"#
+        let r = try Self.run(["verify", "-f", dir + "/infera.yaml", "--checks", "none", "--", "sh", "-c", probe],
+                             environment: ["INFERA_VERIFY_TRACE": "1"])
+        #expect(r.status == 0, "\(r.err)")
+        var at: [String: Int] = [:]
+        var order: [String] = []
+        for line in r.err.split(separator: "\n") where line.hasPrefix("verify: trace ") {
+            let parts = line.split(separator: " ")
+            let phase = String(parts[2])
+            if at[phase] == nil { order.append(phase) }
+            at[phase] = at[phase] ?? Int(parts[3])
+        }
+        for phase in ["parsed", "config-loaded", "tls-generated", "engine-constructed", "listening", "detected", "bundle-written", "command-started"] {
+            #expect(at[phase] != nil, "no trace line for \(phase): \(r.err)")
+        }
+        #expect(Array(order.prefix(7)) == ["parsed", "config-loaded", "planned", "tls-start", "tls-generated", "engine-start", "engine-constructed"], "\(order)")
+        if let listening = at["listening"], let detected = at["detected"], let bundle = at["bundle-written"], let started = at["command-started"] {
+            #expect(listening <= detected && listening <= bundle, "detect and the bundle come after the engine listens: \(order)")
+            #expect(detected <= started && bundle <= started)
+        }
+        // The announcement comes after the engine listens; without the variable there are no trace lines.
+        let quiet = try Self.run(["verify", "-f", dir + "/infera.yaml", "--checks", "none"])
+        #expect(quiet.status == 0 && !quiet.err.contains("verify: trace") && quiet.err.contains("verify: engine ready on rediss://:***@127.0.0.1:"), "\(quiet.err)")
+    }
+
     @Test("apply --dry-run: the offline plan, then the checks on the bundled engine; no cloud call")
     func applyDryRun() throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary))
