@@ -117,32 +117,42 @@ extension LuaScripting {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
     }
 
-    /// The environment library code runs in while loading: the globals, but `redis` offers only
-    /// register_function, log and the constants.
+    /// The environment library code runs in while loading (Redis 7.0's library API): only a
+    /// read-only `redis` offering register_function, log and the constants; every other name is
+    /// "nonexistent global variable".
     func pushLoadEnvironment() {
         lua_getfield(L, infera_lua_registryindex(), "__infera_load_env")
         if infera_lua_istable(L, -1) { return }
         infera_lua_pop(L, 1)
-        lua_createtable(L, 0, 1)                    // env
-        lua_createtable(L, 0, 8)                    // load-time redis table
+        lua_createtable(L, 0, 8)                    // the load-time redis table's contents
         infera_lua_register(L, -1, "register_function", owner, LuaOp.registerFunction.rawValue)
         infera_lua_register(L, -1, "log", owner, LuaOp.log.rawValue)
-        infera_lua_register(L, -1, "setresp", owner, LuaOp.setresp.rawValue)
         for (name, value) in [("LOG_DEBUG", 0), ("LOG_VERBOSE", 1), ("LOG_NOTICE", 2), ("LOG_WARNING", 3), ("REDIS_VERSION_NUM", 0x07000F)] {
             lua_pushnumber(L, Double(value))
             lua_setfield(L, -2, name)
         }
         lua_pushstring(L, "7.0.15")
         lua_setfield(L, -2, "REDIS_VERSION")
-        lua_createtable(L, 0, 2)                    // its metatable: unknown names are errors
+        lua_pushvalue(L, -1)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_load_redis")
+        lua_createtable(L, 0, 0)                    // its read-only view: unknown names are errors
+        lua_createtable(L, 0, 2)
         infera_lua_register(L, -1, "__index", owner, LuaOp.loadRedisIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
         lua_setmetatable(L, -2)
+        infera_lua_mark_readonly(L, -1, -2)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
+        lua_createtable(L, 0, 1)                    // the globals' contents: redis
+        lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
         lua_setfield(L, -2, "redis")
-        lua_createtable(L, 0, 2)                    // env's metatable: the sandbox rules
-        infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
+        lua_createtable(L, 0, 0)                    // env
+        lua_createtable(L, 0, 2)
+        infera_lua_register(L, -1, "__index", owner, LuaOp.loadGlobalIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
         lua_setmetatable(L, -2)
+        infera_lua_mark_readonly(L, -1, -2)
+        lua_remove(L, -2)
+        lua_remove(L, -2)
         lua_pushvalue(L, -1)
         lua_setfield(L, infera_lua_registryindex(), "__infera_load_env")
     }

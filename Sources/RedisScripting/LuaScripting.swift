@@ -123,13 +123,24 @@ public final class LuaScripting: EngineExtension {
             lua_setfield(L, g, name)
         }
 
+        // Library tables (redis, cjson, bit, string, math ...) become read-only, as in Redis 7.0.
+        if infera_lua_protect_libraries(L) != 0 { fatalError("Lua: cannot protect the library tables") }
+
         // The sandbox: scripts see the globals through an empty proxy whose metatable refuses new
-        // globals and reports unknown ones, as Redis's read-only globals do.
+        // globals and reports unknown ones, as Redis's read-only globals do. `_G` is that proxy;
+        // getmetatable(_G) answers a read-only view of its metatable.
         lua_createtable(L, 0, 0)              // env
         lua_createtable(L, 0, 2)              // its metatable
         infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
-        lua_setmetatable(L, -2)
+        lua_pushvalue(L, -1)
+        lua_setmetatable(L, -3)
+        infera_lua_push_readonly(L, -1)       // env, mt, mt proxy
+        infera_lua_set_readonly_metatable(L, -3, -1)
+        lua_settop(L, -3)                     // env
+        infera_lua_mark_readonly(L, -1, g)
+        lua_pushvalue(L, -1)
+        lua_setfield(L, g, "_G")
         lua_setfield(L, infera_lua_registryindex(), "__infera_env")
         lua_createtable(L, 0, 0)
         lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
@@ -373,9 +384,9 @@ public final class LuaScripting: EngineExtension {
 /// The operations the C trampoline forwards to Swift (upvalue 2 of each closure).
 enum LuaOp: Int32, CaseIterable {
     case call = 0, pcall, errorReply, statusReply, sha1hex, log, setresp, setRepl, replicateCommands, breakpoint,
-         debug, aclCheckCmd, registerFunction, globalIndex, globalNewIndex, loadRedisIndex
+         debug, aclCheckCmd, registerFunction, globalIndex, globalNewIndex, loadRedisIndex, loadGlobalIndex
 
-    var isRedisAPI: Bool { ![.globalIndex, .globalNewIndex, .registerFunction, .loadRedisIndex].contains(self) }
+    var isRedisAPI: Bool { ![.globalIndex, .globalNewIndex, .registerFunction, .loadRedisIndex, .loadGlobalIndex].contains(self) }
 
     var luaName: String {
         switch self {
@@ -395,6 +406,7 @@ enum LuaOp: Int32, CaseIterable {
         case .globalIndex: "__index"
         case .globalNewIndex: "__newindex"
         case .loadRedisIndex: "__index"
+        case .loadGlobalIndex: "__index"
         }
     }
 }

@@ -76,6 +76,19 @@ extension LuaScripting {
             infera_lua_pop(L, 1)
             return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
         case .loadRedisIndex:
+            // The load-time `redis` table: register_function, log and the constants only.
+            lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis")
+            lua_pushvalue(L, 2)
+            lua_rawget(L, -2)
+            if !infera_lua_isnil(L, -1) { return 1 }
+            infera_lua_pop(L, 2)
+            return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+        case .loadGlobalIndex:
+            // FUNCTION LOAD's globals: `redis` only, as Redis 7.0's library-load environment.
+            if lua_type(L, 2) == LUA_TSTRING && string(L, 2) == "redis" {
+                lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
+                return 1
+            }
             return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
         case .globalNewIndex:
             return raiseAtCaller(L, "Attempt to modify a readonly table")
