@@ -3,6 +3,7 @@
 #include <lua5.1/lua-bitop.h>
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
 
 static infera_lua_callback g_call;
 static infera_lua_hook_callback g_hook;
@@ -393,4 +394,9 @@ static int protect_all(lua_State *L) {
 int infera_lua_protect_libraries(lua_State *L) {
     lua_pushcfunction(L, protect_all);
     return lua_pcall(L, 0, 0, 0);
+}
+
+/* A Lua number as Redis 7.0 passes it to a command: "%.17g". */
+int infera_format_double(double d, char *buf, int size) {
+    return snprintf(buf, (size_t)size, "%.17g", d);
 }

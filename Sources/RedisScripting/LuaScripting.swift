@@ -30,6 +30,8 @@ public final class LuaScripting: EngineExtension {
     var loadDeadline: Int64 = 0
     /// Statistics for INFO.
     var scriptsExecuted = 0
+    /// Calls left before the next incremental GC step.
+    var gcCountdown = 50
 
     /// Installs scripting on `engine`: the EVAL/SCRIPT/FUNCTION/FCALL commands and the extension.
     @discardableResult
@@ -265,7 +267,12 @@ public final class LuaScripting: EngineExtension {
             LuaReplies.write(L, index: -1, into: &ctx.out, scriptProtocol: scriptProtocol)
             lua_settop(L, base)
         }
-        if lua_gc(L, LUA_GCCOUNT, 0) > 64 * 1024 { lua_gc(L, LUA_GCSTEP, 64) }
+        // Redis's LUA_GC_CYCLE_PERIOD: an incremental GC step every 50 calls.
+        gcCountdown -= 1
+        if gcCountdown <= 0 {
+            gcCountdown = 50
+            lua_gc(L, LUA_GCSTEP, 50)
+        }
     }
 
     /// Redis 7.0's error text: `<err> script: <sha or function>, on <source>:<line>.`

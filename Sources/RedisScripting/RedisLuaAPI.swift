@@ -109,14 +109,15 @@ extension LuaScripting {
         for i in 1...argc {
             switch lua_type(L, i) {
             case LUA_TSTRING: args.append(bytes(L, i))
-            case LUA_TNUMBER: args.append(Array(formatNumber(lua_tonumber(L, i)).utf8))
+            case LUA_TNUMBER: args.append(formatNumber(lua_tonumber(L, i)))
             default: return fail("-ERR Lua redis lib command arguments must be strings or integers")
             }
         }
         let argv = Argv(bytes: args)
         guard var cmd = engine.commandTable.lookup(argv[0]) else { return fail("-ERR Unknown Redis command called from script") }
-        if cmd.isContainer {
-            guard argc >= 2, let sub = engine.findSubcommand(cmd, argv[1]) else {
+        // Redis's lookupCommand: the container itself when there is no subcommand argument.
+        if cmd.isContainer && argc >= 2 {
+            guard let sub = engine.findSubcommand(cmd, argv[1]) else {
                 return fail("-ERR Unknown Redis command called from script")
             }
             cmd = sub
@@ -225,10 +226,11 @@ extension LuaScripting {
 
     func string(_ L: OpaquePointer, _ i: Int32) -> String { String(decoding: bytes(L, i), as: UTF8.self) }
 
-    /// A Lua number as Redis turns it into a command argument: integers without a fraction, others
-    /// with the shortest representation that reads back the same.
-    func formatNumber(_ d: Double) -> String {
-        if d == d.rounded(), abs(d) < 1e17 { return String(Int64(d)) }
-        return "\(d)"
+    /// A Lua number as Redis 7.0 turns it into a command argument: `%.17g` (so 0.1 is
+    /// 0.10000000000000001, 2^63 is 9.2233720368547758e+18 and -0 stays -0).
+    func formatNumber(_ d: Double) -> [UInt8] {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = Int(infera_format_double(d, &buf, 64))
+        return buf[0..<min(max(n, 0), 63)].map { UInt8(bitPattern: $0) }
     }
 }

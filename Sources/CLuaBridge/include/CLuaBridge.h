@@ -41,6 +41,8 @@ void infera_lua_mark_readonly(lua_State *L, int proxy, int real);
 void infera_lua_push_readonly(lua_State *L, int idx);
 /* What getmetatable answers for the read-only proxy at `proxy`: the value at `mt`. */
 void infera_lua_set_readonly_metatable(lua_State *L, int proxy, int mt);
+/* Formats a Lua number as Redis 7.0's scripts pass it to commands ("%.17g"); returns its length. */
+int infera_format_double(double d, char *buf, int size);
 /* Redis's deterministic PRNG behind math.random (rand48), seeded with 0 at start. */
 void infera_lua_srand48(int32_t seed);
 
