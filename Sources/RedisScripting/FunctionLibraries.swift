@@ -125,9 +125,9 @@ extension LuaScripting {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
     }
 
-    /// The environment library code runs in while loading (Redis 7.0's library API): only a
-    /// read-only `redis` offering register_function, log and the constants; every other name is
-    /// "nonexistent global variable".
+    /// The environment library code runs in: while loading (Redis 7.0's library API) only a
+    /// read-only `redis` offering register_function, log and the constants, every other name being
+    /// "nonexistent global variable"; once loaded, the normal globals (see `.loadGlobalIndex`).
     func pushLoadEnvironment() {
         lua_getfield(L, infera_lua_registryindex(), "__infera_load_env")
         if infera_lua_istable(L, -1) { return }
@@ -230,8 +230,8 @@ extension LuaScripting {
             return raise(L, "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
         }
         if loadingFunctions.contains(where: { $0.name.lowercased() == name.lowercased() }) { return raise(L, "Function already exists in the library") }
-        // The callback runs in the same sandbox as EVAL scripts.
-        pushEnvironment()
+        // The callback keeps the library's globals (runtime rules once loaded).
+        pushLoadEnvironment()
         lua_setfenv(L, -2)
         let ref = luaL_ref(L, infera_lua_registryindex())
         loadingFunctions.append(RegisteredFunction(name: name, library: library.name, ref: ref, flags: flags, description: description))

@@ -259,6 +259,12 @@ public final class LuaScripting: EngineExtension {
         infera_lua_set_hook(L, 0, nil)
         run = nil
 
+        // An error that came from a command the script called was counted when it happened.
+        if infera_lua_istable(L, -1) {
+            infera_lua_rawgetfield(L, -1, "ignore_error_stats_update")
+            if lua_toboolean(L, -1) != 0 { ctx.errorStatsCounted = true }
+            infera_lua_pop(L, 1)
+        }
         if status != 0 {
             let message = errorMessage(at: -1, name: errorName)
             lua_settop(L, base)

@@ -84,7 +84,11 @@ extension LuaScripting {
             infera_lua_pop(L, 2)
             return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
         case .loadGlobalIndex:
-            // FUNCTION LOAD's globals: `redis` only, as Redis 7.0's library-load environment.
+            // Libraries' globals: while FUNCTION LOAD runs the library body, `redis` (the load-time
+            // table) only, as Redis 7.0's library API; when a function runs, the normal globals
+            // (Redis swaps the globals' __index the same way, so library-level helpers see the
+            // runtime `redis`).
+            guard loadingLibrary != nil else { return handle(.globalIndex, L) }
             if lua_type(L, 2) == LUA_TSTRING && string(L, 2) == "redis" {
                 lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
                 return 1
@@ -101,6 +105,14 @@ extension LuaScripting {
             pushErrorTable(L, message)
             return shouldRaise ? -1 : 1
         }
+        // A refusal after the command name was read: counted in the error statistics now (and
+        // flagged so the script's own error reply is not counted again), as Redis's scriptCall.
+        func reject(_ message: String, _ cmd: CommandSpec?) -> Int32 {
+            engine.countScriptRejection(cmd, error: String(message.dropFirst()))
+            pushErrorTable(L, message)
+            markStatsCounted(L)
+            return shouldRaise ? -1 : 1
+        }
         let argc = lua_gettop(L)
         if argc == 0 { return fail("-ERR Please specify at least one argument for this redis lib call") }
         guard let run else { return fail("-ERR redis.call is not allowed from here") }
@@ -114,30 +126,30 @@ extension LuaScripting {
             }
         }
         let argv = Argv(bytes: args)
-        guard var cmd = engine.commandTable.lookup(argv[0]) else { return fail("-ERR Unknown Redis command called from script") }
+        guard var cmd = engine.commandTable.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
         // Redis's lookupCommand: the container itself when there is no subcommand argument.
         if cmd.isContainer && argc >= 2 {
             guard let sub = engine.findSubcommand(cmd, argv[1]) else {
-                return fail("-ERR Unknown Redis command called from script")
+                return reject("-ERR Unknown Redis command called from script", nil)
             }
             cmd = sub
         }
         if (cmd.arity > 0 && Int(argc) != cmd.arity) || Int(argc) < -cmd.arity {
-            return fail("-ERR Wrong number of args calling Redis command from script")
+            return reject("-ERR Wrong number of args calling Redis command from script", cmd)
         }
         if let text = engine.disabledCommandReply(cmd) {
-            return fail(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script")
+            return reject(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script", cmd)
         }
-        if cmd.flags.contains(.noscript) { return fail("-ERR This Redis command is not allowed from script") }
+        if cmd.flags.contains(.noscript) { return reject("-ERR This Redis command is not allowed from script", cmd) }
         if !engine.aclPermits(user: run.caller.user, cmd, argv) {
-            return fail("-ERR The user executing the script can't run this command or subcommand")
+            return reject("-ERR The user executing the script can't run this command or subcommand", cmd)
         }
-        if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return fail("-" + err) }
+        if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return reject("-" + err, cmd) }
         let writes = cmd.flags.contains(.write)
-        if writes && run.readOnly { return fail("-ERR Write commands are not allowed from read-only scripts.") }
+        if writes && run.readOnly { return reject("-ERR Write commands are not allowed from read-only scripts.", cmd) }
         if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething
             && engine.isOverMaxMemory() {
-            return fail("-OOM command not allowed when used memory > 'maxmemory'.")
+            return reject("-OOM command not allowed when used memory > 'maxmemory'.", cmd)
         }
         if writes { run.wroteSomething = true }
 
@@ -157,7 +169,10 @@ extension LuaScripting {
             return fail("-ERR the command's reply could not be read")
         }
         if case .error(let message) = reply {
-            return fail("-" + message)
+            // The command's error reply was counted when it ran.
+            pushErrorTable(L, "-" + message)
+            markStatsCounted(L)
+            return shouldRaise ? -1 : 1
         }
         LuaReplies.push(reply, into: L, scriptProtocol: scriptProtocol)
         return 1
@@ -202,6 +217,13 @@ extension LuaScripting {
         lua_createtable(L, 0, 1)
         lua_pushstring(L, final)
         lua_setfield(L, -2, "err")
+    }
+
+    /// Flags the error table on top of the stack as already counted (Redis's
+    /// `ignore_error_stats_update`).
+    func markStatsCounted(_ L: OpaquePointer) {
+        lua_pushboolean(L, 1)
+        lua_setfield(L, -2, "ignore_error_stats_update")
     }
 
     /// Pushes an error for the trampoline to raise (`ERR <message>` as an error table).
