@@ -194,7 +194,8 @@ public final class Engine: @unchecked Sendable {
         } else {
             dispatch(&ctx, argc)
         }
-        if stats.rejectedCalls != rejectedBefore {
+        // `>`: CONFIG RESETSTAT sets the counter back to 0, which is no rejection.
+        if stats.rejectedCalls > rejectedBefore {
             stats.errorReplies += 1
             countErrorReply(ctx, at: mark)
             for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)

@@ -15,7 +15,11 @@ extension Engine {
     public func countScriptRejection(_ cmd: CommandSpec?, error message: String) {
         stats.errorReplies += 1
         latency.countError(Array(message.utf8))
-        guard let cmd else { return }
+        if let cmd { countRejectedCall(cmd) }
+    }
+
+    /// Counts a refused call of `cmd` (INFO commandstats `rejected_calls`).
+    public func countRejectedCall(_ cmd: CommandSpec) {
         let sid = cmd.statID
         if sid >= commandStats.count {
             commandStats.append(contentsOf: repeatElement(CommandStat(), count: max(commandTable.statNames.count, sid + 1) - commandStats.count))

@@ -382,6 +382,48 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: EngineExtension
 
+    /// `min-replicas-to-write`: infera has no replicas, so any value above 0 refuses writes.
+    var lacksGoodReplicas: Bool {
+        let extra = engine.config.extra
+        guard let v = extra["min-replicas-to-write"] ?? extra["min-slaves-to-write"], let n = Int(v) else { return false }
+        return n > 0
+    }
+
+    /// Redis's processCommand for EVAL*/FCALL*: a script with a shebang (or a function) has the
+    /// command flags its own flags give (getCommandFlags): without `no-writes` or `allow-oom` it is
+    /// deny-oom, without `no-writes` it is a write, so OOM and NOREPLICAS refuse it before it runs.
+    public func beforeCommand(_ ctx: inout CommandContext, _ cmd: CommandSpec) -> Bool {
+        guard cmd.flags.contains(.noMandatoryKeys), cmd.flags.contains(.noscript), ctx.argc >= 3 else { return false }
+        let flags: ScriptFlags
+        switch cmd.name {
+        case "eval", "eval_ro":
+            guard case .success(let parsed) = ScriptFlags.parseShebang(Array(ctx.args[1])) else { return false }
+            flags = parsed.flags
+        case "evalsha", "evalsha_ro":
+            guard let script = scripts[ctx.args.string(1).lowercased()] else { return false }
+            flags = script.flags
+        case "fcall", "fcall_ro":
+            guard let f = functions[ctx.args.string(1).lowercased()] else { return false }
+            flags = f.flags
+        default:
+            return false
+        }
+        if flags.contains(.eval_compat) { return false }
+        if !flags.contains(.allowOOM) && !flags.contains(.noWrites) && engine.config.maxMemory > 0 && engine.isOverMaxMemory() {
+            engine.stats.rejectedCalls += 1
+            engine.countRejectedCall(cmd)
+            ctx.out.error(engine.config.oomErrorText ?? "\(RedisError.oom)")
+            return true
+        }
+        if !flags.contains(.noWrites) && lacksGoodReplicas {
+            engine.stats.rejectedCalls += 1
+            engine.countRejectedCall(cmd)
+            ctx.out.error("NOREPLICAS Not enough good replicas to write.")
+            return true
+        }
+        return false
+    }
+
     public func infoLines(section: String) -> [String]? {
         guard section == "memory" || section == "stats" else { return nil }
         if section == "memory" {

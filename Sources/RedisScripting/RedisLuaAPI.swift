@@ -147,6 +147,7 @@ extension LuaScripting {
         if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return reject("-" + err, cmd) }
         let writes = cmd.flags.contains(.write)
         if writes && run.readOnly { return reject("-ERR Write commands are not allowed from read-only scripts.", cmd) }
+        if writes && lacksGoodReplicas { return reject("-NOREPLICAS Not enough good replicas to write.", cmd) }
         if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething
             && engine.isOverMaxMemory() {
             return reject("-OOM command not allowed when used memory > 'maxmemory'.", cmd)
