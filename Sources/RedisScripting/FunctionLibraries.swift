@@ -196,7 +196,7 @@ extension LuaScripting {
                     guard lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER else { return raise(L, "function_name argument given to redis.register_function must be a string") }
                     name = string(L, -1)
                 case "description":
-                    guard lua_type(L, -1) == LUA_TSTRING else { return raise(L, "description argument given to redis.register_function must be a string") }
+                    guard lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER else { return raise(L, "description argument given to redis.register_function must be a string") }
                     description = string(L, -1)
                 case "callback":
                     guard lua_type(L, -1) == LUA_TFUNCTION else { return raise(L, "callback argument given to redis.register_function must be a function") }
