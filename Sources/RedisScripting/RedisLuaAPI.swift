@@ -88,7 +88,13 @@ extension LuaScripting {
             // table) only, as Redis 7.0's library API; when a function runs, the normal globals
             // (Redis swaps the globals' __index the same way, so library-level helpers see the
             // runtime `redis`).
-            guard loadingLibrary != nil else { return handle(.globalIndex, L) }
+            guard loadingLibrary != nil else {
+                // Functions run in their own globals in Redis: no KEYS/ARGV of the last EVAL.
+                if lua_type(L, 2) == LUA_TSTRING, ["KEYS", "ARGV", "__redis__err__handler"].contains(string(L, 2)) {
+                    return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+                }
+                return handle(.globalIndex, L)
+            }
             if lua_type(L, 2) == LUA_TSTRING && string(L, 2) == "redis" {
                 lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
                 return 1

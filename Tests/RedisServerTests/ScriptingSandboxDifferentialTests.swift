@@ -191,6 +191,11 @@ enum ScriptingSandboxCases {
         FUNCTION LOAD "#!lua name=r3\\nredis.register_function('g1', function() mt = getmetatable(_G) end)"
         FCALL g1 0
         FUNCTION LOAD "#!lua name=r4\\nredis.register_function('g2', function() local t = {} for k in pairs(redis) do t[#t + 1] = k end table.sort(t) return t end)"
+        EVAL "return 1" 1 evalkey
+        FUNCTION LOAD "#!lua name=r5\nredis.register_function('g3', function(keys) return KEYS[1] end)"
+        FCALL g3 1 k
+        FUNCTION LOAD "#!lua name=r6\nredis.register_function('g4', function(keys, args) return {keys[1], args[1]} end)"
+        FCALL g4 1 k a
         FUNCTION FLUSH SYNC extra
         FUNCTION FLUSH bogus
         FUNCTION RESTORE a b c
