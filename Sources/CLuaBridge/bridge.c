@@ -2,6 +2,8 @@
 #include <lua5.1/lua-cjson.h>
 #include <lua5.1/lua-bitop.h>
 #include <math.h>
+#include <string.h>
+#include <stdio.h>
 
 static infera_lua_callback g_call;
 static infera_lua_hook_callback g_hook;
@@ -114,4 +116,287 @@ static int open_all(lua_State *L) {
 int infera_lua_open_libraries(lua_State *L) {
     lua_pushcfunction(L, open_all);
     return lua_pcall(L, 0, 0, 0);
+}
+
+/* ---- Read-only tables, as Redis 7.0's lua_enablereadonlytable ----
+ * The system Lua 5.1 has no read-only tables, so a protected table is an empty proxy whose
+ * metatable reads through to the real table and refuses writes. registry.__infera_ro maps each proxy
+ * to its real table (so next/pairs/rawget see the contents); registry.__infera_ro_mt maps a proxy to
+ * what getmetatable answers for it (nil unless registered). rawset/setmetatable on a proxy fail. */
+
+#define RO_MESSAGE "Attempt to modify a readonly table"
+
+static int ro_newindex(lua_State *L) {
+    luaL_where(L, 1);
+    lua_pushstring(L, RO_MESSAGE);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* If the value at idx is a proxy, replaces it (in place) with its real table; returns 1 if so. */
+static int ro_unwrap(lua_State *L, int idx) {
+    if (lua_type(L, idx) != LUA_TTABLE) return 0;
+    lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro");
+    if (lua_type(L, -1) != LUA_TTABLE) { lua_pop(L, 1); return 0; }
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (lua_type(L, -1) != LUA_TTABLE) { lua_pop(L, 2); return 0; }
+    lua_replace(L, idx);
+    lua_pop(L, 1);
+    return 1;
+}
+
+static int ro_is_proxy(lua_State *L, int idx) {
+    int r;
+    lua_pushvalue(L, idx);
+    r = ro_unwrap(L, lua_gettop(L));
+    lua_pop(L, 1);
+    return r;
+}
+
+void infera_lua_mark_readonly(lua_State *L, int proxy, int real) {
+    if (proxy < 0 && proxy > LUA_REGISTRYINDEX) proxy = lua_gettop(L) + proxy + 1;
+    if (real < 0 && real > LUA_REGISTRYINDEX) real = lua_gettop(L) + real + 1;
+    lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro");
+    lua_pushvalue(L, proxy);
+    lua_pushvalue(L, real);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+/* Pushes a read-only proxy of the table at idx (the same proxy each time for the same table). */
+static void ro_push_proxy(lua_State *L, int idx) {
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro_of");
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);
+    if (lua_type(L, -1) == LUA_TTABLE) { lua_remove(L, -2); return; }
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 0);                /* proxy */
+    lua_createtable(L, 0, 2);                /* its metatable */
+    lua_pushvalue(L, idx);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, idx);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);                       /* __infera_ro_of[real] = proxy */
+    lua_remove(L, -2);
+    infera_lua_mark_readonly(L, -1, idx);
+}
+
+/* Replaces every table field of the table at idx by its read-only proxy, recursively (once per table). */
+static void ro_protect_fields(lua_State *L, int idx) {
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -1) == LUA_TTABLE && lua_type(L, -2) == LUA_TSTRING && !ro_is_proxy(L, -1)) {
+            const char *k = lua_tostring(L, -2);
+            if (strcmp(k, "_G") != 0 && strncmp(k, "__", 2) != 0) {
+                lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro_of");
+                lua_pushvalue(L, -2);
+                lua_rawget(L, -2);
+                int seen = lua_type(L, -1) == LUA_TTABLE;
+                lua_pop(L, 2);
+                if (!seen) ro_protect_fields(L, -1);
+                ro_push_proxy(L, -1);
+                lua_pushvalue(L, -3);        /* key */
+                lua_insert(L, -2);
+                lua_rawset(L, idx);          /* setting an existing key during lua_next is allowed */
+            }
+        }
+        lua_pop(L, 1);
+    }
+}
+
+void infera_lua_push_readonly(lua_State *L, int idx) {
+    if (idx < 0 && idx > LUA_REGISTRYINDEX) idx = lua_gettop(L) + idx + 1;
+    ro_protect_fields(L, idx);
+    ro_push_proxy(L, idx);
+}
+
+/* What getmetatable answers for proxy at `proxy`: the value at `mt` (pops nothing). */
+void infera_lua_set_readonly_metatable(lua_State *L, int proxy, int mt) {
+    if (proxy < 0 && proxy > LUA_REGISTRYINDEX) proxy = lua_gettop(L) + proxy + 1;
+    if (mt < 0 && mt > LUA_REGISTRYINDEX) mt = lua_gettop(L) + mt + 1;
+    lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro_mt");
+    lua_pushvalue(L, proxy);
+    lua_pushvalue(L, mt);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+static int ro_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    ro_unwrap(L, 1);
+    lua_settop(L, 2);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int ro_pairs(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushvalue(L, lua_upvalueindex(1));   /* next */
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int ro_rawget(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checkany(L, 2);
+    ro_unwrap(L, 1);
+    lua_settop(L, 2);
+    lua_rawget(L, 1);
+    return 1;
+}
+
+static int ro_plain_error(lua_State *L) {
+    lua_pushstring(L, RO_MESSAGE);
+    return lua_error(L);
+}
+
+static int ro_rawset(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (ro_is_proxy(L, 1)) return ro_plain_error(L);
+    luaL_checkany(L, 2);
+    luaL_checkany(L, 3);
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int ro_call_original(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int ro_setmetatable(lua_State *L) {
+    if (ro_is_proxy(L, 1)) return ro_plain_error(L);
+    return ro_call_original(L);
+}
+
+static int ro_getmetatable(lua_State *L) {
+    if (ro_is_proxy(L, 1)) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "__infera_ro_mt");
+        lua_pushvalue(L, 1);
+        lua_rawget(L, -2);
+        return 1;
+    }
+    return ro_call_original(L);
+}
+
+static void ro_wrap_global(lua_State *L, const char *name, lua_CFunction f) {
+    lua_getfield(L, LUA_GLOBALSINDEX, name);
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, LUA_GLOBALSINDEX, name);
+}
+
+/* ---- loadstring/load never load precompiled chunks (Redis patches Lua's parser so a binary chunk
+ * is parsed as text and fails: `unexpected symbol near 'char(27)'`). A reader that starts the
+ * stream with a space makes the system Lua choose its text parser the same way. */
+typedef struct { const char *s; size_t len; int stage; } text_reader;
+
+static const char *read_as_text(lua_State *L, void *ud, size_t *size) {
+    text_reader *r = (text_reader *)ud;
+    (void)L;
+    if (r->stage == 0) { r->stage = 1; *size = 1; return " "; }
+    if (r->stage == 1) { r->stage = 2; *size = r->len; return r->s; }
+    *size = 0;
+    return NULL;
+}
+
+static int load_text(lua_State *L, const char *s, size_t len, const char *chunkname) {
+    text_reader r = { s, len, 0 };
+    if (lua_load(L, read_as_text, &r, chunkname) == 0) return 1;
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+}
+
+static int safe_loadstring(lua_State *L) {
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    const char *chunkname = luaL_optstring(L, 2, s);
+    if (len > 0 && s[0] == LUA_SIGNATURE[0]) return load_text(L, s, len, chunkname);
+    return ro_call_original(L);
+}
+
+static int safe_load(lua_State *L) {
+    const char *chunkname = luaL_optstring(L, 2, "=(load)");
+    luaL_Buffer b;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 2);
+    luaL_buffinit(L, &b);
+    for (;;) {
+        size_t n;
+        lua_pushvalue(L, 1);
+        lua_call(L, 0, 1);
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); break; }
+        if (!lua_isstring(L, -1)) return luaL_error(L, "reader function must return a string");
+        lua_tolstring(L, -1, &n);
+        if (n == 0) { lua_pop(L, 1); break; }
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        int r;
+        if (len > 0 && s[0] == LUA_SIGNATURE[0]) return load_text(L, s, len, chunkname);
+        r = luaL_loadbuffer(L, s, len, chunkname);
+        if (r == 0) return 1;
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+}
+
+static int protect_all(lua_State *L) {
+    lua_newtable(L); lua_setfield(L, LUA_REGISTRYINDEX, "__infera_ro");
+    lua_newtable(L); lua_setfield(L, LUA_REGISTRYINDEX, "__infera_ro_of");
+    lua_newtable(L); lua_setfield(L, LUA_REGISTRYINDEX, "__infera_ro_mt");
+    /* The primitives that would see through (or write through) a proxy. */
+    lua_pushcfunction(L, ro_next);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_GLOBALSINDEX, "next");
+    lua_pushcclosure(L, ro_pairs, 1);
+    lua_setfield(L, LUA_GLOBALSINDEX, "pairs");
+    lua_pushcfunction(L, ro_rawget);
+    lua_setfield(L, LUA_GLOBALSINDEX, "rawget");
+    lua_pushcfunction(L, ro_rawset);
+    lua_setfield(L, LUA_GLOBALSINDEX, "rawset");
+    ro_wrap_global(L, "setmetatable", ro_setmetatable);
+    ro_wrap_global(L, "getmetatable", ro_getmetatable);
+    ro_wrap_global(L, "loadstring", safe_loadstring);
+    lua_pushcfunction(L, safe_load);
+    lua_setfield(L, LUA_GLOBALSINDEX, "load");
+    /* Every library table reachable from the globals. */
+    ro_protect_fields(L, LUA_GLOBALSINDEX);
+    /* Strings' metatable: methods read the protected string table; getmetatable('') is protected. */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_getfield(L, LUA_GLOBALSINDEX, "string");
+        lua_setfield(L, -2, "__index");
+        ro_push_proxy(L, -1);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+int infera_lua_protect_libraries(lua_State *L) {
+    lua_pushcfunction(L, protect_all);
+    return lua_pcall(L, 0, 0, 0);
+}
+
+/* A Lua number as Redis 7.0 passes it to a command: "%.17g". */
+int infera_format_double(double d, char *buf, int size) {
+    return snprintf(buf, (size_t)size, "%.17g", d);
 }

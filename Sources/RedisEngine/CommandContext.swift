@@ -25,6 +25,9 @@ public struct CommandContext: @unchecked Sendable {
     public var now: Int64 = 0
     /// The command being executed (set by the dispatcher).
     public var command: CommandSpec?
+    /// Set by a handler whose error reply was already counted in the error statistics (a script
+    /// ending with the error of a command it called, as Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+    public var errorStatsCounted = false
 
     /// A context for `session`, writing into `buffer`.
     public init(engine: Engine, session: ClientSession, buffer: ByteBuffer) {

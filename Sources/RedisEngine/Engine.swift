@@ -194,7 +194,8 @@ public final class Engine: @unchecked Sendable {
         } else {
             dispatch(&ctx, argc)
         }
-        if stats.rejectedCalls != rejectedBefore {
+        // `>`: CONFIG RESETSTAT sets the counter back to 0, which is no rejection.
+        if stats.rejectedCalls > rejectedBefore {
             stats.errorReplies += 1
             countErrorReply(ctx, at: mark)
             for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
@@ -379,7 +380,9 @@ public final class Engine: @unchecked Sendable {
         }
         let failed = ctx.out.buffer.writerIndex > mark
             && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
-        if failed { stats.errorReplies += 1 }
+        let alreadyCounted = ctx.errorStatsCounted
+        ctx.errorStatsCounted = false
+        if failed && !alreadyCounted { stats.errorReplies += 1 }
         let end = monotonicMicros()
         let duration = end - start
         if batchMono != 0 {
@@ -401,7 +404,7 @@ public final class Engine: @unchecked Sendable {
         if latency.trackingEnabled { latency.record(sid, micros: duration) }
         if failed {
             commandStats[sid].failedCalls += 1
-            countErrorReply(ctx, at: mark)
+            if !alreadyCounted { countErrorReply(ctx, at: mark) }
         }
         if latency.thresholdMs > 0 {
             latency.addSampleIfNeeded(cmd.flags.contains(.fast) ? "fast-command" : "command", ms: Int(duration / 1000), nowSeconds: ctx.now / 1000)

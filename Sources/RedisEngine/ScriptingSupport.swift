@@ -9,6 +9,24 @@ extension Engine {
         config.disabledCommands.isEmpty ? nil : disabledEntry(cmd)
     }
 
+    /// A command a script called was refused before it ran (OOM, read-only script, arity, ACL ...):
+    /// counts the error reply by its code and, when the command is known, its rejected call, as
+    /// Redis's scriptCall does.
+    public func countScriptRejection(_ cmd: CommandSpec?, error message: String) {
+        stats.errorReplies += 1
+        latency.countError(Array(message.utf8))
+        if let cmd { countRejectedCall(cmd) }
+    }
+
+    /// Counts a refused call of `cmd` (INFO commandstats `rejected_calls`).
+    public func countRejectedCall(_ cmd: CommandSpec) {
+        let sid = cmd.statID
+        if sid >= commandStats.count {
+            commandStats.append(contentsOf: repeatElement(CommandStat(), count: max(commandTable.statNames.count, sid + 1) - commandStats.count))
+        }
+        commandStats[sid].rejectedCalls += 1
+    }
+
     /// True when memory stays above `maxmemory` after evicting what the policy allows.
     public func isOverMaxMemory() -> Bool {
         config.maxMemory > 0 && !evictUntilUnderLimit()

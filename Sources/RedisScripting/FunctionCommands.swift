@@ -74,7 +74,11 @@ enum FunctionCommands {
 
     static func flush(_ ctx: inout CommandContext) {
         guard let s = ScriptCommands.scripting(&ctx) else { return }
-        if ctx.argc > 3 || (ctx.argc == 3 && !ctx.argIs(2, "ASYNC") && !ctx.argIs(2, "SYNC")) {
+        if ctx.argc > 3 {
+            ctx.out.error("ERR unknown subcommand or wrong number of arguments for '\(ctx.args.string(1))'. Try FUNCTION HELP.")
+            return
+        }
+        if ctx.argc == 3 && !ctx.argIs(2, "ASYNC") && !ctx.argIs(2, "SYNC") {
             ctx.out.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
             return
         }
@@ -113,7 +117,7 @@ enum FunctionCommands {
             ctx.out.bulk("functions")
             ctx.out.arrayHeader(lib.functionNames.count)
             for name in lib.functionNames {
-                let f = s.functions[name]!
+                let f = s.functions[name.lowercased()]!
                 ctx.out.mapHeader(3)
                 ctx.out.bulk("name"); ctx.out.bulk(f.name)
                 ctx.out.bulk("description")
@@ -154,7 +158,10 @@ enum FunctionCommands {
         guard let s = ScriptCommands.scripting(&ctx) else { return }
         enum Policy { case append, replace, flush }
         var policy = Policy.append
-        if ctx.argc > 4 { ctx.out.error("ERR Wrong number of arguments for FUNCTION RESTORE"); return }
+        if ctx.argc > 4 {
+            ctx.out.error("ERR unknown subcommand or wrong number of arguments for '\(ctx.args.string(1))'. Try FUNCTION HELP.")
+            return
+        }
         if ctx.argc == 4 {
             if ctx.argIs(3, "APPEND") { policy = .append }
             else if ctx.argIs(3, "REPLACE") { policy = .replace }
@@ -182,8 +189,17 @@ enum FunctionCommands {
             for code in before { _ = s.loadLibrary(code, replace: true) }
         }
         if policy == .flush { for lib in Array(s.libraries.values) { s.dropLibrary(lib) } }
+        var restored: Set<String> = []
         for code in codes {
-            if case .failure(.message(let text)) = s.loadLibrary(code, replace: policy == .replace) {
+            switch s.loadLibrary(code, replace: policy == .replace) {
+            case .success(let name): restored.insert(name)
+            case .failure(.message(var text)):
+                // A collision with a library that existed before is reported as Redis's
+                // libraryJoin does (no quotes); one inside the payload as a load does.
+                if text.hasPrefix("ERR Library '"), text.hasSuffix("' already exists") {
+                    let name = String(text.dropFirst("ERR Library '".count).dropLast("' already exists".count))
+                    if !restored.contains(name) { text = "ERR Library \(name) already exists" }
+                }
                 rollback()
                 ctx.out.error(text)
                 return

@@ -31,19 +31,27 @@ extension LuaScripting {
         guard code.count >= 2, code[0] == UInt8(ascii: "#"), code[1] == UInt8(ascii: "!") else {
             return .failure(.message("ERR Missing library metadata"))
         }
-        let end = code.firstIndex(of: UInt8(ascii: "\n")) ?? code.count
-        let parts = String(decoding: code[..<end], as: UTF8.self).split(separator: " ").map(String.init)
-        guard let engineName = parts.first, engineName.hasPrefix("#!") else { return .failure(.message("ERR Missing library metadata")) }
-        guard engineName.dropFirst(2).lowercased() == "lua" else {
-            return .failure(.message("ERR Engine '\(engineName.dropFirst(2))' not found"))
-        }
+        // Redis's functionExtractLibMetaData: the shebang line (it must end with a newline) split
+        // like sdssplitargs, then `name=` (any case) once, nothing else.
+        guard let end = code.firstIndex(of: UInt8(ascii: "\n")) else { return .failure(.message("ERR Invalid library metadata")) }
+        var words = Argv()
+        let split = code.withUnsafeBytes { RESPCommandDecoder.splitArgs($0, 0, end, into: &words) }
+        guard split, words.count > 0 else { return .failure(.message("ERR Invalid library metadata")) }
+        let parts = (0..<words.count).map { words.string($0) }
+        let engineName = String(parts[0].dropFirst(2))
         var libName: String?
         for part in parts.dropFirst() {
-            if part.hasPrefix("name=") { libName = String(part.dropFirst(5)) } else {
+            if part.lowercased().hasPrefix("name=") {
+                if libName != nil { return .failure(.message("ERR Invalid metadata value, name argument was given multiple times")) }
+                libName = String(part.dropFirst(5))
+            } else {
                 return .failure(.message("ERR Invalid metadata value given: \(part)"))
             }
         }
         guard let libName else { return .failure(.message("ERR Library name was not given")) }
+        guard engineName.lowercased() == "lua" else {
+            return .failure(.message("ERR Engine '\(engineName)' not found"))
+        }
         guard LuaScripting.validName(libName) else {
             return .failure(.message("ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"))
         }
@@ -80,13 +88,13 @@ extension LuaScripting {
         lua_settop(L, 0)
         if pending.isEmpty { return .failure(.message("ERR No functions registered")) }
         for f in pending {
-            if let existing = functions[f.name], existing.library != libName {
+            if let existing = functions[f.name.lowercased()], existing.library != libName {
                 release()
                 return .failure(.message("ERR Function \(f.name) already exists"))
             }
         }
         if let old = libraries[libName] { dropLibrary(old) }
-        for f in pending { functions[f.name] = f }
+        for f in pending { functions[f.name.lowercased()] = f }
         library.functionNames = pending.map(\.name)
         libraries[libName] = library
         return .success(libName)
@@ -95,9 +103,9 @@ extension LuaScripting {
     /// Removes a library and its functions.
     func dropLibrary(_ lib: FunctionLibrary) {
         for name in lib.functionNames {
-            if let f = functions[name], f.library == lib.name {
+            if let f = functions[name.lowercased()], f.library == lib.name {
                 luaL_unref(L, infera_lua_registryindex(), f.ref)
-                functions[name] = nil
+                functions[name.lowercased()] = nil
             }
         }
         libraries[lib.name] = nil
@@ -117,32 +125,42 @@ extension LuaScripting {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 }
     }
 
-    /// The environment library code runs in while loading: the globals, but `redis` offers only
-    /// register_function, log and the constants.
+    /// The environment library code runs in: while loading (Redis 7.0's library API) only a
+    /// read-only `redis` offering register_function, log and the constants, every other name being
+    /// "nonexistent global variable"; once loaded, the normal globals (see `.loadGlobalIndex`).
     func pushLoadEnvironment() {
         lua_getfield(L, infera_lua_registryindex(), "__infera_load_env")
         if infera_lua_istable(L, -1) { return }
         infera_lua_pop(L, 1)
-        lua_createtable(L, 0, 1)                    // env
-        lua_createtable(L, 0, 8)                    // load-time redis table
+        lua_createtable(L, 0, 8)                    // the load-time redis table's contents
         infera_lua_register(L, -1, "register_function", owner, LuaOp.registerFunction.rawValue)
         infera_lua_register(L, -1, "log", owner, LuaOp.log.rawValue)
-        infera_lua_register(L, -1, "setresp", owner, LuaOp.setresp.rawValue)
         for (name, value) in [("LOG_DEBUG", 0), ("LOG_VERBOSE", 1), ("LOG_NOTICE", 2), ("LOG_WARNING", 3), ("REDIS_VERSION_NUM", 0x07000F)] {
             lua_pushnumber(L, Double(value))
             lua_setfield(L, -2, name)
         }
         lua_pushstring(L, "7.0.15")
         lua_setfield(L, -2, "REDIS_VERSION")
-        lua_createtable(L, 0, 2)                    // its metatable: unknown names are errors
+        lua_pushvalue(L, -1)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_load_redis")
+        lua_createtable(L, 0, 0)                    // its read-only view: unknown names are errors
+        lua_createtable(L, 0, 2)
         infera_lua_register(L, -1, "__index", owner, LuaOp.loadRedisIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
         lua_setmetatable(L, -2)
+        infera_lua_mark_readonly(L, -1, -2)
+        lua_setfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
+        lua_createtable(L, 0, 1)                    // the globals' contents: redis
+        lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
         lua_setfield(L, -2, "redis")
-        lua_createtable(L, 0, 2)                    // env's metatable: the sandbox rules
-        infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
+        lua_createtable(L, 0, 0)                    // env
+        lua_createtable(L, 0, 2)
+        infera_lua_register(L, -1, "__index", owner, LuaOp.loadGlobalIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
         lua_setmetatable(L, -2)
+        infera_lua_mark_readonly(L, -1, -2)
+        lua_remove(L, -2)
+        lua_remove(L, -2)
         lua_pushvalue(L, -1)
         lua_setfield(L, infera_lua_registryindex(), "__infera_load_env")
     }
@@ -158,11 +176,16 @@ extension LuaScripting {
         var description: String?
         let argc = lua_gettop(L)
         if argc == 2 {
-            guard lua_type(L, 1) == LUA_TSTRING else { return raise(L, "wrong arguments given to redis.register_function") }
+            guard lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER else {
+                return raise(L, "first argument to redis.register_function must be a string")
+            }
             name = string(L, 1)
-            guard lua_type(L, 2) == LUA_TFUNCTION else { return raise(L, "callback argument given to redis.register_function must be a function") }
+            guard lua_type(L, 2) == LUA_TFUNCTION else { return raise(L, "second argument to redis.register_function must be a function") }
             lua_pushvalue(L, 2)
-        } else if argc == 1, infera_lua_istable(L, 1) {
+        } else if argc == 1 {
+            guard infera_lua_istable(L, 1) else {
+                return raise(L, "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).")
+            }
             lua_pushnil(L)
             var callbackFound = false
             while lua_next(L, 1) != 0 {
@@ -170,10 +193,10 @@ extension LuaScripting {
                 let key = string(L, -2)
                 switch key {
                 case "function_name":
-                    guard lua_type(L, -1) == LUA_TSTRING else { return raise(L, "function_name argument given to redis.register_function must be a string") }
+                    guard lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER else { return raise(L, "function_name argument given to redis.register_function must be a string") }
                     name = string(L, -1)
                 case "description":
-                    guard lua_type(L, -1) == LUA_TSTRING else { return raise(L, "description argument given to redis.register_function must be a string") }
+                    guard lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER else { return raise(L, "description argument given to redis.register_function must be a string") }
                     description = string(L, -1)
                 case "callback":
                     guard lua_type(L, -1) == LUA_TFUNCTION else { return raise(L, "callback argument given to redis.register_function must be a function") }
@@ -206,9 +229,9 @@ extension LuaScripting {
         guard LuaScripting.validName(name) else {
             return raise(L, "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
         }
-        if loadingFunctions.contains(where: { $0.name == name }) { return raise(L, "Function already exists in the library") }
-        // The callback runs in the same sandbox as EVAL scripts.
-        pushEnvironment()
+        if loadingFunctions.contains(where: { $0.name.lowercased() == name.lowercased() }) { return raise(L, "Function already exists in the library") }
+        // The callback keeps the library's globals (runtime rules once loaded).
+        pushLoadEnvironment()
         lua_setfenv(L, -2)
         let ref = luaL_ref(L, infera_lua_registryindex())
         loadingFunctions.append(RegisteredFunction(name: name, library: library.name, ref: ref, flags: flags, description: description))
@@ -217,11 +240,11 @@ extension LuaScripting {
 
     /// FCALL / FCALL_RO.
     func callFunction(_ ctx: inout CommandContext, readOnly: Bool) {
-        guard let n = ScriptCommands.numkeys(&ctx, at: 2) else { return }
-        guard let f = functions[ctx.args.string(1)] else {
+        guard let f = functions[ctx.args.string(1).lowercased()] else {
             ctx.out.error("ERR Function not found")
             return
         }
+        guard let n = ScriptCommands.numkeys(&ctx, at: 2, notIntegerError: "ERR Bad number of keys provided") else { return }
         if readOnly && !f.flags.contains(.noWrites) {
             ctx.out.error("ERR Can not execute a script with write flag using *_ro command.")
             return

@@ -30,6 +30,8 @@ public final class LuaScripting: EngineExtension {
     var loadDeadline: Int64 = 0
     /// Statistics for INFO.
     var scriptsExecuted = 0
+    /// Calls left before the next incremental GC step.
+    var gcCountdown = 50
 
     /// Installs scripting on `engine`: the EVAL/SCRIPT/FUNCTION/FCALL commands and the extension.
     @discardableResult
@@ -123,13 +125,24 @@ public final class LuaScripting: EngineExtension {
             lua_setfield(L, g, name)
         }
 
+        // Library tables (redis, cjson, bit, string, math ...) become read-only, as in Redis 7.0.
+        if infera_lua_protect_libraries(L) != 0 { fatalError("Lua: cannot protect the library tables") }
+
         // The sandbox: scripts see the globals through an empty proxy whose metatable refuses new
-        // globals and reports unknown ones, as Redis's read-only globals do.
+        // globals and reports unknown ones, as Redis's read-only globals do. `_G` is that proxy;
+        // getmetatable(_G) answers a read-only view of its metatable.
         lua_createtable(L, 0, 0)              // env
         lua_createtable(L, 0, 2)              // its metatable
         infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
-        lua_setmetatable(L, -2)
+        lua_pushvalue(L, -1)
+        lua_setmetatable(L, -3)
+        infera_lua_push_readonly(L, -1)       // env, mt, mt proxy
+        infera_lua_set_readonly_metatable(L, -3, -1)
+        lua_settop(L, -3)                     // env
+        infera_lua_mark_readonly(L, -1, g)
+        lua_pushvalue(L, -1)
+        lua_setfield(L, g, "_G")
         lua_setfield(L, infera_lua_registryindex(), "__infera_env")
         lua_createtable(L, 0, 0)
         lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
@@ -246,6 +259,12 @@ public final class LuaScripting: EngineExtension {
         infera_lua_set_hook(L, 0, nil)
         run = nil
 
+        // An error that came from a command the script called was counted when it happened.
+        if infera_lua_istable(L, -1) {
+            infera_lua_rawgetfield(L, -1, "ignore_error_stats_update")
+            if lua_toboolean(L, -1) != 0 { ctx.errorStatsCounted = true }
+            infera_lua_pop(L, 1)
+        }
         if status != 0 {
             let message = errorMessage(at: -1, name: errorName)
             lua_settop(L, base)
@@ -254,7 +273,12 @@ public final class LuaScripting: EngineExtension {
             LuaReplies.write(L, index: -1, into: &ctx.out, scriptProtocol: scriptProtocol)
             lua_settop(L, base)
         }
-        if lua_gc(L, LUA_GCCOUNT, 0) > 64 * 1024 { lua_gc(L, LUA_GCSTEP, 64) }
+        // Redis's LUA_GC_CYCLE_PERIOD: an incremental GC step every 50 calls.
+        gcCountdown -= 1
+        if gcCountdown <= 0 {
+            gcCountdown = 50
+            lua_gc(L, LUA_GCSTEP, 50)
+        }
     }
 
     /// Redis 7.0's error text: `<err> script: <sha or function>, on <source>:<line>.`
@@ -358,6 +382,48 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: EngineExtension
 
+    /// `min-replicas-to-write`: infera has no replicas, so any value above 0 refuses writes.
+    var lacksGoodReplicas: Bool {
+        let extra = engine.config.extra
+        guard let v = extra["min-replicas-to-write"] ?? extra["min-slaves-to-write"], let n = Int(v) else { return false }
+        return n > 0
+    }
+
+    /// Redis's processCommand for EVAL*/FCALL*: a script with a shebang (or a function) has the
+    /// command flags its own flags give (getCommandFlags): without `no-writes` or `allow-oom` it is
+    /// deny-oom, without `no-writes` it is a write, so OOM and NOREPLICAS refuse it before it runs.
+    public func beforeCommand(_ ctx: inout CommandContext, _ cmd: CommandSpec) -> Bool {
+        guard cmd.flags.contains(.noMandatoryKeys), cmd.flags.contains(.noscript), ctx.argc >= 3 else { return false }
+        let flags: ScriptFlags
+        switch cmd.name {
+        case "eval", "eval_ro":
+            guard case .success(let parsed) = ScriptFlags.parseShebang(Array(ctx.args[1])) else { return false }
+            flags = parsed.flags
+        case "evalsha", "evalsha_ro":
+            guard let script = scripts[ctx.args.string(1).lowercased()] else { return false }
+            flags = script.flags
+        case "fcall", "fcall_ro":
+            guard let f = functions[ctx.args.string(1).lowercased()] else { return false }
+            flags = f.flags
+        default:
+            return false
+        }
+        if flags.contains(.eval_compat) { return false }
+        if !flags.contains(.allowOOM) && !flags.contains(.noWrites) && engine.config.maxMemory > 0 && engine.isOverMaxMemory() {
+            engine.stats.rejectedCalls += 1
+            engine.countRejectedCall(cmd)
+            ctx.out.error(engine.config.oomErrorText ?? "\(RedisError.oom)")
+            return true
+        }
+        if !flags.contains(.noWrites) && lacksGoodReplicas {
+            engine.stats.rejectedCalls += 1
+            engine.countRejectedCall(cmd)
+            ctx.out.error("NOREPLICAS Not enough good replicas to write.")
+            return true
+        }
+        return false
+    }
+
     public func infoLines(section: String) -> [String]? {
         guard section == "memory" || section == "stats" else { return nil }
         if section == "memory" {
@@ -373,9 +439,9 @@ public final class LuaScripting: EngineExtension {
 /// The operations the C trampoline forwards to Swift (upvalue 2 of each closure).
 enum LuaOp: Int32, CaseIterable {
     case call = 0, pcall, errorReply, statusReply, sha1hex, log, setresp, setRepl, replicateCommands, breakpoint,
-         debug, aclCheckCmd, registerFunction, globalIndex, globalNewIndex, loadRedisIndex
+         debug, aclCheckCmd, registerFunction, globalIndex, globalNewIndex, loadRedisIndex, loadGlobalIndex
 
-    var isRedisAPI: Bool { ![.globalIndex, .globalNewIndex, .registerFunction, .loadRedisIndex].contains(self) }
+    var isRedisAPI: Bool { ![.globalIndex, .globalNewIndex, .registerFunction, .loadRedisIndex, .loadGlobalIndex].contains(self) }
 
     var luaName: String {
         switch self {
@@ -395,6 +461,7 @@ enum LuaOp: Int32, CaseIterable {
         case .globalIndex: "__index"
         case .globalNewIndex: "__newindex"
         case .loadRedisIndex: "__index"
+        case .loadGlobalIndex: "__index"
         }
     }
 }

@@ -76,6 +76,29 @@ extension LuaScripting {
             infera_lua_pop(L, 1)
             return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
         case .loadRedisIndex:
+            // The load-time `redis` table: register_function, log and the constants only.
+            lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis")
+            lua_pushvalue(L, 2)
+            lua_rawget(L, -2)
+            if !infera_lua_isnil(L, -1) { return 1 }
+            infera_lua_pop(L, 2)
+            return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+        case .loadGlobalIndex:
+            // Libraries' globals: while FUNCTION LOAD runs the library body, `redis` (the load-time
+            // table) only, as Redis 7.0's library API; when a function runs, the normal globals
+            // (Redis swaps the globals' __index the same way, so library-level helpers see the
+            // runtime `redis`).
+            guard loadingLibrary != nil else {
+                // Functions run in their own globals in Redis: no KEYS/ARGV of the last EVAL.
+                if lua_type(L, 2) == LUA_TSTRING, ["KEYS", "ARGV", "__redis__err__handler"].contains(string(L, 2)) {
+                    return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
+                }
+                return handle(.globalIndex, L)
+            }
+            if lua_type(L, 2) == LUA_TSTRING && string(L, 2) == "redis" {
+                lua_getfield(L, infera_lua_registryindex(), "__infera_load_redis_proxy")
+                return 1
+            }
             return raiseAtCaller(L, "Script attempted to access nonexistent global variable '\(string(L, 2))'")
         case .globalNewIndex:
             return raiseAtCaller(L, "Attempt to modify a readonly table")
@@ -88,6 +111,14 @@ extension LuaScripting {
             pushErrorTable(L, message)
             return shouldRaise ? -1 : 1
         }
+        // A refusal after the command name was read: counted in the error statistics now (and
+        // flagged so the script's own error reply is not counted again), as Redis's scriptCall.
+        func reject(_ message: String, _ cmd: CommandSpec?) -> Int32 {
+            engine.countScriptRejection(cmd, error: String(message.dropFirst()))
+            pushErrorTable(L, message)
+            markStatsCounted(L)
+            return shouldRaise ? -1 : 1
+        }
         let argc = lua_gettop(L)
         if argc == 0 { return fail("-ERR Please specify at least one argument for this redis lib call") }
         guard let run else { return fail("-ERR redis.call is not allowed from here") }
@@ -96,34 +127,36 @@ extension LuaScripting {
         for i in 1...argc {
             switch lua_type(L, i) {
             case LUA_TSTRING: args.append(bytes(L, i))
-            case LUA_TNUMBER: args.append(Array(formatNumber(lua_tonumber(L, i)).utf8))
+            case LUA_TNUMBER: args.append(formatNumber(lua_tonumber(L, i)))
             default: return fail("-ERR Lua redis lib command arguments must be strings or integers")
             }
         }
         let argv = Argv(bytes: args)
-        guard var cmd = engine.commandTable.lookup(argv[0]) else { return fail("-ERR Unknown Redis command called from script") }
-        if cmd.isContainer {
-            guard argc >= 2, let sub = engine.findSubcommand(cmd, argv[1]) else {
-                return fail("-ERR Unknown Redis command called from script")
+        guard var cmd = engine.commandTable.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
+        // Redis's lookupCommand: the container itself when there is no subcommand argument.
+        if cmd.isContainer && argc >= 2 {
+            guard let sub = engine.findSubcommand(cmd, argv[1]) else {
+                return reject("-ERR Unknown Redis command called from script", nil)
             }
             cmd = sub
         }
         if (cmd.arity > 0 && Int(argc) != cmd.arity) || Int(argc) < -cmd.arity {
-            return fail("-ERR Wrong number of args calling Redis command from script")
+            return reject("-ERR Wrong number of args calling Redis command from script", cmd)
         }
         if let text = engine.disabledCommandReply(cmd) {
-            return fail(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script")
+            return reject(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script", cmd)
         }
-        if cmd.flags.contains(.noscript) { return fail("-ERR This Redis command is not allowed from script") }
+        if cmd.flags.contains(.noscript) { return reject("-ERR This Redis command is not allowed from script", cmd) }
         if !engine.aclPermits(user: run.caller.user, cmd, argv) {
-            return fail("-ERR The user executing the script can't run this command or subcommand")
+            return reject("-ERR The user executing the script can't run this command or subcommand", cmd)
         }
-        if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return fail("-" + err) }
+        if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return reject("-" + err, cmd) }
         let writes = cmd.flags.contains(.write)
-        if writes && run.readOnly { return fail("-ERR Write commands are not allowed from read-only scripts.") }
+        if writes && run.readOnly { return reject("-ERR Write commands are not allowed from read-only scripts.", cmd) }
+        if writes && lacksGoodReplicas { return reject("-NOREPLICAS Not enough good replicas to write.", cmd) }
         if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething
             && engine.isOverMaxMemory() {
-            return fail("-OOM command not allowed when used memory > 'maxmemory'.")
+            return reject("-OOM command not allowed when used memory > 'maxmemory'.", cmd)
         }
         if writes { run.wroteSomething = true }
 
@@ -143,7 +176,10 @@ extension LuaScripting {
             return fail("-ERR the command's reply could not be read")
         }
         if case .error(let message) = reply {
-            return fail("-" + message)
+            // The command's error reply was counted when it ran.
+            pushErrorTable(L, "-" + message)
+            markStatsCounted(L)
+            return shouldRaise ? -1 : 1
         }
         LuaReplies.push(reply, into: L, scriptProtocol: scriptProtocol)
         return 1
@@ -190,6 +226,13 @@ extension LuaScripting {
         lua_setfield(L, -2, "err")
     }
 
+    /// Flags the error table on top of the stack as already counted (Redis's
+    /// `ignore_error_stats_update`).
+    func markStatsCounted(_ L: OpaquePointer) {
+        lua_pushboolean(L, 1)
+        lua_setfield(L, -2, "ignore_error_stats_update")
+    }
+
     /// Pushes an error for the trampoline to raise (`ERR <message>` as an error table).
     func raise(_ L: OpaquePointer, _ message: String) -> Int32 {
         pushErrorTable(L, message)
@@ -212,10 +255,11 @@ extension LuaScripting {
 
     func string(_ L: OpaquePointer, _ i: Int32) -> String { String(decoding: bytes(L, i), as: UTF8.self) }
 
-    /// A Lua number as Redis turns it into a command argument: integers without a fraction, others
-    /// with the shortest representation that reads back the same.
-    func formatNumber(_ d: Double) -> String {
-        if d == d.rounded(), abs(d) < 1e17 { return String(Int64(d)) }
-        return "\(d)"
+    /// A Lua number as Redis 7.0 turns it into a command argument: `%.17g` (so 0.1 is
+    /// 0.10000000000000001, 2^63 is 9.2233720368547758e+18 and -0 stays -0).
+    func formatNumber(_ d: Double) -> [UInt8] {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = Int(infera_format_double(d, &buf, 64))
+        return buf[0..<min(max(n, 0), 63)].map { UInt8(bitPattern: $0) }
     }
 }

@@ -71,8 +71,8 @@ enum ScriptCommands {
     }
 
     /// Parses `numkeys` (argument `index`) against the arguments after it, or replies with Redis's error.
-    static func numkeys(_ ctx: inout CommandContext, at index: Int) -> Int? {
-        guard let n = ctx.int(index) else { ctx.out.error(RedisError.notInteger); return nil }
+    static func numkeys(_ ctx: inout CommandContext, at index: Int, notIntegerError: String = "\(RedisError.notInteger)") -> Int? {
+        guard let n = ctx.int(index) else { ctx.out.error(notIntegerError); return nil }
         if n < 0 { ctx.out.error("ERR Number of keys can't be negative"); return nil }
         if n > ctx.argc - index - 1 { ctx.out.error("ERR Number of keys can't be greater than number of args"); return nil }
         return n

@@ -1,3 +1,5 @@
+import RESP
+
 /// The flags a script or function declares (`#!lua flags=no-writes,allow-oom` for EVAL scripts,
 /// `flags = {...}` for functions).
 struct ScriptFlags: OptionSet, Sendable {
@@ -30,14 +32,20 @@ struct ScriptFlags: OptionSet, Sendable {
         guard body.count >= 2, body[0] == UInt8(ascii: "#"), body[1] == UInt8(ascii: "!") else {
             return .success((flags: .eval_compat, code: body[...]))
         }
-        let end = body.firstIndex(of: UInt8(ascii: "\n")) ?? body.count
-        let line = String(decoding: body[..<end], as: UTF8.self)
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard parts.first == "#!lua" else { return .failure("ERR Unexpected engine in script shebang: \(parts.first ?? line)") }
+        // Redis's evalExtractShebangFlags: the line must end with a newline; it is split like
+        // sdssplitargs; `flags=` lists names separated by commas (an empty name is an error).
+        guard let end = body.firstIndex(of: UInt8(ascii: "\n")) else { return .failure("ERR Invalid script shebang") }
+        var words = Argv()
+        let split = body.withUnsafeBytes { RESPCommandDecoder.splitArgs($0, 0, end, into: &words) }
+        guard split, words.count > 0 else { return .failure("ERR Invalid engine in script shebang") }
+        let parts = (0..<words.count).map { words.string($0) }
+        guard parts[0] == "#!lua" else { return .failure("ERR Unexpected engine in script shebang: \(parts[0])") }
         var flags: ScriptFlags = []
         for part in parts.dropFirst() {
             guard part.hasPrefix("flags=") else { return .failure("ERR Unknown lua shebang option: \(part)") }
-            for name in part.dropFirst("flags=".count).split(separator: ",", omittingEmptySubsequences: true) {
+            let list = part.dropFirst("flags=".count)
+            if list.isEmpty { continue }
+            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let f = named(String(name)) else { return .failure("ERR Unexpected flag in script shebang: \(name)") }
                 flags.insert(f)
             }

@@ -30,6 +30,19 @@ int infera_lua_open_libraries(lua_State *L);
 /* The struct and cmsgpack libraries (struct.c, cmsgpack.c). */
 int infera_luaopen_struct(lua_State *L);
 int infera_luaopen_cmsgpack(lua_State *L);
+/* Read-only tables (Redis 7.0's lua_enablereadonlytable, emulated with proxies): replaces every
+ * library table reachable from the globals by a read-only proxy and installs next/pairs/rawget/
+ * rawset/setmetatable/getmetatable that know proxies. Runs protected: returns 0 or a Lua error code. */
+int infera_lua_protect_libraries(lua_State *L);
+/* Registers the table at `proxy` as a read-only view of the table at `real` (for next/pairs/rawget,
+ * and so that rawset/setmetatable refuse it); its metatable must refuse writes itself. */
+void infera_lua_mark_readonly(lua_State *L, int proxy, int real);
+/* Pushes a read-only proxy of the table at idx (its table fields protected too). */
+void infera_lua_push_readonly(lua_State *L, int idx);
+/* What getmetatable answers for the read-only proxy at `proxy`: the value at `mt`. */
+void infera_lua_set_readonly_metatable(lua_State *L, int proxy, int mt);
+/* Formats a Lua number as Redis 7.0's scripts pass it to commands ("%.17g"); returns its length. */
+int infera_format_double(double d, char *buf, int size);
 /* Redis's deterministic PRNG behind math.random (rand48), seeded with 0 at start. */
 void infera_lua_srand48(int32_t seed);
 

@@ -600,7 +600,8 @@ public enum KeyCommands {
                 return
             }
         }
-        if dontSort && isSet && storeKey != nil {
+        // A set's order is made deterministic when stored and for scripts (the internal Lua client).
+        if dontSort && isSet && (storeKey != nil || ctx.session.isInternal) {
             dontSort = false
             alpha = true
             byPattern = nil

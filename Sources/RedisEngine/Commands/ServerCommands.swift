@@ -437,8 +437,8 @@ public enum InfoBuilder {
         case "commandstats":
             var lines: [String] = []
             let names = e.commandTable.statNames
-            for (i, st) in e.commandStats.enumerated() where st.calls > 0 && i < names.count {
-                let per = RedisNumberFormat.fixed(Double(st.usec) / Double(st.calls), 2)
+            for (i, st) in e.commandStats.enumerated() where (st.calls > 0 || st.rejectedCalls > 0 || st.failedCalls > 0) && i < names.count {
+                let per = RedisNumberFormat.fixed(st.calls > 0 ? Double(st.usec) / Double(st.calls) : 0, 2)
                 lines.append("cmdstat_\(names[i]):calls=\(st.calls),usec=\(st.usec),usec_per_call=\(per),rejected_calls=\(st.rejectedCalls),failed_calls=\(st.failedCalls)")
             }
             return lines.sorted()

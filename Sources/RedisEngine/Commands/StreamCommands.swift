@@ -423,6 +423,11 @@ public enum StreamCommands {
         while i < ctx.argc {
             let more = ctx.argc - i - 1
             if ctx.argIs(i, "BLOCK") && more > 0 {
+                // Redis: a script (the internal Lua client) can never block.
+                if ctx.session.isInternal {
+                    ctx.out.error("ERR \(ctx.args.string(0)) command is not allowed with BLOCK option from scripts")
+                    return
+                }
                 i += 1
                 guard let t = ctx.int64(i) else { ctx.out.error("ERR timeout is not an integer or out of range"); return }
                 if t < 0 { ctx.out.error("ERR timeout is negative"); return }
