@@ -21,6 +21,7 @@ extension CommandTable {
             GeoCommands.all,
             [LatencyCommands.spec],
             DumpRestoreCommands.all,
+            ClusterCommands.all,
         ]
     }
 }

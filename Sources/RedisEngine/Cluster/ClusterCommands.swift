@@ -1,34 +1,45 @@
 import RESP
 
 /// CLUSTER (the read-only subcommands clients and `redis-cli --cluster check` use), ASKING, READONLY
-/// and READWRITE, registered on an engine by `ClusterNode.install`. The topology is fixed at start, so
-/// the subcommands that change it answer with an error that says so.
+/// and READWRITE. Every engine has them (as redis-server has): without `ClusterNode.install` they
+/// answer `This instance has cluster support disabled`. The topology is fixed at start, so the
+/// subcommands that change it answer with an error that says so.
 enum ClusterCommands {
+    static let disabled = "ERR This instance has cluster support disabled"
+
+    /// `handler`, run only on a cluster node; standalone engines reply `disabled`.
+    static func clusterOnly(_ handler: @escaping CommandHandler) -> CommandHandler {
+        { ctx in
+            guard ctx.engine.clusterNode != nil else { ctx.out.error(disabled); return }
+            handler(&ctx)
+        }
+    }
+
     static var all: [CommandSpec] {
         [
             CatalogSpec.make("cluster", group: "cluster", since: "3.0.0", summary: "A container for Redis Cluster commands",
                              subcommands: subcommands) { ctx in
                 ctx.out.error(RedisError.unknownSubcommand(ctx.args.string(1), "cluster"))
             },
-            CatalogSpec.make("asking", group: "cluster", since: "3.0.0", summary: "Sent by cluster clients after an -ASK redirect") { ctx in
+            CatalogSpec.make("asking", group: "cluster", since: "3.0.0", summary: "Sent by cluster clients after an -ASK redirect", clusterOnly { ctx in
                 node(ctx)?.sessionState(ctx.session).asking = true
                 ctx.out.ok()
-            },
-            CatalogSpec.make("readonly", group: "cluster", since: "3.0.0", summary: "Enables read queries for a connection to a Redis Cluster replica node") { ctx in
+            }),
+            CatalogSpec.make("readonly", group: "cluster", since: "3.0.0", summary: "Enables read queries for a connection to a Redis Cluster replica node", clusterOnly { ctx in
                 node(ctx)?.sessionState(ctx.session).readOnly = true
                 ctx.out.ok()
-            },
-            CatalogSpec.make("readwrite", group: "cluster", since: "3.0.0", summary: "Disables read queries for a connection to a Redis Cluster replica node") { ctx in
+            }),
+            CatalogSpec.make("readwrite", group: "cluster", since: "3.0.0", summary: "Disables read queries for a connection to a Redis Cluster replica node", clusterOnly { ctx in
                 node(ctx)?.sessionState(ctx.session).readOnly = false
                 ctx.out.ok()
-            },
+            }),
         ]
     }
 
     static func node(_ ctx: CommandContext) -> ClusterNode? { ctx.engine.clusterNode }
 
     static func sub(_ name: String, _ summary: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-        CatalogSpec.make("cluster|" + name, group: "cluster", since: "3.0.0", summary: summary, handler)
+        CatalogSpec.make("cluster|" + name, group: "cluster", since: "3.0.0", summary: summary, clusterOnly(handler))
     }
 
     static let fixedTopology = ["addslots", "addslotsrange", "bumpepoch", "delslots", "delslotsrange", "failover", "flushslots",
