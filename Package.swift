@@ -23,7 +23,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
@@ -54,10 +53,8 @@ let package = Package(
         .target(name: "InferaConfig", dependencies: ["InferaYAML", "InferaDiagnostics"]),
         .target(name: "InferaDetect", dependencies: ["InferaDiagnostics"]),
         .target(name: "InferaPlan", dependencies: ["InferaConfig", "InferaDetect", "InferaDiagnostics"]),
-        .target(name: "InferaTerraform", dependencies: [
-            "InferaPlan",
-            .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        // Templates render with its own Mustache subset (Mustache.swift): swift-mustache imports Foundation.
+        .target(name: "InferaTerraform", dependencies: ["InferaPlan"]),
 
         // MARK: provisioning (apply): HTTP layer, provider-independent engine, one target per provider
         .target(name: "InferaHTTP", dependencies: ["CCurl"]),
