@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x imports only FoundationEssentials where it exists (3.x imports Foundation): docs/ci.md#release-binaries
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
     ],
     targets: [
@@ -59,7 +60,7 @@ let package = Package(
         // MARK: provisioning (apply): HTTP layer, provider-independent engine, one target per provider
         .target(name: "InferaHTTP", dependencies: ["CCurl"]),
         .target(name: "InferaApply", dependencies: ["InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
-        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
+        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
         // GCP: Google's credential chain, Memorystore v1 + Secret Manager v1 REST, long-running operations.
         .target(name: "InferaGCP", dependencies: [
             "InferaApply", "InferaHTTP", "InferaDiagnostics", "InferaPlan",
@@ -67,8 +68,8 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
-        .target(name: "InferaAWS", dependencies: ["InferaHTTP", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaAWS", dependencies: ["InferaHTTP", "InferaDiagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", "InferaDiagnostics", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
