@@ -9,9 +9,6 @@ import PackageDescription
 // The engine's hot path (decode → execute → reply) runs without Swift's dynamic exclusivity checks
 // in release builds: they cost ~15% of CPU per request (measured with perf, docs/engine.md). Debug
 // builds, and therefore every test run, keep them on.
-// scripts/release.sh sets INFERA_ICU_STUB_SYMBOL to link an empty ICU data table into `infera`
-// instead of ICU's 32 MB locale database (docs/ci.md#release-binaries). Unset: nothing changes.
-let icuStubSymbol = Context.environment["INFERA_ICU_STUB_SYMBOL"].flatMap { $0.isEmpty ? nil : $0 }
 
 let engineSpeed: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
@@ -46,7 +43,6 @@ let package = Package(
 
         // Build stamp (commit, date) patched into release binaries by scripts/release.sh.
         .target(name: "CInferaBuildInfo"),
-        .target(name: "CInferaICUStub", cSettings: icuStubSymbol.map { [.define("INFERA_ICU_STUB_SYMBOL", to: $0)] } ?? []),
 
         // MARK: core libraries
         .target(name: "InferaDiagnostics"),
@@ -119,7 +115,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .executableTarget(name: "infera", dependencies: ["InferaCLI"] + (icuStubSymbol == nil ? [] : ["CInferaICUStub"])),
+        .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
         // libFuzzer targets: built by scripts/fuzz.sh (-sanitize=fuzzer); a plain build compiles a stub.
         .executableTarget(name: "FuzzConfigLoader", dependencies: ["InferaConfig", "InferaDiagnostics"], path: "Fuzz/FuzzConfigLoader"),
         .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),

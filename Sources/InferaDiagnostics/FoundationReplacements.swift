@@ -8,7 +8,8 @@ import Darwin
 
 // What infera's modules used full Foundation for, on FoundationEssentials only (the release binary links no
 // Foundation, FoundationInternationalization or ICU: docs/ci.md#release-binaries). Each helper behaves as
-// the Foundation API it replaces did for infera's inputs; Tests/InferaDiagnosticsTests… compare them.
+// the Foundation API it replaces did for infera's inputs; Tests/InferaCLITests/FoundationReplacementsTests.swift
+// compares them with Foundation.
 
 /// JSON `null` in the trees `JSONObjects.parse` returns (Foundation's `NSNull`).
 public struct JSONNull: Sendable, Hashable, CustomStringConvertible {
