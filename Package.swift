@@ -9,9 +9,6 @@ import PackageDescription
 // The engine's hot path (decode → execute → reply) runs without Swift's dynamic exclusivity checks
 // in release builds: they cost ~15% of CPU per request (measured with perf, docs/engine.md). Debug
 // builds, and therefore every test run, keep them on.
-// scripts/release.sh sets INFERA_ICU_STUB_SYMBOL to link an empty ICU data table into `infera`
-// instead of ICU's 32 MB locale database (docs/ci.md#release-binaries). Unset: nothing changes.
-let icuStubSymbol = Context.environment["INFERA_ICU_STUB_SYMBOL"].flatMap { $0.isEmpty ? nil : $0 }
 
 let engineSpeed: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
@@ -23,11 +20,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x imports only FoundationEssentials where it exists (3.x imports Foundation): docs/ci.md#release-binaries
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
     ],
     targets: [
@@ -46,7 +43,6 @@ let package = Package(
 
         // Build stamp (commit, date) patched into release binaries by scripts/release.sh.
         .target(name: "CInferaBuildInfo"),
-        .target(name: "CInferaICUStub", cSettings: icuStubSymbol.map { [.define("INFERA_ICU_STUB_SYMBOL", to: $0)] } ?? []),
 
         // MARK: core libraries
         .target(name: "InferaDiagnostics"),
@@ -54,15 +50,13 @@ let package = Package(
         .target(name: "InferaConfig", dependencies: ["InferaYAML", "InferaDiagnostics"]),
         .target(name: "InferaDetect", dependencies: ["InferaDiagnostics"]),
         .target(name: "InferaPlan", dependencies: ["InferaConfig", "InferaDetect", "InferaDiagnostics"]),
-        .target(name: "InferaTerraform", dependencies: [
-            "InferaPlan",
-            .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        // Templates render with its own Mustache subset (Mustache.swift): swift-mustache imports Foundation.
+        .target(name: "InferaTerraform", dependencies: ["InferaPlan"]),
 
         // MARK: provisioning (apply): HTTP layer, provider-independent engine, one target per provider
         .target(name: "InferaHTTP", dependencies: ["CCurl"]),
         .target(name: "InferaApply", dependencies: ["InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
-        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan"]),
+        .target(name: "InferaUpstash", dependencies: ["InferaApply", "InferaHTTP", "InferaPlan", "InferaDiagnostics"]),
         // GCP: Google's credential chain, Memorystore v1 + Secret Manager v1 REST, long-running operations.
         .target(name: "InferaGCP", dependencies: [
             "InferaApply", "InferaHTTP", "InferaDiagnostics", "InferaPlan",
@@ -70,8 +64,8 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // AWS: SigV4, the credential chain, endpoints, Query/JSON 1.1 wire formats (no SDK, no FoundationXML)
-        .target(name: "InferaAWS", dependencies: ["InferaHTTP", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaAWS", dependencies: ["InferaHTTP", "InferaDiagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "InferaElastiCache", dependencies: ["InferaAWS", "InferaApply", "InferaHTTP", "InferaPlan", "InferaDiagnostics", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: bundled Redis-compatible engine
         .target(name: "RESP", dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -121,7 +115,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .executableTarget(name: "infera", dependencies: ["InferaCLI"] + (icuStubSymbol == nil ? [] : ["CInferaICUStub"])),
+        .executableTarget(name: "infera", dependencies: ["InferaCLI"]),
         // libFuzzer targets: built by scripts/fuzz.sh (-sanitize=fuzzer); a plain build compiles a stub.
         .executableTarget(name: "FuzzConfigLoader", dependencies: ["InferaConfig", "InferaDiagnostics"], path: "Fuzz/FuzzConfigLoader"),
         .executableTarget(name: "FuzzRESP", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")]),

@@ -4,21 +4,18 @@
 # Foundation linked statically (--static-swift-stdlib), stripped, stamped with the commit and
 # build date (`infera version --json`); it needs only glibc, libstdc++, libyaml and libcurl at run time.
 #
-# Size: Foundation on Linux drags in ICU's 32 MB locale database (icudtNN_dat) although infera
-# formats nothing locale-dependently. The build links a 48-byte empty ICU data table in its place
-# (ICU's own "stubdata" idea): ICU then reports U_MISSING_RESOURCE_ERROR for locale lookups
-# instead of reading the table. Locale-dependent Foundation APIs (NumberFormatter, DateFormatter,
-# .formatted(), localized compares) would trap, so Tests/InferaCLITests/ReleaseTests.swift keeps
-# them out of Sources/, and scripts/test-release.sh compares the release binary's output with the
-# debug build's on the whole demo flow. INFERA_ICU_DATA=full keeps the real table.
+# Size: nothing in the binary imports full Foundation, only FoundationEssentials (crypto 4.x, own Mustache
+# renderer, InferaDiagnostics/FoundationReplacements.swift), so neither Foundation, CoreFoundation,
+# FoundationInternationalization nor ICU and its 32 MB locale table are linked. The script checks the
+# linked binary for their symbols and fails if one crept back in (Tests/InferaCLITests/ReleaseTests.swift
+# checks the same on the debug build).
 #
 # Linking: the toolchain's static-stdlib flags export every symbol dynamically (-export-dynamic: 1.7 MB
 # of .dynsym/.dynstr nothing uses in an executable); --no-export-dynamic drops that and gold's
 # --icf=safe folds identical functions whose address is never taken (RELEASE_LINK_FLAGS overrides).
 #
 # Environment: ARCHS (default: this machine's arch; "x86_64 arm64" to ask for both),
-#   SOURCE_DATE_EPOCH (build date; default now), INFERA_ICU_DATA=full|stub (default stub),
-#   SKIP_BUILD=1 (package the existing .build/release/infera again).
+#   SOURCE_DATE_EPOCH (build date; default now), SKIP_BUILD=1 (package the existing .build/release/infera again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +23,6 @@ version="${1:-$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/Infera
 [ -n "$version" ] || { echo "release: cannot read the version from Sources/InferaCLI/InferaCommand.swift; pass it: scripts/release.sh 1.2.3" >&2; exit 1; }
 host_arch=$(uname -m); [ "$host_arch" = aarch64 ] && host_arch=arm64
 archs="${ARCHS:-$host_arch}"
-icu_mode="${INFERA_ICU_DATA:-stub}"
 commit="${INFERA_COMMIT:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}"
 if ! git diff --quiet HEAD 2>/dev/null; then echo "release: warning: the work tree has uncommitted changes; the stamp names $commit" >&2; fi
 date_utc=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)
@@ -49,29 +45,6 @@ build_one() {
   # shellcheck disable=SC2064
   trap "rm -rf '$work'" RETURN
 
-  # The same list as ReleaseTests.sourcesAvoidLocaleDependentFoundation: these read ICU's locale data.
-  local locale_apis
-  locale_apis=$(grep -rnE 'NumberFormatter|DateFormatter|\.formatted\(|MeasurementFormatter|ByteCountFormatter|ListFormatter|localized(Standard|CaseInsensitive)?Compare|Locale\(identifier|Calendar\(identifier|Calendar\.current|TimeZone\(identifier|DateComponentsFormatter|(upper|lower)cased\(with' \
-    Sources --include='*.swift' | grep -v -e '^Sources/InferaTestSupport/' -e '^Sources/Fuzz' | grep -vE '^[^:]+:[0-9]+:\s*///?' || true)
-  if [ "$icu_mode" = stub ] && [ -n "$locale_apis" ]; then
-    echo "release: WARNING: Sources/ uses locale-dependent Foundation APIs, which crash without ICU data; linking the full ICU table instead:" >&2
-    printf '%s\n' "$locale_apis" | head -n 5 | sed 's/^/  /' >&2
-    icu_mode=full
-  fi
-  unset INFERA_ICU_STUB_SYMBOL
-  if [ "$icu_mode" = stub ]; then
-    local icu_lib sym
-    icu_lib="$(dirname "$(dirname "$(command -v swift)")")/lib/swift_static/linux/lib_FoundationICU.a"
-    sym=$(nm "$icu_lib" 2>/dev/null | awk '$2 == "R" && $3 ~ /^icudt[0-9]+_dat$/ { print $3 }' | head -n 1)
-    if [ -z "$sym" ]; then
-      echo "release: no icudtNN_dat in $icu_lib; keeping the full ICU data" >&2
-    else
-      # Sources/CInferaICUStub defines $sym as an empty table when this is set (see Package.swift).
-      export INFERA_ICU_STUB_SYMBOL="$sym"
-      echo "release: replacing ICU's $sym ($(nm -S "$icu_lib" 2>/dev/null | awk -v s="$sym" '$4 == s { printf "%d MB", ("0x" $2) / 1048576 }' ) locale table) with an empty table"
-    fi
-  fi
-
   # Its own build directory: a release build shares nothing with the debug cache in .build, and a
   # separate path keeps it from queueing behind every debug build on the machine's SwiftPM lock.
   local scratch="${RELEASE_BUILD_PATH:-.build-release}"
@@ -89,6 +62,13 @@ build_one() {
   bin_dir=$(swift build -c release --show-bin-path "${triple_flags[@]}")
   bin="$bin_dir/infera"
   [ -x "$bin" ] || { echo "release: build failed: no $bin" >&2; exit 1; }
+  # Full Foundation (and with it CoreFoundation, ICU and its locale data) must stay out: ~10 MB.
+  local heavy
+  heavy=$(nm "$bin" 2>/dev/null | awk '$3 ~ /^\$s10Foundation|^\$s30FoundationInternationalization|^__CFString|^icudt[0-9]+_dat$/ { print $3 }' | head -n 3 || true)
+  if [ -n "$heavy" ]; then
+    echo "release: FAIL: the binary links full Foundation or ICU (e.g. $(echo "$heavy" | tr '\n' ' ')); a module imports Foundation instead of FoundationEssentials (see ReleaseTests.binaryLinksFoundationEssentialsOnly)" >&2
+    exit 1
+  fi
 
   local stage="$work/infera-$version-linux-$arch"
   mkdir -p "$stage"

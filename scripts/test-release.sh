@@ -3,7 +3,8 @@
 # chroot holding only that binary, the shared libraries `ldd` lists for it, and the example files:
 # no shell, no Swift toolchain, no compiler, no package manager. Each command's stdout and exit code
 # (and the files plan/init write) must equal those of the debug build run on the same inputs, so the
-# empty ICU table of release builds is shown not to change any output. Needs root (chroot).
+# release build (static runtime, FoundationEssentials only, stripped) is shown not to change any output.
+# Needs root (chroot).
 #   scripts/release.sh && scripts/test-release.sh      # default: the newest dist/*-linux-<arch>.tar.gz
 set -euo pipefail
 cd "$(dirname "$0")/.."

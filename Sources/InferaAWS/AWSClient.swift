@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaHTTP
 
 /// An error answer from an AWS API (Query XML `<ErrorResponse>`, EC2 `<Response><Errors>`, or JSON 1.1 `__type`).
@@ -62,7 +67,7 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func fromJSON(_ body: [UInt8], headers: HTTPHeaders, service: AWSService, action: String, status: Int) -> AWSError {
         var code = headers["x-amzn-ErrorType"] ?? ""
         var message = ""
-        if let obj = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] {
+        if let obj = JSONObjects.object(body) {
             if let t = obj["__type"] as? String { code = t }
             message = (obj["Message"] as? String) ?? (obj["message"] as? String) ?? ""
         }
@@ -168,11 +173,11 @@ public final class AWSClient: Sendable {
 
     /// A JSON 1.1 call (`X-Amz-Target: <prefix>.<Action>`). Returns the decoded object.
     public func json(_ service: AWSService, _ action: String, _ body: [String: Any]) async throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let data = Array(try JSONObjects.serialize(body).utf8)
         let response = try await send(service, action: action, body: Array(data), contentType: "application/x-amz-json-1.1",
                                       target: "\(service.signingName).\(action)")
         if response.body.isEmpty { return [:] }
-        guard let obj = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] else {
+        guard let obj = JSONObjects.object(response.body) else {
             throw AWSError(service: service, action: action, code: "MalformedResponse", message: "the answer is not a JSON object",
                            httpStatus: response.status)
         }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaHTTP
 
 /// No source in the chain produced credentials; `tried` says what each one found.
@@ -364,7 +369,7 @@ struct ContainerCredentials: Sendable {
             if let auth { request.headers["Authorization"] = auth }
             do {
                 let r = try await transport.send(request)
-                if r.status == 200, let obj = (try? JSONSerialization.jsonObject(with: Data(r.body))) as? [String: Any],
+                if r.status == 200, let obj = JSONObjects.object(r.body),
                    let id = obj["AccessKeyId"] as? String, let secret = obj["SecretAccessKey"] as? String {
                     return AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: obj["Token"] as? String,
                                           expiration: (obj["Expiration"] as? String).flatMap(UTCCalendar.parseISO8601),
@@ -415,7 +420,7 @@ struct InstanceMetadataCredentials: Sendable {
         let role = roleResp.text.split(separator: "\n").first.map { String($0.trimmingSpaces()) } ?? ""
         guard roleResp.status == 200, !role.isEmpty else { throw IMDSUnavailable(reason: "no instance role attached (HTTP \(roleResp.status))") }
         let credResp = try await get("/latest/meta-data/iam/security-credentials/\(role)")
-        guard credResp.status == 200, let obj = (try? JSONSerialization.jsonObject(with: Data(credResp.body))) as? [String: Any],
+        guard credResp.status == 200, let obj = JSONObjects.object(credResp.body),
               let id = obj["AccessKeyId"] as? String, let secret = obj["SecretAccessKey"] as? String else {
             throw IMDSUnavailable(reason: "role \(role) returned no keys")
         }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaHTTP
 #if canImport(Glibc)
 import Glibc
@@ -237,7 +242,7 @@ public final class DeploymentLock: @unchecked Sendable {
     static func readHolder(_ fd: Int32) -> String {
         var buf = [UInt8](repeating: 0, count: 128)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        let s = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let s = n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingWhitespace() : ""
         return s.isEmpty ? "another process" : s
     }
 

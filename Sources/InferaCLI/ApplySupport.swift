@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import InferaApply
 import InferaDiagnostics
 import InferaHTTP
@@ -134,7 +145,7 @@ final class ApplySession: @unchecked Sendable {
     func ask(_ prompt: String) -> String? {
         PlanOutput.stdout(prompt)
         guard let line = interrupts.prompting({ readLine(strippingNewline: true) }) else { return nil }
-        return line.trimmingCharacters(in: .whitespaces)
+        return line.trimmingWhitespace(newlines: false)
     }
 
     /// Outputs as text lines, masked unless `showSecrets`.
@@ -144,7 +155,7 @@ final class ApplySession: @unchecked Sendable {
         var s = ""
         for o in outputs {
             let v = o.sensitive && !showSecrets ? "<sensitive>" : "\"\(o.value)\""
-            s += "\(o.name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(v)\n"
+            s += "\(o.name.padded(toLength: width)) = \(v)\n"
         }
         return s
     }

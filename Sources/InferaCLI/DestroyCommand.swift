@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaApply
 import InferaDiagnostics
 import InferaPlan
@@ -71,7 +75,7 @@ struct DestroyCommand: AsyncParsableCommand, Sendable {
         if !s.json {
             // The resource part of the plan only: cost and checks do not apply to a deletion.
             var text = PlanTextRenderer.render(plan, color: global.useColor)
-            if let cut = text.range(of: "\nEstimated monthly cost") { text = String(text[..<cut.lowerBound]) + "\n" }
+            if let cut = text.firstRange(of: "\nEstimated monthly cost") { text = String(text[..<cut.lowerBound]) + "\n" }
             s.out(text + "\n")
         }
         let production = s.spec.isProduction

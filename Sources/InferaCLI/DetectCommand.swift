@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaDetect
 import InferaDiagnostics
 
@@ -52,8 +56,8 @@ struct DetectCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+        var isDir = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir else {
             throw ValidationError("'\(path)' is not a directory")
         }
         let report = Detector.detect(root: path, options: DetectOptions(useGit: !noGit, excludedNames: Set(exclude)))
@@ -65,18 +69,18 @@ struct DetectCommand: AsyncParsableCommand {
             if annotate { print(DetectRendering.githubAnnotations(report, prefix: prefix), terminator: "") }
         case .json:
             print(try DetectRendering.json(report))
-            if annotate { FileHandle.standardError.write(Data(DetectRendering.githubAnnotations(report, prefix: prefix).utf8)) }
+            if annotate { PlanOutput.stderr(DetectRendering.githubAnnotations(report, prefix: prefix)) }
         case .sarif:
             print(try DetectRendering.sarif(report, prefix: prefix))
-            if annotate { FileHandle.standardError.write(Data(DetectRendering.githubAnnotations(report, prefix: prefix).utf8)) }
+            if annotate { PlanOutput.stderr(DetectRendering.githubAnnotations(report, prefix: prefix)) }
         case .markdown:
             print(DetectMarkdown.render(report, root: path, prefix: prefix))
-            if annotate { FileHandle.standardError.write(Data(DetectRendering.githubAnnotations(report, prefix: prefix).utf8)) }
+            if annotate { PlanOutput.stderr(DetectRendering.githubAnnotations(report, prefix: prefix)) }
         case .codequality:
             print(DetectRendering.codeQuality(report, prefix: prefix))
         }
         if let warning = StepSummary.append(DetectMarkdown.render(report, root: path, prefix: prefix)) {
-            FileHandle.standardError.write(Data((warning + "\n").utf8))
+            PlanOutput.stderr(warning + "\n")
         }
         if let level = failOn, report.findings.contains(where: { $0.severity >= level.severity }) {
             throw ExitCode(2)
@@ -112,7 +116,7 @@ enum DetectRendering {
         case .redis_library: "is a Redis library itself, not an application using Redis"
         case .no_redis: "does not use Redis"
         }
-        o += paint("Verdict", "1", color) + ": \(root) \(verdictText) (confidence \(String(format: "%.2f", r.confidence)))\n"
+        o += paint("Verdict", "1", color) + ": \(root) \(verdictText) (confidence \(cFormat("%.2f", r.confidence)))\n"
         for reason in r.reasons { o += "  - \(reason)\n" }
         if !r.client_libraries.isEmpty {
             o += "\n" + paint("Libraries", "1", color) + "\n"
@@ -136,14 +140,14 @@ enum DetectRendering {
             o += "\n" + paint("Roles", "1", color) + "\n"
             for role in r.roles {
                 let ev = role.evidence.prefix(3).map { "\(prefix)\($0.path):\($0.line) (\($0.what))" }.joined(separator: ", ")
-                o += "  \(role.role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(ev)\n"
+                o += "  \(role.role.rawValue.padded(toLength: 13)) \(ev)\n"
             }
         }
         if !r.commands.isEmpty {
             o += "\n" + paint("Commands", "1", color) + "\n  " + r.commands.map { "\($0.name)×\($0.count)" }.joined(separator: " ") + "\n"
             for c in r.commands {
                 let places = c.uses.prefix(6).map { "\(prefix)\($0.path):\($0.line)" }.joined(separator: ", ")
-                o += "  \(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(places)\(c.uses.count > 6 ? " (+\(c.uses.count - 6) more)" : "")\n"
+                o += "  \(c.name.padded(toLength: 10)) \(places)\(c.uses.count > 6 ? " (+\(c.uses.count - 6) more)" : "")\n"
             }
         }
         if !r.infrastructure.isEmpty {
@@ -175,11 +179,11 @@ enum DetectRendering {
     }
 
     static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingAll("%", with: "%25").replacingAll("\r", with: "%0D").replacingAll("\n", with: "%0A")
     }
 
     static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escapeData(s).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
     }
 
     /// `::warning file=…,line=…,col=…,title=…::message` lines for GitHub Actions.
@@ -219,7 +223,7 @@ enum DetectRendering {
         let ruleObjects: [[String: Any]] = rules.map { rule in
             [
                 "id": rule.id,
-                "name": rule.title.replacingOccurrences(of: " ", with: ""),
+                "name": rule.title.replacingAll(" ", with: ""),
                 "shortDescription": ["text": rule.title],
                 "fullDescription": ["text": rule.message],
                 "help": ["text": rule.fix, "markdown": "**Fix:** \(rule.fix)"],
@@ -269,8 +273,7 @@ enum DetectRendering {
                 ] as [String: Any],
             ] as [String: Any]],
         ]
-        let data = try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return try JSONObjects.serialize(log, pretty: true, escapeSlashes: false)
     }
 }
 

@@ -62,7 +62,7 @@ struct StatusCommand: AsyncParsableCommand {
                 for (k, v) in st.details.sorted(by: { $0.key < $1.key }) { rows.append((k, v)) }
                 if let v = st.lastOperation { rows.append(("last operation", v)) }
                 let w = rows.map(\.0.count).max() ?? 0
-                for (k, v) in rows { t += "  \((k + ":").padding(toLength: w + 1, withPad: " ", startingAt: 0)) \(v)\n" }
+                for (k, v) in rows { t += "  \((k + ":").padded(toLength: w + 1)) \(v)\n" }
             }
             s.out(t)
         } catch {

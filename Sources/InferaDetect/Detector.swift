@@ -1,4 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
 import InferaDiagnostics
 
 /// Options for a detection run.
@@ -329,7 +341,7 @@ struct Accumulator: Sendable {
 
 /// Hands out file indices to workers and collects their results.
 final class SharedWork: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = DetectLock()
     private var nextIndex = 0
     private let count: Int
     private var merged = Accumulator()

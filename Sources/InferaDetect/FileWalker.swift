@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaDiagnostics
 #if canImport(Glibc)
 import Glibc
@@ -56,17 +60,8 @@ enum FileWalker {
 
     /// `git ls-files -co --exclude-standard -z`, or nil when `root` is not in a work tree or git is missing.
     static func gitFiles(root: String) -> [String]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", root, "ls-files", "-co", "--exclude-standard", "-z"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        guard let (status, data) = Subprocess.capture(["git", "-C", root, "ls-files", "-co", "--exclude-standard", "-z"]),
+              status == 0 else { return nil }
         var files: [String] = []
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var start = 0

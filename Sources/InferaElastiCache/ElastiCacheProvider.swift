@@ -1,5 +1,10 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaApply
 import InferaAWS
 import InferaHTTP
@@ -200,7 +205,7 @@ public struct ElastiCacheProvider: Provider {
 
     /// The AUTH token secret; a secret scheduled for deletion counts as absent (create restores it).
     func observeAuth(_ spec: DeploymentSpec) async throws -> ObservedResource? {
-        guard let d = try await api.describeSecret(Self.authSecretName(spec)), d["DeletedDate"] == nil || d["DeletedDate"] is NSNull,
+        guard let d = try await api.describeSecret(Self.authSecretName(spec)), d["DeletedDate"] == nil || d["DeletedDate"] is JSONNull,
               let value = try await api.secretValue(Self.authSecretName(spec)) else { return nil }
         secrets.add(value)
         return ObservedResource(type: "random_password", name: "redis_auth", attributes: [
@@ -267,7 +272,7 @@ public struct ElastiCacheProvider: Provider {
 
     func observeURLSecret(_ spec: DeploymentSpec) async throws -> [String: ObservedResource] {
         let name = spec.effectiveURLSecretName
-        guard let d = try await api.describeSecret(name), d["DeletedDate"] == nil || d["DeletedDate"] is NSNull else { return [:] }
+        guard let d = try await api.describeSecret(name), d["DeletedDate"] == nil || d["DeletedDate"] is JSONNull else { return [:] }
         let arn = d["ARN"] as? String ?? ""
         var out: [String: ObservedResource] = [:]
         var attrs: [String: AttributeValue] = [
@@ -503,7 +508,7 @@ public struct ElastiCacheProvider: Provider {
         let name = Self.authSecretName(spec)
         for _ in 0..<4 {
             if let d = try await api.describeSecret(name) {
-                if let del = d["DeletedDate"], !(del is NSNull) {
+                if let del = d["DeletedDate"], !(del is JSONNull) {
                     _ = try await api.client.json(.secretsManager, "RestoreSecret", ["SecretId": name])
                 }
                 if let v = try await api.secretValue(name) {
@@ -681,7 +686,7 @@ public struct ElastiCacheProvider: Provider {
     }
 
     func refreshURLIfPresent(_ spec: DeploymentSpec) async throws {
-        guard let d = try await api.describeSecret(spec.effectiveURLSecretName), d["DeletedDate"] == nil || d["DeletedDate"] is NSNull else { return }
+        guard let d = try await api.describeSecret(spec.effectiveURLSecretName), d["DeletedDate"] == nil || d["DeletedDate"] is JSONNull else { return }
         try await ensureURLSecret(spec)
     }
 
@@ -690,7 +695,7 @@ public struct ElastiCacheProvider: Provider {
         let token = Self.versionToken(name: name, value: value)
         for _ in 0..<4 {
             if let d = try await api.describeSecret(name) {
-                if let del = d["DeletedDate"], !(del is NSNull) {
+                if let del = d["DeletedDate"], !(del is JSONNull) {
                     _ = try await api.client.json(.secretsManager, "RestoreSecret", ["SecretId": name])
                 }
                 try await api.reconcileSecretTags(name, have: ElastiCacheAPI.secretTags(d), want: spec.effectiveLabels)
@@ -714,7 +719,7 @@ public struct ElastiCacheProvider: Provider {
     /// DeleteSecret with the 7-day recovery window (or `ForceDeleteWithoutRecovery` with `destroy --force`).
     func deleteSecret(_ name: String) async throws {
         guard let d = try await api.describeSecret(name) else { return }
-        if let del = d["DeletedDate"], !(del is NSNull), !forceDeleteSecrets { return }
+        if let del = d["DeletedDate"], !(del is JSONNull), !forceDeleteSecrets { return }
         var body: [String: Any] = ["SecretId": name]
         if forceDeleteSecrets { body["ForceDeleteWithoutRecovery"] = true } else { body["RecoveryWindowInDays"] = 7 }
         try await ignoring(["ResourceNotFoundException"]) { _ = try await api.client.json(.secretsManager, "DeleteSecret", body) }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaHTTP
 
 /// The process environment and file system as the credential chain sees them (injected in tests).
@@ -56,14 +61,14 @@ public enum CredentialChain {
     /// The first source that is configured. Throws `GCPError(.credentials)` naming what was tried and the fix.
     public static func resolve(_ env: GCPEnvironment) throws -> TokenSource {
         for name in ["GOOGLE_OAUTH_ACCESS_TOKEN", "CLOUDSDK_AUTH_ACCESS_TOKEN"] {
-            if let t = env[name] { return .fixed(Sensitive(t.trimmingCharacters(in: .whitespacesAndNewlines)), origin: name) }
+            if let t = env[name] { return .fixed(Sensitive(t.trimmingWhitespace()), origin: name) }
         }
         if let path = env["CLOUDSDK_AUTH_ACCESS_TOKEN_FILE"] {
             guard let b = FileManager.default.contents(atPath: path) else {
                 throw GCPError(.credentials, "\(path) (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE): the file cannot be read",
                                hint: "write a token there (`gcloud auth print-access-token > \(path)`) or unset the variable")
             }
-            let t = String(decoding: b, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = String(decoding: b, as: UTF8.self).trimmingWhitespace()
             guard !t.isEmpty else {
                 throw GCPError(.credentials, "\(path) (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE): the file is empty",
                                hint: "write a token there (`gcloud auth print-access-token > \(path)`) or unset the variable")
@@ -128,7 +133,7 @@ public enum ProjectResolver {
             let url = "http://\(host)/computeMetadata/v1/project/project-id"
             if let r = try? await http.send(HTTPRequest(method: .GET, url: url, headers: ["Metadata-Flavor": "Google"])),
                r.status == 200, !r.text.isEmpty {
-                return ResolvedProject(id: r.text.trimmingCharacters(in: .whitespacesAndNewlines), source: "the metadata server")
+                return ResolvedProject(id: r.text.trimmingWhitespace(), source: "the metadata server")
             }
         }
         throw missing(credentials)

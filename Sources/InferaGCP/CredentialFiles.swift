@@ -39,7 +39,7 @@ public struct ExternalAccountCredentials: Sendable {
 
     /// The service account named in the impersonation URL (`…/serviceAccounts/EMAIL:generateAccessToken`).
     public var impersonatedAccount: String? {
-        guard let u = impersonationURL, let r = u.range(of: "/serviceAccounts/") else { return nil }
+        guard let u = impersonationURL, let r = u.firstRange(of: "/serviceAccounts/") else { return nil }
         let rest = u[r.upperBound...]
         return String(rest.prefix { $0 != ":" })
     }

@@ -32,7 +32,7 @@ public struct GoogleAPIError: Sendable, Hashable {
     public static func from(_ response: HTTPResponse) -> GoogleAPIError {
         let retryAfter = response.headers["Retry-After"].flatMap(Double.init)
         guard let json = JSONValue.parse(response.body), let e = json["error"], e.objectValue != nil else {
-            let snippet = String(response.text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let snippet = String(response.text.prefix(200)).trimmingWhitespace()
             return GoogleAPIError(httpStatus: response.status, status: statusName(response.status),
                                   message: snippet.isEmpty ? "HTTP \(response.status) with an empty body" : "HTTP \(response.status): \(snippet)",
                                   retryAfter: retryAfter)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaDiagnostics
 
 /// InferaDiagnostics' JSON value, visible in every file of this module.

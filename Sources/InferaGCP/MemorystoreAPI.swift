@@ -126,7 +126,11 @@ public struct ServiceUsageAPI: Sendable, Hashable {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 enum JSONBase64 {
     static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaApply
 import InferaHTTP
 import InferaPlan
@@ -124,16 +128,16 @@ public struct MemorystoreProvider: Provider {
     /// Bad input caught before any call: a zone instead of a region, an instance id the API refuses.
     static func checkInput(_ spec: DeploymentSpec) throws {
         let r = spec.region
-        if r.range(of: #"^[a-z]+-[a-z]+[0-9]+-[a-z]$"#, options: .regularExpression) != nil {
+        if GCPNameSyntax.isZone(r) {
             throw GCPError(.input, "region '\(r)' is a zone; Memorystore instances live in a region",
                            hint: "set region: \(r.dropLast(2)) in infera.yaml (the zone is chosen by Memorystore)")
         }
-        guard r.range(of: #"^[a-z]+-[a-z]+[0-9]+$"#, options: .regularExpression) != nil else {
+        guard GCPNameSyntax.isRegion(r) else {
             throw GCPError(.input, "region '\(r)' is not a GCP region name",
                            hint: "use a region such as us-central1 or europe-west1 (`gcloud redis regions list`)")
         }
         let id = instanceID(spec)
-        guard id.range(of: #"^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"#, options: .regularExpression) != nil else {
+        guard GCPNameSyntax.isInstanceID(id) else {
             throw GCPError(.input, "instance id '\(id)' is not valid for Memorystore (1-40 lowercase letters, digits or '-', starting with a letter)",
                            hint: "shorten or lowercase project_name in infera.yaml")
         }

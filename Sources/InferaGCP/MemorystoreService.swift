@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaHTTP
 
 /// Memorystore calls with the semantics infera needs: 404 as "absent", 409 on create as "exists",

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import InferaDiagnostics
 import _CryptoExtras
 
@@ -32,9 +36,9 @@ public enum ServiceAccountJWT {
     /// base64url without padding.
     public static func base64URL(_ bytes: some DataProtocol) -> String {
         Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacingAll("+", with: "-")
+            .replacingAll("/", with: "_")
+            .replacingAll("=", with: "")
     }
 
     /// Signs `header.claims` with the PEM key (PKCS#8 or PKCS#1); throws `GCPError(.credentials)` on a bad key.

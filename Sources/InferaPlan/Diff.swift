@@ -108,7 +108,7 @@ extension Differ {
     public static func sameResource(type: String, attribute: String, _ before: AttributeValue?, _ after: AttributeValue) -> Bool {
         guard resourceReferences[type]?.contains(attribute) == true, case .string(let b)? = before, case .string(let a) = after else { return false }
         func path(_ s: String) -> String {
-            guard let r = s.range(of: "/projects/") else { return s }
+            guard let r = s.firstRange(of: "/projects/") else { return s }
             return String(s[s.index(after: r.lowerBound)...])
         }
         let pb = path(b), pa = path(a)

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 
 /// The plan as text in the style Terraform users know. Pure: returns the text, prints nothing.
 public enum PlanTextRenderer {
@@ -94,7 +99,7 @@ public enum PlanTextRenderer {
             case .update, .replace:
                 let width = c.changedAttributes.map(\.name.count).max() ?? 0
                 for a in c.changedAttributes {
-                    let name = a.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let name = a.name.padded(toLength: width)
                     let before = a.before.map { inline($0) } ?? "null"
                     let after = a.after.map { inline($0) } ?? "null"
                     let note = a.forcesReplacement ? paint(" # forces replacement", "31") : ""
@@ -117,7 +122,7 @@ public enum PlanTextRenderer {
             let m = paint(marker, marker == "+" ? "32" : "31")
             let width = attrs.map { key($0.name).count }.max() ?? 0
             for a in attrs {
-                let k = key(a.name).padding(toLength: width, withPad: " ", startingAt: 0)
+                let k = key(a.name).padded(toLength: width)
                 switch a.value {
                 case .object(let inner) where !inner.isEmpty:
                     line("\(pad)\(m) \(k) = {")
@@ -149,7 +154,7 @@ public enum PlanTextRenderer {
 
         func inline(_ v: AttributeValue) -> String {
             switch v {
-            case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case .string(let s): return "\"" + s.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
             case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
             case .bool(let b): return b ? "true" : "false"
             case .list(let l): return "[" + l.map(inline).joined(separator: ", ") + "]"
@@ -167,9 +172,9 @@ public enum PlanTextRenderer {
             let total = "$" + fmt(c.totalMonthlyUSD, 2)
             let w2 = max(rows.map(\.2.count).max() ?? 0, total.count)
             for (a, d, m) in rows {
-                line("  \(a.padding(toLength: w0, withPad: " ", startingAt: 0))  \(d.padding(toLength: w1, withPad: " ", startingAt: 0))  \(String(repeating: " ", count: w2 - m.count))\(m)")
+                line("  \(a.padded(toLength: w0))  \(d.padded(toLength: w1))  \(String(repeating: " ", count: w2 - m.count))\(m)")
             }
-            line("  \("Total".padding(toLength: w0 + w1 + 2, withPad: " ", startingAt: 0))  \(String(repeating: " ", count: w2 - total.count))\(bold(total))")
+            line("  \("Total".padded(toLength: w0 + w1 + 2))  \(String(repeating: " ", count: w2 - total.count))\(bold(total))")
             line("  Assumptions:")
             for a in c.assumptions { line("    - \(a)") }
             if !c.caveats.isEmpty {

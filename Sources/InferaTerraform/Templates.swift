@@ -1,5 +1,4 @@
 import InferaPlan
-import Mustache
 
 /// Where templates come from: the copies inside the binary, or a directory (`--templates DIR`).
 public struct TemplateSource: Sendable {
@@ -8,9 +7,13 @@ public struct TemplateSource: Sendable {
     /// `embedded` or the directory path, for messages.
     public let origin: String
 
-    public init(files: [String: String], origin: String) {
+    /// The templates read from the directory (the others are the embedded copies), for messages.
+    public let overridden: Set<String>
+
+    public init(files: [String: String], origin: String, overridden: Set<String> = []) {
         self.files = files
         self.origin = origin
+        self.overridden = overridden
     }
 
     /// The templates carried in the binary.
@@ -23,7 +26,7 @@ public struct TemplateSource: Sendable {
         let found = try FileSystem.listFiles(under: directory).filter { $0.hasSuffix(".mustache") }
         if found.isEmpty { throw RenderError.noTemplates(directory) }
         for rel in found { files[rel] = try FileSystem.readText(directory + "/" + rel) }
-        return TemplateSource(files: files, origin: directory)
+        return TemplateSource(files: files, origin: directory, overridden: Set(found))
     }
 }
 
@@ -80,7 +83,10 @@ public struct TerraformRenderer: Sendable {
     func render(_ name: String, _ context: [String: Any]) throws -> String {
         guard let text = source.files[name] else { throw RenderError.missingTemplate(name) }
         let template: MustacheTemplate
-        do { template = try MustacheTemplate(string: text) } catch { throw RenderError.parse(template: name, message: "\(error)") }
+        do { template = try MustacheTemplate(text) } catch {
+            let path = source.overridden.contains(name) ? source.origin + "/" + name : name
+            throw RenderError.parse(template: "\(path):\(error.line):\(error.column)", message: error.message)
+        }
         return template.render(context)
     }
 

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import InferaDiagnostics
 import InferaApply
 import InferaHTTP
 
@@ -73,7 +78,7 @@ struct UpstashAPI: Sendable {
     }
 
     func jsonRequest(_ m: HTTPMethod, _ path: String, _ body: [String: Any], retryable: Bool) -> HTTPRequest {
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = Array(((try? JSONObjects.serialize(body)) ?? "{}").utf8)
         return HTTPRequest(method: m, url: url(path), headers: ["Accept": "application/json", "Content-Type": "application/json"],
                            body: Array(data), retryable: retryable)
     }
@@ -124,8 +129,8 @@ struct UpstashAPI: Sendable {
 
     /// The provider's words from any of its error shapes: `{"error":…}`, `{"message":…}`, a JSON string, plain text.
     static func errorMessage(_ r: HTTPResponse) -> String {
-        let text = r.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
+        let text = r.text.trimmingWhitespace()
+        if let obj = try? JSONObjects.parse(Array(text.utf8), fragmentsAllowed: true) {
             if let d = obj as? [String: Any] {
                 for k in ["error", "message", "detail"] { if let s = d[k] as? String { return s } }
             }

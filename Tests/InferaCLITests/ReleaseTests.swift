@@ -4,8 +4,7 @@ import Testing
 @testable import InferaCLI
 
 /// What release binaries rely on: the build stamp, `make install`, the container image, and
-/// Sources/ staying free of the Foundation APIs that need ICU's locale data (scripts/release.sh links
-/// an empty ICU data table in its place, see docs/ci.md#release-binaries).
+/// FoundationEssentials in place of full Foundation (no ICU, see docs/ci.md#release-binaries).
 @Suite(.serialized) struct ReleaseTests {
     static let root = CIWorkflowTests.root
 
@@ -51,23 +50,39 @@ import Testing
         #expect(r.out.contains("\"commit\":\"feedface\"") && r.out.contains("\"build_date\":\"2026-01-02T03:04:05Z\""), "\(r.out)\(r.err)")
     }
 
-    /// Foundation APIs that read ICU's locale data trap in release binaries (empty ICU table).
-    @Test func sourcesAvoidLocaleDependentFoundation() throws {
-        let banned = ["NumberFormatter", "DateFormatter", "ISO8601DateFormatter", ".formatted(", "MeasurementFormatter",
-                      "ByteCountFormatter", "ListFormatter", "localizedCompare", "localizedStandardCompare",
-                      "localizedCaseInsensitiveCompare", "Locale(identifier", "Calendar(identifier", "Calendar.current",
-                      "TimeZone(identifier", "DateComponentsFormatter", "uppercased(with", "lowercased(with"]
+    /// The binary links FoundationEssentials only: no `Foundation` (with FoundationInternationalization, ICU
+    /// and its locale data), FoundationNetworking or FoundationXML. Sources in the binary import
+    /// FoundationEssentials (`import Foundation` only as the `#else` of `#if canImport(FoundationEssentials)`),
+    /// and the built executable needs none of the full Foundation libraries.
+    @Test func binaryLinksFoundationEssentialsOnly() throws {
         var offenders: [String] = []
         let fm = FileManager.default
         let sources = Self.root + "/Sources"
         for case let rel as String in fm.enumerator(atPath: sources)! where rel.hasSuffix(".swift") && !rel.hasPrefix("InferaTestSupport/") && !rel.hasPrefix("Fuzz") {
-            let text = try String(contentsOfFile: sources + "/" + rel, encoding: .utf8)
-            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                for b in banned where code.contains(b) { offenders.append("Sources/\(rel):\(n + 1): \(b)") }
+            let lines = try String(contentsOfFile: sources + "/" + rel, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (n, line) in lines.enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                guard code.hasPrefix("import ") || code.contains(" import ") else { continue }
+                let kinds: Set<Substring> = ["struct", "class", "enum", "func", "protocol", "var", "let", "typealias"]
+                let words = code.split(separator: " ").drop { $0 != "import" }.dropFirst().drop { kinds.contains($0) }
+                let module = words.first.map { String($0.split(separator: ".")[0]) } ?? ""
+                let fallback = n >= 3 && lines[n - 1].trimmingCharacters(in: .whitespaces) == "#else"
+                    && lines[n - 3].contains("canImport(FoundationEssentials)")
+                if ["FoundationInternationalization", "FoundationNetworking", "FoundationXML"].contains(module) || (module == "Foundation" && !fallback) {
+                    offenders.append("Sources/\(rel):\(n + 1): \(code)")
+                }
             }
         }
-        #expect(offenders.isEmpty, "locale-dependent Foundation APIs would trap in release binaries (no ICU data); format by hand (see fmt() in InferaPlan/Cost.swift): \(offenders)")
+        #expect(offenders.isEmpty, "these would link full Foundation (+ ICU) into the release binary; import FoundationEssentials and use the helpers in InferaDiagnostics/FoundationReplacements.swift: \(offenders)")
+
+        let bin = try ServerProcess.inferaExecutable()
+        let r = try TestRun.run("/usr/bin/env", ["readelf", "-d", bin], timeout: 30)
+        try #require(r.status == 0, "readelf -d failed: \(r.err)")
+        let needed = r.out.split(separator: "\n").filter { $0.contains("(NEEDED)") }.map(String.init)
+        let foundation = needed.filter { $0.contains("libFoundation.so") || $0.contains("libFoundationInternationalization") || $0.contains("_FoundationICU")
+            || $0.contains("libFoundationNetworking") || $0.contains("libFoundationXML") }
+        #expect(foundation.isEmpty, "\(bin) links full Foundation: \(foundation)")
+        #expect(needed.contains { $0.contains("libFoundationEssentials.so") }, "expected FoundationEssentials among \(needed)")
     }
 
     @Test func makeInstallHonoursDestdirAndPrefix() throws {
