@@ -8,6 +8,7 @@ import Testing
 struct EngineGapsDifferentialTests {
     @Test func objectClock() throws { try runCases(EngineGapsCases.objectClock) }
     @Test func aclKeySpecs() throws { try runCases(EngineGapsCases.aclKeySpecs) }
+    @Test func clusterCommandsWhenStandalone() throws { try runCases(EngineGapsCases.clusterWhenStandalone) }
 
     /// CLIENT UNBLOCK needs the blocked client's id, which differs between the servers: run the same
     /// steps on each server with the id it reports and compare the transcripts.
@@ -129,6 +130,24 @@ struct EngineGapsDifferentialTests {
 }
 
 enum EngineGapsCases {
+    /// A standalone server knows the cluster commands and says cluster support is disabled.
+    static let clusterWhenStandalone: [DiffCase] = [
+        DiffCase("cluster-disabled", """
+        CLUSTER INFO
+        CLUSTER HELP
+        CLUSTER KEYSLOT a
+        CLUSTER RESET
+        CLUSTER NOSUCH
+        CLUSTER
+        ASKING
+        READONLY
+        READWRITE
+        EVAL "return redis.call('cluster','reset')" 0
+        EVAL "return redis.pcall('cluster','info')" 0
+        COMMAND INFO asking readonly
+        """),
+    ]
+
     static let objectClock: [DiffCase] = [
         DiffCase("object-idletime-freq-errors", """
         SET s hello
