@@ -318,18 +318,15 @@ extension VerifyCheck {
     ) { e in
         let planned = e.settings.evictionPolicy
         let budget = 4 << 20
-        let saved: (Int, Int) = e.withEngine { eng in
-            let s = (eng.config.maxMemory, eng.memoryBaseline)
-            eng.usedMemoryCached = MemoryInfo.residentBytes()
-            eng.memoryBaseline = eng.usedMemoryCached
-            eng.config.maxMemory = budget
+        let saved: Int = e.withEngine { eng in
+            let s = eng.config.maxMemory
+            eng.config.maxMemory = eng.usedMemory + budget
             return s
         }
         let evictedBefore = e.withEngine { $0.stats.evictedKeys }
         defer {
             e.withEngine { eng in
-                eng.config.maxMemory = saved.0
-                eng.memoryBaseline = saved.1
+                eng.config.maxMemory = saved
             }
         }
         return try withClient(e) { c in try guarded {
@@ -348,7 +345,6 @@ extension VerifyCheck {
                     if let err = r.errorText { oom = err; break }
                     written += fillValueBytes
                 }
-                e.withEngine { $0.usedMemoryCached = MemoryInfo.residentBytes() }
             }
             let evicted = e.withEngine { $0.stats.evictedKeys } - evictedBefore
             for chunk in stride(from: 0, to: keys.count, by: 64) {
