@@ -299,7 +299,9 @@ public final class Engine: @unchecked Sendable {
             ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return
         }
-        if config.maxMemory > 0 && busyError == nil && rejectsOnOOM(ctx.session, cmd) && !performEvictions(&ctx) {
+        // Like Redis's processCommand: evict before every command while over maxmemory (a read may follow a
+        // write that went past the limit), refuse only the commands that may grow memory.
+        if config.maxMemory > 0 && busyError == nil && !performEvictions(&ctx) && rejectsOnOOM(ctx.session, cmd) {
             stats.rejectedCalls += 1
             let text = config.oomErrorText ?? "\(RedisError.oom)"
             if cmd.name == "exec" { TransactionCommands.abort(&ctx, because: text) } else { ctx.out.error(text) }

@@ -463,7 +463,7 @@ public enum InfoBuilder {
                 "total_connections_received:\(st.totalConnections)", "total_commands_processed:\(st.commandsProcessed)",
                 "instantaneous_ops_per_sec:0", "total_net_input_bytes:\(st.netInputBytes)",
                 "total_net_output_bytes:\(st.netOutputBytes)", "rejected_connections:\(st.rejectedConnections)",
-                "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
+                "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "evicted_clients:0", "keyspace_hits:\(st.keyspaceHits)",
                 "keyspace_misses:\(st.keyspaceMisses)", "total_error_replies:\(st.errorReplies)",
                 "tracking_total_keys:\(e.tracking?.table.count ?? 0)", "tracking_total_items:\(e.tracking?.totalItems ?? 0)",
                 "tracking_total_prefixes:\(e.tracking?.prefixTable.count ?? 0)",
