@@ -659,7 +659,12 @@ public final class Engine: @unchecked Sendable {
 
     /// Applies `maxmemory-policy` until memory is under the limit; false when the command must be refused.
     private func performEvictions(_ ctx: inout CommandContext) -> Bool {
-        evictUntilUnderLimit()
+        guard let t = tracking else { return evictUntilUnderLimit() }
+        return withUnsafeMutablePointer(to: &ctx.out.buffer) { p in
+            t.inlineOutput = p
+            defer { t.inlineOutput = nil }
+            return evictUntilUnderLimit()
+        }
     }
 }
 
