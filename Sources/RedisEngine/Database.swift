@@ -16,11 +16,13 @@ public final class Database: @unchecked Sendable {
     public var clocks: [UInt32] = []
     /// Bytes charged to each entry (`MemoryModel.keyEntry` when it was last written), indexed like
     /// `main`'s entries; 0 for free slots. See `charge`.
-    public private(set) var charges: [Int] = []
+    @exclusivity(unchecked) public private(set) var charges: [Int] = []
     /// Sum of `charges`: the estimated bytes of this database's keys and values.
-    public private(set) var datasetBytes = 0
+    @exclusivity(unchecked) public private(set) var datasetBytes = 0
     /// The entry the last lookup or store found (a hint that spares `recharge` a second hash lookup).
-    public var lastEntry = -1
+    /// These three are touched on every lookup and write, under the engine lock, never across a call
+    /// that could touch them again: no dynamic exclusivity checks.
+    @exclusivity(unchecked) public var lastEntry = -1
 
     /// An empty database.
     public init(index: Int) {
