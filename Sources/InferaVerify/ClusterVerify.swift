@@ -123,7 +123,6 @@ extension VerifyEngine {
         for s in cluster.servers {
             s.engine.lock.withLock {
                 s.engine.commandHook = serialized
-                s.engine.memoryBaseline = MemoryInfo.residentBytes()
             }
         }
         try cluster.start()

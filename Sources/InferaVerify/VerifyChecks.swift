@@ -319,24 +319,17 @@ extension VerifyCheck {
         let planned = e.settings.evictionPolicy
         let budget = 4 << 20
         return try withClient(e) { c in try guarded {
-            // The engine's own figures, as a client sees them: INFO memory's used_memory and maxmemory (today
-            // the process's resident size; the dataset's accounting once the engine has it, issue #15).
+            // The engine's own figures, as a client sees them: INFO memory's used_memory (the engine's dataset
+            // accounting, not the process's resident size) and maxmemory.
             let before = try memoryInfo(c)
             guard let used0 = before.usedMemory else { throw CheckFailure("INFO memory has no used_memory") }
             // The budget sits 4 MB above what INFO reports now; used_memory is compared with maxmemory as is.
-            let saved: (Int, Int) = e.withEngine { eng in
-                let s = (eng.config.maxMemory, eng.memoryBaseline)
-                eng.memoryBaseline = 0
+            let saved: Int = e.withEngine { eng in
+                let s = eng.config.maxMemory
                 eng.config.maxMemory = used0 + budget
                 return s
             }
-            refreshResidentMemory(e)
-            defer {
-                e.withEngine { eng in
-                    eng.config.maxMemory = saved.0
-                    eng.memoryBaseline = saved.1
-                }
-            }
+            defer { e.withEngine { $0.config.maxMemory = saved } }
             let limit = try memoryInfo(c).maxMemory ?? -1
             guard limit == used0 + budget else { throw CheckFailure("INFO memory reports maxmemory \(limit), expected \(used0 + budget)") }
             let evictedBefore = try evictedKeys(c)
@@ -355,7 +348,6 @@ extension VerifyCheck {
                     if let err = r.errorText { oom = err; break }
                     written += fillValueBytes
                 }
-                refreshResidentMemory(e)
             }
             let evicted = try evictedKeys(c) - evictedBefore
             for chunk in stride(from: 0, to: keys.count, by: 64) {
@@ -409,10 +401,6 @@ extension VerifyCheck {
     /// While used_memory is the process's resident size (issue #15), the engine samples it in its cron
     /// (every 100 ms); sample it now so a batch of writes is compared with maxmemory at once. Harmless
     /// once used_memory is the engine's own accounting.
-    static func refreshResidentMemory(_ e: VerifyEngine) {
-        e.withEngine { $0.usedMemoryCached = MemoryInfo.residentBytes() }
-    }
-
     static let persistence = VerifyCheck(
         id: "persistence", title: "Data survives a restart",
         summary: "When persistence is planned, the engine runs with it on a fresh data directory: keys of every type written before a restart must come back after it, TTLs included. RDB plans (`save` from the snapshot period): the scheduled snapshot, then a crash. Upstash (every write persisted): the last write must come back too; until the engine has an AOF it runs on RDB (`save \"1 1\"` and a save on shutdown) and the restart is a graceful one.",

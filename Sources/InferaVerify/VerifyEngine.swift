@@ -223,7 +223,6 @@ public final class VerifyEngine: @unchecked Sendable {
             StartupTrace.mark("engine-constructed")
             server.engine.lock.withLock {
                 server.engine.commandHook = hook
-                server.engine.memoryBaseline = MemoryInfo.residentBytes()
             }
             do {
                 try server.start()
@@ -265,12 +264,9 @@ public final class VerifyEngine: @unchecked Sendable {
         owner.retiredLock.withLock { owner.retired.append(self) }
     }
 
-    /// Memory the dataset uses now (RSS growth since the engine started, bytes).
+    /// Memory the engine accounts for now (`Engine.usedMemory`: dataset and client buffers, bytes).
     public func usedMemory() -> Int {
-        server.engine.lock.withLock {
-            server.engine.usedMemoryCached = MemoryInfo.residentBytes()
-            return server.engine.usedMemory
-        }
+        server.engine.lock.withLock { server.engine.usedMemory }
     }
 
     /// A client as the application would connect: TLS verified against `REDIS_CA_CERT`, then AUTH.

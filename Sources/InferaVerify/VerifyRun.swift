@@ -75,8 +75,6 @@ public enum VerifyRun {
             // Start the application from a clean dataset and memory baseline.
             engine.withEngine { e in
                 for db in e.databases { db.clear() }
-                e.usedMemoryCached = MemoryInfo.residentBytes()
-                e.memoryBaseline = e.usedMemoryCached
                 e.stats.evictedKeys = 0
             }
             let detected = await detection?.value ?? []

@@ -48,6 +48,10 @@ final class ClientTracking {
     var pending: [(ClientSession, ByteString?)] = []
     /// Nesting depth of `Engine.call`, and the session of the innermost call (a script's own client).
     var callDepth = 0
+    /// While the engine evicts before running a command (outside any call), the running client's reply
+    /// buffer: its invalidations go there, before the reply, as in Redis (delivering them through the
+    /// transport would touch the buffer the command is about to write to).
+    var inlineOutput: UnsafeMutablePointer<ByteBuffer>?
     var callSession: ClientSession?
     /// Set while expiry or eviction deletes keys: BCAST NOLOOP does not filter them.
     var serverModification = false
@@ -168,7 +172,7 @@ final class ClientTracking {
             if target === current && callDepth > 0 {
                 pending.append((target, key))
             } else {
-                send(target, st, keys: [key])
+                send(target, st, keys: [key], inline: inlineOutput)
             }
         }
     }

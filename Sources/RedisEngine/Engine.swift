@@ -65,8 +65,8 @@ public final class Engine: @unchecked Sendable {
     public var commandStats: [CommandStat] = []
     /// Latency histograms and events, error counts (LATENCY, INFO latencystats/errorstats).
     public let latency = LatencyMonitor()
-    /// Resident memory measured by the last cron (bytes).
-    public var usedMemoryCached = 0
+    /// Highest `usedMemory` seen (INFO `used_memory_peak`), updated by cron, INFO and eviction checks.
+    public var usedMemoryPeak = 0
     /// Set to true on the first command of a paused-client check; see `isPaused`.
     private var nextClientID: Int64 = 1
     /// Inside `beginBatch()`/`endBatch()`: the wall clock shared by the batch (0 = no batch).
@@ -84,10 +84,6 @@ public final class Engine: @unchecked Sendable {
     /// means the hook answered the command itself and it does not run. Unset (the default) it costs one
     /// nil check per command.
     public var commandHook: ((inout CommandContext) -> Bool)?
-    /// Bytes of the process's resident memory that are not the dataset (the rest of the process when the
-    /// engine runs inside another program, e.g. `infera verify`): subtracted from the RSS reading that
-    /// `maxmemory` is compared with. 0 for `infera server`.
-    public var memoryBaseline = 0
 
     /// A new engine. `registerBuiltins` installs every command group.
     public init(config: EngineConfig = EngineConfig(), clock: EngineClock = SystemClock(), registerBuiltins: Bool = true) {
@@ -304,7 +300,9 @@ public final class Engine: @unchecked Sendable {
             ctx.out.error("ERR \(cmd.name.uppercased()) command not allowed. If the enable-\(cmd.name)-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return
         }
-        if config.maxMemory > 0 && busyError == nil && rejectsOnOOM(ctx.session, cmd) && !performEvictions(&ctx) {
+        // Like Redis's processCommand: evict before every command while over maxmemory (a read may follow a
+        // write that went past the limit), refuse only the commands that may grow memory.
+        if config.maxMemory > 0 && busyError == nil && !performEvictions(&ctx) && rejectsOnOOM(ctx.session, cmd) {
             stats.rejectedCalls += 1
             let text = config.oomErrorText ?? "\(RedisError.oom)"
             if cmd.name == "exec" { TransactionCommands.abort(&ctx, because: text) } else { ctx.out.error(text) }
@@ -457,6 +455,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
     @inlinable public func signalModifiedKey(db: Int, key: ByteString) {
+        databases[db].recharge(key)
         if let t = tracking { t.keyModified(key) }
         if extensions.isEmpty { return }
         for e in extensions { e.keyModified(db: db, key: key) }
@@ -492,6 +491,7 @@ public final class Engine: @unchecked Sendable {
             expireKey(db, key)
             return nil
         }
+        db.lastEntry = i
         touch(db, i, now: now)
         return i
     }
@@ -503,12 +503,13 @@ public final class Engine: @unchecked Sendable {
             expireKey(db, key)
             return nil
         }
+        db.lastEntry = i
         return i
     }
 
     /// Deletes an expired key and signals it (event `expired`).
     public func expireKey(_ db: Database, _ key: ByteString) {
-        db.main.remove(key)
+        if let (i, _) = db.main.removeEntry(key) { db.uncharge(i) }
         db.expires.remove(key)
         stats.expiredKeys += 1
         notifyKeyspaceEvent(.expired, "expired", key: key, db: db.index)
@@ -524,7 +525,8 @@ public final class Engine: @unchecked Sendable {
     /// Deletes `key` (no signal); returns true when it existed.
     @discardableResult
     public func deleteKey(_ db: Database, _ key: ByteString) -> Bool {
-        guard db.main.remove(key) != nil else { return false }
+        guard let (i, _) = db.main.removeEntry(key) else { return false }
+        db.uncharge(i)
         if !db.expires.isEmpty { db.expires.remove(key) }
         return true
     }
@@ -533,6 +535,8 @@ public final class Engine: @unchecked Sendable {
     /// `accessClock`: keep this access clock (RENAME/MOVE move the object with its clock).
     public func setKey(_ db: Database, _ key: ByteString, _ value: Value, keepTTL: Bool = false, accessClock: UInt32? = nil) {
         let (i, inserted) = db.main.set(key, value)
+        db.charge(i, MemoryModel.keyEntry(keyLength: key.count, value: value))
+        db.lastEntry = i
         setAccessClock(db, i, inserted: inserted, keep: accessClock)
         if !keepTTL && !db.expires.isEmpty { db.expires.remove(key) }
         // Redis's dbAdd: the `new` event (class n) for a key that did not exist.
@@ -563,7 +567,9 @@ public final class Engine: @unchecked Sendable {
     /// Periodic work (call every 1000/hz ms): active expiry, client timeouts handled by the server, extension cron.
     public func cron() {
         let now = clock.nowMilliseconds()
-        usedMemoryCached = MemoryInfo.residentBytes()
+        for db in databases { db.compactIfSparse() }
+        measureClientBuffers()
+        notePeakMemory()
         if config.activeExpireEnabled { activeExpireCycle(now: now, timeLimitMicros: Int64(25_000 / max(config.hz / 10, 1))) }
         for e in extensions { e.cron(now: now) }
         tracking?.cron()
@@ -611,15 +617,57 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: memory
 
-    /// Approximate memory used by the process (RSS-independent estimate used for maxmemory).
-    public var usedMemory: Int {
-        if usedMemoryCached == 0 { usedMemoryCached = MemoryInfo.residentBytes() }
-        return max(0, usedMemoryCached - memoryBaseline)
+    /// The engine's own memory accounting (Redis's `used_memory`): `datasetMemory + overheadMemory`.
+    /// An estimate of what Redis 7.0 would allocate for the same data (`MemoryModel`), updated on every
+    /// write; `maxmemory` and eviction compare against it. Independent of the process RSS.
+    public var usedMemory: Int { datasetMemory + overheadMemory }
+
+    /// Estimated bytes of the keys and values of every database (`used_memory_dataset`).
+    public var datasetMemory: Int {
+        var n = 0
+        for db in databases { n += db.datasetBytes }
+        return n
+    }
+
+    /// Estimated bytes of the keyspace tables (buckets, expiry entries) of every database.
+    public var keyspaceOverheadMemory: Int {
+        var n = 0
+        for db in databases { n += db.tableOverheadBytes }
+        return n
+    }
+
+    /// Estimated bytes that are not the dataset: the keyspace tables and the clients' buffers
+    /// (Redis's `used_memory_overhead`, without its fixed start-up part).
+    public var overheadMemory: Int { keyspaceOverheadMemory + clientBufferMemory }
+
+    /// The clients' query and output buffers as the transport last reported them, summed by cron
+    /// (like Redis's clientsCron) and by INFO: reading every session on each write would cost more
+    /// than the figure is worth.
+    public private(set) var clientBufferMemory = 0
+
+    /// Re-sums `clientBufferMemory`.
+    public func measureClientBuffers() {
+        var n = 0
+        for s in sessions.values { n += s.queryBufferLength + s.outputBufferLength }
+        clientBufferMemory = n
+    }
+
+    /// Updates `usedMemoryPeak` with the current figure; returns it.
+    @discardableResult
+    public func notePeakMemory() -> Int {
+        let used = usedMemory
+        if used > usedMemoryPeak { usedMemoryPeak = used }
+        return used
     }
 
     /// Applies `maxmemory-policy` until memory is under the limit; false when the command must be refused.
     private func performEvictions(_ ctx: inout CommandContext) -> Bool {
-        evictUntilUnderLimit()
+        guard let t = tracking else { return evictUntilUnderLimit() }
+        return withUnsafeMutablePointer(to: &ctx.out.buffer) { p in
+            t.inlineOutput = p
+            defer { t.inlineOutput = nil }
+            return evictUntilUnderLimit()
+        }
     }
 }
 

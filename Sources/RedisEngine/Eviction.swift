@@ -255,25 +255,21 @@ extension Engine {
         return (db.index, key)
     }
 
-    /// Evicts keys until the measured memory is under `maxmemory` (re-measured every 16 evictions, at most
-    /// 64 rounds per command). False when nothing could be evicted and memory is still over the limit.
-    func evictUntilUnderLimit() -> Bool {
-        var used = usedMemory
+    /// Evicts keys until `usedMemory` is at most `maxmemory` (Redis's performEvictions). The accounting
+    /// is exact per key, so it is re-read after every eviction; each key is evicted at most once, which
+    /// bounds the loop. False when memory is still over the limit and nothing more can be evicted.
+    @discardableResult
+    public func evictUntilUnderLimit() -> Bool {
+        var used = notePeakMemory()
         if used <= config.maxMemory { return true }
         if config.evictionPolicy.kind == .none { return false }
         let now = commandTime
-        var rounds = 0
-        while used > config.maxMemory && rounds < 64 {
-            var evicted = 0
-            for _ in 0..<16 {
-                if evictOneKey(now: now) == nil { break }
-                evicted += 1
-            }
-            if evicted == 0 { break }
-            usedMemoryCached = MemoryInfo.residentBytes()
+        var budget = totalKeys
+        while used > config.maxMemory && budget > 0 {
+            if evictOneKey(now: now) == nil { return false }
+            budget -= 1
             used = usedMemory
-            rounds += 1
         }
-        return used <= config.maxMemory || rounds > 0
+        return used <= config.maxMemory
     }
 }

@@ -5,6 +5,8 @@ public final class HashObject: @unchecked Sendable {
     var fields: [ByteString] = []
     var values: [ByteString] = []
     var table: HashTable<ByteString>?
+    /// Sum of the fields' and values' lengths, kept up to date by `set`/`remove` (memory accounting).
+    public private(set) var byteCount = 0
 
     public init() {}
 
@@ -15,17 +17,10 @@ public final class HashObject: @unchecked Sendable {
     /// OBJECT ENCODING name.
     public var encodingName: String { table == nil ? "listpack" : "hashtable" }
 
-    /// Approximate bytes used.
+    /// Bytes Redis 7.0 would allocate for this hash (listpack or dict), in O(1); see `MemoryModel`.
     public var memoryUsage: Int {
-        if let t = table {
-            var n = t.overheadBytes + 16
-            t.forEachIndex { i in n += t.key(at: i).heapSize + t.value(at: i).heapSize }
-            return n
-        }
-        var n = 16 + 2 * 32 + fields.capacity * 24 + values.capacity * 24
-        for f in fields { n += f.heapSize }
-        for v in values { n += v.heapSize }
-        return n
+        if let t = table { return MemoryModel.hashtableHash(count: t.count, buckets: t.bucketCount, bytes: byteCount) }
+        return MemoryModel.listpackHash(count: fields.count, bytes: byteCount)
     }
 
     /// The value of `field`.
@@ -40,12 +35,16 @@ public final class HashObject: @unchecked Sendable {
     public func set(_ field: ByteString, _ value: ByteString, maxEntries: Int, maxValue: Int) -> Bool {
         if table == nil && (field.count > maxValue || value.count > maxValue) { convert() }
         if table != nil {
-            return table!.set(field, value).inserted
+            let old = table!.exchange(field, value).old
+            byteCount += value.count - (old.map { $0.count } ?? -field.count)
+            return old == nil
         }
         if let i = fields.firstIndex(of: field) {
+            byteCount += value.count - values[i].count
             values[i] = value
             return false
         }
+        byteCount += field.count + value.count
         fields.append(field)
         values.append(value)
         if fields.count > maxEntries { convert() }
@@ -55,8 +54,14 @@ public final class HashObject: @unchecked Sendable {
     /// Removes `field`; true when it existed.
     @discardableResult
     public func remove(_ field: ByteString) -> Bool {
-        if table != nil { return table!.remove(field) != nil }
+        if table != nil {
+            guard let old = table!.remove(field) else { return false }
+            byteCount -= field.count + old.count
+            table!.compactIfSparse()
+            return true
+        }
         if let i = fields.firstIndex(of: field) {
+            byteCount -= field.count + values[i].count
             fields.remove(at: i)
             values.remove(at: i)
             return true
@@ -119,6 +124,7 @@ public final class HashObject: @unchecked Sendable {
         h.fields = fields
         h.values = values
         h.table = table
+        h.byteCount = byteCount
         return h
     }
 }

@@ -1,5 +1,8 @@
 /// A chained hash table keyed by `ByteString`, stored as parallel arrays (no allocation per entry).
 ///
+/// A removed entry's slot goes on a free list; free slots are marked in `next` (values <= -2), so a
+/// uniformly random live entry is a uniformly random slot that is not free (`randomIndex`).
+///
 /// Entries are addressed by a stable integer index until they are removed, so commands can
 /// look a key up once and then read or update its value in place. Buckets are a power of two
 /// and the table grows at load factor 1 like Redis's dict; `scan` uses Redis's reverse-binary
@@ -12,6 +15,8 @@ public struct HashTable<V> {
     @usableFromInline var freeHead: Int32 = -1
     /// Number of live entries.
     public private(set) var count: Int = 0
+    /// Sum of the live keys' lengths (memory accounting), kept up to date by every insert/remove.
+    public private(set) var keyBytes: Int = 0
     @usableFromInline let placeholder: V
     @usableFromInline let seed: UInt64
 
@@ -86,6 +91,23 @@ public struct HashTable<V> {
         return (insertNew(key, value, bucket: b), true)
     }
 
+    /// Sets `key` to `value`; returns the entry index and the value it replaced (nil: the key was new).
+    @discardableResult
+    @inlinable public mutating func exchange(_ key: ByteString, _ value: V) -> (index: Int, old: V?) {
+        let b = bucket(of: key)
+        var i = buckets[b]
+        while i >= 0 {
+            let ii = Int(i)
+            if keys[ii] == key {
+                let old = vals[ii]
+                vals[ii] = value
+                return (ii, old)
+            }
+            i = next[ii]
+        }
+        return (insertNew(key, value, bucket: b), nil)
+    }
+
     /// Inserts `key`, which must not be present.
     @discardableResult
     @inlinable public mutating func insertNew(_ key: ByteString, _ value: V) -> Int {
@@ -101,7 +123,7 @@ public struct HashTable<V> {
         let idx: Int
         if freeHead >= 0 {
             idx = Int(freeHead)
-            freeHead = next[idx]
+            freeHead = HashTable.freeLink(next[idx])
             keys[idx] = key
             vals[idx] = value
             next[idx] = buckets[b]
@@ -113,8 +135,21 @@ public struct HashTable<V> {
         }
         buckets[b] = Int32(idx)
         count += 1
+        keyBytes += key.count
         return idx
     }
+
+    /// A free slot's `next` holds the next free slot `f` (-1: none) encoded as `-3 - f` (always <= -2),
+    /// so live entries (`next` >= -1, the end of a chain) and free slots can be told apart.
+    @inlinable static func freeMark(_ f: Int32) -> Int32 { -3 - f }
+    /// Decodes `freeMark`.
+    @inlinable static func freeLink(_ n: Int32) -> Int32 { -3 - n }
+
+    /// True when slot `index` holds a live entry.
+    @inlinable public func isLive(_ index: Int) -> Bool { index >= 0 && index < next.count && next[index] >= -1 }
+
+    /// Number of entry slots (live and free); a slot index is always below it.
+    @inlinable public var slotCount: Int { next.count }
 
     @usableFromInline mutating func grow() {
         let newCount = buckets.count * 2
@@ -136,7 +171,11 @@ public struct HashTable<V> {
 
     /// Removes `key`; returns its value.
     @discardableResult
-    public mutating func remove(_ key: ByteString) -> V? {
+    public mutating func remove(_ key: ByteString) -> V? { removeEntry(key)?.value }
+
+    /// Removes `key`; returns the slot it had and its value.
+    @discardableResult
+    public mutating func removeEntry(_ key: ByteString) -> (index: Int, value: V)? {
         let b = bucket(of: key)
         var prev: Int32 = -1
         var i = buckets[b]
@@ -145,13 +184,14 @@ public struct HashTable<V> {
             if keys[ii] == key {
                 if prev < 0 { buckets[b] = next[ii] } else { next[Int(prev)] = next[ii] }
                 let v = vals[ii]
+                keyBytes -= keys[ii].count
                 keys[ii] = .empty
                 vals[ii] = placeholder
-                next[ii] = freeHead
+                next[ii] = HashTable.freeMark(freeHead)
                 freeHead = i
                 count -= 1
                 if count == 0 { removeAll() }
-                return v
+                return (ii, v)
             }
             prev = i
             i = next[ii]
@@ -167,6 +207,7 @@ public struct HashTable<V> {
         next = []
         freeHead = -1
         count = 0
+        keyBytes = 0
     }
 
     /// Calls `body` with the index of every live entry (bucket order).
@@ -204,32 +245,76 @@ public struct HashTable<V> {
         return v
     }
 
-    /// A random live entry index (Redis-like: random bucket, then random element of its chain).
+    /// A uniformly random live entry index (every entry equally likely, like Redis's
+    /// dictGetFairRandomKey): a random slot, retried while it is free. Tables stay at least 1/8 full
+    /// (`compactIfSparse`) so a few tries suffice; after 64 misses the k-th live slot is taken instead
+    /// (still uniform, linear in the slots).
     public func randomIndex<G: RandomNumberGenerator>(using rng: inout G) -> Int? {
         if count == 0 { return nil }
-        let mask = buckets.count - 1
-        var tries = 0
-        while tries < 64 {
-            let b = Int(rng.next() & UInt64(mask))
-            if buckets[b] >= 0 { return pickInChain(b, &rng) }
-            tries += 1
+        let slots = UInt64(next.count)
+        for _ in 0..<64 {
+            let i = Int(rng.next() % slots)
+            if next[i] >= -1 { return i }
         }
-        let start = Int(rng.next() & UInt64(mask))
-        for k in 0...mask {
-            let b = (start + k) & mask
-            if buckets[b] >= 0 { return pickInChain(b, &rng) }
+        var k = Int(rng.next() % UInt64(count))
+        for i in 0..<next.count where next[i] >= -1 {
+            if k == 0 { return i }
+            k -= 1
         }
         return nil
     }
 
-    private func pickInChain<G: RandomNumberGenerator>(_ b: Int, _ rng: inout G) -> Int {
-        var len = 0
-        var i = buckets[b]
-        while i >= 0 { len += 1; i = next[Int(i)] }
-        var k = Int(rng.next() % UInt64(len))
-        i = buckets[b]
-        while k > 0 { i = next[Int(i)]; k -= 1 }
-        return Int(i)
+    /// True when fewer than 1/8 of the slots are live (and there are enough slots to bother):
+    /// `compactIfSparse` would move entries.
+    @inlinable public var isSparse: Bool { next.count > 64 && count * 8 < next.count }
+
+    /// Moves the live entries of the last slots into the free ones so every slot below `count` is live,
+    /// then drops the free tail. `moved(from, to)` is called for every relocated entry (callers that keep
+    /// data indexed like the slots, e.g. `Database.clocks`, move theirs). Entry indices held across this
+    /// call are invalid; bucket order, hence SCAN cursors, is unaffected.
+    public mutating func compact(_ moved: (Int, Int) -> Void = { _, _ in }) {
+        if count == next.count { return }
+        var low = 0
+        var high = next.count - 1
+        while true {
+            while low < high && next[low] >= -1 { low += 1 }
+            while high > low && next[high] < -1 { high -= 1 }
+            if low >= high { break }
+            relocate(from: high, to: low)
+            moved(high, low)
+            low += 1
+            high -= 1
+        }
+        keys = Array(keys[0..<count])
+        vals = Array(vals[0..<count])
+        next = Array(next[0..<count])
+        freeHead = -1
+    }
+
+    /// `compact()` when `isSparse`; returns true when it ran.
+    @discardableResult
+    public mutating func compactIfSparse(_ moved: (Int, Int) -> Void = { _, _ in }) -> Bool {
+        if !isSparse { return false }
+        compact(moved)
+        return true
+    }
+
+    /// Moves live entry `from` to free slot `to`, relinking its chain.
+    private mutating func relocate(from: Int, to: Int) {
+        let b = bucket(of: keys[from])
+        if buckets[b] == Int32(from) {
+            buckets[b] = Int32(to)
+        } else {
+            var i = Int(buckets[b])
+            while next[i] != Int32(from) { i = Int(next[i]) }
+            next[i] = Int32(to)
+        }
+        keys[to] = keys[from]
+        vals[to] = vals[from]
+        next[to] = next[from]
+        keys[from] = .empty
+        vals[from] = placeholder
+        next[from] = HashTable.freeMark(-1)
     }
 }
 

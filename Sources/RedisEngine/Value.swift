@@ -87,11 +87,13 @@ public enum Value: Sendable {
         }
     }
 
-    /// Approximate bytes used (for MEMORY USAGE and INFO).
+    /// Bytes Redis 7.0 would allocate for this value (robj and payload), in O(1): see `MemoryModel`.
     public var memoryUsage: Int {
         switch self {
-        case .inlineString, .int: return 0
-        case .heapString(let a), .raw(let a): return 32 + a.capacity
+        case .int: return MemoryModel.objectHeader
+        case .inlineString(_, _, _, _, let n): return MemoryModel.string(length: Int(n), capacity: Int(n), isInt: false)
+        case .heapString(let a): return MemoryModel.string(length: a.count, capacity: a.count, isInt: false)
+        case .raw(let a): return MemoryModel.objectHeader + MemoryModel.sds(Swift.max(a.count, a.capacity))
         case .hash(let h): return h.memoryUsage
         case .object(let o): return o.memoryUsage
         }
@@ -105,7 +107,8 @@ open class RedisObject: @unchecked Sendable {
     open var typeName: String { "none" }
     /// The name OBJECT ENCODING reports.
     open var encodingName: String { "raw" }
-    /// Approximate bytes used.
+    /// Bytes Redis would allocate for this value (robj included); must be O(1): it is read after every
+    /// write to the key (`Engine.recharge`).
     open var memoryUsage: Int { 64 }
     /// Number of elements (0 means the key must be deleted).
     open var elementCount: Int { 0 }

@@ -102,6 +102,7 @@ public enum ServerCommands {
             CommandSpec.container("memory", group: "server", summary: "A container for memory diagnostics commands", since: "4.0.0", subcommands: [
                 CommandSpec("usage", arity: -3, flags: [.readonly], keys: (2, 2, 1), categories: ["read", "slow"], group: "server",
                             summary: "Estimate the memory usage of a key", since: "4.0.0", handler: memoryUsage),
+                spec("stats", 2, [], ["slow"], "Show memory usage details", "4.0.0", memoryStats),
                 spec("doctor", 2, [], ["slow"], "Outputs memory problems report", "4.0.0") { ctx in
                     ctx.out.verbatim("Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.")
                 },
@@ -291,11 +292,56 @@ public enum ServerCommands {
             ctx.out.null()
             return
         }
-        let v = ctx.value(at: i)
-        // key slot (24) + value slot (24) + chain link (4) + bucket share (4) + heap bytes
-        let base = 56 + key.heapSize + v.memoryUsage
-        ctx.out.integer(base)
+        // What the key is charged in the engine's accounting (`MemoryModel.keyEntry`): dictEntry, key, value.
+        ctx.out.integer(MemoryModel.keyEntry(keyLength: key.count, value: ctx.value(at: i)))
     }
+
+    /// MEMORY STATS: the accounting's figures under Redis 7.0's field names.
+    static func memoryStats(_ ctx: inout CommandContext) {
+        let e = ctx.engine
+        e.measureClientBuffers()
+        let used = e.notePeakMemory()
+        let dataset = e.datasetMemory
+        let overhead = e.overheadMemory
+        let keys = e.totalKeys
+        var clientsNormal = 0
+        for s in e.sessions.values { clientsNormal += s.queryBufferLength + s.outputBufferLength }
+        var pairs: [(String, RESPNumberOrDBs)] = [
+            ("peak.allocated", .int(e.usedMemoryPeak)), ("total.allocated", .int(used)), ("startup.allocated", .int(0)),
+            ("replication.backlog", .int(0)), ("clients.slaves", .int(0)), ("clients.normal", .int(clientsNormal)),
+            ("cluster.links", .int(0)), ("aof.buffer", .int(0)), ("lua.caches", .int(0)), ("functions.caches", .int(0)),
+        ]
+        for db in e.databases where db.count > 0 {
+            pairs.append(("db.\(db.index)", .db(main: MemoryModel.dictHeader + db.main.bucketCount * MemoryModel.bucket,
+                                             expires: MemoryModel.dictHeader + db.expires.bucketCount * MemoryModel.bucket + db.expires.count * MemoryModel.expireEntry)))
+        }
+        pairs += [
+            ("overhead.total", .int(overhead)), ("keys.count", .int(keys)),
+            ("keys.bytes-per-key", .int(keys > 0 ? dataset / keys : 0)), ("dataset.bytes", .int(dataset)),
+            ("dataset.percentage", .double(used > 0 ? Double(dataset) * 100 / Double(used) : 0)),
+            ("peak.percentage", .double(e.usedMemoryPeak > 0 ? Double(used) * 100 / Double(e.usedMemoryPeak) : 0)),
+            ("allocator.allocated", .int(used)), ("allocator.active", .int(used)), ("allocator.resident", .int(MemoryInfo.residentBytes())),
+            ("rss-overhead.bytes", .int(MemoryInfo.residentBytes() - used)),
+            ("fragmentation", .double(used > 0 ? Double(MemoryInfo.residentBytes()) / Double(used) : 0)),
+            ("fragmentation.bytes", .int(MemoryInfo.residentBytes() - used)),
+        ]
+        ctx.out.mapHeader(pairs.count)
+        for (name, v) in pairs {
+            ctx.out.bulk(name)
+            switch v {
+            case .int(let n): ctx.out.integer(n)
+            case .double(let d): ctx.out.double(d)
+            case .db(let main, let expires):
+                ctx.out.mapHeader(2)
+                ctx.out.bulk("overhead.hashtable.main")
+                ctx.out.integer(main)
+                ctx.out.bulk("overhead.hashtable.expires")
+                ctx.out.integer(expires)
+            }
+        }
+    }
+
+    enum RESPNumberOrDBs { case int(Int), double(Double), db(main: Int, expires: Int) }
 
     // MARK: INFO
 
@@ -388,10 +434,20 @@ public enum InfoBuilder {
             ]
         case "memory":
             let rss = MemoryInfo.residentBytes()
-            let peak = MemoryInfo.peakResidentBytes()
+            e.measureClientBuffers()
+            let used = e.notePeakMemory()
+            let peak = e.usedMemoryPeak
+            let dataset = e.datasetMemory
             return [
-                "used_memory:\(rss)", "used_memory_human:\(human(rss))", "used_memory_rss:\(rss)",
+                "used_memory:\(used)", "used_memory_human:\(human(used))", "used_memory_rss:\(rss)",
                 "used_memory_rss_human:\(human(rss))", "used_memory_peak:\(peak)", "used_memory_peak_human:\(human(peak))",
+                "used_memory_peak_perc:\(RedisNumberFormat.fixed(peak > 0 ? Double(used) * 100 / Double(peak) : 0, 2))%",
+                "used_memory_overhead:\(e.overheadMemory)", "used_memory_startup:0",
+                "used_memory_dataset:\(dataset)",
+                "used_memory_dataset_perc:\(RedisNumberFormat.fixed(used > 0 ? Double(dataset) * 100 / Double(used) : 0, 2))%",
+                "mem_fragmentation_ratio:\(RedisNumberFormat.fixed(used > 0 ? Double(rss) / Double(used) : 0, 2))",
+                "mem_clients_normal:\(e.clientBufferMemory)", "mem_clients_slaves:0", "mem_not_counted_for_evict:0",
+                "peak_process_rss:\(MemoryInfo.peakResidentBytes())",
                 "total_system_memory:\(Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))))",
                 "maxmemory:\(e.config.maxMemory)", "maxmemory_human:\(human(e.config.maxMemory))",
                 "maxmemory_policy:\(e.config.maxMemoryPolicy)", "mem_allocator:libc",
@@ -407,7 +463,7 @@ public enum InfoBuilder {
                 "total_connections_received:\(st.totalConnections)", "total_commands_processed:\(st.commandsProcessed)",
                 "instantaneous_ops_per_sec:0", "total_net_input_bytes:\(st.netInputBytes)",
                 "total_net_output_bytes:\(st.netOutputBytes)", "rejected_connections:\(st.rejectedConnections)",
-                "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "keyspace_hits:\(st.keyspaceHits)",
+                "expired_keys:\(st.expiredKeys)", "evicted_keys:\(st.evictedKeys)", "evicted_clients:0", "keyspace_hits:\(st.keyspaceHits)",
                 "keyspace_misses:\(st.keyspaceMisses)", "total_error_replies:\(st.errorReplies)",
                 "tracking_total_keys:\(e.tracking?.table.count ?? 0)", "tracking_total_items:\(e.tracking?.totalItems ?? 0)",
                 "tracking_total_prefixes:\(e.tracking?.prefixTable.count ?? 0)",

@@ -16,17 +16,20 @@ public enum StreamCommands {
             CatalogSpec.make("xread", group: "stream", since: "5.0.0", summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
                            keyFinder: streamsKeyFinder) { xread(&$0, group: false) },
             CatalogSpec.make("xreadgroup", group: "stream", since: "5.0.0", summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.",
-                           keyFinder: streamsKeyFinder) { xread(&$0, group: true) },
-            CatalogSpec.make("xack", group: "stream", since: "5.0.0", summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", xack),
+                           keyFinder: streamsKeyFinder) { ctx in
+                xread(&ctx, group: true)
+                for k in streamsKeyFinder(ctx.args) { ctx.db.recharge(ctx.arg(k)) }
+            },
+            CatalogSpec.make("xack", group: "stream", since: "5.0.0", summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.", recharging(1, xack)),
             CatalogSpec.make("xpending", group: "stream", since: "5.0.0", summary: "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.", xpending),
-            CatalogSpec.make("xclaim", group: "stream", since: "5.0.0", summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", xclaim),
-            CatalogSpec.make("xautoclaim", group: "stream", since: "6.2.0", summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", xautoclaim),
+            CatalogSpec.make("xclaim", group: "stream", since: "5.0.0", summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.", recharging(1, xclaim)),
+            CatalogSpec.make("xautoclaim", group: "stream", since: "6.2.0", summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.", recharging(1, xautoclaim)),
             CommandSpec.container("xgroup", arity: -2, group: "stream", summary: "A container for consumer groups commands", since: "5.0.0", subcommands: [
-                CatalogSpec.make("xgroup|create", group: "stream", since: "5.0.0", summary: "Create a consumer group.") { xgroup(&$0, .create) },
-                CatalogSpec.make("xgroup|createconsumer", group: "stream", since: "6.2.0", summary: "Create a consumer in a consumer group.") { xgroup(&$0, .createConsumer) },
-                CatalogSpec.make("xgroup|delconsumer", group: "stream", since: "5.0.0", summary: "Delete a consumer from a consumer group.") { xgroup(&$0, .delConsumer) },
-                CatalogSpec.make("xgroup|destroy", group: "stream", since: "5.0.0", summary: "Destroy a consumer group.") { xgroup(&$0, .destroy) },
-                CatalogSpec.make("xgroup|setid", group: "stream", since: "5.0.0", summary: "Set a consumer group to an arbitrary last delivered ID value.") { xgroup(&$0, .setID) },
+                CatalogSpec.make("xgroup|create", group: "stream", since: "5.0.0", summary: "Create a consumer group.") { xgroup(&$0, .create); rechargeKey(&$0, 2) },
+                CatalogSpec.make("xgroup|createconsumer", group: "stream", since: "6.2.0", summary: "Create a consumer in a consumer group.") { xgroup(&$0, .createConsumer); rechargeKey(&$0, 2) },
+                CatalogSpec.make("xgroup|delconsumer", group: "stream", since: "5.0.0", summary: "Delete a consumer from a consumer group.") { xgroup(&$0, .delConsumer); rechargeKey(&$0, 2) },
+                CatalogSpec.make("xgroup|destroy", group: "stream", since: "5.0.0", summary: "Destroy a consumer group.") { xgroup(&$0, .destroy); rechargeKey(&$0, 2) },
+                CatalogSpec.make("xgroup|setid", group: "stream", since: "5.0.0", summary: "Set a consumer group to an arbitrary last delivered ID value.") { xgroup(&$0, .setID); rechargeKey(&$0, 2) },
                 CatalogSpec.make("xgroup|help", group: "stream", since: "5.0.0", summary: "Show helpful text about the different subcommands") { help(&$0, xgroupHelp) },
             ]),
             CommandSpec.container("xinfo", arity: -2, group: "stream", summary: "A container for stream introspection commands", since: "5.0.0", subcommands: [
@@ -146,6 +149,19 @@ public enum StreamCommands {
         "HELP",
         "    Prints this help.",
     ]
+
+    /// Consumer-group changes (PEL, consumers, groups) are not key modifications (no WATCH signal,
+    /// as in Redis), so these commands recharge the stream's memory themselves.
+    static func recharging(_ keyArg: Int, _ handler: @escaping CommandHandler) -> CommandHandler {
+        { ctx in
+            handler(&ctx)
+            rechargeKey(&ctx, keyArg)
+        }
+    }
+
+    static func rechargeKey(_ ctx: inout CommandContext, _ keyArg: Int) {
+        if ctx.argc > keyArg { ctx.db.recharge(ctx.arg(keyArg)) }
+    }
 
     /// Looks up a stream for reading: nil + reply handled by caller for missing; replies WRONGTYPE.
     static func lookup(_ ctx: inout CommandContext, _ key: ByteString, write: Bool = false) -> TypedLookup<StreamObject> {

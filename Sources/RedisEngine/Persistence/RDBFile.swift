@@ -28,12 +28,15 @@ public struct KeyspaceSnapshot: @unchecked Sendable {
     var time: Int64 = 0
     /// The engine's change counter when it was taken.
     var dirty = 0
+    /// The engine's `usedMemory` when it was taken (the `used-mem` aux field).
+    var usedMemory = 0
 
     /// Takes a snapshot (call with the engine lock held).
     public static func take(_ engine: Engine) -> KeyspaceSnapshot {
         var s = KeyspaceSnapshot()
         s.time = engine.clock.nowMilliseconds() / 1000
         s.dirty = engine.dirty
+        s.usedMemory = engine.usedMemory
         s.functions = engine.persistence.functionLibraries?() ?? []
         for db in engine.databases where db.count > 0 {
             var frozen: [Int: Value] = [:]
@@ -110,7 +113,7 @@ public enum RDBFile {
         aux("redis-ver", "7.0.15")
         aux("redis-bits", "64")
         aux("ctime", String(snapshot.time))
-        aux("used-mem", String(MemoryInfo.residentBytes()))
+        aux("used-mem", String(snapshot.usedMemory))
         aux("aof-base", "0")
         for f in snapshot.functions {
             w.byte(RDB.opFunction2)

@@ -5,6 +5,8 @@ public struct RedisList: Sendable {
     @usableFromInline var head: Int = 0
     /// Number of elements.
     public private(set) var count: Int = 0
+    /// Sum of the elements' lengths, kept up to date by every mutation (memory accounting).
+    public private(set) var byteCount: Int = 0
 
     /// An empty list.
     public init() { buffer = ContiguousArray(repeating: ByteString.empty, count: 4) }
@@ -46,6 +48,7 @@ public struct RedisList: Sendable {
         head = (head - 1) & (buffer.count - 1)
         buffer[head] = e
         count += 1
+        byteCount += e.count
     }
 
     /// Appends at the tail (RPUSH).
@@ -53,12 +56,14 @@ public struct RedisList: Sendable {
         if count == buffer.count { grow() }
         buffer[slot(count)] = e
         count += 1
+        byteCount += e.count
     }
 
     /// Removes and returns the head element.
     public mutating func popFront() -> ByteString? {
         guard count > 0 else { return nil }
         let e = buffer[head]
+        byteCount -= e.count
         buffer[head] = .empty
         head = (head + 1) & (buffer.count - 1)
         count -= 1
@@ -72,6 +77,7 @@ public struct RedisList: Sendable {
         guard count > 0 else { return nil }
         let s = slot(count - 1)
         let e = buffer[s]
+        byteCount -= e.count
         buffer[s] = .empty
         count -= 1
         if count == 0 { head = 0 }
@@ -82,7 +88,11 @@ public struct RedisList: Sendable {
     /// Element at 0-based position `i` (must be in range).
     public subscript(i: Int) -> ByteString {
         get { buffer[slot(i)] }
-        set { buffer[slot(i)] = newValue }
+        set {
+            let s = slot(i)
+            byteCount += newValue.count - buffer[s].count
+            buffer[s] = newValue
+        }
     }
 
     /// First element, if any.
@@ -105,10 +115,12 @@ public struct RedisList: Sendable {
         }
         buffer[slot(i)] = e
         count += 1
+        byteCount += e.count
     }
 
     /// Removes the element at position `i`.
     public mutating func remove(at i: Int) {
+        byteCount -= buffer[slot(i)].count
         if i < count / 2 {
             var k = i
             while k > 0 { buffer[slot(k)] = buffer[slot(k - 1)]; k -= 1 }
@@ -127,9 +139,9 @@ public struct RedisList: Sendable {
     public mutating func keep(from start: Int, through end: Int) {
         if start > end || start >= count || end < 0 { removeAll(); return }
         let s = max(0, start), e = min(count - 1, end)
-        for k in 0..<s { buffer[slot(k)] = .empty }
+        for k in 0..<s { byteCount -= buffer[slot(k)].count; buffer[slot(k)] = .empty }
         var k = e + 1
-        while k < count { buffer[slot(k)] = .empty; k += 1 }
+        while k < count { byteCount -= buffer[slot(k)].count; buffer[slot(k)] = .empty; k += 1 }
         head = slot(s)
         count = e - s + 1
         maybeShrink()
@@ -140,6 +152,7 @@ public struct RedisList: Sendable {
         buffer = ContiguousArray(repeating: ByteString.empty, count: 4)
         head = 0
         count = 0
+        byteCount = 0
     }
 
     /// Removes elements equal to `value`: from the head when `limit > 0` (at most `limit`),
@@ -180,6 +193,7 @@ public struct RedisList: Sendable {
             head = slot(w + 1)
             count -= removed
         }
+        byteCount -= value.count * removed
         if count == 0 { head = 0 }
         maybeShrink()
         return removed
@@ -210,10 +224,6 @@ public struct RedisList: Sendable {
         return out
     }
 
-    /// Approximate heap bytes used (MEMORY USAGE).
-    public var approximateBytes: Int {
-        var total = buffer.count * MemoryLayout<ByteString>.stride + 48
-        forEach(from: 0, through: count - 1) { total += $0.heapSize }
-        return total
-    }
+    /// Bytes Redis 7.0 would allocate for this list, in O(1) (`MemoryModel.list`).
+    public var approximateBytes: Int { MemoryModel.list(count: count, bytes: byteCount) }
 }

@@ -35,7 +35,11 @@ public struct RedisSet: Sendable {
 
     /// Removes `m`; returns true when it was present.
     @discardableResult
-    public mutating func remove(_ m: ByteString) -> Bool { table.remove(m) != nil }
+    public mutating func remove(_ m: ByteString) -> Bool {
+        if table.remove(m) == nil { return false }
+        table.compactIfSparse()
+        return true
+    }
 
     @inlinable public func contains(_ m: ByteString) -> Bool { table.find(m) != nil }
 
@@ -71,10 +75,9 @@ public struct RedisSet: Sendable {
         m.withBytes { parseStrictInt($0) }
     }
 
-    /// Approximate heap bytes used (MEMORY USAGE).
+    /// Bytes Redis 7.0 would allocate for this set (intset or dict), in O(1).
     public var approximateBytes: Int {
-        var total = 64 + table.overheadBytes
-        table.forEachIndex { total += table.key(at: $0).heapSize }
-        return total
+        isHashtable ? MemoryModel.hashtableSet(count: table.count, buckets: table.bucketCount, bytes: table.keyBytes)
+            : MemoryModel.intset(count: table.count)
     }
 }

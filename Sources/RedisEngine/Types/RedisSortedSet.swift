@@ -264,6 +264,7 @@ public struct RedisSortedSet: Sendable {
     public mutating func remove(_ member: ByteString) -> Bool {
         guard let n = dict.remove(member) else { return false }
         deleteNode(score: nodes[Int(n)].score, member: member)
+        dict.compactIfSparse()
         return true
     }
 
@@ -531,11 +532,10 @@ public struct RedisSortedSet: Sendable {
     /// All members with scores, ascending.
     public var allEntries: [(member: ByteString, score: Double)] { entries(fromRank: 0, through: count - 1) }
 
-    /// Approximate heap bytes used (MEMORY USAGE).
+    /// Bytes Redis 7.0 would allocate for this sorted set (listpack or skiplist + dict), in O(1).
     public var approximateBytes: Int {
-        var total = 96 + nodes.capacity * 40 + levels.capacity * 8 + dict.overheadBytes
-        for n in nodes { total += n.member.heapSize }
-        return total
+        isSkiplist ? MemoryModel.skiplistZSet(count: dict.count, buckets: dict.bucketCount, bytes: dict.keyBytes)
+            : MemoryModel.listpackZSet(count: dict.count, bytes: dict.keyBytes)
     }
 
     /// Checks the skiplist invariants (tests only): ordering, spans, backward links, count.
