@@ -280,6 +280,23 @@ public final class RedisServer: @unchecked Sendable {
             guard let dir = engine.config.extra["dir"], !dir.isEmpty else { return }
             if !dir.hasPrefix("/") { engine.config.extra["dir"] = RedisServer.absolutePath(dir) }
             let started = engine.clock.nowMilliseconds()
+            if engine.aofConfigured {
+                // appendonly yes: the AOF is the source of truth (the RDB file is not read), as in Redis.
+                do {
+                    if let report = try engine.loadAOF() {
+                        let secs = Double(engine.clock.nowMilliseconds() - started) / 1000
+                        if let t = report.truncated {
+                            log.log(.warning, "AOF \(t.file) was truncated at offset \(t.offset) (incomplete last command)")
+                        }
+                        log.log(.notice, "DB loaded from append only file: \(secs) seconds (\(report.files) file(s), \(report.keysFromBase) keys from the base, \(report.commands) commands)")
+                    }
+                    try engine.aofStartAtBoot()
+                } catch {
+                    log.log(.warning, "\(error)")
+                    throw RedisServerError("Fatal error loading the AOF in \(engine.aofDirectory): \(error)")
+                }
+                return
+            }
             do {
                 if let report = try engine.loadDataFile() {
                     let secs = Double(engine.clock.nowMilliseconds() - started) / 1000
