@@ -42,7 +42,7 @@ public struct AOFManifest: Equatable, Sendable {
         var m = AOFManifest()
         var lineNo = 0
         var maxIncrSeq = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }
