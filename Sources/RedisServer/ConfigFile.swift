@@ -247,7 +247,9 @@ public enum RedisConfigFile {
              "unixsocket", "unixsocketperm", "syslog-enabled", "syslog-ident", "tls-replication",
              "tls-cluster", "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers",
              "tls-session-caching", "jemalloc-bg-thread", "oom-score-adj", "crash-log-enabled",
-             "maxmemory-eviction-tenacity", "acllog-max-len", "lua-time-limit", "busy-reply-threshold":
+             "maxmemory-eviction-tenacity", "acllog-max-len", "lua-time-limit", "busy-reply-threshold",
+             "repl-diskless-sync-delay", "slave-serve-stale-data", "replica-serve-stale-data",
+             "propagation-error-behavior":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
             c.engine.extra[name] = args.joined(separator: " ")
         case "cluster-enabled":

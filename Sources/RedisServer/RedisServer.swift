@@ -116,6 +116,10 @@ public final class RedisServer: @unchecked Sendable {
             }
         }
         log.log(.notice, "monotonic clock: POSIX clock_gettime")
+        if engine.lock.withLock({ engine.config.extra["always-show-logo"] }) == "yes" {
+            // What redis-server's logo says, before loading data (Redis's test suite finds the pid by " PID: ").
+            log.log(.notice, "infera engine 7.0.15 running in standalone mode, Port: \(config.port) PID: \(pid)")
+        }
         try loadPersistedData()
 
         #if os(Linux)
@@ -292,7 +296,6 @@ public final class RedisServer: @unchecked Sendable {
                     }
                     try engine.aofStartAtBoot()
                 } catch {
-                    log.log(.warning, "\(error)")
                     throw RedisServerError("Fatal error loading the AOF in \(engine.aofDirectory): \(error)")
                 }
                 return

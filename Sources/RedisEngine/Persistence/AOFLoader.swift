@@ -15,8 +15,8 @@ public struct AOFLoadError: Error, CustomStringConvertible, Sendable {
     public let reason: String
     public var description: String {
         "Bad file format reading the append only file \(file) at offset \(offset): \(reason). "
-            + "Hint: make a backup of the AOF directory, then run `infera server --check-aof \(file) --fix` "
-            + "(or redis-check-aof --fix) to truncate it at the last valid command."
+            + "Hint: back up the AOF directory, then run `infera server --check-aof \(file) --fix` "
+            + "(or redis-check-aof --fix) to truncate the file at the last valid command."
     }
 }
 
@@ -117,7 +117,7 @@ extension Engine {
             let path = aofPath(f.name)
             guard let data = RDBFile.readWholeFile(path) else {
                 if errno == ENOENT, f.type == .incr, n == files.count - 1 { continue }   // created lazily
-                throw RDBFormatError("Can't open the append-only file \(path): \(RDBFile.errnoText())")
+                throw RDBFormatError("Can't open the append-only file \(f.name) (in \(aofDirectory)) for reading: \(RDBFile.errnoText())")
             }
             report.files += 1
             let last = n == files.count - 1

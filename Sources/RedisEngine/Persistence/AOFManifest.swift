@@ -42,11 +42,15 @@ public struct AOFManifest: Equatable, Sendable {
         var m = AOFManifest()
         var lineNo = 0
         var maxIncrSeq = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        var rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        if rawLines.last?.isEmpty == true { rawLines.removeLast() }   // the newline ending the last line
+        for raw in rawLines {
             lineNo += 1
             var line = Substring(raw)
             if line.hasSuffix("\r") { line = line.dropLast() }
-            if line.trimmingSpaces.isEmpty || line.hasPrefix("#") { continue }
+            if line.utf8.count > 1024 { throw ParseError(description: "The AOF manifest file contains too long line") }
+            if line.hasPrefix("#") { continue }
+            // Redis refuses blank lines too.
             guard let words = splitArgs(String(line)), words.count % 2 == 0, words.count >= 6 else {
                 throw ParseError(description: "Invalid AOF manifest file format (line \(lineNo): \(line))")
             }
@@ -60,6 +64,9 @@ public struct AOFManifest: Equatable, Sendable {
                 default: break   // unknown keys are skipped, like Redis
                 }
                 i += 2
+            }
+            if type == nil, let i = words.firstIndex(of: "type"), i % 2 == 0 {
+                throw ParseError(description: "Unknown AOF file type (line \(lineNo))")
             }
             guard let n = name, let s = seq, s > 0, let t = type, !n.contains("/") else {
                 throw ParseError(description: "Invalid AOF manifest file format (line \(lineNo): \(line))")
