@@ -19,6 +19,7 @@ struct AOFTests {
         c.extra["dir"] = dir
         c.extra["appendonly"] = "yes"
         c.extra["appendfsync"] = "always"
+        c.enableDebugCommand = "yes"
         for (k, v) in extra { c.extra[k] = v }
         return c
     }
@@ -97,6 +98,8 @@ struct AOFTests {
         #expect(c2.run("GET", "b") == bulk("v"))
         #expect(c2.run("TTL", "b") == int(-1))
         #expect(c2.run("GET", "m") == bulk("2"))
+        #expect(c2.run("DEBUG", "DIGEST") == c.run("DEBUG", "DIGEST"))
+        #expect(c2.run("DEBUG", "DIGEST") != "+" + String(repeating: "0", count: 40) + "\r\n")
         #expect(c2.run("EXISTS", "s", "e") == int(0))
         #expect(c2.run("HGET", "h", "x") == bulk("2.5"))
         c2.run("SELECT", "2")
@@ -195,6 +198,8 @@ struct AOFTests {
         let m2 = try AOFManifest.parse("# comment\r\ntype b seq 1 file a.base.rdb\r\n")
         #expect(m2.base == .init(name: "a.base.rdb", seq: 1, type: .base))
         #expect(throws: AOFManifest.ParseError.self) { try AOFManifest.parse("file x seq 1\n") }
+        #expect(throws: AOFManifest.ParseError.self) { try AOFManifest.parse("file a seq 1 type b\n\nfile b seq 1 type i\n") }
+        #expect(throws: AOFManifest.ParseError.self) { try AOFManifest.parse("file a seq 1 type q\n") }
         #expect(throws: AOFManifest.ParseError.self) { try AOFManifest.parse("file a seq 2 type i\nfile b seq 1 type i\n") }
         #expect(throws: AOFManifest.ParseError.self) { try AOFManifest.parse("file a seq 1 type b\nfile b seq 2 type b\n") }
     }

@@ -140,6 +140,15 @@ public enum ServerCommands {
             ctx.out.ok()
         } else if ctx.argIs(1, "RELOAD") && ctx.argc == 2 {
             PersistenceCommands.debugReload(&ctx)
+        } else if ctx.argIs(1, "DIGEST") && ctx.argc == 2 {
+            ctx.out.simple(DatasetDigest.dataset(ctx.engine))
+        } else if ctx.argIs(1, "DIGEST-VALUE") {
+            ctx.out.arrayHeader(ctx.argc - 2)
+            for j in 2..<max(2, ctx.argc) {
+                let db = ctx.db
+                let v = db.main.find(ctx.key(j)).map { db.main.value(at: $0) }
+                ctx.out.simple(DatasetDigest.value(v))
+            }
         } else if ctx.argIs(1, "LOADAOF") && ctx.argc == 2 {
             AOFCommands.debugLoadAOF(&ctx)
         } else if ctx.argIs(1, "OBJECT") && ctx.argc == 3 {
@@ -148,6 +157,10 @@ public enum ServerCommands {
             KeyCommands.replyHelp(&ctx, "DEBUG", [
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
                 "LOADAOF",
                 "    Flush the AOF buffers on disk and reload the AOF in memory.",
                 "RELOAD",
