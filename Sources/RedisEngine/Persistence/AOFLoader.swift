@@ -101,6 +101,13 @@ extension Engine {
             scriptLog?(2, "Successfully migrated an old-style AOF into the AOF directory \(aofDirName)")
             manifest = m
         }
+        // An upgrade interrupted between writing the manifest and moving the old file: finish the move.
+        if let b = manifest.base, b.name == aofFileName, access(aofPath(b.name), F_OK) != 0 {
+            let legacy = persistenceDirectory + "/" + aofFileName
+            if access(legacy, F_OK) == 0 && rename(legacy, aofPath(b.name)) != 0 {
+                throw RDBFormatError("Can't move the old-style AOF \(legacy) into \(aofDirectory): \(RDBFile.errnoText())")
+            }
+        }
         aof.manifest = manifest
         aof.manifestLoaded = true
         let wasPropagating = aof.propagating
