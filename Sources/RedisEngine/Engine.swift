@@ -391,8 +391,8 @@ public final class Engine: @unchecked Sendable {
         } else {
             cmd.handler(&ctx)
         }
-        if propagating && (dirty != dirtyBefore || modificationCount != modsBefore)
-            && (cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate)) {
+        if propagating && (cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate))
+            && (dirty != dirtyBefore || modificationCount != modsBefore || aofChangesWithoutKeys(ctx, cmd, mark)) {
             aofRecordCommand(&ctx, cmd, replyMark: mark)
         }
         let failed = ctx.out.buffer.writerIndex > mark

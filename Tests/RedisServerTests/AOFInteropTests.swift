@@ -84,6 +84,7 @@ struct AOFInteropTests {
             #expect(try c.command("BGREWRITEAOF") == .simple("Background append only file rewriting started"))
             try Self.waitForRewrite(c)
             try Self.run(c, Self.effectCommands)
+            #expect(try c.command("FUNCTION", "LOAD", RDBFileInteropTests.library) == .bulk(Array("persistlib".utf8)))
             want = try PersistenceDataset.snapshot(c)
         }
         let manifest = dir + "/appendonlydir/appendonly.aof.manifest"
@@ -97,6 +98,7 @@ struct AOFInteropTests {
             let c = try RedisTestClient(port: redis.port)
             defer { c.close() }
             Self.compare(try PersistenceDataset.snapshot(c), want, "redis-server")
+            #expect(try c.command("FCALL", "twice", "0", "ab") == .bulk(Array("abab".utf8)))
         }
         do {
             let infera = try ServerProcess.startInfera(extraArguments: args)
@@ -104,6 +106,7 @@ struct AOFInteropTests {
             let c = try RedisTestClient(port: infera.port)
             defer { c.close() }
             Self.compare(try PersistenceDataset.snapshot(c), want, "infera")
+            #expect(try c.command("FCALL", "twice", "0", "xy") == .bulk(Array("xyxy".utf8)))
         }
     }
 

@@ -8,6 +8,17 @@ extension Engine {
     /// Commands whose effects are propagated by the commands they run, never by themselves.
     static let aofEffectsOnly: Set<String> = ["exec", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]
 
+    /// FUNCTION LOAD/DELETE/FLUSH/RESTORE change the function libraries, not keys: written when they succeed.
+    func aofChangesWithoutKeys(_ ctx: CommandContext, _ cmd: CommandSpec, _ mark: Int) -> Bool {
+        switch cmd.fullName {
+        case "function|load", "function|delete", "function|flush", "function|restore":
+            let b = ctx.out.buffer
+            return b.writerIndex > mark && b.getInteger(at: mark, as: UInt8.self) != UInt8(ascii: "-")
+        default:
+            return false
+        }
+    }
+
     /// Called by `call` after a write command changed data: queues what the AOF gets for it.
     func aofRecordCommand(_ ctx: inout CommandContext, _ cmd: CommandSpec, replyMark: Int) {
         if Engine.aofEffectsOnly.contains(cmd.name) { return }
