@@ -75,6 +75,8 @@ struct AOFTests {
         c.run("SELECT", "2")
         c.run("RPUSH", "l", "p", "q")
         c.run("XADD", "st", "*", "f", "v")              // the generated ID
+        c.run("XGROUP", "CREATE", "st", "g", "0")
+        c.run("XREADGROUP", "GROUP", "g", "alice", "STREAMS", "st", ">")   // XCLAIM … + XGROUP SETID
         c.run("EXPIRE", "l", "-1")                       // expire in the past: DEL l
         let m = c.engine.lock.withLock { c.engine.aof.manifest }
         #expect(m.text == "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
@@ -86,7 +88,10 @@ struct AOFTests {
             ["SET", "f", "1.5", "KEEPTTL"], ["HSET", "h", "x", "2.5"],
             ["MULTI"], ["SET", "m", "1"], ["INCR", "m"], ["EXEC"],
             ["PERSIST", "b"], ["SET", "e", "v", "PXAT", String(t0 + 5)], ["DEL", "e"],
-            ["SELECT", "2"], ["RPUSH", "l", "p", "q"], ["XADD", "st", xid, "f", "v"], ["DEL", "l"],
+            ["SELECT", "2"], ["RPUSH", "l", "p", "q"], ["XADD", "st", xid, "f", "v"],
+            ["XGROUP", "CREATE", "st", "g", "0"], ["MULTI"], ["XGROUP", "CREATECONSUMER", "st", "g", "alice"],
+            ["XCLAIM", "st", "g", "alice", "0", xid, "TIME", String(t0 + 10), "RETRYCOUNT", "1", "FORCE", "JUSTID", "LASTID", xid],
+            ["XGROUP", "SETID", "st", "g", xid, "ENTRIESREAD", "1"], ["EXEC"], ["DEL", "l"],
         ]
         #expect(got == want)
 
@@ -104,6 +109,7 @@ struct AOFTests {
         #expect(c2.run("HGET", "h", "x") == bulk("2.5"))
         c2.run("SELECT", "2")
         #expect(c2.run("XLEN", "st") == int(1))
+        #expect(c2.value("XPENDING", "st", "g")?.description.contains("alice") == true)
         #expect(c2.run("EXISTS", "l") == int(0))
     }
 

@@ -26,6 +26,7 @@ struct AOFInteropTests {
         ["EVAL", "redis.call('SET', KEYS[1], 'x'); redis.call('RPUSH', KEYS[2], 'a', 'b'); return 1", "2", "p:lua", "p:lual"],
         ["MULTI"], ["INCR", "p:ctr"], ["LPUSH", "p:ml", "z"], ["EXEC"],
         ["XADD", "p:st", "*", "f", "1"], ["XADD", "p:st", "MAXLEN", "~", "1", "*", "f", "2"],
+        ["XGROUP", "CREATE", "p:st", "pg", "0"], ["XREADGROUP", "GROUP", "pg", "bob", "COUNT", "1", "STREAMS", "p:st", ">"],
         ["RPUSH", "p:bl", "one", "two"], ["BLPOP", "p:bl", "1"], ["GETEX", "p:ex", "PX", "7000"],
         ["SELECT", "3"], ["ZADD", "p:z", "1", "m"], ["ZINCRBY", "p:z", "0.5", "m"], ["SELECT", "0"],
     ]

@@ -139,9 +139,70 @@ extension Engine {
             return [xaddRewrite(&ctx, verbatim, reply: reply())]
         case "xtrim":
             return [trimRewrite(&ctx, verbatim, from: 2)]
+        case "xreadgroup":
+            return xreadgroupEffects(&ctx, reply: reply()) ?? [verbatim]
         default:
             return [verbatim]
         }
+    }
+
+    /// XREADGROUP as Redis 7.0 propagates it: the consumer's creation, one `XCLAIM key group consumer 0 id
+    /// TIME <delivery ms> RETRYCOUNT <count> FORCE JUSTID LASTID <group last id>` per delivered entry (none
+    /// with NOACK), then `XGROUP SETID key group <last id> ENTRIESREAD <n>`. nil: fall back to verbatim.
+    private func xreadgroupEffects(_ ctx: inout CommandContext, reply: RESPValue?) -> [[[UInt8]]]? {
+        func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        var groupAt = -1, streamsAt = -1, noack = false
+        var i = 1
+        while i < ctx.argc {
+            if ctx.argIs(i, "GROUP") { groupAt = i; i += 3; continue }
+            if ctx.argIs(i, "NOACK") { noack = true }
+            if ctx.argIs(i, "STREAMS") { streamsAt = i; break }
+            i += 1
+        }
+        guard groupAt > 0, groupAt + 2 < ctx.argc, streamsAt > 0 else { return nil }
+        let group = ctx.key(groupAt + 1), consumer = ctx.key(groupAt + 2)
+        let n = (ctx.argc - streamsAt - 1) / 2
+        // Delivered IDs per key, from the reply (RESP2 array of [key, entries], RESP3 map).
+        var delivered: [ByteString: [StreamID]] = [:]
+        func ids(_ entries: RESPValue) -> [StreamID] {
+            guard case .array(let list) = entries else { return [] }
+            return list.compactMap { e in
+                guard case .array(let pair) = e, let first = pair.first, case .bulkString(let raw) = first,
+                      let parsed = StreamCommands.parseID(raw[...], strict: true) else { return nil }
+                return parsed.0
+            }
+        }
+        switch reply {
+        case .array(let items)?:
+            for it in items {
+                if case .array(let kv) = it, kv.count == 2, case .bulkString(let k) = kv[0] { delivered[ByteString(k)] = ids(kv[1]) }
+            }
+        case .map(let pairs)?:
+            for (k, v) in pairs { if case .bulkString(let kb) = k { delivered[ByteString(kb)] = ids(v) } }
+        default: break
+        }
+        var out: [[[UInt8]]] = []
+        for j in 0..<n {
+            let key = ctx.key(streamsAt + 1 + j)
+            guard let idx = ctx.db.main.find(key), case .object(let o) = ctx.db.main.value(at: idx),
+                  let st = o as? StreamObject, let g = st.stream.groups[group] else { continue }
+            if g.consumers[consumer] != nil {
+                out.append([b("XGROUP"), b("CREATECONSUMER"), key.array, group.array, consumer.array])
+            }
+            let got = delivered[key] ?? []
+            if !noack {
+                for id in got {
+                    guard let nack = g.pel[id] else { continue }
+                    out.append([b("XCLAIM"), key.array, group.array, consumer.array, b("0"), b(id.text),
+                                b("TIME"), b(String(nack.deliveryTime)), b("RETRYCOUNT"), b(String(nack.deliveryCount)),
+                                b("FORCE"), b("JUSTID"), b("LASTID"), b(g.lastID.text)])
+                }
+            }
+            if !got.isEmpty {
+                out.append([b("XGROUP"), b("SETID"), key.array, group.array, b(g.lastID.text), b("ENTRIESREAD"), b(String(g.entriesRead))])
+            }
+        }
+        return out
     }
 
     /// XADD with `*` or `ms-*` gets the ID it generated; approximate trimming (`~`, LIMIT) becomes
