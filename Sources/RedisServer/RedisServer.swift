@@ -328,6 +328,7 @@ public final class RedisServer: @unchecked Sendable {
                 if let e = self?.engine {
                     e.lock.withLock {
                         if !e.savePoints.isEmpty { _ = PersistenceCommands.saveForShutdown(e, save: true, nosave: false) }
+                        e.aofShutdown()   // the AOF is written and fsynced whatever the save points say
                     }
                 }
                 self?.initiateShutdown(reason: "User requested shutdown...")

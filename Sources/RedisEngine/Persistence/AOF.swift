@@ -166,9 +166,11 @@ extension Engine {
     }
 
     /// Opens (creating) incr file `name` for appending.
-    func aofOpenIncr(_ name: String) throws -> Int32 {
+    /// `fresh`: a new file of a rewrite or of the first start; a leftover with that name (not in the
+    /// manifest) is emptied rather than appended to.
+    func aofOpenIncr(_ name: String, fresh: Bool = false) throws -> Int32 {
         let path = aofPath(name)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | (fresh ? O_TRUNC : 0), 0o644)
         if fd < 0 { throw RDBFormatError("Can't open the append-only file \(path): \(RDBFile.errnoText())") }
         return fd
     }
@@ -217,7 +219,7 @@ extension Engine {
                 m2.incrs.append(.init(name: "\(aofFileName).\(1).incr.aof", seq: 1, type: .incr))
                 try aofPersistManifest(m2)
             }
-            aofSwitchFD(try aofOpenIncr(m2.incrs.last!.name))
+            aofSwitchFD(try aofOpenIncr(m2.incrs.last!.name, fresh: m.incrs.isEmpty))
             a.baseSize = m2.base.map { aofFileSize($0.name) } ?? 0
             a.currentSize = a.baseSize + m2.incrs.reduce(0) { $0 + aofFileSize($1.name) }
         } else {
@@ -228,7 +230,7 @@ extension Engine {
             guard rename(temp, aofPath(baseName)) == 0 else { throw RDBFormatError("Can't create the AOF base file \(aofPath(baseName)): \(RDBFile.errnoText())") }
             aofLog(2, "Creating AOF base file \(baseName) on server start")
             let incr = "\(aofFileName).1.incr.aof"
-            let fd = try aofOpenIncr(incr)
+            let fd = try aofOpenIncr(incr, fresh: true)
             aofLog(2, "Creating AOF incr file \(incr) on server start")
             var m = AOFManifest()
             m.base = .init(name: baseName, seq: 1, type: .base)
@@ -311,7 +313,7 @@ extension Engine {
         let newBase = AOFManifest.Entry(name: aofBaseName(seq: m.baseSeq + 1), seq: m.baseSeq + 1, type: .base)
         do {
             try AOFFiles.makeDirectory(aofDirectory)
-            let fd = try aofOpenIncr(newIncr.name)
+            let fd = try aofOpenIncr(newIncr.name, fresh: true)
             if a.status == .on {
                 m.incrs.append(newIncr)
                 try aofPersistManifest(m)
