@@ -21,6 +21,8 @@ struct ServerCommand: AsyncParsableCommand {
           infera server --cluster-enabled yes --cluster-shards 3 --port 7000   # nodes on 7000-7002
           infera server --tls-port 6380 --port 0 --tls-cert-file c.pem --tls-key-file k.pem --tls-ca-cert-file ca.pem
           infera server --port 6380 --daemonize yes --pidfile /tmp/infera.pid --logfile /tmp/infera.log
+          infera server --port 6380 --appendonly yes --appendfsync always    # AOF in ./appendonlydir
+          infera server --check-aof ./appendonlydir [--fix]                 # like redis-check-aof
         """
     )
 
@@ -28,6 +30,19 @@ struct ServerCommand: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
+        if arguments.first == "--check-aof" {
+            // redis-check-aof's job: check (and with --fix truncate) an AOF directory, manifest or file.
+            let rest = Array(arguments.dropFirst())
+            let fix = rest.contains("--fix")
+            guard let path = rest.first(where: { $0 != "--fix" }), rest.count <= 2 else {
+                printError("Usage: infera server --check-aof <appendonlydir | manifest | file> [--fix]")
+                throw ExitCode(1)
+            }
+            let result = AOFCheck.run(path: path, fix: fix)
+            for line in result.lines { print(line) }
+            if !result.ok { throw ExitCode(1) }
+            return
+        }
         var config: RedisServerConfig
         do {
             config = try RedisConfigFile.parseCommandLine(arguments)

@@ -31,5 +31,6 @@ extension CommandTable {
 func installBuiltinExtensions(_ engine: Engine) {
     engine.addExtension(SessionStateExtension(engine: engine))
     engine.addExtension(PersistenceCron(engine: engine))
+    engine.addExtension(AOFCron(engine: engine))
     engine.listFactory = { ListObject(RedisList($0)) }
 }

@@ -61,6 +61,11 @@ public final class Engine: @unchecked Sendable {
     public var shutdownHandler: (@Sendable ([String]) -> Bool)?
     /// RDB persistence: last save, background save, FUNCTION hooks (Persistence/Persistence.swift).
     public let persistence = PersistenceState()
+    /// AOF persistence (Persistence/AOF.swift): the incr file, what the running command propagates, rewrites.
+    public let aof = AOFState()
+    /// Bumped by every key or database change signal (not by expiry/eviction): with `dirty`, tells
+    /// whether a write command changed data and so goes to the AOF.
+    public var modificationCount = 0
     /// Per-command statistics, indexed by `CommandSpec.statID`.
     public var commandStats: [CommandStat] = []
     /// Latency histograms and events, error counts (LATENCY, INFO latencystats/errorstats).
@@ -159,6 +164,7 @@ public final class Engine: @unchecked Sendable {
     public func endBatch() {
         batchNow = 0
         batchMono = 0
+        if aof.propagating { aofFlush() }   // written before the batch's replies are sent
     }
 
     /// Runs one command: `ctx.args` holds it, the reply is appended to `ctx.out`.
@@ -201,6 +207,7 @@ public final class Engine: @unchecked Sendable {
             applyReplyMode(&ctx, mark: mark, before: modeBefore)
         }
         if let t = tracking { t.afterTopLevel(session, &ctx.out.buffer, commandName: ctx.args[0]) }
+        if batchNow == 0 && aof.propagating { aofFlush() }
         return true
     }
 
@@ -371,10 +378,21 @@ public final class Engine: @unchecked Sendable {
         ctx.command = cmd
         let start = batchMono != 0 ? batchMono : monotonicMicros()
         let mark = ctx.out.buffer.writerIndex
+        let propagating = aof.propagating
+        var dirtyBefore = 0, modsBefore = 0
+        if propagating {
+            aof.depth += 1
+            dirtyBefore = dirty
+            modsBefore = modificationCount
+        }
         if let t = tracking {
             callTracked(t, &ctx, cmd)
         } else {
             cmd.handler(&ctx)
+        }
+        if propagating && (cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate))
+            && (dirty != dirtyBefore || modificationCount != modsBefore || aofChangesWithoutKeys(ctx, cmd, mark)) {
+            aofRecordCommand(&ctx, cmd, replyMark: mark)
         }
         let failed = ctx.out.buffer.writerIndex > mark
             && ctx.out.buffer.getInteger(at: mark, as: UInt8.self) == UInt8(ascii: "-")
@@ -417,6 +435,10 @@ public final class Engine: @unchecked Sendable {
         if !extensions.isEmpty {
             for e in extensions { e.afterCommand(&ctx, cmd) }
         }
+        if propagating {
+            aof.depth -= 1
+            if aof.depth == 0 { aofCommitPending() }
+        }
     }
 
     /// Runs the handler with CLIENT TRACKING's bookkeeping: call depth (invalidations for the
@@ -456,6 +478,7 @@ public final class Engine: @unchecked Sendable {
     /// Tells extensions that `key` changed (WATCH, blocked clients). Call after every write to a key.
     @inlinable public func signalModifiedKey(db: Int, key: ByteString) {
         databases[db].recharge(key)
+        modificationCount &+= 1
         if let t = tracking { t.keyModified(key) }
         if extensions.isEmpty { return }
         for e in extensions { e.keyModified(db: db, key: key) }
@@ -463,6 +486,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Tells extensions a whole database (nil = all) changed (FLUSHDB/FLUSHALL/SWAPDB).
     public func signalDatabaseChanged(db: Int?) {
+        modificationCount &+= 1
         for e in extensions { e.databaseChanged(db: db) }
     }
 
@@ -512,6 +536,9 @@ public final class Engine: @unchecked Sendable {
         if let (i, _) = db.main.removeEntry(key) { db.uncharge(i) }
         db.expires.remove(key)
         stats.expiredKeys += 1
+        let mods = modificationCount
+        defer { modificationCount = mods }   // an expiry is propagated as its own DEL, not as the command's change
+        if aof.propagating { aofPropagateDeletion(db: db.index, key: key, lazy: aofSetting("lazyfree-lazy-expire", "no") == "yes") }
         notifyKeyspaceEvent(.expired, "expired", key: key, db: db.index)
         if let t = tracking {
             t.serverModification = true

@@ -248,6 +248,9 @@ extension Engine {
         guard let (db, key) = evictionCandidate(now: now) else { return nil }
         guard deleteKey(db, key) else { return nil }
         stats.evictedKeys += 1
+        let mods = modificationCount
+        defer { modificationCount = mods }
+        if aof.propagating { aofPropagateDeletion(db: db.index, key: key, lazy: aofSetting("lazyfree-lazy-eviction", "no") == "yes") }
         notifyKeyspaceEvent(.evicted, "evicted", key: key, db: db.index)
         tracking?.serverModification = true
         signalModifiedKey(db: db.index, key: key)

@@ -224,7 +224,17 @@ public enum RedisConfigFile {
         case "daemonize":
             c.daemonize = try bool()
             c.engine.extra["daemonize"] = c.daemonize ? "yes" : "no"
-        case "save", "appendonly", "dir", "dbfilename", "appendfilename", "appendfsync", "supervised",
+        case "appendonly", "appendfsync", "appenddirname", "appendfilename", "aof-use-rdb-preamble", "aof-load-truncated",
+             "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "aof-timestamp-enabled",
+             "no-appendfsync-on-rewrite", "aof-rewrite-incremental-fsync":
+            // AOF persistence (RedisEngine/Persistence/AOF.swift): checked like CONFIG SET checks them.
+            let v = try one()
+            if case .failure(let e) = ConfigCommands.normalize(name, v) { throw DirectiveError(reason: e.reason) }
+            if (name == "appenddirname" || name == "appendfilename") && (v.isEmpty || v.contains("/")) {
+                throw DirectiveError(reason: "\(name) can't be a path, just a filename")
+            }
+            c.engine.extra[name] = (try? ConfigCommands.normalize(name, v).get()) ?? v
+        case "save", "dir", "dbfilename", "supervised",
              "always-show-logo", "set-proc-title", "lazyfree-lazy-eviction", "lazyfree-lazy-expire",
              "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
              "activedefrag", "lfu-log-factor", "lfu-decay-time", "stop-writes-on-bgsave-error",
@@ -233,11 +243,13 @@ public enum RedisConfigFile {
              "set-max-intset-entries", "set-max-listpack-entries", "set-max-listpack-value",
              "zset-max-listpack-entries", "zset-max-listpack-value",
              "zset-max-ziplist-entries", "zset-max-ziplist-value", "stream-node-max-bytes",
-             "stream-node-max-entries", "activerehashing", "dynamic-hz", "aof-use-rdb-preamble",
+             "stream-node-max-entries", "activerehashing", "dynamic-hz",
              "unixsocket", "unixsocketperm", "syslog-enabled", "syslog-ident", "tls-replication",
              "tls-cluster", "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers",
              "tls-session-caching", "jemalloc-bg-thread", "oom-score-adj", "crash-log-enabled",
-             "maxmemory-eviction-tenacity", "acllog-max-len", "lua-time-limit", "busy-reply-threshold":
+             "maxmemory-eviction-tenacity", "acllog-max-len", "lua-time-limit", "busy-reply-threshold",
+             "repl-diskless-sync-delay", "slave-serve-stale-data", "replica-serve-stale-data",
+             "propagation-error-behavior":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
             c.engine.extra[name] = args.joined(separator: " ")
         case "cluster-enabled":

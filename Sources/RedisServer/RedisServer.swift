@@ -116,6 +116,10 @@ public final class RedisServer: @unchecked Sendable {
             }
         }
         log.log(.notice, "monotonic clock: POSIX clock_gettime")
+        if engine.lock.withLock({ engine.config.extra["always-show-logo"] }) == "yes" {
+            // What redis-server's logo says, before loading data (Redis's test suite finds the pid by " PID: ").
+            log.log(.notice, "infera engine 7.0.15 running in standalone mode, Port: \(config.port) PID: \(pid)")
+        }
         try loadPersistedData()
 
         #if os(Linux)
@@ -280,6 +284,22 @@ public final class RedisServer: @unchecked Sendable {
             guard let dir = engine.config.extra["dir"], !dir.isEmpty else { return }
             if !dir.hasPrefix("/") { engine.config.extra["dir"] = RedisServer.absolutePath(dir) }
             let started = engine.clock.nowMilliseconds()
+            if engine.aofConfigured {
+                // appendonly yes: the AOF is the source of truth (the RDB file is not read), as in Redis.
+                do {
+                    if let report = try engine.loadAOF() {
+                        let secs = Double(engine.clock.nowMilliseconds() - started) / 1000
+                        if let t = report.truncated {
+                            log.log(.warning, "AOF \(t.file) was truncated at offset \(t.offset) (incomplete last command)")
+                        }
+                        log.log(.notice, "DB loaded from append only file: \(secs) seconds (\(report.files) file(s), \(report.keysFromBase) keys from the base, \(report.commands) commands)")
+                    }
+                    try engine.aofStartAtBoot()
+                } catch {
+                    throw RedisServerError("Fatal error loading the AOF in \(engine.aofDirectory): \(error)")
+                }
+                return
+            }
             do {
                 if let report = try engine.loadDataFile() {
                     let secs = Double(engine.clock.nowMilliseconds() - started) / 1000
@@ -308,6 +328,7 @@ public final class RedisServer: @unchecked Sendable {
                 if let e = self?.engine {
                     e.lock.withLock {
                         if !e.savePoints.isEmpty { _ = PersistenceCommands.saveForShutdown(e, save: true, nosave: false) }
+                        e.aofShutdown()   // the AOF is written and fsynced whatever the save points say
                     }
                 }
                 self?.initiateShutdown(reason: "User requested shutdown...")

@@ -184,7 +184,18 @@ public enum ConfigCommands {
         immutable("bind", "127.0.0.1 -::1"),
         immutable("tls-cert-file", ""), immutable("tls-key-file", ""), immutable("tls-ca-cert-file", ""),
         immutable("tls-auth-clients", "yes"), immutable("protected-mode", "yes"),
-        extra("appendonly", "no"),
+        Parameter(name: "appendonly", aliases: [], get: { $0.aof.status == .off ? "no" : "yes" }, set: { e, v in
+            switch v.lowercased() {
+            case "yes":
+                if let err = e.aofEnable() { return err }
+                e.config.extra["appendonly"] = "yes"
+            case "no":
+                e.aofDisable()
+                e.config.extra["appendonly"] = "no"
+            default: return "argument must be 'yes' or 'no'"
+            }
+            return nil
+        }),
         extra("logfile", ""), immutable("daemonize", "no"),
         immutable("enable-debug-command", "no"), immutable("enable-module-command", "no"),
         integer("acllog-max-len", get: { $0.config.aclLogMaxLen }) { $0.config.aclLogMaxLen = $1 },

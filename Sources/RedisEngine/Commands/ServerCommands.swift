@@ -36,6 +36,8 @@ public enum ServerCommands {
                  PersistenceCommands.save),
             spec("bgsave", -1, [.admin, .noscript, .noAsyncLoading], ["admin", "slow", "dangerous"], "Asynchronously save the dataset to disk", "1.0.0",
                  PersistenceCommands.bgsave),
+            spec("bgrewriteaof", 1, [.admin, .noscript, .noAsyncLoading], ["admin", "slow", "dangerous"], "Asynchronously rewrite the append-only file", "1.0.0",
+                 AOFCommands.bgrewriteaof),
             spec("info", -1, [.loading, .stale], ["slow", "dangerous"], "Get information and statistics about the server", "1.0.0", info),
             spec("monitor", 1, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Listen for all requests received by the server in real time", "1.0.0") { ctx in
                 let s = ctx.session
@@ -139,12 +141,29 @@ public enum ServerCommands {
             ctx.out.ok()
         } else if ctx.argIs(1, "RELOAD") && ctx.argc == 2 {
             PersistenceCommands.debugReload(&ctx)
+        } else if ctx.argIs(1, "DIGEST") && ctx.argc == 2 {
+            ctx.out.simple(DatasetDigest.dataset(ctx.engine))
+        } else if ctx.argIs(1, "DIGEST-VALUE") {
+            ctx.out.arrayHeader(ctx.argc - 2)
+            for j in 2..<max(2, ctx.argc) {
+                let db = ctx.db
+                let v = db.main.find(ctx.key(j)).map { db.main.value(at: $0) }
+                ctx.out.simple(DatasetDigest.value(v))
+            }
+        } else if ctx.argIs(1, "LOADAOF") && ctx.argc == 2 {
+            AOFCommands.debugLoadAOF(&ctx)
         } else if ctx.argIs(1, "OBJECT") && ctx.argc == 3 {
             PersistenceCommands.debugObject(&ctx)
         } else if ctx.argIs(1, "HELP") {
             KeyCommands.replyHelp(&ctx, "DEBUG", [
                 "OBJECT <key>",
                 "    Show low level info about the `key` and associated value.",
+                "DIGEST",
+                "    Output a hex signature representing the current DB content.",
+                "DIGEST-VALUE <key> [<key> ...]",
+                "    Output a hex signature of the values of all the specified keys.",
+                "LOADAOF",
+                "    Flush the AOF buffers on disk and reload the AOF in memory.",
                 "RELOAD",
                 "    Save the RDB on disk and reload it back to memory.",
                 "SET-ACTIVE-EXPIRE <0|1>",
@@ -454,9 +473,7 @@ public enum InfoBuilder {
                 "lazyfree_pending_objects:0", "lazyfreed_objects:0",
             ]
         case "persistence":
-            return PersistenceCommands.infoLines(e) + [
-                "aof_enabled:0", "aof_rewrite_in_progress:0", "aof_last_bgrewrite_status:ok", "aof_last_write_status:ok",
-            ]
+            return PersistenceCommands.infoLines(e) + AOFCommands.infoLines(e)
         case "stats":
             let st = e.stats
             return [

@@ -213,6 +213,7 @@ public enum PersistenceCommands {
     /// The save SHUTDOWN does (SAVE given, or save points configured and no NOSAVE). Returns false
     /// when the save failed.
     public static func saveForShutdown(_ engine: Engine, save: Bool, nosave: Bool) -> Bool {
+        engine.aofShutdown()
         if nosave { return true }
         if !save && engine.savePoints.isEmpty { return true }
         return engine.saveNow() == nil

@@ -69,7 +69,8 @@ public enum RDBFile {
     }
 
     /// Writes `snapshot` to a temp file next to `path` (flushed with fsync); returns its path.
-    public static func writeTemp(_ snapshot: KeyspaceSnapshot, forPath path: String) throws -> String {
+    /// `aofBase`: the file is an AOF base (RDB preamble; aux field `aof-base` 1).
+    public static func writeTemp(_ snapshot: KeyspaceSnapshot, forPath path: String, aofBase: Bool = false) throws -> String {
         let dir = parentDirectory(of: path)
         let temp = dir + "/temp-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).rdb"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -80,7 +81,7 @@ public enum RDBFile {
             if !ok { unlink(temp) }
         }
         var out = ChunkedFileWriter(fd: fd)
-        try serialize(snapshot, into: &out)
+        try serialize(snapshot, into: &out, aofBase: aofBase)
         guard fsync(fd) == 0 else { throw RDBFormatError("Write error saving DB on disk: \(errnoText())") }
         ok = true
         return temp
@@ -102,7 +103,7 @@ public enum RDBFile {
         return out.memory
     }
 
-    static func serialize(_ snapshot: KeyspaceSnapshot, into out: inout ChunkedFileWriter) throws {
+    static func serialize(_ snapshot: KeyspaceSnapshot, into out: inout ChunkedFileWriter, aofBase: Bool = false) throws {
         var w = RDBWriter()
         w.raw(Array("REDIS0010".utf8))
         func aux(_ k: String, _ v: String) {
@@ -114,7 +115,7 @@ public enum RDBFile {
         aux("redis-bits", "64")
         aux("ctime", String(snapshot.time))
         aux("used-mem", String(snapshot.usedMemory))
-        aux("aof-base", "0")
+        aux("aof-base", aofBase ? "1" : "0")
         for f in snapshot.functions {
             w.byte(RDB.opFunction2)
             w.string(f)
@@ -160,6 +161,8 @@ public enum RDBFile {
         public var expiredSkipped = 0
         public var functions = 0
         public var version = 0
+        /// Offset just past the RDB's checksum (an AOF base with an RDB preamble continues there).
+        public var endOffset = 0
     }
 
     /// Loads the file at `path` into `engine` (lock held by the caller), replacing nothing that is
@@ -171,16 +174,22 @@ public enum RDBFile {
     }
 
     public static func load(bytes data: [UInt8], into engine: Engine) throws -> LoadReport {
+        try load(bytes: data[...], into: engine)
+    }
+
+    /// Loads an RDB image that starts at `data.startIndex` (an AOF base's preamble may be followed by commands).
+    public static func load(bytes data: ArraySlice<UInt8>, into engine: Engine) throws -> LoadReport {
         var report = LoadReport()
-        guard data.count >= 9, Array(data[0..<5]) == Array("REDIS".utf8),
-              let version = Int(String(decoding: data[5..<9], as: UTF8.self)) else {
+        let s0 = data.startIndex
+        guard data.count >= 9, Array(data[s0..<s0 + 5]) == Array("REDIS".utf8),
+              let version = Int(String(decoding: data[s0 + 5..<s0 + 9], as: UTF8.self)) else {
             throw RDBFormatError("Wrong signature trying to load DB from file")
         }
         guard version >= 1 && version <= Int(RDB.version) else {
             throw RDBFormatError("Can't handle RDB format version \(version)")
         }
         report.version = version
-        var r = RDBReader(data[9...])
+        var r = RDBReader(data[(s0 + 9)...])
         var db = engine.databases[0]
         var expire: Int64 = -1
         let now = engine.clock.nowMilliseconds()
@@ -203,10 +212,11 @@ public enum RDBFile {
                 if version >= 5 {
                     let bodyEnd = r.bytes.startIndex
                     let stored = try r.uint64LE()
-                    if stored != 0 && CRC64.checksum(data[0..<bodyEnd]) != stored {
+                    if stored != 0 && CRC64.checksum(data[data.startIndex..<bodyEnd]) != stored {
                         throw RDBFormatError("Wrong RDB checksum. Aborting now.")
                     }
                 }
+                report.endOffset = r.bytes.startIndex - data.startIndex
                 return report
             case RDB.opSelectDB:
                 let n = try r.length()
