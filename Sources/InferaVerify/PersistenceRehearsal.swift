@@ -25,18 +25,14 @@ public struct PersistencePlan: Sendable, Equatable {
     public var source: String
 
     /// The engine settings (redis.conf names → values) that make the engine persist like this; the
-    /// data directory and file name are added by the caller. `engineWritesAOF` picks how an AOF plan
-    /// (Upstash) is run: with the engine's AOF once it has one, until then with RDB as a stand-in.
-    func engineSettings(engineWritesAOF: Bool = PersistenceRehearsal.engineWritesAOF) -> [(String, String)] {
+    /// data directory and file name are added by the caller. An AOF plan (Upstash: every write persisted
+    /// before it is acknowledged) runs on the engine's AOF with `appendfsync always`.
+    func engineSettings() -> [(String, String)] {
         switch mode {
         case .rdb:
             return [("save", "\(snapshotSeconds ?? 3600) 1"), ("appendonly", "no")]
-        case .aof where engineWritesAOF:
-            return [("save", ""), ("appendonly", "yes"), ("appendfsync", "always")]
         case .aof:
-            // RDB stand-in: a snapshot every second when anything changed, and (like redis-server with
-            // save points) a save on shutdown, so a restart keeps every write.
-            return [("save", PersistenceRehearsal.aofStandInSave), ("appendonly", "no")]
+            return [("save", ""), ("appendonly", "yes"), ("appendfsync", "always")]
         }
     }
 
@@ -75,30 +71,6 @@ public struct PersistencePlan: Sendable, Equatable {
 /// the way); a new engine started on the same directory must give the dataset back, TTLs included. A
 /// key written after the snapshot shows the window a restart loses on the provider.
 enum PersistenceRehearsal {
-    /// The seam for the engine's AOF (issue #16): while false, an AOF plan (Upstash: every write persisted)
-    /// runs on RDB — `save "1 1"` and a save on the shutdown path — and its rehearsal restarts the node
-    /// the way a graceful restart does. Set it to true when the engine honours `appendonly yes` /
-    /// `appendfsync always`: the engine then runs with the AOF and the rehearsal restarts it as a crash
-    /// (nothing saved on the way), which the AOF alone must survive.
-    static let engineWritesAOF = false
-
-    /// `save` for the RDB stand-in of an AOF plan: a snapshot every second when anything changed.
-    static let aofStandInSave = "1 1"
-
-    /// How the rehearsal takes the node down.
-    enum Restart: Equatable {
-        /// A failed node: nothing is saved on the way (RDB plans: writes after the last snapshot are lost;
-        /// AOF plans once the engine has an AOF: nothing may be lost).
-        case crash
-        /// A graceful restart: the shutdown path saves when the engine has save points (redis-server's
-        /// SHUTDOWN / SIGTERM), as the RDB stand-in for an AOF plan.
-        case saveOnShutdown
-    }
-
-    static func restart(for plan: PersistencePlan) -> Restart {
-        plan.mode == .aof && !engineWritesAOF ? .saveOnShutdown : .crash
-    }
-
     /// What the provider's schedule does every period: a snapshot, taken only when the engine has a
     /// `save` schedule. Returns why no snapshot was taken, or nil when one was.
     static func takeScheduledSnapshot(_ engine: Engine) -> String? {
@@ -197,20 +169,14 @@ enum PersistenceRehearsal {
     }
 
     /// AOF plans (Upstash: every write persisted): every key, the last write included, must come back
-    /// after a restart — a crash once the engine has an AOF, a graceful restart (save on shutdown) on the
-    /// RDB stand-in until then.
+    /// after a crash (the node goes down with nothing saved on the way: only the AOF can bring them back).
     private static func rehearseEveryWrite(_ e: VerifyEngine, plan: PersistencePlan) throws -> VerifyCheck.Outcome {
         let dir = try makePrivateDirectory("/tmp/infera-verify-restart.XXXXXX")
         defer { removeTree(dir) }
-        let restart = restart(for: plan)
         let first = try VerifyEngine.start(e.settings, faults: e.faults, dataDirectory: dir)
         let written: (failure: VerifyCheck.Outcome?, note: String?)
         do {
-            written = try writeDataset(first, lastWrite: "the last write before the restart") { _ in nil }
-            if written.failure == nil && restart == .saveOnShutdown {
-                // What SHUTDOWN / SIGTERM do on redis-server: save first when the engine has save points.
-                _ = first.withEngine { PersistenceCommands.saveForShutdown($0, save: false, nosave: false) }
-            }
+            written = try writeDataset(first, lastWrite: "the last write before the crash") { _ in nil }
         } catch {
             first.halt(stoppingWith: e)
             throw error
@@ -230,12 +196,9 @@ enum PersistenceRehearsal {
                 let aof = engine.config.extra["appendonly"] ?? "no"
                 return save.isEmpty && aof != "yes" ? "the engine ran with no persistence: save \"\", appendonly \(aof)" : "save \"\(save)\", appendonly \(aof)"
             }
-            return .fail("\(missing.count) of \(total) keys were gone after a restart (\(how)), although \(plan.summary) is planned: \(missing.prefix(3).joined(separator: "; "))")
+            return .fail("\(missing.count) of \(total) keys were gone after a crash (\(how)), although \(plan.summary) is planned: \(missing.prefix(3).joined(separator: "; "))")
         }
-        let rehearsed = restart == .crash
-            ? "after a crash (appendonly yes, appendfsync always)"
-            : "after a restart (rehearsed on RDB: save \"\(aofStandInSave)\" and a save on shutdown; the engine has no AOF yet, so a crash between snapshots is not rehearsed)"
-        return .pass("\(plan.summary): \(Dataset.reads.count) keys of every type, a TTL and the last write came back \(rehearsed)")
+        return .pass("\(plan.summary): \(Dataset.reads.count) keys of every type, a TTL and the last write came back after a crash (appendonly yes, appendfsync always)")
     }
 
     static func formatSeconds(_ s: Int) -> String {

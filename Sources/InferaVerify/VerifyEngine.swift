@@ -155,8 +155,6 @@ public final class VerifyEngine: @unchecked Sendable {
             let shown = persist.map { "\($0.0) \($0.1.isEmpty || $0.1.contains(" ") ? "\"\($0.1)\"" : $0.1)" }.joined(separator: ", ")
             if faults.noPersistence {
                 notes.append("persistence planned (\(plan.summary)) but left out of the engine (test fault): \(shown)")
-            } else if plan.mode == .aof && !PersistenceRehearsal.engineWritesAOF {
-                notes.append("persistence: \(plan.summary) → \(shown) and a save on shutdown in a private data directory (the engine has no AOF yet: a restart keeps every write, a crash could lose the last second)")
             } else if plan.mode == .rdb {
                 notes.append("persistence: \(plan.summary) → save \"\(engine.extra["save"] ?? "")\" in a private data directory")
             } else {

@@ -74,7 +74,7 @@ struct CheckDirectionTests {
         Case(check: "persistence", spec: Specs.elasticache(), faults: faults { $0.noPersistence = true },
              failure: "were gone after a restart (the engine ran with no snapshot schedule"),
         Case(check: "persistence", spec: Specs.upstash(), faults: faults { $0.noPersistence = true },
-             failure: "8 of 8 keys were gone after a restart (the engine ran with no persistence: save \"\", appendonly no), although always persisted (Upstash stores every write) is planned"),
+             failure: "8 of 8 keys were gone after a crash (the engine ran with no persistence: save \"\", appendonly no), although always persisted (Upstash stores every write) is planned"),
     ]
 
     @Test("planned configuration passes, wrong engine fails", arguments: cases)
@@ -111,21 +111,15 @@ struct CheckDirectionTests {
         #expect(planned.reason.contains("a write after the snapshot was lost, as on the provider (up to 1 hour of writes)"))
         let none = try await runCheck("persistence", Specs.memorystore(persistence: false))
         #expect(none.status == .skip && none.reason == "no persistence planned")
-        // Upstash persists every write: the last write before the restart must come back too. Until the
-        // engine has an AOF this runs on RDB (save "1 1" and a save on shutdown, a graceful restart).
+        // Upstash persists every write: the last write before a crash must come back too (the engine's AOF,
+        // appendfsync always; the node goes down with nothing saved on the way).
         let upstash = try await runCheck("persistence", Specs.upstash())
         #expect(upstash.status == .pass, "\(upstash.reason)")
-        #expect(upstash.reason.hasPrefix("always persisted (Upstash stores every write): 7 keys of every type, a TTL and the last write came back after a restart"))
-        #expect(upstash.reason.contains("the engine has no AOF yet"))
+        #expect(upstash.reason == "always persisted (Upstash stores every write): 7 keys of every type, a TTL and the last write came back after a crash (appendonly yes, appendfsync always)")
         let upstashEngine = try VerifyEngine.start(VerifySettings(spec: Specs.upstash()))
-        #expect(upstashEngine.withEngine { [$0.config.extra["save"], $0.config.extra["appendonly"]] } == ["1 1", "no"])
-        #expect(upstashEngine.notes.contains { $0.hasPrefix("persistence: always persisted (Upstash stores every write) → save \"1 1\", appendonly no and a save on shutdown") })
+        #expect(upstashEngine.withEngine { [$0.config.extra["save"], $0.config.extra["appendonly"], $0.config.extra["appendfsync"]] } == ["", "yes", "always"])
+        #expect(upstashEngine.notes.contains { $0.hasPrefix("persistence: always persisted (Upstash stores every write) → save \"\", appendonly yes, appendfsync always in a private data directory") }, "\(upstashEngine.notes)")
         await upstashEngine.stop()
-        // The seam for the engine's AOF: an AOF plan then runs with appendonly yes / appendfsync always and
-        // is restarted as a crash.
-        let aofPlan = try #require(PersistencePlan.planned(for: Specs.upstash()))
-        #expect(aofPlan.engineSettings(engineWritesAOF: true).map { "\($0.0)=\($0.1)" } == ["save=", "appendonly=yes", "appendfsync=always"])
-        #expect(aofPlan.engineSettings(engineWritesAOF: false).map { "\($0.0)=\($0.1)" } == ["save=1 1", "appendonly=no"])
         // The engine the application runs against persists as planned, in a private directory removed at the end.
         let engine = try VerifyEngine.start(VerifySettings(spec: Specs.memorystore(persistence: true)))
         let dir = try #require(engine.dataDirectory)
