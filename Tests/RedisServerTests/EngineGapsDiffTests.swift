@@ -343,6 +343,24 @@ enum EngineGapsCases {
         ACL DELUSER r w
         FLUSHALL
         """),
+        DiffCase("acl-setuser-rule-validation", """
+        ACL SETUSER "a a"
+        ACL SETUSER "a\tb"
+        ACL CAT NON_EXISTS
+        ACL CAT NON_EXISTS NON_EXISTS2
+        ACL SETUSER nu +@all -config|get
+        ACL SETUSER nu +config|get|appendonly
+        ACL SETUSER nu +@all +config|asdf
+        ACL SETUSER nu +@all -config|asdf
+        ACL SETUSER nu +@all +get|key1|key2
+        ACL SETUSER nu +@all -get|key1
+        ACL SETUSER nu -@all +select|0|1
+        ACL SETUSER nu -@all +select|
+        ACL SETUSER nu -@all +config|
+        ACL SETUSER nu -@all +select|0
+        ACL LIST
+        ACL DELUSER nu
+        """),
     ]
 }
 

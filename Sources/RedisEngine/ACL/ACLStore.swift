@@ -128,20 +128,25 @@ struct ACLSelector: Equatable {
                 setCategory(cat, allow)
                 return nil
             }
-            if let idx = ACLCommandCatalog.index[body] {
+            // acl.c: "-cmd" and "+cmd" without '|' name a command or a container|subcommand.
+            guard allow, let bar = body.lastIndex(of: "|") else {
+                guard let idx = ACLCommandCatalog.index[body] else { return "Unknown command or category name in ACL" }
                 changePerm(idx, allow)
                 return nil
             }
-            // +command|firstarg for commands without that subcommand.
-            if let bar = body.firstIndex(of: "|"), let parent = ACLCommandCatalog.index[String(body[..<bar])] {
-                if !allow { return "Allowing first-arg of a subcommand is not supported" }
-                if ACLSelector.subcommands[parent] != nil { return "Unknown command or category name in ACL" }
-                let arg = String(body[body.index(after: bar)...])
-                if arg.isEmpty { return "Syntax error" }
-                if !bit(parent) { firstArgs[parent, default: []].append(arg) }
+            // "+head|sub": head must be a top-level command; sub is a subcommand or a first-arg.
+            let head = String(body[..<bar])
+            let sub = String(body[body.index(after: bar)...])
+            guard let parent = ACLCommandCatalog.index[head] else { return "Unknown command or category name in ACL" }
+            if head.contains("|") { return "Allowing first-arg of a subcommand is not supported" }
+            if sub.isEmpty { return "Syntax error" }
+            if ACLSelector.subcommands[parent] != nil {
+                guard let idx = ACLCommandCatalog.index[body] else { return "Unknown command or category name in ACL" }
+                changePerm(idx, true)
                 return nil
             }
-            return "Unknown command or category name in ACL"
+            if !bit(parent) { firstArgs[parent, default: []].append(sub) }
+            return nil
         }
         return "Syntax error"
     }
