@@ -361,6 +361,16 @@ enum EngineGapsCases {
         ACL LIST
         ACL DELUSER nu
         """),
+        DiffCase("acl-selectors-relevant-denial", """
+        ACL SETUSER sel on nopass -@all resetkeys (+@write ~write::*) (+@read ~read::*)
+        ACL DRYRUN sel get write::foo
+        ACL DRYRUN sel set read::foo bar
+        ACL DRYRUN sel ping
+        ACL SETUSER sel2 on nopass -@all resetkeys ~key1 (%R~key2 +mget) (~otherkey +mget)
+        ACL DRYRUN sel2 mget key1 key2 someotherkey
+        ACL DRYRUN sel2 mget otherkey key2
+        ACL DELUSER sel sel2
+        """),
     ]
 }
 

@@ -391,41 +391,47 @@ extension SessionStateExtension {
     func aclDenial(_ user: ACLUser, _ command: CommandSpec, _ args: Argv) -> ACLDenial? {
         if command.flags.contains(.noAuth) { return nil }
         let idx = ACLCommandCatalog.index[command.fullName]
-        var firstDenial: ACLDenial? = nil
+        // acl.c: when no selector allows the command, report the most relevant denial: channel over
+        // key over command, and among equal kinds the one at the highest argument position.
+        var relevant: (denial: ACLDenial, rank: Int, pos: Int)? = nil
         for sel in [user.root] + user.selectors {
-            if let d = check(sel, idx, command, args) {
-                if firstDenial == nil { firstDenial = d }
-            } else {
-                return nil
+            guard let d = check(sel, idx, command, args) else { return nil }
+            let rank: Int
+            switch d.denial {
+            case .command: rank = 1
+            case .key: rank = 2
+            case .channel: rank = 4
             }
+            if let r = relevant, !(rank > r.rank || (rank == r.rank && d.pos > r.pos)) { continue }
+            relevant = (d.denial, rank, d.pos)
         }
-        return firstDenial
+        return relevant?.denial
     }
 
-    private func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> ACLDenial? {
+    private func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> (denial: ACLDenial, pos: Int)? {
         let firstArg: ArraySlice<UInt8>? = args.count > 1 ? args[1] : nil
-        if !sel.allowsCommand(idx, firstArg: firstArg) { return .command(command.fullName) }
+        if !sel.allowsCommand(idx, firstArg: firstArg) { return (.command(command.fullName), 0) }
         if !sel.allKeys {
             if let refs = KeySpecs.keys(command.fullName, args) {
                 // Redis 7's per-key-spec permissions: access needs %R, insert/update/delete need %W.
                 for r in refs where r.pos < args.count {
-                    if !sel.allowsKey(args[r.pos], read: r.flags.needsRead, write: r.flags.needsWrite) { return .key(args.string(r.pos)) }
+                    if !sel.allowsKey(args[r.pos], read: r.flags.needsRead, write: r.flags.needsWrite) { return (.key(args.string(r.pos)), r.pos) }
                 }
             } else {
                 let write = command.categories.contains("write")
                 let read = command.categories.contains("read") || !write
                 for p in command.keyPositions(args) where p < args.count {
-                    if !sel.allowsKey(args[p], read: read, write: write) { return .key(args.string(p)) }
+                    if !sel.allowsKey(args[p], read: read, write: write) { return (.key(args.string(p)), p) }
                 }
             }
         }
         if !sel.allChannels {
             switch command.fullName {
             case "publish", "spublish":
-                if !sel.allowsChannel(args[1], isPattern: false) { return .channel(args.string(1)) }
+                if !sel.allowsChannel(args[1], isPattern: false) { return (.channel(args.string(1)), 1) }
             case "subscribe", "ssubscribe", "psubscribe":
                 let isPattern = command.fullName == "psubscribe"
-                for i in 1..<args.count where !sel.allowsChannel(args[i], isPattern: isPattern) { return .channel(args.string(i)) }
+                for i in 1..<args.count where !sel.allowsChannel(args[i], isPattern: isPattern) { return (.channel(args.string(i)), i) }
             default: break
             }
         }
