@@ -371,6 +371,26 @@ enum EngineGapsCases {
         ACL DRYRUN sel2 mget otherkey key2
         ACL DELUSER sel sel2
         """),
+        DiffCase("acl-sort-by-get-need-full-key-read", """
+        SET v1 1
+        LPUSH mylist 1
+        ACL SETUSER tsa on nopass (+sort ~mylist)
+        AUTH tsa x
+        SORT mylist BY v*
+        SORT mylist GET #
+        SORT mylist BY nosort
+        AUTH default x
+        ACL SETUSER tsa (+sort ~mylist %W~*)
+        AUTH tsa x
+        SORT mylist BY v*
+        AUTH default x
+        ACL SETUSER tsa (+sort ~mylist %R~*)
+        AUTH tsa x
+        SORT mylist BY v* GET #
+        AUTH default x
+        ACL DELUSER tsa
+        FLUSHALL
+        """),
     ]
 }
 

@@ -408,7 +408,7 @@ extension SessionStateExtension {
         return relevant?.denial
     }
 
-    private func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> (denial: ACLDenial, pos: Int)? {
+    fileprivate func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> (denial: ACLDenial, pos: Int)? {
         let firstArg: ArraySlice<UInt8>? = args.count > 1 ? args[1] : nil
         if !sel.allowsCommand(idx, firstArg: firstArg) { return (.command(command.fullName), 0) }
         if !sel.allKeys {
@@ -455,6 +455,23 @@ extension SessionStateExtension {
         }
         logDenial(&ctx, command, d, inExec: inExec)
         if inExec { ctx.out.error(msg) } else { reject(&ctx, msg) }
+        return false
+    }
+}
+
+extension SessionStateExtension {
+    /// acl.c `ACLUserCheckCmdWithUnrestrictedKeyAccess` (read access): true when one of the client's
+    /// selectors allows the running command and can read every key (`allkeys` or a `%R~*` pattern).
+    /// SORT's BY and GET options need it, since their patterns name keys the key specs cannot see.
+    static func hasUnrestrictedKeyRead(_ ctx: CommandContext) -> Bool {
+        guard let ext = SessionStateExtension.of(ctx.engine), ext.acl.restricted, !ctx.session.isInternal else { return true }
+        guard let user = ext.acl.users[ctx.session.user] else { return false }
+        if user.unrestricted { return true }
+        let star: [UInt8] = [UInt8(ascii: "*")]
+        for sel in [user.root] + user.selectors {
+            if let command = ctx.command, ext.check(sel, ACLCommandCatalog.index[command.fullName], command, ctx.args) != nil { continue }
+            if sel.allKeys || sel.keyPatterns.contains(where: { $0.read && $0.pattern == star }) { return true }
+        }
         return false
     }
 }
