@@ -391,6 +391,19 @@ enum EngineGapsCases {
         ACL DELUSER tsa
         FLUSHALL
         """),
+        DiffCase("auth-password-only-with-nopass-default-after-setuser", """
+        AUTH foo
+        ACL SETUSER someone on >pw +@all
+        AUTH foo
+        AUTH someone pw
+        AUTH default foo
+        ACL SETUSER default resetpass >secret
+        AUTH foo
+        AUTH secret
+        ACL SETUSER default nopass
+        AUTH foo
+        ACL DELUSER someone
+        """),
     ]
 }
 
