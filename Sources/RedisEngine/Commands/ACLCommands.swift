@@ -67,7 +67,8 @@ public enum ACLCommands {
         }
         if name == "default" {
             acl.defaultFollowsRequirePass = false
-            ctx.engine.config.requirePass = user.noPass ? nil : RedactedSecret("\u{1}acl")
+            // New connections start authenticated only while the default user is `on` and `nopass`.
+            ctx.engine.config.requirePass = user.noPass && user.enabled ? nil : RedactedSecret("\u{1}acl")
         }
         acl.users[name] = user
         acl.recomputeRestricted()
