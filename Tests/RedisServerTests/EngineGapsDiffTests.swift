@@ -343,6 +343,67 @@ enum EngineGapsCases {
         ACL DELUSER r w
         FLUSHALL
         """),
+        DiffCase("acl-setuser-rule-validation", """
+        ACL SETUSER "a a"
+        ACL SETUSER "a\tb"
+        ACL CAT NON_EXISTS
+        ACL CAT NON_EXISTS NON_EXISTS2
+        ACL SETUSER nu +@all -config|get
+        ACL SETUSER nu +config|get|appendonly
+        ACL SETUSER nu +@all +config|asdf
+        ACL SETUSER nu +@all -config|asdf
+        ACL SETUSER nu +@all +get|key1|key2
+        ACL SETUSER nu +@all -get|key1
+        ACL SETUSER nu -@all +select|0|1
+        ACL SETUSER nu -@all +select|
+        ACL SETUSER nu -@all +config|
+        ACL SETUSER nu -@all +select|0
+        ACL LIST
+        ACL DELUSER nu
+        """),
+        DiffCase("acl-selectors-relevant-denial", """
+        ACL SETUSER sel on nopass -@all resetkeys (+@write ~write::*) (+@read ~read::*)
+        ACL DRYRUN sel get write::foo
+        ACL DRYRUN sel set read::foo bar
+        ACL DRYRUN sel ping
+        ACL SETUSER sel2 on nopass -@all resetkeys ~key1 (%R~key2 +mget) (~otherkey +mget)
+        ACL DRYRUN sel2 mget key1 key2 someotherkey
+        ACL DRYRUN sel2 mget otherkey key2
+        ACL DELUSER sel sel2
+        """),
+        DiffCase("acl-sort-by-get-need-full-key-read", """
+        SET v1 1
+        LPUSH mylist 1
+        ACL SETUSER tsa on nopass (+sort ~mylist)
+        AUTH tsa x
+        SORT mylist BY v*
+        SORT mylist GET #
+        SORT mylist BY nosort
+        AUTH default x
+        ACL SETUSER tsa (+sort ~mylist %W~*)
+        AUTH tsa x
+        SORT mylist BY v*
+        AUTH default x
+        ACL SETUSER tsa (+sort ~mylist %R~*)
+        AUTH tsa x
+        SORT mylist BY v* GET #
+        AUTH default x
+        ACL DELUSER tsa
+        FLUSHALL
+        """),
+        DiffCase("auth-password-only-with-nopass-default-after-setuser", """
+        AUTH foo
+        ACL SETUSER someone on >pw +@all
+        AUTH foo
+        AUTH someone pw
+        AUTH default foo
+        ACL SETUSER default resetpass >secret
+        AUTH foo
+        AUTH secret
+        ACL SETUSER default nopass
+        AUTH foo
+        ACL DELUSER someone
+        """),
     ]
 }
 

@@ -128,20 +128,25 @@ struct ACLSelector: Equatable {
                 setCategory(cat, allow)
                 return nil
             }
-            if let idx = ACLCommandCatalog.index[body] {
+            // acl.c: "-cmd" and "+cmd" without '|' name a command or a container|subcommand.
+            guard allow, let bar = body.lastIndex(of: "|") else {
+                guard let idx = ACLCommandCatalog.index[body] else { return "Unknown command or category name in ACL" }
                 changePerm(idx, allow)
                 return nil
             }
-            // +command|firstarg for commands without that subcommand.
-            if let bar = body.firstIndex(of: "|"), let parent = ACLCommandCatalog.index[String(body[..<bar])] {
-                if !allow { return "Allowing first-arg of a subcommand is not supported" }
-                if ACLSelector.subcommands[parent] != nil { return "Unknown command or category name in ACL" }
-                let arg = String(body[body.index(after: bar)...])
-                if arg.isEmpty { return "Syntax error" }
-                if !bit(parent) { firstArgs[parent, default: []].append(arg) }
+            // "+head|sub": head must be a top-level command; sub is a subcommand or a first-arg.
+            let head = String(body[..<bar])
+            let sub = String(body[body.index(after: bar)...])
+            guard let parent = ACLCommandCatalog.index[head] else { return "Unknown command or category name in ACL" }
+            if head.contains("|") { return "Allowing first-arg of a subcommand is not supported" }
+            if sub.isEmpty { return "Syntax error" }
+            if ACLSelector.subcommands[parent] != nil {
+                guard let idx = ACLCommandCatalog.index[body] else { return "Unknown command or category name in ACL" }
+                changePerm(idx, true)
                 return nil
             }
-            return "Unknown command or category name in ACL"
+            if !bit(parent) { firstArgs[parent, default: []].append(sub) }
+            return nil
         }
         return "Syntax error"
     }
@@ -386,41 +391,47 @@ extension SessionStateExtension {
     func aclDenial(_ user: ACLUser, _ command: CommandSpec, _ args: Argv) -> ACLDenial? {
         if command.flags.contains(.noAuth) { return nil }
         let idx = ACLCommandCatalog.index[command.fullName]
-        var firstDenial: ACLDenial? = nil
+        // acl.c: when no selector allows the command, report the most relevant denial: channel over
+        // key over command, and among equal kinds the one at the highest argument position.
+        var relevant: (denial: ACLDenial, rank: Int, pos: Int)? = nil
         for sel in [user.root] + user.selectors {
-            if let d = check(sel, idx, command, args) {
-                if firstDenial == nil { firstDenial = d }
-            } else {
-                return nil
+            guard let d = check(sel, idx, command, args) else { return nil }
+            let rank: Int
+            switch d.denial {
+            case .command: rank = 1
+            case .key: rank = 2
+            case .channel: rank = 4
             }
+            if let r = relevant, !(rank > r.rank || (rank == r.rank && d.pos > r.pos)) { continue }
+            relevant = (d.denial, rank, d.pos)
         }
-        return firstDenial
+        return relevant?.denial
     }
 
-    private func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> ACLDenial? {
+    fileprivate func check(_ sel: ACLSelector, _ idx: Int?, _ command: CommandSpec, _ args: Argv) -> (denial: ACLDenial, pos: Int)? {
         let firstArg: ArraySlice<UInt8>? = args.count > 1 ? args[1] : nil
-        if !sel.allowsCommand(idx, firstArg: firstArg) { return .command(command.fullName) }
+        if !sel.allowsCommand(idx, firstArg: firstArg) { return (.command(command.fullName), 0) }
         if !sel.allKeys {
             if let refs = KeySpecs.keys(command.fullName, args) {
                 // Redis 7's per-key-spec permissions: access needs %R, insert/update/delete need %W.
                 for r in refs where r.pos < args.count {
-                    if !sel.allowsKey(args[r.pos], read: r.flags.needsRead, write: r.flags.needsWrite) { return .key(args.string(r.pos)) }
+                    if !sel.allowsKey(args[r.pos], read: r.flags.needsRead, write: r.flags.needsWrite) { return (.key(args.string(r.pos)), r.pos) }
                 }
             } else {
                 let write = command.categories.contains("write")
                 let read = command.categories.contains("read") || !write
                 for p in command.keyPositions(args) where p < args.count {
-                    if !sel.allowsKey(args[p], read: read, write: write) { return .key(args.string(p)) }
+                    if !sel.allowsKey(args[p], read: read, write: write) { return (.key(args.string(p)), p) }
                 }
             }
         }
         if !sel.allChannels {
             switch command.fullName {
             case "publish", "spublish":
-                if !sel.allowsChannel(args[1], isPattern: false) { return .channel(args.string(1)) }
+                if !sel.allowsChannel(args[1], isPattern: false) { return (.channel(args.string(1)), 1) }
             case "subscribe", "ssubscribe", "psubscribe":
                 let isPattern = command.fullName == "psubscribe"
-                for i in 1..<args.count where !sel.allowsChannel(args[i], isPattern: isPattern) { return .channel(args.string(i)) }
+                for i in 1..<args.count where !sel.allowsChannel(args[i], isPattern: isPattern) { return (.channel(args.string(i)), i) }
             default: break
             }
         }
@@ -444,6 +455,23 @@ extension SessionStateExtension {
         }
         logDenial(&ctx, command, d, inExec: inExec)
         if inExec { ctx.out.error(msg) } else { reject(&ctx, msg) }
+        return false
+    }
+}
+
+extension SessionStateExtension {
+    /// acl.c `ACLUserCheckCmdWithUnrestrictedKeyAccess` (read access): true when one of the client's
+    /// selectors allows the running command and can read every key (`allkeys` or a `%R~*` pattern).
+    /// SORT's BY and GET options need it, since their patterns name keys the key specs cannot see.
+    static func hasUnrestrictedKeyRead(_ ctx: CommandContext) -> Bool {
+        guard let ext = SessionStateExtension.of(ctx.engine), ext.acl.restricted, !ctx.session.isInternal else { return true }
+        guard let user = ext.acl.users[ctx.session.user] else { return false }
+        if user.unrestricted { return true }
+        let star: [UInt8] = [UInt8(ascii: "*")]
+        for sel in [user.root] + user.selectors {
+            if let command = ctx.command, ext.check(sel, ACLCommandCatalog.index[command.fullName], command, ctx.args) != nil { continue }
+            if sel.allKeys || sel.keyPatterns.contains(where: { $0.read && $0.pattern == star }) { return true }
+        }
         return false
     }
 }

@@ -50,6 +50,11 @@ public enum ACLCommands {
     static func setuser(_ ctx: inout CommandContext) {
         guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let name = ctx.args.string(2)
+        // acl.c ACLStringHasSpaces: isspace() or NUL anywhere in the name.
+        if ctx.args[2].contains(where: { $0 == 0 || $0 == 0x20 || (0x09...0x0d).contains($0) }) {
+            ctx.out.error("ERR Usernames can't contain spaces or null characters")
+            return
+        }
         let (ops, err) = mergeSelectors((3..<ctx.argc).map { ctx.args.string($0) })
         if let err { ctx.out.error(err); return }
         let acl = ext.acl
@@ -62,7 +67,8 @@ public enum ACLCommands {
         }
         if name == "default" {
             acl.defaultFollowsRequirePass = false
-            ctx.engine.config.requirePass = user.noPass ? nil : RedactedSecret("\u{1}acl")
+            // New connections start authenticated only while the default user is `on` and `nopass`.
+            ctx.engine.config.requirePass = user.noPass && user.enabled ? nil : RedactedSecret("\u{1}acl")
         }
         acl.users[name] = user
         acl.recomputeRestricted()
@@ -141,7 +147,10 @@ public enum ACLCommands {
     }
 
     static func cat(_ ctx: inout CommandContext) {
-        if ctx.argc > 3 { ctx.replyArity(); return }
+        if ctx.argc > 3 {
+            ctx.out.error("ERR unknown subcommand or wrong number of arguments for '\(ctx.args.string(1))'. Try ACL HELP.")
+            return
+        }
         if ctx.argc == 2 {
             ctx.out.arrayHeader(ACLCategory.allCases.count)
             for c in ACLCategory.allCases { ctx.out.bulk(c.name) }

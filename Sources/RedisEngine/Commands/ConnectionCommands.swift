@@ -50,9 +50,18 @@ public enum ConnectionCommands {
         }
         let user = ctx.argc == 3 ? ctx.args.string(1) : "default"
         let password = Array(ctx.args[ctx.argc - 1])
-        if ctx.argc == 2 && !ctx.engine.config.passwordRequired && ctx.engine.authenticator == nil {
-            ctx.out.error(RedisError.authNotConfigured)
-            return
+        if ctx.argc == 2 {
+            // acl.c: AUTH <password> is an error while the default user is `nopass`.
+            let noPass: Bool
+            if ctx.engine.authenticator != nil, let acl = SessionStateExtension.of(ctx.engine)?.acl {
+                noPass = acl.user("default", engine: ctx.engine)?.noPass ?? false
+            } else {
+                noPass = !ctx.engine.config.passwordRequired && ctx.engine.authenticator == nil
+            }
+            if noPass {
+                ctx.out.error(RedisError.authNotConfigured)
+                return
+            }
         }
         if ctx.engine.authenticate(user: user, password: password, session: ctx.session) {
             ctx.out.ok()

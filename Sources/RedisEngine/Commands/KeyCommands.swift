@@ -571,9 +571,18 @@ public enum KeyCommands {
             } else if ctx.argIs(j, "BY") && left >= 1 {
                 let p = Array(ctx.args[j + 1])
                 byPattern = p
-                if !p.contains(UInt8(ascii: "*")) { dontSort = true }
+                if !p.contains(UInt8(ascii: "*")) {
+                    dontSort = true
+                } else if !SessionStateExtension.hasUnrestrictedKeyRead(ctx) {
+                    ctx.out.error("ERR BY option of SORT denied due to insufficient ACL permissions.")
+                    return
+                }
                 j += 1
             } else if ctx.argIs(j, "GET") && left >= 1 {
+                if !SessionStateExtension.hasUnrestrictedKeyRead(ctx) {
+                    ctx.out.error("ERR GET option of SORT denied due to insufficient ACL permissions.")
+                    return
+                }
                 getPatterns.append(Array(ctx.args[j + 1]))
                 j += 1
             } else {
