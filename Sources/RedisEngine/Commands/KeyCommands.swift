@@ -502,17 +502,9 @@ public enum KeyCommands {
 
     // MARK: SORT
 
+    /// Redis's sortGetKeys: LIMIT/GET/BY operands skipped, only the last STORE destination is a key.
     static let sortKeys: @Sendable (Argv) -> [Int] = { argv in
-        var out = [1]
-        var j = 2
-        while j < argv.count {
-            if argv.equals(j, "STORE") && j + 1 < argv.count {
-                out.append(j + 1)
-                j += 1
-            }
-            j += 1
-        }
-        return out
+        KeySpecs.sortKeys(argv).map(\.pos)
     }
 
     /// Looks up a SORT BY/GET pattern for `element`: `*` is replaced, `->field` reads a hash field.
