@@ -4,7 +4,7 @@ import Testing
 
 /// Differential cases for single failures of Redis 7.0's own suite: SORT's key positions, the dirty
 /// counter of SETBIT/BITFIELD, SWAPDB waking blocked clients, and the statistics of a blocked command
-/// that ends with an error (XGROUP DESTROY, CLIENT UNBLOCK ERROR).
+/// that ends with an error (XGROUP DESTROY, CLIENT UNBLOCK ERROR), lazyfreed_objects.
 @Suite("Differential: Redis suite single fixes (SORT keys, bit dirty, SWAPDB wake-up, unblock errors)")
 struct SuiteFixesDifferentialTests {
     @Test func sortGetKeys() throws { try runCases(Self.sortKeys) }
@@ -126,6 +126,47 @@ struct SuiteFixesDifferentialTests {
             out.append(try b.command("CLIENT", "UNBLOCK", String(id), "ERROR").description)
             out.append(try a.readReply(timeout: .seconds(5)).description)
             try stats()
+            return out
+        }
+    }
+
+    /// lazyfreed_objects after UNLINK of values of each encoding and FLUSHALL ASYNC.
+    @Test func lazyfreedObjects() throws {
+        try Self.compare { port in
+            let c = try RedisTestClient(port: port)
+            defer { c.close() }
+            var out: [String] = []
+            // redis-server frees in a background thread: wait (bounded) until nothing is pending.
+            func counted() throws -> String {
+                var info = try c.command("INFO", "memory")
+                for _ in 0..<400 where Self.infoField(info, "lazyfree_pending_objects") != "0" {
+                    Thread.sleep(forTimeInterval: 0.005)
+                    info = try c.command("INFO", "memory")
+                }
+                return Self.infoField(info, "lazyfreed_objects") ?? "-"
+            }
+            for (k, v) in [("hash-max-listpack-entries", "128"), ("zset-max-listpack-entries", "128"),
+                           ("set-max-intset-entries", "512"), ("stream-node-max-entries", "5")] {
+                _ = try c.command("CONFIG", "SET", k, v)
+            }
+            _ = try c.command("FLUSHALL")
+            _ = try c.command("CONFIG", "RESETSTAT")
+            let nums = (1...600).map(String.init)
+            _ = try c.command(["SADD", "intset"] + Array(nums[..<100]))
+            _ = try c.command(["SADD", "set"] + nums)
+            _ = try c.command(["ZADD", "zset"] + nums)
+            _ = try c.command(["HSET", "hash"] + nums)
+            _ = try c.command(["HSET", "smallhash"] + Array(nums[..<20]))
+            _ = try c.command(["RPUSH", "list"] + nums)
+            _ = try c.command("SET", "str", "x")
+            for j in 0..<400 { _ = try c.command("XADD", "stream", "*", "f", String(j)) }
+            _ = try c.command("XADD", "small", "*", "a", "b")
+            for k in ["intset", "set", "zset", "hash", "smallhash", "list", "str", "stream", "small", "nokey"] {
+                out.append("UNLINK \(k) \(try c.command("UNLINK", k).description) -> \(try counted())")
+            }
+            _ = try c.command("MSET", "a", "1", "b", "2", "c", "3")
+            out.append("FLUSHALL ASYNC \(try c.command("FLUSHALL", "ASYNC").description) -> \(try counted())")
+            _ = try c.command("CONFIG", "SET", "stream-node-max-entries", "100")
             return out
         }
     }

@@ -85,8 +85,12 @@ public enum KeyCommands {
 
     static func del(_ ctx: inout CommandContext) {
         var n = 0
+        let unlink = ctx.argIs(0, "UNLINK")
         for i in 1..<ctx.argc {
             let k = ctx.key(i)
+            if unlink, let idx = ctx.lookupWrite(k), LazyFree.effort(ctx.db.main.value(at: idx)) > LazyFree.threshold {
+                ctx.engine.stats.lazyfreedObjects += 1
+            }
             if ctx.deleteKey(k) {
                 ctx.notify(.generic, "del", k)
                 n += 1
