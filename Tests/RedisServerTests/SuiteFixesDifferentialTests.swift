@@ -7,7 +7,7 @@ import Testing
 /// that ends with an error (XGROUP DESTROY, CLIENT UNBLOCK ERROR), lazyfreed_objects.
 @Suite("Differential: Redis suite single fixes (SORT keys, bit dirty, SWAPDB wake-up, unblock errors)")
 struct SuiteFixesDifferentialTests {
-    @Test func sortGetKeys() throws { try runCases(Self.sortKeys) }
+    @Test func sortKeysAndSharedIntegers() throws { try runCases(Self.sortKeys) }
 
     static let sortKeys: [DiffCase] = [
         DiffCase("sort-getkeys-last-store", """
@@ -15,6 +15,20 @@ struct SuiteFixesDifferentialTests {
         COMMAND GETKEYS sort abc by store get store limit 0 1
         COMMAND GETKEYS sort abc limit 0 1 store dst
         COMMAND GETKEYS sort_ro abc by x get y
+        """),
+        DiffCase("shared-integers-without-maxmemory", """
+        CONFIG SET maxmemory-policy allkeys-lru
+        CONFIG SET maxmemory 0
+        SET a 1
+        OBJECT REFCOUNT a
+        CONFIG SET maxmemory 1073741824
+        SET a 1
+        OBJECT REFCOUNT a
+        CONFIG SET maxmemory-policy allkeys-random
+        SET a 1
+        OBJECT REFCOUNT a
+        CONFIG SET maxmemory 0
+        CONFIG SET maxmemory-policy noeviction
         """),
     ]
 

@@ -484,7 +484,9 @@ public enum KeyCommands {
         case "encoding":
             ctx.out.bulk(v.encodingName)
         case "refcount":
-            if case .int(let n) = v, n >= 0, n < 10000, !policy.contains("lru") && !policy.contains("lfu") {
+            // Shared integers, unless maxmemory is set with an LRU/LFU policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
+            let shared = ctx.engine.config.maxMemory == 0 || !policy.contains("lru") && !policy.contains("lfu")
+            if case .int(let n) = v, n >= 0, n < 10000, shared {
                 ctx.out.integer(Int(Int32.max))
             } else {
                 ctx.out.integer(1)
