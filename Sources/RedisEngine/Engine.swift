@@ -709,6 +709,8 @@ public struct CommandStat: Sendable {
 /// Global counters (INFO stats).
 public struct EngineStats: Sendable {
     public var commandsProcessed = 0
+    /// Values Redis would have freed in the background (INFO memory `lazyfreed_objects`, see LazyFree).
+    public var lazyfreedObjects = 0
     public var totalConnections = 0
     public var rejectedConnections = 0
     public var expiredKeys = 0

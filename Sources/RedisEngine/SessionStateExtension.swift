@@ -121,7 +121,7 @@ public final class SessionStateExtension: EngineExtension, @unchecked Sendable {
     }
 
     public func databaseChanged(db: Int?) {
-        if !blocking.isEmpty { signalStreamWaiters(db: db) }
+        if !blocking.isEmpty { signalWaiters(db: db) }
         if watchTouchedBeforeChange {
             watchTouchedBeforeChange = false
             return

@@ -339,13 +339,16 @@ enum BitCommands {
             guard let b = StringCommands.stringBytes(&ctx, at: i) else { return }
             bytes = b
         }
+        // Redis's lookupStringForBitCommand: creating or growing the string makes every write a change.
+        var grown = hasWrite && idx == nil
         if hasWrite {
             var highest = 0
             for op in ops where op.kind != .get { highest = max(highest, op.byteEnd) }
+            if bytes.count < highest { grown = true }
             bytes = zeroExtended(bytes, to: highest)
         }
         ctx.out.arrayHeader(ops.count)
-        var changed = false
+        var changes = 0
         for op in ops {
             if op.kind != .get && bytes.count < op.byteEnd { bytes = zeroExtended(bytes, to: op.byteEnd) }
             let raw = getBits(bytes, op.offset, op.bits)
@@ -366,14 +369,23 @@ enum BitCommands {
                     continue
                 }
                 setBits(&bytes, op.offset, op.bits, UInt64(bitPattern: target))
-                changed = true
+                if grown || target != current { changes += 1 }
                 ctx.out.integer(Int(op.kind == .set ? current : target))
             }
         }
-        if hasWrite {
-            store(&ctx, key, idx, bytes)
-            if changed { ctx.notify(.string, "setbit", key) }
+        guard hasWrite else { return }
+        if let i = idx {
+            // Redis adds one to the dirty counter per changing operation, none when nothing changed.
+            ctx.db.main.setValue(Value.rawString(ByteString(bytes)), at: i)
+            if changes > 0 {
+                ctx.engine.dirty += changes
+                ctx.signalModified(key)
+            }
+        } else {
+            ctx.setKey(key, Value.rawString(ByteString(bytes)))
+            ctx.engine.dirty += changes - 1
         }
+        if changes > 0 { ctx.notify(.string, "setbit", key) }
     }
 
     static func getBits(_ b: [UInt8], _ offset: Int, _ bits: Int) -> UInt64 {

@@ -180,6 +180,19 @@ extension SessionStateExtension {
     }
 
     /// Unblocks `c` with a literal reply (timeout, CLIENT UNBLOCK).
+    /// Unblocks `c` with the error `message` (no leading '-' or CRLF), counted like Redis's
+    /// afterErrorReply and updateStatsOnUnblock: total_error_replies, errorstats and the blocked
+    /// command's failed_calls.
+    func unblock(_ c: BlockedClient, error message: String) {
+        if let engine {
+            engine.stats.errorReplies += 1
+            engine.latency.countError(message.utf8)
+            let sid = c.command.statID
+            if sid < engine.commandStats.count { engine.commandStats[sid].failedCalls += 1 }
+        }
+        unblock(c, reply: "-\(message)\r\n")
+    }
+
     func unblock(_ c: BlockedClient, reply: String) {
         blocking.remove(c)
         c.session.isBlocked = false

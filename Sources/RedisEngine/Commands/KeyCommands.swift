@@ -85,8 +85,12 @@ public enum KeyCommands {
 
     static func del(_ ctx: inout CommandContext) {
         var n = 0
+        let unlink = ctx.argIs(0, "UNLINK")
         for i in 1..<ctx.argc {
             let k = ctx.key(i)
+            if unlink, let idx = ctx.lookupWrite(k), LazyFree.effort(ctx.db.main.value(at: idx)) > LazyFree.threshold {
+                ctx.engine.stats.lazyfreedObjects += 1
+            }
             if ctx.deleteKey(k) {
                 ctx.notify(.generic, "del", k)
                 n += 1
@@ -480,7 +484,9 @@ public enum KeyCommands {
         case "encoding":
             ctx.out.bulk(v.encodingName)
         case "refcount":
-            if case .int(let n) = v, n >= 0, n < 10000, !policy.contains("lru") && !policy.contains("lfu") {
+            // Shared integers, unless maxmemory is set with an LRU/LFU policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
+            let shared = ctx.engine.config.maxMemory == 0 || !policy.contains("lru") && !policy.contains("lfu")
+            if case .int(let n) = v, n >= 0, n < 10000, shared {
                 ctx.out.integer(Int(Int32.max))
             } else {
                 ctx.out.integer(1)
@@ -502,17 +508,9 @@ public enum KeyCommands {
 
     // MARK: SORT
 
+    /// Redis's sortGetKeys: LIMIT/GET/BY operands skipped, only the last STORE destination is a key.
     static let sortKeys: @Sendable (Argv) -> [Int] = { argv in
-        var out = [1]
-        var j = 2
-        while j < argv.count {
-            if argv.equals(j, "STORE") && j + 1 < argv.count {
-                out.append(j + 1)
-                j += 1
-            }
-            j += 1
-        }
-        return out
+        KeySpecs.sortKeys(argv).map(\.pos)
     }
 
     /// Looks up a SORT BY/GET pattern for `element`: `*` is replaced, `->field` reads a hash field.

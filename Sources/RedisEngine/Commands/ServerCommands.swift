@@ -185,6 +185,10 @@ public enum ServerCommands {
         }
         let ext = SessionStateExtension.of(ctx.engine)
         defer { ctx.engine.tracking?.flushed() }
+        // emptyDbAsync: every key of the flushed databases is counted as lazily freed.
+        if ctx.argc == 2 && ctx.argIs(1, "ASYNC") {
+            for d in all ? ctx.engine.databases : [ctx.db] { ctx.engine.stats.lazyfreedObjects += d.count }
+        }
         if all {
             if let ext { for i in ctx.engine.databases.indices { ext.touchWatchedKeys(ctx.engine, in: i, replacedWith: nil) } }
             var n = 0
@@ -470,7 +474,7 @@ public enum InfoBuilder {
                 "total_system_memory:\(Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE))))",
                 "maxmemory:\(e.config.maxMemory)", "maxmemory_human:\(human(e.config.maxMemory))",
                 "maxmemory_policy:\(e.config.maxMemoryPolicy)", "mem_allocator:libc",
-                "lazyfree_pending_objects:0", "lazyfreed_objects:0",
+                "lazyfree_pending_objects:0", "lazyfreed_objects:\(e.stats.lazyfreedObjects)",
             ]
         case "persistence":
             return PersistenceCommands.infoLines(e) + AOFCommands.infoLines(e)

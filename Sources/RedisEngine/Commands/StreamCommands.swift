@@ -1185,12 +1185,11 @@ final class StreamBlockState {
 }
 
 extension SessionStateExtension {
-    /// FLUSHDB/FLUSHALL/SWAPDB: re-examines the keys stream readers wait on (Redis 7.0's
-    /// scanDatabaseForDeletedStreams), so XREADGROUP waiters on vanished streams get UNBLOCKED.
-    func signalStreamWaiters(db: Int?) {
-        for (dk, queue) in blocking.waiting where db == nil || dk.db == db {
-            if queue.contains(where: { $0.kind == .stream }) { blocking.signal(dk) }
-        }
+    /// FLUSHDB/FLUSHALL/SWAPDB: re-examines every key clients wait on in `db` (Redis 7.0's
+    /// scanDatabaseForDeletedStreams and scanDatabaseForReadyKeys), so XREADGROUP waiters on vanished
+    /// streams get UNBLOCKED and list/zset waiters whose key a SWAPDB brought in are served.
+    func signalWaiters(db: Int?) {
+        for dk in blocking.waiting.keys where db == nil || dk.db == db { blocking.signal(dk) }
     }
 
     /// Serves clients blocked in XREAD/XREADGROUP on `dk` (Redis 7.0's serveClientsBlockedOnStreamKey
@@ -1206,14 +1205,14 @@ extension SessionStateExtension {
         for c in queue where c.kind == .stream {
             guard blocking.bySession[c.session.id] === c, let info = c.session.existingState(StreamBlockState.self) else { continue }
             guard let s = stream else {
-                if info.group != nil { unblock(c, reply: "-UNBLOCKED the stream key no longer exists\r\n") }
+                if info.group != nil { unblock(c, error: "UNBLOCKED the stream key no longer exists") }
                 continue
             }
             var gt = info.ids[dk.key] ?? .zero
             var group: StreamGroup? = nil
             if let gname = info.group {
                 guard let g = s.groups[gname] else {
-                    unblock(c, reply: "-NOGROUP the consumer group this client was blocked on no longer exists\r\n")
+                    unblock(c, error: "NOGROUP the consumer group this client was blocked on no longer exists")
                     continue
                 }
                 group = g
