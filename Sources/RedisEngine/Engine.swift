@@ -287,6 +287,10 @@ public final class Engine: @unchecked Sendable {
             }
             cmd = sub
         }
+        // Redis's rejectCommand counts a refusal of a known command in its `rejected_calls`.
+        let rejectedBefore = stats.rejectedCalls
+        var refused: CommandSpec? = cmd
+        defer { if let refused, stats.rejectedCalls > rejectedBefore { countRejectedCall(refused) } }
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             stats.rejectedCalls += 1
             ctx.out.error(RedisError.arity(cmd.fullName))
@@ -294,7 +298,7 @@ public final class Engine: @unchecked Sendable {
         }
         if !config.disabledCommands.isEmpty, let disabled = disabledEntry(cmd) {
             stats.rejectedCalls += 1
-            if let text = disabled { ctx.out.error(text) } else { replyUnknownCommand(&ctx) }
+            if let text = disabled { ctx.out.error(text) } else { refused = nil; replyUnknownCommand(&ctx) }
             return
         }
         if !session.authenticated && !cmd.flags.contains(.noAuth) {
@@ -327,6 +331,7 @@ public final class Engine: @unchecked Sendable {
         if !extensions.isEmpty {
             for e in extensions where e.beforeCommand(&ctx, cmd) { return }
         }
+        refused = nil   // errors a script counts while it runs are not this command's refusal
         call(&ctx, cmd)
     }
 

@@ -180,6 +180,18 @@ extension SessionStateExtension {
     }
 
     /// Unblocks `c` with a literal reply (timeout, CLIENT UNBLOCK).
+    /// Unblocks `c` with error `message` (no leading '-'): counted like an error reply of its
+    /// command (INFO errorstats, total_error_replies and the command's failed_calls).
+    func unblock(_ c: BlockedClient, error message: String) {
+        if let e = engine {
+            e.stats.errorReplies += 1
+            e.latency.countError(Array(message.utf8))
+            let sid = c.command.statID
+            if sid < e.commandStats.count { e.commandStats[sid].failedCalls += 1 }
+        }
+        unblock(c, reply: "-\(message)\r\n")
+    }
+
     func unblock(_ c: BlockedClient, reply: String) {
         blocking.remove(c)
         c.session.isBlocked = false

@@ -31,8 +31,7 @@ extension SessionStateExtension {
     func unblockClient(id: Int64, asError: Bool) -> Bool {
         guard let c = blocking.bySession[id] else { return false }
         if asError {
-            engine?.stats.errorReplies += 1
-            unblock(c, reply: "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
+            unblock(c, error: "UNBLOCKED client unblocked via CLIENT UNBLOCK")
         } else {
             unblock(c, reply: c.session.protocolVersion == .resp3 ? "_\r\n" : "*-1\r\n")
         }

@@ -1206,7 +1206,7 @@ extension SessionStateExtension {
         for c in queue where c.kind == .stream {
             guard blocking.bySession[c.session.id] === c, let info = c.session.existingState(StreamBlockState.self) else { continue }
             guard let s = stream else {
-                if info.group != nil { unblock(c, reply: "-UNBLOCKED the stream key no longer exists\r\n") }
+                if info.group != nil { unblock(c, error: "UNBLOCKED the stream key no longer exists") }
                 continue
             }
             var gt = info.ids[dk.key] ?? .zero
