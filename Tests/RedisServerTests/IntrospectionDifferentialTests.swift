@@ -42,3 +42,16 @@ enum IntrospectionCases {
 struct IntrospectionDifferentialTests {
     @Test func rejectionsAndConfig() throws { try runCases([IntrospectionCases.rejectionsAndConfig]) }
 }
+
+enum ReadOnlyScriptCases {
+    static let mayReplicate = DiffCase("ro-script-may-replicate", """
+    eval_ro "return redis.call('publish','ch','msg')" 0
+    eval "#!lua flags=no-writes\\nreturn redis.call('publish','ch','msg')" 0
+    eval "return redis.call('publish','ch','msg')" 0
+    """)
+}
+
+@Suite("Read-only scripts and may-replicate commands: differential vs redis-server 7.0")
+struct ReadOnlyScriptDifferentialTests {
+    @Test func mayReplicate() throws { try runCases([ReadOnlyScriptCases.mayReplicate]) }
+}
