@@ -390,6 +390,10 @@ public final class Engine: @unchecked Sendable {
             dirtyBefore = dirty
             modsBefore = modificationCount
         }
+        // Redis 7.0's EVAL/FCALL (skip-monitor) feed MONITOR themselves before the script runs, so
+        // they show before the commands their script calls.
+        let monitorFirst = !monitors.isEmpty && cmd.flags.contains(.noscript) && ClientTracking.scriptCommands.contains(cmd.name)
+        if monitorFirst { feedMonitors(ctx) }
         if let t = tracking {
             callTracked(t, &ctx, cmd)
         } else {
@@ -434,7 +438,7 @@ public final class Engine: @unchecked Sendable {
             && !cmd.flags.contains(.skipSlowlog) {
             slowlog.add(ctx: ctx, duration: duration, maxLen: config.slowlogMaxLen, now: ctx.now)
         }
-        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+        if !monitorFirst && !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
             feedMonitors(ctx)
         }
         if !extensions.isEmpty {
