@@ -287,6 +287,10 @@ public final class Engine: @unchecked Sendable {
             }
             cmd = sub
         }
+        // Redis's rejectCommand counts a refusal of a known command in its `rejected_calls`.
+        let rejectedBefore = stats.rejectedCalls
+        var refused: CommandSpec? = cmd
+        defer { if let refused, stats.rejectedCalls > rejectedBefore { countRejectedCall(refused) } }
         if (cmd.arity > 0 && argc != cmd.arity) || argc < -cmd.arity {
             stats.rejectedCalls += 1
             ctx.out.error(RedisError.arity(cmd.fullName))
@@ -294,7 +298,7 @@ public final class Engine: @unchecked Sendable {
         }
         if !config.disabledCommands.isEmpty, let disabled = disabledEntry(cmd) {
             stats.rejectedCalls += 1
-            if let text = disabled { ctx.out.error(text) } else { replyUnknownCommand(&ctx) }
+            if let text = disabled { ctx.out.error(text) } else { refused = nil; replyUnknownCommand(&ctx) }
             return
         }
         if !session.authenticated && !cmd.flags.contains(.noAuth) {
@@ -327,6 +331,7 @@ public final class Engine: @unchecked Sendable {
         if !extensions.isEmpty {
             for e in extensions where e.beforeCommand(&ctx, cmd) { return }
         }
+        refused = nil   // errors a script counts while it runs are not this command's refusal
         call(&ctx, cmd)
     }
 
@@ -385,6 +390,10 @@ public final class Engine: @unchecked Sendable {
             dirtyBefore = dirty
             modsBefore = modificationCount
         }
+        // Redis 7.0's EVAL/FCALL (skip-monitor) feed MONITOR themselves before the script runs, so
+        // they show before the commands their script calls.
+        let monitorFirst = !monitors.isEmpty && cmd.flags.contains(.noscript) && ClientTracking.scriptCommands.contains(cmd.name)
+        if monitorFirst { feedMonitors(ctx) }
         if let t = tracking {
             callTracked(t, &ctx, cmd)
         } else {
@@ -429,7 +438,7 @@ public final class Engine: @unchecked Sendable {
             && !cmd.flags.contains(.skipSlowlog) {
             slowlog.add(ctx: ctx, duration: duration, maxLen: config.slowlogMaxLen, now: ctx.now)
         }
-        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+        if !monitorFirst && !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
             feedMonitors(ctx)
         }
         if !extensions.isEmpty {

@@ -410,14 +410,12 @@ public final class LuaScripting: EngineExtension {
         }
         if flags.contains(.eval_compat) { return false }
         if !flags.contains(.allowOOM) && !flags.contains(.noWrites) && engine.config.maxMemory > 0 && engine.isOverMaxMemory() {
-            engine.stats.rejectedCalls += 1
-            engine.countRejectedCall(cmd)
+            engine.stats.rejectedCalls += 1   // the dispatcher counts cmd's rejected_calls
             ctx.out.error(engine.config.oomErrorText ?? "\(RedisError.oom)")
             return true
         }
         if !flags.contains(.noWrites) && lacksGoodReplicas {
-            engine.stats.rejectedCalls += 1
-            engine.countRejectedCall(cmd)
+            engine.stats.rejectedCalls += 1   // the dispatcher counts cmd's rejected_calls
             ctx.out.error("NOREPLICAS Not enough good replicas to write.")
             return true
         }

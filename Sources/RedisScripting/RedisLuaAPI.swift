@@ -152,7 +152,9 @@ extension LuaScripting {
         }
         if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return reject("-" + err, cmd) }
         let writes = cmd.flags.contains(.write)
-        if writes && run.readOnly { return reject("-ERR Write commands are not allowed from read-only scripts.", cmd) }
+        // Redis's scriptVerifyWriteCommandAllow: a read-only script refuses may-replicate commands
+        // (PUBLISH ...) too; the later checks are for writes only.
+        if (writes || cmd.flags.contains(.mayReplicate)) && run.readOnly { return reject("-ERR Write commands are not allowed from read-only scripts.", cmd) }
         if writes && lacksGoodReplicas { return reject("-NOREPLICAS Not enough good replicas to write.", cmd) }
         if engine.config.maxMemory > 0 && cmd.flags.contains(.denyOOM) && !run.allowOOM && !run.wroteSomething
             && engine.isOverMaxMemory() {

@@ -179,7 +179,6 @@ extension SessionStateExtension {
         for c in due { unblock(c, reply: c.session.protocolVersion == .resp3 ? "_\r\n" : "*-1\r\n") }
     }
 
-    /// Unblocks `c` with a literal reply (timeout, CLIENT UNBLOCK).
     /// Unblocks `c` with the error `message` (no leading '-' or CRLF), counted like Redis's
     /// afterErrorReply and updateStatsOnUnblock: total_error_replies, errorstats and the blocked
     /// command's failed_calls.
@@ -193,6 +192,7 @@ extension SessionStateExtension {
         unblock(c, reply: "-\(message)\r\n")
     }
 
+    /// Unblocks `c` with a literal reply (timeout, CLIENT UNBLOCK).
     func unblock(_ c: BlockedClient, reply: String) {
         blocking.remove(c)
         c.session.isBlocked = false

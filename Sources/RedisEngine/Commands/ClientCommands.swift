@@ -122,8 +122,22 @@ public enum ClientCommands {
         let age = (now - s.createdAt) / 1000
         let idle = (now - s.lastInteraction) / 1000
         let cmd = s === current.session ? (current.command?.fullName ?? s.lastCommand) : s.lastCommand
-        let qbuf = s.queryBufferLength
-        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(s.outputBufferLength) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=\(tracking.redirect) resp=\(s.protocolVersion.rawValue)"
+        // Redis trims the query buffer after the command ran: the caller's own line still counts it.
+        let qbuf = s === current.session ? s.queryBufferLength + requestLength(current.args) : s.queryBufferLength
+        // The caller's earlier replies were sent before it read this command; replies of this batch
+        // sit in Redis's 16 KB static buffer (c->buf) first, which omem (the reply list) leaves out.
+        let omem = s === current.session ? max(0, current.out.buffer.readableBytes - 16384) : s.outputBufferLength
+        return "id=\(s.id) addr=\(s.remoteAddress) laddr=\(s.localAddress) fd=\(s.fd) name=\(s.name?.string ?? "") age=\(age) idle=\(idle) flags=\(flags) db=\(s.db) sub=\(s.subscriptionCount) psub=\(s.patternSubscriptionCount) ssub=0 multi=\(multi) qbuf=\(qbuf) qbuf-free=\(max(0, 20474 - qbuf)) argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=\(omem) tot-mem=\(16384 + qbuf + s.outputBufferLength) events=r cmd=\(cmd) user=\(s.user) redir=\(tracking.redirect) resp=\(s.protocolVersion.rawValue)"
+    }
+
+    /// Bytes of `args` as a RESP multibulk request.
+    static func requestLength(_ args: Argv) -> Int {
+        var n = 3 + String(args.count).utf8.count
+        for i in 0..<args.count {
+            let len = args[i].count
+            n += 5 + String(len).utf8.count + len
+        }
+        return n
     }
 
     static func list(_ ctx: inout CommandContext) {
@@ -200,7 +214,12 @@ public enum ClientCommands {
             } else if ctx.argIs(j, "LADDR") {
                 laddr = ctx.args.string(j + 1)
             } else if ctx.argIs(j, "USER") {
-                user = ctx.args.string(j + 1)
+                let name = ctx.args.string(j + 1)
+                if let acl = ctx.engine.extensionOf(SessionStateExtension.self)?.acl, acl.users[name] == nil {
+                    ctx.out.error("ERR No such user '\(name)'")
+                    return
+                }
+                user = name
             } else if ctx.argIs(j, "TYPE") {
                 let t = ctx.args.string(j + 1).lowercased()
                 guard ["normal", "master", "replica", "slave", "pubsub"].contains(t) else {

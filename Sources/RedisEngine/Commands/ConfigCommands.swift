@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import RESP
 
@@ -17,8 +20,17 @@ public enum ConfigCommands {
 
     /// The redis-server 7.0 row for `name` (canonical name or alias).
     static func row(_ name: String) -> (name: String, aliases: [String], kind: String, detail: String, defaultValue: String)? {
-        rowIndex[name].map { RedisConfigTable.rows[$0] }
+        rowIndex[name].map { RedisConfigTable.rows[$0] } ?? hiddenRows.first { $0.name == name }
     }
+
+    /// redis-server 7.0's HIDDEN_CONFIG parameters: CONFIG GET answers them only by exact name,
+    /// never for a glob pattern (so they are not in `CONFIG GET *`).
+    static let hiddenRows: [(name: String, aliases: [String], kind: String, detail: String, defaultValue: String)] = [
+        ("key-load-delay", [], "integer", "-2147483648 and 2147483647", "0"),
+        ("loading-process-events-interval-bytes", [], "integer", "1024 and 2147483647", "2097152"),
+        ("rdb-key-save-delay", [], "integer", "-2147483648 and 2147483647", "0"),
+    ]
+    static let hiddenNames = Set(hiddenRows.map(\.name))
 
     static let rowIndex: [String: Int] = {
         var d: [String: Int] = [:]
@@ -96,6 +108,8 @@ public enum ConfigCommands {
             let percent = r.kind.hasPrefix("memoryOrPercent")
             if percent, value.count > 1, value.hasSuffix("%") {
                 guard let p = Int(value.dropLast()), p >= 0 else { throw ValueError(reason: "argument must be a memory or percent value") }
+                // maxmemory-clients, the only percent parameter, has Redis's lower bound -100 (100%).
+                if p > 100 { throw ValueError(reason: "percentage argument must be less or equal to 100") }
                 return "\(p)%"
             }
             guard let u = memtoull(value) else {
@@ -144,6 +158,37 @@ public enum ConfigCommands {
 
     static func immutable(_ name: String, _ def: String) -> Parameter { generic(name, def, mutable: false) }
 
+    /// A parameter redis-server can change at runtime but infera server fixes at startup: CONFIG SET
+    /// to the value it has succeeds (as in Redis); another value is refused with the reason.
+    static func fixedAtStartup(_ name: String, _ def: String) -> Parameter {
+        Parameter(name: name, aliases: [], get: { e in e.config.extra[name] ?? def }, set: { e, v in
+            let current = e.config.extra[name] ?? def
+            switch normalize(name, v) {
+            case .success(let normalized):
+                return normalized == current ? nil : "'\(name)' is fixed at startup in infera server (set it in the config file or on the command line)"
+            case .failure(let error):
+                return error.reason
+            }
+        })
+    }
+
+    /// Whether a TCP listener could bind 127.0.0.1:`port` now (with SO_REUSEADDR, as Redis binds).
+    static func portIsFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if fd < 0 { return false }
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return rc == 0
+    }
+
     /// Parameters with an engine field or an engine-specific value; every other redis-server 7.0
     /// parameter comes from `RedisConfigTable` (see `parameters`).
     static let handled: [Parameter] = [
@@ -179,11 +224,18 @@ public enum ConfigCommands {
             e.config.notifyKeyspaceEvents = f
             return nil
         }),
-        Parameter(name: "port", aliases: [], get: { $0.config.extra["port"] ?? "6379" }, set: nil),
+        Parameter(name: "port", aliases: [], get: { $0.config.extra["port"] ?? "6379" }, set: { e, v in
+            let current = e.config.extra["port"] ?? "6379"
+            guard let port = Int(v), port >= 0, port <= 65535 else { return "argument couldn't be parsed into an integer" }
+            if String(port) == current { return nil }
+            // Redis's changeListenPort binds the new port before closing the old one.
+            if !portIsFree(port) { return "Unable to listen on this port. Check server logs." }
+            return "the listening port is fixed at startup in infera server (restart it with --port \(port))"
+        }),
         Parameter(name: "tls-port", aliases: [], get: { $0.config.extra["tls-port"] ?? "0" }, set: nil),
-        immutable("bind", "127.0.0.1 -::1"),
+        fixedAtStartup("bind", "127.0.0.1 -::1"),
         immutable("tls-cert-file", ""), immutable("tls-key-file", ""), immutable("tls-ca-cert-file", ""),
-        immutable("tls-auth-clients", "yes"), immutable("protected-mode", "yes"),
+        fixedAtStartup("tls-auth-clients", "yes"), fixedAtStartup("protected-mode", "yes"),
         Parameter(name: "appendonly", aliases: [], get: { $0.aof.status == .off ? "no" : "yes" }, set: { e, v in
             switch v.lowercased() {
             case "yes":
@@ -212,7 +264,7 @@ public enum ConfigCommands {
     public static let parameters: [Parameter] = {
         var out = handled
         let names = Set(handled.map(\.name))
-        for r in RedisConfigTable.rows where !names.contains(r.name) {
+        for r in RedisConfigTable.rows + hiddenRows where !names.contains(r.name) {
             out.append(generic(r.name, r.defaultValue, aliases: r.aliases, mutable: r.kind != "immutable"))
         }
         return out
@@ -234,7 +286,9 @@ public enum ConfigCommands {
         var pairs: [(String, String)] = []
         for j in 2..<ctx.argc {
             let pattern = Array(ctx.args.string(j).lowercased().utf8)
+            let isGlob = pattern.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
             for p in parameters {
+                if isGlob && hiddenNames.contains(p.name) { continue }
                 let names = [p.name] + p.aliases
                 for n in names where !seen.contains(n) && Glob.match(pattern, Array(n.utf8), nocase: true) {
                     seen.insert(n)
