@@ -45,7 +45,7 @@ public struct EngineConfig: Sendable {
     /// `client-query-buffer-limit`
     public var clientQueryBufferLimit = 1024 * 1024 * 1024
     /// `hash-max-listpack-entries`
-    public var hashMaxListpackEntries = 128
+    public var hashMaxListpackEntries = 512
     /// `hash-max-listpack-value`
     public var hashMaxListpackValue = 64
     /// `slowlog-log-slower-than` (µs; negative disables).
@@ -68,6 +68,12 @@ public struct EngineConfig: Sendable {
     public var renamedCommands: [String: String] = [:]
     /// Every other setting CONFIG GET should report (name → value), e.g. port, bind, tls-*.
     public var extra: [String: String] = [:]
+    /// Settings a config file gave for parameters kept in engine fields that the file parser does not
+    /// set itself (e.g. `latency-tracking`): applied through CONFIG SET's handlers at start-up
+    /// (`ConfigCommands.applyDeferredSettings`).
+    public var deferredSettings: [(name: String, value: String)] = []
+    /// The config file's `user` lines (name, rules…), created at start-up (`ACLCommands.loadConfiguredUsers`).
+    public var aclUsers: [[String]] = []
 
     /// Redis's defaults.
     public init() {}

@@ -33,7 +33,8 @@ public enum RedisConfigFile {
         var text = ""
         if let first = rest.first, !first.hasPrefix("--"), first != "-" {
             text = try readFile(first)
-            config.configFile = first
+            // Kept absolute, like redis-server, so CONFIG REWRITE finds it whatever the working directory.
+            config.configFile = absolutePath(first)
             rest = rest.dropFirst()
         }
         // Command-line options are appended as config lines, like redis-server.
@@ -48,6 +49,15 @@ public enum RedisConfigFile {
         }
         try apply(text + "\n" + options, to: &config)
         return config
+    }
+
+    /// `path` made absolute against the current directory.
+    static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let cwd = Engine.currentDirectory()
+        var rel = Substring(path)
+        while rel.hasPrefix("./") { rel = rel.dropFirst(2) }
+        return (cwd.hasSuffix("/") ? cwd : cwd + "/") + rel
     }
 
     private static func quoteArg(_ a: String) -> String {
@@ -125,7 +135,8 @@ public enum RedisConfigFile {
         case "port": c.port = try int(0, 65535)
         case "bind":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
-            c.bind = args
+            c.bind = args == [""] ? [] : args
+            c.engine.extra["bind"] = c.bind.joined(separator: " ")
         case "requirepass":
             let p = try one()
             c.engine.requirePass = p.isEmpty ? nil : RedactedSecret(p)
@@ -220,7 +231,10 @@ public enum RedisConfigFile {
                 }
                 i += 4
             }
-            c.engine.extra[name] = "normal \(c.outputBufferLimitNormal.hard) \(c.outputBufferLimitNormal.soft) \(c.outputBufferLimitNormal.softSeconds) slave 268435456 67108864 60 pubsub \(c.outputBufferLimitPubSub.hard) \(c.outputBufferLimitPubSub.soft) \(c.outputBufferLimitPubSub.softSeconds)"
+            let current = c.engine.extra[name] ?? ConfigCommands.defaultOutputBufferLimits
+            if case .success(let merged) = ConfigCommands.mergeOutputBufferLimits(current, args.joined(separator: " ")) {
+                c.engine.extra[name] = merged
+            }
         case "daemonize":
             c.daemonize = try bool()
             c.engine.extra["daemonize"] = c.daemonize ? "yes" : "no"
@@ -234,7 +248,25 @@ public enum RedisConfigFile {
                 throw DirectiveError(reason: "\(name) can't be a path, just a filename")
             }
             c.engine.extra[name] = (try? ConfigCommands.normalize(name, v).get()) ?? v
-        case "save", "dir", "dbfilename", "supervised",
+        case "save":
+            // Like redis-server: the first `save` line of the file replaces the default schedule, the
+            // next ones add to it, and `save ""` clears it.
+            guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
+            // One argument is split at spaces, like redis-server's multi-argument options (`--save "60 1"`).
+            let points = args == [""] ? [] : (args.count == 1 ? args[0].split(separator: " ").map(String.init) : args)
+            if points.count % 2 != 0 || points.contains(where: { Int($0) == nil || Int($0)! < 0 }) {
+                throw DirectiveError(reason: "Invalid save parameters")
+            }
+            let previous = c.saveDirectiveSeen && args != [""] ? (c.engine.extra["save"] ?? "") : ""
+            c.saveDirectiveSeen = true
+            c.engine.extra["save"] = ([previous] + points).filter { !$0.isEmpty }.joined(separator: " ")
+        case "user":
+            guard args.count >= 1 else { throw DirectiveError(reason: "wrong number of arguments") }
+            if let reason = ACLCommands.checkUserDirective(args, previous: c.engine.aclUsers) {
+                throw DirectiveError(reason: reason)
+            }
+            c.engine.aclUsers.append(args)
+        case "dir", "dbfilename", "supervised",
              "always-show-logo", "set-proc-title", "lazyfree-lazy-eviction", "lazyfree-lazy-expire",
              "lazyfree-lazy-server-del", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush",
              "activedefrag", "lfu-log-factor", "lfu-decay-time", "stop-writes-on-bgsave-error",
@@ -251,7 +283,7 @@ public enum RedisConfigFile {
              "repl-diskless-sync-delay", "slave-serve-stale-data", "replica-serve-stale-data",
              "propagation-error-behavior":
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
-            c.engine.extra[name] = args.joined(separator: " ")
+            if try !applyParameter(name, args, &c) { c.engine.extra[name] = args.joined(separator: " ") }
         case "cluster-enabled":
             c.clusterEnabled = try bool()
         case "cluster-shards":
@@ -263,7 +295,28 @@ public enum RedisConfigFile {
             guard !args.isEmpty else { throw DirectiveError(reason: "wrong number of arguments") }
             c.engine.extra[name] = args.joined(separator: " ")
         default:
-            throw DirectiveError(reason: "Bad directive or wrong number of arguments")
+            // Every other CONFIG parameter (or old alias), checked as CONFIG SET checks it.
+            if try !applyParameter(name, args, &c) {
+                throw DirectiveError(reason: "Bad directive or wrong number of arguments")
+            }
+        }
+    }
+
+    /// Applies a CONFIG parameter (or old alias) given by a directive, checked and normalised like
+    /// CONFIG SET (so `8kb` is kept as 8192 under the canonical name); false when `name` is not one.
+    static func applyParameter(_ name: String, _ args: [String], _ c: inout RedisServerConfig) throws -> Bool {
+        switch ConfigCommands.fileSetting(name, args) {
+        case .success(let setting):
+            if setting.deferred {
+                c.engine.deferredSettings.append((setting.name, setting.value))
+            } else {
+                c.engine.extra[setting.name] = setting.value
+            }
+            return true
+        case .failure(let e):
+            throw DirectiveError(reason: e.reason)
+        case nil:
+            return false
         }
     }
 
@@ -285,49 +338,7 @@ public enum RedisConfigFile {
     }
 
     /// Splits a config line like sdssplitargs (quotes and escapes); nil on unbalanced quotes.
-    public static func splitArgs(_ line: String) -> [String]? {
-        var out: [String] = []
-        var cur: [UInt8] = []
-        let b = Array(line.utf8)
-        var i = 0
-        while true {
-            while i < b.count && (b[i] == 32 || b[i] == 9) { i += 1 }
-            if i >= b.count { return out }
-            cur.removeAll()
-            var inq = false, insq = false
-            while true {
-                if inq {
-                    if i >= b.count { return nil }
-                    if b[i] == 92 && i + 1 < b.count {
-                        i += 1
-                        switch b[i] {
-                        case UInt8(ascii: "n"): cur.append(10)
-                        case UInt8(ascii: "t"): cur.append(9)
-                        case UInt8(ascii: "r"): cur.append(13)
-                        default: cur.append(b[i])
-                        }
-                    } else if b[i] == 34 {
-                        if i + 1 < b.count && b[i + 1] != 32 && b[i + 1] != 9 { return nil }
-                        i += 1
-                        break
-                    } else { cur.append(b[i]) }
-                } else if insq {
-                    if i >= b.count { return nil }
-                    if b[i] == 39 {
-                        if i + 1 < b.count && b[i + 1] != 32 && b[i + 1] != 9 { return nil }
-                        i += 1
-                        break
-                    }
-                    cur.append(b[i])
-                } else {
-                    if i >= b.count || b[i] == 32 || b[i] == 9 { break }
-                    if b[i] == 34 { inq = true } else if b[i] == 39 { insq = true } else { cur.append(b[i]) }
-                }
-                i += 1
-            }
-            out.append(String(decoding: cur, as: UTF8.self))
-        }
-    }
+    public static func splitArgs(_ line: String) -> [String]? { ConfigRewrite.splitArgs(line) }
 }
 
 extension Substring {

@@ -56,6 +56,11 @@ public final class RedisServer: @unchecked Sendable {
         self.engine = engine ?? Engine(config: config.engine)
         self.log = log
         LuaScripting.install(on: self.engine)
+        // Config-file settings that go through CONFIG SET's handlers, then the file's `user` lines.
+        if let problem = ConfigCommands.applyDeferredSettings(self.engine) {
+            log.log(.warning, "Config file setting not applied: \(problem)")
+        }
+        ACLCommands.loadConfiguredUsers(self.engine)
         if self.engine.scriptLog == nil {
             self.engine.scriptLog = { level, message in log.log(ServerLog.Level(rawValue: level) ?? .notice, message) }
         }

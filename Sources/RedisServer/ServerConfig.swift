@@ -77,8 +77,10 @@ public struct RedisServerConfig: Sendable {
     public var clusterEnabled = false
     /// `cluster-shards` (infera's own directive): number of primaries in cluster mode.
     public var clusterShards = 3
-    /// The configuration file the settings came from.
+    /// The configuration file the settings came from (absolute path).
     public var configFile: String?
+    /// A `save` line was read: the next ones add save points instead of replacing them.
+    var saveDirectiveSeen = false
     /// The engine settings.
     public var engine = EngineConfig()
 

@@ -290,7 +290,7 @@ struct ACLUser {
         case "reset":
             noPass = false; passwords.removeAll(); enabled = false; selectors.removeAll()
             root = ACLSelector()
-            sanitizePayload = nil
+            sanitizePayload = true   // acl.c: reset includes sanitize-payload
             return nil
         default: break
         }

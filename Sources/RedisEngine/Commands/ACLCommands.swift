@@ -47,6 +47,10 @@ public enum ACLCommands {
         return (out, nil)
     }
 
+    /// The `requirePass` marker set when ACL SETUSER default takes the password from the default
+    /// user (not a `requirepass` value: CONFIG REWRITE does not write it).
+    static let requirePassFromACL = "\u{1}acl"
+
     static func setuser(_ ctx: inout CommandContext) {
         guard let ext = SessionStateExtension.of(ctx.engine) else { return }
         let name = ctx.args.string(2)
@@ -68,7 +72,7 @@ public enum ACLCommands {
         if name == "default" {
             acl.defaultFollowsRequirePass = false
             // New connections start authenticated only while the default user is `on` and `nopass`.
-            ctx.engine.config.requirePass = user.noPass && user.enabled ? nil : RedactedSecret("\u{1}acl")
+            ctx.engine.config.requirePass = user.noPass && user.enabled ? nil : RedactedSecret(requirePassFromACL)
         }
         acl.users[name] = user
         acl.recomputeRestricted()
@@ -221,5 +225,56 @@ public enum ACLCommands {
         ]
         ctx.out.arrayHeader(lines.count)
         for l in lines { ctx.out.simple(l) }
+    }
+}
+
+// MARK: - `user` lines of a config file
+
+extension ACLCommands {
+    /// Checks one config-file `user <name> <rules…>` line (`args` without the directive) as Redis's
+    /// ACLAppendUserForLoading does; nil when valid, else the FATAL CONFIG FILE ERROR reason.
+    public static func checkUserDirective(_ args: [String], previous: [[String]]) -> String? {
+        guard let name = args.first else { return "wrong number of arguments" }
+        if name.utf8.contains(where: { $0 == 0 || $0 == 0x20 || (0x09...0x0d).contains($0) }) {
+            return "Error in user declaration '\(name)': Usernames can't contain spaces or null characters"
+        }
+        if previous.contains(where: { $0.first == name }) { return "Duplicate user '\(name)' found" }
+        let (ops, err) = mergeSelectors(Array(args.dropFirst()))
+        if let err { return err.hasPrefix("ERR ") ? String(err.dropFirst(4)) : err }
+        var scratch = ACLUser(name: name)
+        for op in ops {
+            if let e = scratch.apply(op) { return "Error in user declaration '\(op)': \(e)" }
+        }
+        return nil
+    }
+
+    /// Creates the users a config file declares (after `requirepass`, like Redis's
+    /// ACLLoadUsersAtStartup): each line starts from `reset`. A `default` line whose password is the
+    /// one `requirepass` gives keeps the default user following `requirepass`.
+    public static func loadConfiguredUsers(_ engine: Engine) {
+        engine.lock.withLock {
+            guard let ext = SessionStateExtension.of(engine), !engine.config.aclUsers.isEmpty else { return }
+            let acl = ext.acl
+            for line in engine.config.aclUsers {
+                guard let name = line.first else { continue }
+                var user = ACLUser(name: name)
+                // The default user exists already: Redis resets it before applying the line.
+                if name == "default" { _ = user.apply("reset") }
+                for op in mergeSelectors(Array(line.dropFirst())).0 { _ = user.apply(op) }
+                if name == "default" {
+                    let pass = engine.config.requirePass?.value ?? ""
+                    let followsRequirePass = user.enabled && !pass.isEmpty && !user.noPass
+                        && user.passwords == [SHA256.hex(Array(pass.utf8))]
+                    if !followsRequirePass {
+                        acl.defaultFollowsRequirePass = false
+                        engine.config.requirePass = user.noPass && user.enabled ? nil : RedactedSecret(requirePassFromACL)
+                    }
+                }
+                acl.users[name] = user
+            }
+            engine.config.aclUsers = []
+            acl.recomputeRestricted()
+            installAuthenticator(engine, ext)
+        }
     }
 }

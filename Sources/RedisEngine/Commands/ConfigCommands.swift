@@ -233,7 +233,7 @@ public enum ConfigCommands {
             return "the listening port is fixed at startup in infera server (restart it with --port \(port))"
         }),
         Parameter(name: "tls-port", aliases: [], get: { $0.config.extra["tls-port"] ?? "0" }, set: nil),
-        fixedAtStartup("bind", "127.0.0.1 -::1"),
+        fixedAtStartup("bind", inferaDefaultBind),
         immutable("tls-cert-file", ""), immutable("tls-key-file", ""), immutable("tls-ca-cert-file", ""),
         fixedAtStartup("tls-auth-clients", "yes"), fixedAtStartup("protected-mode", "yes"),
         Parameter(name: "appendonly", aliases: [], get: { $0.aof.status == .off ? "no" : "yes" }, set: { e, v in
@@ -255,7 +255,15 @@ public enum ConfigCommands {
         integer("lfu-decay-time", get: { $0.config.lfuDecayTime }) { $0.config.lfuDecayTime = $1 },
         immutable("tcp-backlog", "511"),
         integer("latency-monitor-threshold", get: { $0.latency.thresholdMs }) { $0.latency.thresholdMs = $1 },
-        extra("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
+        Parameter(name: "client-output-buffer-limit", aliases: [], get: { $0.config.extra["client-output-buffer-limit"] ?? defaultOutputBufferLimits }, set: { e, v in
+            switch mergeOutputBufferLimits(e.config.extra["client-output-buffer-limit"] ?? defaultOutputBufferLimits, v) {
+            case .success(let merged):
+                e.config.extra["client-output-buffer-limit"] = merged
+                return nil
+            case .failure(let error):
+                return error.reason
+            }
+        }),
         immutable("io-threads", "1"),
     ] + LatencyCommands.configParameters + PersistenceCommands.configParameters
 
@@ -264,11 +272,100 @@ public enum ConfigCommands {
     public static let parameters: [Parameter] = {
         var out = handled
         let names = Set(handled.map(\.name))
-        for r in RedisConfigTable.rows + hiddenRows where !names.contains(r.name) {
-            out.append(generic(r.name, r.defaultValue, aliases: r.aliases, mutable: r.kind != "immutable"))
+        for r in RedisConfigTable.rows + hiddenRows where !names.contains(r.name) && r.name != "lua-time-limit" {
+            // redis-server 7.0 declares lua-time-limit as an alias of busy-reply-threshold.
+            let aliases = r.name == "busy-reply-threshold" ? ["lua-time-limit"] : r.aliases
+            out.append(generic(r.name, r.defaultValue, aliases: aliases, mutable: r.kind != "immutable"))
         }
         return out
     }()
+
+    /// redis-server's default `client-output-buffer-limit`.
+    public static let defaultOutputBufferLimits = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+
+    /// Applies `client-output-buffer-limit` groups (`<class> <hard> <soft> <soft-seconds>`, class normal,
+    /// replica/slave or pubsub, sizes with units) to `current` (the CONFIG GET form), checked like
+    /// redis-server's setConfigClientOutputBufferLimitOption; returns the new CONFIG GET form.
+    public static func mergeOutputBufferLimits(_ current: String, _ value: String) -> Result<String, ValueError> {
+        let classes = ["normal", "slave", "pubsub"]
+        var limits = current.split(separator: " ").map(String.init)
+        if limits.count != 12 { limits = defaultOutputBufferLimits.split(separator: " ").map(String.init) }
+        let words = value.split(separator: " ").map(String.init)
+        if words.isEmpty || words.count % 4 != 0 {
+            return .failure(ValueError(reason: "Wrong number of arguments in buffer limit configuration."))
+        }
+        var i = 0
+        while i < words.count {
+            var cls = words[i].lowercased()
+            if cls == "replica" { cls = "slave" }
+            guard let slot = classes.firstIndex(of: cls) else {
+                return .failure(ValueError(reason: "Invalid client class specified in buffer limit configuration."))
+            }
+            guard let hard = memtoull(words[i + 1]), let soft = memtoull(words[i + 2]),
+                  let secs = Int(words[i + 3]), secs >= 0 else {
+                return .failure(ValueError(reason: "Error in hard, soft or soft_seconds setting in buffer limit configuration."))
+            }
+            limits[slot * 4 + 1] = String(hard)
+            limits[slot * 4 + 2] = String(soft)
+            limits[slot * 4 + 3] = String(secs)
+            i += 4
+        }
+        return .success(limits.joined(separator: " "))
+    }
+
+    /// infera server's default `bind` (loopback only; redis-server's is `* -::*`).
+    public static let inferaDefaultBind = "127.0.0.1 -::1"
+
+    /// The canonical name of a parameter given by its name or an old alias (any case); nil if unknown.
+    public static func canonicalName(_ name: String) -> String? {
+        byName[name.lowercased()].map { parameters[$0].name }
+    }
+
+    /// Names whose value lives in an engine field rather than in `config.extra`.
+    static let handledNames = Set(handled.map(\.name))
+
+    /// A config-file directive for a CONFIG parameter (name or alias): the canonical name and the
+    /// checked value, and whether it must be applied to the running engine (`deferredSettings`)
+    /// rather than stored in `config.extra`. nil: not a CONFIG parameter.
+    public static func fileSetting(_ name: String, _ args: [String]) -> Result<(name: String, value: String, deferred: Bool), ValueError>? {
+        guard let canonical = canonicalName(name) else { return nil }
+        let multiArg = ["save", "client-output-buffer-limit", "oom-score-adj-values", "bind", "shutdown-on-sigint",
+                        "shutdown-on-sigterm", "latency-tracking-info-percentiles", "replicaof"].contains(canonical)
+        if args.isEmpty || (!multiArg && args.count != 1) { return .failure(ValueError(reason: "wrong number of arguments")) }
+        let value = args.count == 1 ? args[0] : args.joined(separator: " ")
+        switch normalize(canonical, value) {
+        case .success(let v): return .success((canonical, v, handledNames.contains(canonical)))
+        case .failure(let e): return .failure(e)
+        }
+    }
+
+    /// Applies the settings a config file gave for parameters kept in engine fields (at start-up,
+    /// before any client): each goes through its CONFIG SET handler; returns the first failure.
+    public static func applyDeferredSettings(_ engine: Engine) -> String? {
+        engine.lock.withLock {
+            for (name, value) in engine.config.deferredSettings {
+                if let reason = find(name)?.set?(engine, value) { return "\(name): \(reason)" }
+            }
+            engine.config.deferredSettings = []
+            return nil
+        }
+    }
+
+    /// CONFIG REWRITE: rewrites the file the server was started with (ConfigRewrite.swift).
+    static func rewrite(_ ctx: inout CommandContext) {
+        let path = ctx.engine.serverInfo.configFile
+        if path.isEmpty {
+            ctx.out.error("ERR The server is running without a config file")
+            return
+        }
+        if let reason = ConfigRewrite.run(engine: ctx.engine, path: path) {
+            ctx.engine.scriptLog?(3, "CONFIG REWRITE failed: \(reason)")
+            ctx.out.error("ERR Rewriting config file: \(reason)")
+        } else {
+            ctx.engine.scriptLog?(3, "CONFIG REWRITE executed with success.")
+            ctx.out.ok()
+        }
+    }
 
     static let byName: [String: Int] = {
         var d: [String: Int] = [:]

@@ -62,9 +62,7 @@ public enum ServerCommands {
                     ctx.engine.latency.resetStats()
                     ctx.out.ok()
                 },
-                spec("rewrite", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Rewrite the configuration file with the in memory configuration", "2.8.0") { ctx in
-                    ctx.out.error("ERR The server is running without a config file")
-                },
+                spec("rewrite", 2, [.admin, .noscript, .loading, .stale], ["admin", "slow", "dangerous"], "Rewrite the configuration file with the in memory configuration", "2.8.0", ConfigCommands.rewrite),
                 spec("help", 2, [.loading, .stale], ["slow"], "Show helpful text about the different subcommands", "5.0.0") { ctx in
                     KeyCommands.replyHelp(&ctx, "CONFIG", [
                         "GET <pattern>",
