@@ -31,11 +31,14 @@ public enum ConfigRewrite {
         /// Options the rewrite handled: their unused lines are blanked at the end.
         var processed: Set<String> = []
         var needsSignature = true
+        /// DEBUG CONFIG-REWRITE-FORCE-ALL: write every option, default or not.
+        var forceWrite = false
 
         init(oldText: String?) {
             guard let text = oldText, !text.isEmpty else { return }
-            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                let line = trim(raw)
+            // Split at "\n" bytes: "\r\n" is one Character in Swift, so a String split would miss it.
+            for raw in text.utf8.split(separator: 10, omittingEmptySubsequences: false) {
+                let line = trim(Substring(String(decoding: raw, as: UTF8.self)))
                 if line.isEmpty || line.hasPrefix("#") {
                     if needsSignature && line == ConfigRewrite.signature { needsSignature = false }
                     lines.append(line)
@@ -64,7 +67,7 @@ public enum ConfigRewrite {
                 lines[index] = line
                 return
             }
-            guard force else { return }
+            guard force || forceWrite else { return }
             if needsSignature {
                 lines.append(ConfigRewrite.signature)
                 needsSignature = false
@@ -249,8 +252,9 @@ public enum ConfigRewrite {
     }
 
     /// The new text of the config file whose old text is `oldText` (nil: no file yet).
-    static func newContent(engine: Engine, oldText: String?) -> String {
+    static func newContent(engine: Engine, oldText: String?, forceAll: Bool = false) -> String {
         var state = State(oldText: oldText)
+        state.forceWrite = forceAll
         var seen = Set<String>()
         for r in RedisConfigTable.rows + ConfigCommands.hiddenRows where seen.insert(r.name).inserted {
             guard let p = ConfigCommands.find(r.name) else { continue }
@@ -275,7 +279,7 @@ public enum ConfigRewrite {
 
     /// Whether the file text holds a secret: a password, a password hash of a user, a key passphrase.
     static func holdsSecret(_ content: String) -> Bool {
-        for line in content.split(separator: "\n") {
+        for line in content.utf8.split(separator: 10).map({ String(decoding: $0, as: UTF8.self) }) {
             guard let words = splitArgs(String(line)), let first = words.first?.lowercased() else { continue }
             switch first {
             case "requirepass", "masterauth", "tls-key-file-pass", "tls-client-key-file-pass":
@@ -290,7 +294,7 @@ public enum ConfigRewrite {
 
     /// Rewrites the file at `path` from the engine's configuration; nil on success, else the
     /// strerror text of what failed (the old file is then left as it was).
-    static func run(engine: Engine, path: String) -> String? {
+    static func run(engine: Engine, path: String, forceAll: Bool = false) -> String? {
         var oldText: String?
         var oldMode: mode_t?
         if let f = fopen(path, "r") {
@@ -311,12 +315,25 @@ public enum ConfigRewrite {
         } else if errno != ENOENT {
             return String(cString: strerror(errno))
         }
-        let content = newContent(engine: engine, oldText: oldText)
-        var mode = oldMode ?? 0o644
+        let content = newContent(engine: engine, oldText: oldText, forceAll: forceAll)
+        var mode = oldMode ?? (0o644 & ~processUmask)
         // A file holding a password is readable by its owner only.
         if holdsSecret(content) { mode &= 0o600 }
         return overwrite(path: path, content: content, mode: mode)
     }
+
+    /// The process umask, read from /proc (calling umask() to read it would briefly change it for
+    /// every thread); 022 when unknown.
+    static let processUmask: mode_t = {
+        guard let f = fopen("/proc/self/status", "r") else { return 0o022 }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 256)
+        while fgets(&buf, Int32(buf.count), f) != nil {
+            let line = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if line.hasPrefix("Umask:"), let v = mode_t(line.dropFirst(6).trimmingCharacters(), radix: 8) { return v }
+        }
+        return 0o022
+    }()
 
     /// Redis's `rewriteConfigOverwriteFile`: write `path.XXXXXX`, fsync, chmod, rename over `path`,
     /// fsync the directory; the temporary file is removed on failure.
@@ -429,5 +446,15 @@ public enum ConfigRewrite {
             }
             out.append(String(decoding: cur, as: UTF8.self))
         }
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces, tabs and newlines.
+    fileprivate func trimmingCharacters() -> String {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" || f == "\n" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s = s.dropLast() }
+        return String(s)
     }
 }

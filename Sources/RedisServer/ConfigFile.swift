@@ -92,9 +92,10 @@ public enum RedisConfigFile {
     /// Applies every directive of `text` to `config`.
     public static func apply(_ text: String, to config: inout RedisServerConfig) throws {
         var lineNo = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split at "\n" bytes: "\r\n" is one Character in Swift, so a String split would miss it.
+        for rawLine in text.utf8.split(separator: 10, omittingEmptySubsequences: false) {
             lineNo += 1
-            let line = rawLine.trimmingCharacters()
+            let line = Substring(String(decoding: rawLine, as: UTF8.self)).trimmingCharacters()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let words = splitArgs(line), !words.isEmpty else {
                 throw ConfigFileError(line: lineNo, text: line, reason: "Unbalanced quotes in configuration line")
@@ -104,7 +105,10 @@ public enum RedisConfigFile {
             do {
                 try applyDirective(name, args, &config)
             } catch let e as DirectiveError {
-                throw ConfigFileError(line: lineNo, text: line, reason: e.reason)
+                // A password never reaches the terminal: the line of a secret-holding directive is shown
+                // without its arguments.
+                let secret = ["requirepass", "masterauth", "user", "tls-key-file-pass", "tls-client-key-file-pass"].contains(name)
+                throw ConfigFileError(line: lineNo, text: secret ? words[0] + " <redacted>" : line, reason: e.reason)
             }
         }
     }

@@ -144,6 +144,48 @@ struct ServerTests {
             try RedisConfigFile.parseCommandLine(["--bogus", "1"])
         }
     }
+
+    /// What CONFIG REWRITE writes, the parser reads back: every CONFIG parameter under its name or old
+    /// alias (stored under the canonical name, normalised), `save` lines adding up, `user` lines, CRLF.
+    @Test func configFileReadsWhatRewriteWrites() throws {
+        let text = "save 900 1\r\nsave 300 10\r\nslave-serve-stale-data no\nzset-max-ziplist-entries 21\n"
+            + "stream-node-max-bytes 8kb\nshutdown-on-sigterm nosave now\nlatency-tracking no\n"
+            + "user default on sanitize-payload #\(String(repeating: "a", count: 64)) ~* &* +@all\n"
+            + "user bob on >pw ~k* +get\nproc-title-template \"{title} \\xc3\\xa9\"\n"
+        let cfg = try RedisConfigFile.parseCommandLine(["/etc/r.conf", "--save", "60 1"]) { _ in text }
+        #expect(cfg.configFile == "/etc/r.conf")
+        #expect(cfg.engine.extra["save"] == "900 1 300 10 60 1")
+        #expect(cfg.engine.extra["replica-serve-stale-data"] == "no")
+        #expect(cfg.engine.extra["zset-max-listpack-entries"] == "21")
+        #expect(cfg.engine.extra["stream-node-max-bytes"] == "8192")
+        #expect(cfg.engine.extra["shutdown-on-sigterm"] == "nosave now")
+        #expect(cfg.engine.extra["proc-title-template"] == "{title} \u{e9}")
+        #expect(cfg.engine.deferredSettings.map(\.name) == ["latency-tracking"])
+        #expect(cfg.engine.aclUsers.map { $0[0] } == ["default", "bob"])
+        let relative = try RedisConfigFile.parseCommandLine(["r.conf"]) { _ in "" }
+        #expect(relative.configFile?.hasPrefix("/") == true && relative.configFile?.hasSuffix("/r.conf") == true)
+        // `save ""` clears what came before; a duplicate user or a bad value is refused.
+        #expect(try RedisConfigFile.parseCommandLine(["r.conf", "--save", ""]) { _ in "save 1 1\n" }.engine.extra["save"] == "")
+        do {
+            _ = try RedisConfigFile.parseCommandLine(["r.conf"]) { _ in "user a on\nuser a off\n" }
+            Issue.record("duplicate user accepted")
+        } catch let e as ConfigFileError {
+            #expect(e.reason == "Duplicate user 'a' found")
+        }
+        do {
+            _ = try RedisConfigFile.parseCommandLine(["r.conf"]) { _ in "maxmemory-clients 200%\n" }
+            Issue.record("bad value accepted")
+        } catch let e as ConfigFileError {
+            #expect(e.reason == "percentage argument must be less or equal to 100")
+        }
+        // The line of a password directive is not shown in the error.
+        do {
+            _ = try RedisConfigFile.parseCommandLine(["r.conf"]) { _ in "user bob on >hunter2 <nope\n" }
+            Issue.record("bad user accepted")
+        } catch let e as ConfigFileError {
+            #expect(!e.description.contains("hunter2") && !e.description.contains("nope"))
+        }
+    }
 }
 
 @Suite("Redis server lifecycle", .serialized)

@@ -243,7 +243,10 @@ extension ACLCommands {
         if let err { return err.hasPrefix("ERR ") ? String(err.dropFirst(4)) : err }
         var scratch = ACLUser(name: name)
         for op in ops {
-            if let e = scratch.apply(op) { return "Error in user declaration '\(op)': \(e)" }
+            if let e = scratch.apply(op) {
+                let shown = op.hasPrefix(">") || op.hasPrefix("<") ? String(op.prefix(1)) + "<redacted>" : op
+                return "Error in user declaration '\(shown)': \(e)"
+            }
         }
         return nil
     }

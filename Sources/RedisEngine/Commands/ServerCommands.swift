@@ -137,6 +137,16 @@ public enum ServerCommands {
         } else if ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc == 3 {
             ctx.engine.config.activeExpireEnabled = ctx.int(2) != 0
             ctx.out.ok()
+        } else if ctx.argIs(1, "CONFIG-REWRITE-FORCE-ALL") && ctx.argc == 2 {
+            // Every option written, defaults included (Redis's test of CONFIG REWRITE).
+            let path = ctx.engine.serverInfo.configFile
+            if path.isEmpty {
+                ctx.out.error("ERR CONFIG-REWRITE-FORCE-ALL failed: The server is running without a config file")
+            } else if let reason = ConfigRewrite.run(engine: ctx.engine, path: path, forceAll: true) {
+                ctx.out.error("ERR CONFIG-REWRITE-FORCE-ALL failed: \(reason)")
+            } else {
+                ctx.out.ok()
+            }
         } else if ctx.argIs(1, "RELOAD") && ctx.argc == 2 {
             PersistenceCommands.debugReload(&ctx)
         } else if ctx.argIs(1, "DIGEST") && ctx.argc == 2 {
