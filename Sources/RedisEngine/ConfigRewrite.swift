@@ -257,7 +257,8 @@ public enum ConfigRewrite {
         state.forceWrite = forceAll
         var seen = Set<String>()
         for r in RedisConfigTable.rows + ConfigCommands.hiddenRows where seen.insert(r.name).inserted {
-            guard let p = ConfigCommands.find(r.name) else { continue }
+            // Only canonical names are rewritten (lua-time-limit is an alias of busy-reply-threshold).
+            guard let p = ConfigCommands.find(r.name), p.name == r.name else { continue }
             var value = p.get(engine)
             if r.name == "requirepass", value == ACLCommands.requirePassFromACL { value = "" }
             var def = r.defaultValue

@@ -304,6 +304,16 @@ public enum RedisConfigFile {
                 throw DirectiveError(reason: "Bad directive or wrong number of arguments")
             }
         }
+        // Settings the network server keeps: CONFIG GET (and so CONFIG REWRITE) reports them too.
+        switch name {
+        case "tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-ca-cert-file":
+            c.engine.extra[name] = args[0]
+        case "tls-auth-clients", "protected-mode", "loglevel", "cluster-enabled":
+            c.engine.extra[name] = args[0].lowercased()
+        case "tcp-backlog", "tcp-keepalive", "io-threads", "threads":
+            c.engine.extra[name == "threads" ? "io-threads" : name] = parseMemory(args[0]).map(String.init) ?? args[0]
+        default: break
+        }
     }
 
     /// Applies a CONFIG parameter (or old alias) given by a directive, checked and normalised like

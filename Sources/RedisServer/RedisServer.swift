@@ -57,9 +57,7 @@ public final class RedisServer: @unchecked Sendable {
         self.log = log
         LuaScripting.install(on: self.engine)
         // Config-file settings that go through CONFIG SET's handlers, then the file's `user` lines.
-        if let problem = ConfigCommands.applyDeferredSettings(self.engine) {
-            log.log(.warning, "Config file setting not applied: \(problem)")
-        }
+        startupProblem = ConfigCommands.applyDeferredSettings(self.engine)
         ACLCommands.loadConfiguredUsers(self.engine)
         if self.engine.scriptLog == nil {
             self.engine.scriptLog = { level, message in log.log(ServerLog.Level(rawValue: level) ?? .notice, message) }
@@ -96,8 +94,12 @@ public final class RedisServer: @unchecked Sendable {
     /// The TLS port bound, or nil.
     public private(set) var tlsPort: Int?
 
+    /// A config-file setting that could not be applied (e.g. `dir` not a directory): `start` refuses.
+    private var startupProblem: String?
+
     /// Binds every listener and starts the cron. Logs the start-up banner.
     public func start() throws {
+        if let startupProblem { throw RedisServerError("Fatal config file error: \(startupProblem)") }
         let pid = Int(getpid())
         log.log(.warning, "oO0OoO0OoO0Oo infera engine is starting oO0OoO0OoO0Oo", role: "C")
         log.log(.warning, "infera engine version=\(ConnectionCommands.redisVersion), bits=64, commit=00000000, modified=0, pid=\(pid), just started", role: "C")

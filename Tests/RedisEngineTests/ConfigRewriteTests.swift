@@ -12,7 +12,7 @@ struct ConfigRewriteTests {
 
     @Test func keepsCommentsRenamesAliasesAndBlanksDuplicates() {
         let c = TestClient()
-        c.run("CONFIG", "SET", "save", "", "maxmemory", "2mb", "replica-read-only", "no")
+        c.run("CONFIG", "SET", "save", "", "maxmemory", "2mb", "replica-read-only", "no", "lua-time-limit", "700")
         let old = """
         # header\r
         slave-read-only yes
@@ -32,6 +32,7 @@ struct ConfigRewriteTests {
         ])
         #expect(lines.contains("user default on nopass ~* &* +@all"))
         #expect(!text.contains("maxmemory 3mb"))
+        #expect(lines.contains("busy-reply-threshold 700") && !text.contains("lua-time-limit"))
         // Options at their default and not in the file are not written.
         #expect(!text.contains("timeout"))
         // Like redis-server, the next pass adds a blank line for the file's final newline; then nothing changes.

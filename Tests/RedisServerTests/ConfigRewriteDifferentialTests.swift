@@ -153,6 +153,7 @@ struct ConfigRewriteDifferentialTests {
     maxmemory 100mb
     maxmemory 200mb
     timeout 0
+    lua-time-limit 100
     logfile ""
 
 
@@ -167,6 +168,8 @@ struct ConfigRewriteDifferentialTests {
                 ["CONFIG", "SET", "save", "100 10 20 30 40 50", "shutdown-on-sigterm", "nosave now", "maxmemory-clients", "10%"],
                 ["CONFIG", "SET", "proc-title-template", "{title} \"quoted\"\t{port}", "hz", "20", "stream-node-max-bytes", "8kb"],
                 ["CONFIG", "SET", "lfu-log-factor", "7", "zset-max-ziplist-value", "3mb", "maxmemory-policy", "allkeys-lru"],
+                ["CONFIG", "SET", "busy-reply-threshold", "700", "tcp-keepalive", "60", "slowlog-log-slower-than", "-1"],
+                ["CONFIG", "GET", "lua-time-limit"],
                 ["ACL", "SETUSER", "alice", "on", ">wonderland", "~cache:*", "+get"],
                 ["FLUSHDB"],
             ])

@@ -152,6 +152,7 @@ struct ServerTests {
             + "stream-node-max-bytes 8kb\nshutdown-on-sigterm nosave now\nlatency-tracking no\n"
             + "user default on sanitize-payload #\(String(repeating: "a", count: 64)) ~* &* +@all\n"
             + "user bob on >pw ~k* +get\nproc-title-template \"{title} \\xc3\\xa9\"\n"
+            + "tls-cert-file /x/c.pem\ntcp-backlog 100\nprotected-mode NO\nthreads 2\n"
         let cfg = try RedisConfigFile.parseCommandLine(["/etc/r.conf", "--save", "60 1"]) { _ in text }
         #expect(cfg.configFile == "/etc/r.conf")
         #expect(cfg.engine.extra["save"] == "900 1 300 10 60 1")
@@ -162,6 +163,10 @@ struct ServerTests {
         #expect(cfg.engine.extra["proc-title-template"] == "{title} \u{e9}")
         #expect(cfg.engine.deferredSettings.map(\.name) == ["latency-tracking"])
         #expect(cfg.engine.aclUsers.map { $0[0] } == ["default", "bob"])
+        // Settings of the network server are reported by CONFIG GET, so a rewrite keeps them.
+        #expect(cfg.tlsCertFile == "/x/c.pem" && cfg.engine.extra["tls-cert-file"] == "/x/c.pem")
+        #expect(cfg.engine.extra["tcp-backlog"] == "100" && cfg.engine.extra["protected-mode"] == "no")
+        #expect(cfg.threads == 2 && cfg.engine.extra["io-threads"] == "2")
         let relative = try RedisConfigFile.parseCommandLine(["r.conf"]) { _ in "" }
         #expect(relative.configFile?.hasPrefix("/") == true && relative.configFile?.hasSuffix("/r.conf") == true)
         // `save ""` clears what came before; a duplicate user or a bad value is refused.
