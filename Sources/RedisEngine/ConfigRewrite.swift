@@ -259,8 +259,7 @@ public enum ConfigRewrite {
         for r in RedisConfigTable.rows + ConfigCommands.hiddenRows where seen.insert(r.name).inserted {
             // Only canonical names are rewritten (lua-time-limit is an alias of busy-reply-threshold).
             guard let p = ConfigCommands.find(r.name), p.name == r.name else { continue }
-            var value = p.get(engine)
-            if r.name == "requirepass", value == ACLCommands.requirePassFromACL { value = "" }
+            let value = p.get(engine)
             var def = r.defaultValue
             if r.name == "bind" { def = ConfigCommands.inferaDefaultBind }
             rewriteOption(&state, r.name, style: style(r.name, kind: r.kind), value: value, defaultValue: def)

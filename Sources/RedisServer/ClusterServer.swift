@@ -28,6 +28,8 @@ public final class RedisClusterServer: @unchecked Sendable {
             var c = config
             c.port = config.ephemeralPorts || config.port == 0 ? config.port : config.port + i
             c.tlsPort = config.tlsPort > 0 && !config.ephemeralPorts ? config.tlsPort + i : config.tlsPort
+            // The nodes share one config file: only the first (on the file's own port) may CONFIG REWRITE it.
+            if i > 0 { c.configFile = nil }
             servers.append(RedisServer(config: c, log: log))
         }
         self.servers = servers

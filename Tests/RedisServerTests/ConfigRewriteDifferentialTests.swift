@@ -224,6 +224,23 @@ struct ConfigRewriteDifferentialTests {
         }
     }
 
+    /// The default user's password set through ACL (not `requirepass`) is kept as a `user` line.
+    @Test func defaultUserPasswordFromACL() throws {
+        try withConfiguredPair("bind 127.0.0.1\ndir {DIR}\nsave \"\"\nrequirepass \"\"\n") { r, c in
+            try both(r, c, [["ACL", "SETUSER", "default", "on", ">acl-pass"], ["CONFIG", "GET", "requirepass"]])
+            r.password = "acl-pass"
+            c.password = "acl-pass"
+            try rewriteAndCompare(r, c)
+            try both(r, c, [["ACL", "LIST"], ["CONFIG", "GET", "requirepass"]])
+            #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))")
+            #expect(!c.fileText.contains("acl-pass"))
+            let fresh = try RedisTestClient(port: c.process.port)
+            defer { fresh.close() }
+            #expect(try fresh.command("PING") == .error("NOAUTH Authentication required."))
+            #expect(try fresh.command("AUTH", "acl-pass") == .simple("OK"))
+        }
+    }
+
     @Test func withoutConfigFile() throws {
         try ServerPair.with { pair in
             let runner = try pair.runner(batch: 1)

@@ -192,7 +192,11 @@ public enum ConfigCommands {
     /// Parameters with an engine field or an engine-specific value; every other redis-server 7.0
     /// parameter comes from `RedisConfigTable` (see `parameters`).
     static let handled: [Parameter] = [
-        Parameter(name: "requirepass", aliases: [], get: { $0.config.requirePass?.value ?? "" }, set: { e, v in
+        Parameter(name: "requirepass", aliases: [], get: { e in
+            // After ACL SETUSER default the password lives in the ACL, not in `requirepass` (as in Redis).
+            let v = e.config.requirePass?.value ?? ""
+            return v == ACLCommands.requirePassFromACL ? "" : v
+        }, set: { e, v in
             e.config.requirePass = v.isEmpty ? nil : RedactedSecret(v)
             return nil
         }),
