@@ -224,6 +224,35 @@ struct ConfigRewriteDifferentialTests {
         }
     }
 
+    /// Multi-argument and special options written in the file by hand.
+    @Test func specialOptionsFromTheFile() throws {
+        let config = """
+        bind 127.0.0.1
+        dir {DIR}
+        save ""
+        client-output-buffer-limit slave 128mb 32mb 30
+        client-output-buffer-limit pubsub 32mb 8mb 60
+        oom-score-adj-values 0 100 900
+        latency-tracking-info-percentiles 50
+        notify-keyspace-events Ex
+        appendfsync always
+        loglevel warning
+        databases 8
+        tcp-keepalive 100
+        maxmemory-clients 1gb
+        """
+        try withConfiguredPair(config) { r, c in
+            try both(r, c, [
+                ["CONFIG", "GET", "client-output-buffer-limit"], ["CONFIG", "GET", "oom-score-adj-values"],
+                ["CONFIG", "SET", "latency-tracking-info-percentiles", "", "oom-score-adj-values", "0 200 800"],
+                ["CONFIG", "SET", "client-output-buffer-limit", "replica 256mb 64mb 60", "appendfsync", "everysec"],
+                ["CONFIG", "SET", "maxmemory-clients", "0", "tcp-keepalive", "300"],
+            ])
+            try rewriteAndCompare(r, c)
+            try both(r, c, [["CONFIG", "GET", "databases"], ["CONFIG", "GET", "latency-tracking-info-percentiles"]])
+        }
+    }
+
     /// The default user's password set through ACL (not `requirepass`) is kept as a `user` line.
     @Test func defaultUserPasswordFromACL() throws {
         try withConfiguredPair("bind 127.0.0.1\ndir {DIR}\nsave \"\"\nrequirepass \"\"\n") { r, c in
