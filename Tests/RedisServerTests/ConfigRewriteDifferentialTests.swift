@@ -177,7 +177,8 @@ struct ConfigRewriteDifferentialTests {
             // The rename-command line survived the restart.
             try both(r, c, [["FLUSHDB"], ["BADGER"], ["ACL", "LIST"]])
             // A user password hash in the file: readable by its owner only.
-            #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))")
+            // infera keeps files holding a password to their owner (redis-server writes 0644 minus umask).
+            if !UnderTest.isRedisSelfCheck { #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))") }
             // Rewriting again reuses the lines of the last rewrite in order (a `client-output-buffer-limit`
             // line may now hold another class), as redis-server does.
             try both(r, c, [["CONFIG", "REWRITE"], ["CONFIG", "REWRITE"]])
@@ -217,7 +218,8 @@ struct ConfigRewriteDifferentialTests {
             c.password = "s3cr\"et pass"
             try rewriteAndCompare(r, c)
             try both(r, c, [["CONFIG", "GET", "hash-max-listpack-entries"], ["CONFIG", "GET", "requirepass"], ["ACL", "LIST"]])
-            #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))")
+            // infera keeps files holding a password to their owner (redis-server writes 0644 minus umask).
+            if !UnderTest.isRedisSelfCheck { #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))") }
             let fresh = try RedisTestClient(port: c.process.port)
             defer { fresh.close() }
             #expect(try fresh.command("GET", "k") == .error("NOAUTH Authentication required."))
@@ -261,7 +263,8 @@ struct ConfigRewriteDifferentialTests {
             c.password = "acl-pass"
             try rewriteAndCompare(r, c)
             try both(r, c, [["ACL", "LIST"], ["CONFIG", "GET", "requirepass"]])
-            #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))")
+            // infera keeps files holding a password to their owner (redis-server writes 0644 minus umask).
+            if !UnderTest.isRedisSelfCheck { #expect(c.fileMode == 0o600, "mode \(String(c.fileMode, radix: 8))") }
             #expect(!c.fileText.contains("acl-pass"))
             let fresh = try RedisTestClient(port: c.process.port)
             defer { fresh.close() }
