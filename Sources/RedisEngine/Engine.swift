@@ -418,7 +418,7 @@ public final class Engine: @unchecked Sendable {
             }
         }
         ctx.session.commandsProcessed += 1
-        ctx.session.lastCommand = cmd.fullName
+        ctx.session.lastCommandSpec = cmd
         stats.commandsProcessed += 1
         let sid = cmd.statID
         if sid >= commandStats.count {
