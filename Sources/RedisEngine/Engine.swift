@@ -35,6 +35,8 @@ public final class Engine: @unchecked Sendable {
     public internal(set) var currentClient: ClientSession?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
     public private(set) var extensions: [EngineExtension] = []
+    /// The cluster node this engine is (the ClusterNode extension), or nil when it runs standalone.
+    public private(set) var clusterNode: ClusterNode?
     /// Connected clients by id.
     public var sessions: [Int64: ClientSession] = [:]
     /// Clients in MONITOR mode.
@@ -114,11 +116,15 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Adds an extension (called at start-up, e.g. from `installBuiltinExtensions`).
-    public func addExtension(_ ext: EngineExtension) { extensions.append(ext) }
+    public func addExtension(_ ext: EngineExtension) {
+        extensions.append(ext)
+        if let node = ext as? ClusterNode { clusterNode = node }
+    }
 
     /// Adds an extension at `index` of the dispatch order (cluster routing runs before MULTI queuing).
     public func insertExtension(_ ext: EngineExtension, at index: Int) {
         extensions.insert(ext, at: min(max(index, 0), extensions.count))
+        if let node = ext as? ClusterNode { clusterNode = node }
     }
 
     /// The registered extension of type `T`.

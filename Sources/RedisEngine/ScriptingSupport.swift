@@ -34,7 +34,7 @@ extension Engine {
 
     /// Whether ACL user `userName` may run every command on every key and channel.
     public func aclUnrestricted(user userName: String) -> Bool {
-        guard let ext = extensionOf(SessionStateExtension.self) else { return true }
+        guard let ext = extensionOf(SessionStateExtension.self), ext.acl.restricted else { return true }
         return ext.acl.users[userName]?.unrestricted ?? false
     }
 

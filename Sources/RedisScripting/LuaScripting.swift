@@ -21,6 +21,8 @@ public final class LuaScripting: EngineExtension {
     var functions: [String: RegisteredFunction] = [:]
     /// The run in progress (nil between scripts).
     var run: ScriptRun?
+    /// The state object every run uses (`run` points to it while a script runs).
+    private lazy var runState = ScriptRun(caller: scriptSession)
     /// `redis.setresp`: the protocol replies are converted from inside the running script.
     var scriptProtocol: RESPVersion = .resp2
     /// While FUNCTION LOAD runs a library's code: the functions it registers.
@@ -230,32 +232,31 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: running
 
-    /// State of the script being run.
+    /// State of the script being run (one object, reused from run to run).
     final class ScriptRun {
-        let caller: ClientSession
-        let readOnly: Bool
-        let allowOOM: Bool
-        let name: String
-        let startedAt: Int64
+        var caller: ClientSession
+        var readOnly: Bool
+        var allowOOM: Bool
+        var name: String
+        var startedAt: Int64
         /// FCALL (FUNCTION KILL stops it) rather than EVAL (SCRIPT KILL).
-        let isFunction: Bool
+        var isFunction: Bool
         /// The calling command's arguments (FUNCTION STATS shows them).
-        let args: Argv
+        var args: Argv
         /// The caller's ACL user may run every command on every key and channel (ACL rules cannot
         /// change while a script runs: ACL is not allowed from scripts).
-        let unrestricted: Bool
+        var unrestricted: Bool
         var killRequested = false
         var wroteSomething = false
-        init(caller: ClientSession, readOnly: Bool, allowOOM: Bool, name: String, startedAt: Int64,
-             isFunction: Bool, args: Argv, unrestricted: Bool) {
+        init(caller: ClientSession) {
             self.caller = caller
-            self.readOnly = readOnly
-            self.allowOOM = allowOOM
-            self.name = name
-            self.startedAt = startedAt
-            self.isFunction = isFunction
-            self.args = args
-            self.unrestricted = unrestricted
+            readOnly = false
+            allowOOM = false
+            name = ""
+            startedAt = 0
+            isFunction = false
+            args = Argv.empty
+            unrestricted = false
         }
 
         /// The command line, for FUNCTION STATS.
@@ -278,9 +279,17 @@ public final class LuaScripting: EngineExtension {
             ctx.out.error("ERR a script is already running")
             return
         }
-        let thisRun = ScriptRun(caller: ctx.session, readOnly: readOnly, allowOOM: allowOOM, name: errorName,
-                                startedAt: ctx.now, isFunction: isFunction,
-                                args: ctx.args, unrestricted: engine.aclUnrestricted(user: ctx.session.user))
+        let thisRun = runState
+        thisRun.caller = ctx.session
+        thisRun.readOnly = readOnly
+        thisRun.allowOOM = allowOOM
+        thisRun.name = errorName
+        thisRun.startedAt = ctx.now
+        thisRun.isFunction = isFunction
+        thisRun.args = ctx.args
+        thisRun.unrestricted = engine.aclUnrestricted(user: ctx.session.user)
+        thisRun.killRequested = false
+        thisRun.wroteSomething = false
         run = thisRun
         scriptProtocol = .resp2
         scriptSession.db = ctx.session.db
@@ -290,6 +299,8 @@ public final class LuaScripting: EngineExtension {
         let status = lua_pcall(L, nargs, 1, handlerIndex)
         infera_lua_set_hook(L, 0, nil)
         run = nil
+        thisRun.args = Argv.empty   // the connection decodes its next command into that storage
+        thisRun.caller = scriptSession
 
         // An error that came from a command the script called was counted when it happened.
         if infera_lua_istable(L, -1) {

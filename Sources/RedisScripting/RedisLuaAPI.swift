@@ -136,6 +136,9 @@ extension LuaScripting {
             default: return fail("-ERR Lua redis lib command arguments must be strings or integers")
             }
         }
+        // The arguments are copied: drop them, so the reply has the whole C stack (up to 8,000 slots
+        // in Lua 5.1, which a call with thousands of arguments would otherwise fill).
+        lua_settop(L, 0)
         guard var cmd = engine.commandTable.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
         // Redis's lookupCommand: the container itself when there is no subcommand argument.
         if cmd.isContainer && argc >= 2 {

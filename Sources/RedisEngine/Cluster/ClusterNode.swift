@@ -255,7 +255,3 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
     }
 }
 
-extension Engine {
-    /// The cluster node this engine is, or nil when it runs standalone.
-    public var clusterNode: ClusterNode? { extensionOf(ClusterNode.self) }
-}
