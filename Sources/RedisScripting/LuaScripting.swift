@@ -425,6 +425,8 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: EngineExtension
 
+    public var hooks: ExtensionHooks { [.beforeCommand] }
+
     /// `min-replicas-to-write`: infera has no replicas, so any value above 0 refuses writes.
     var lacksGoodReplicas: Bool {
         let extra = engine.config.extra
