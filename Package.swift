@@ -83,7 +83,7 @@ let package = Package(
         // EVAL/EVALSHA/SCRIPT and FUNCTION/FCALL on Lua 5.1, through the engine's command table.
         .target(name: "RedisScripting", dependencies: [
             "RedisEngine", "RESP", "CLuaBridge", .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        ], swiftSettings: engineSpeed),
         .target(name: "RedisServer", dependencies: [
             "RESP", "RedisEngine", "RedisScripting", "CEpoll",
             .product(name: "NIOCore", package: "swift-nio"),

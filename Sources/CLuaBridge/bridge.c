@@ -118,6 +118,27 @@ int infera_lua_open_libraries(lua_State *L) {
     return lua_pcall(L, 0, 0, 0);
 }
 
+/* ---- The scripts' globals ----
+ * __index of the sandbox environment: the real global, or Redis's error for a name that does not
+ * exist. In C because every global a script reads (redis, KEYS, ARGV ...) comes through here. */
+static int env_index(lua_State *L) {
+    const char *name;
+    lua_pushvalue(L, 2);
+    lua_rawget(L, LUA_GLOBALSINDEX);
+    if (lua_type(L, -1) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    name = lua_tostring(L, 2);
+    if (name == NULL) name = "";
+    luaL_where(L, 1);
+    lua_pushfstring(L, "Script attempted to access nonexistent global variable '%s'", name);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+void infera_lua_push_env_index(lua_State *L) {
+    lua_pushcfunction(L, env_index);
+}
+
 /* ---- Read-only tables, as Redis 7.0's lua_enablereadonlytable ----
  * The system Lua 5.1 has no read-only tables, so a protected table is an empty proxy whose
  * metatable reads through to the real table and refuses writes. registry.__infera_ro maps each proxy

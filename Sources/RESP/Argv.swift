@@ -17,6 +17,14 @@ public struct Argv: Sendable {
         ends.reserveCapacity(16)
     }
 
+    private init(storage: [UInt8], ends: [Int]) {
+        self.storage = storage
+        self.ends = ends
+    }
+
+    /// An empty argument vector that allocates nothing (a placeholder while the real one is borrowed).
+    public static var empty: Argv { Argv(storage: [], ends: []) }
+
     /// An argument vector holding `args` (convenience for tests and internal calls).
     public init(_ args: [String]) {
         self.init()

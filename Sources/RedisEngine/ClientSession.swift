@@ -34,8 +34,10 @@ public final class ClientSession: @unchecked Sendable {
     public var localAddress: String
     /// Numeric descriptor-like id shown in CLIENT LIST (`fd=`).
     public var fd: Int = -1
-    /// Full name of the last command (CLIENT LIST `cmd=`).
-    public var lastCommand: String = "NULL"
+    /// The last command this client ran (CLIENT LIST's `cmd`), "NULL" before the first.
+    public var lastCommand: String { lastCommandSpec?.fullName ?? "NULL" }
+    /// The spec of the last command (stored as the reference, so recording it costs no string copy).
+    public var lastCommandSpec: CommandSpec?
     /// True for MONITOR clients.
     public var isMonitor = false
     /// True when the connection uses TLS.

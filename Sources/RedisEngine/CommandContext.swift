@@ -33,7 +33,7 @@ public struct CommandContext: @unchecked Sendable {
     public init(engine: Engine, session: ClientSession, buffer: ByteBuffer) {
         self.engine = engine
         self.session = session
-        self.args = Argv()
+        self.args = Argv.empty   // callers set the arguments (or decode into them)
         self.out = ReplyWriter(buffer: buffer, version: session.protocolVersion)
     }
 

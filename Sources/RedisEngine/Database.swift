@@ -47,6 +47,9 @@ public final class Database: @unchecked Sendable {
     }
 
     /// The expiry time of `key`, if it has one.
+    /// The value of entry `index` of the keyspace (reads the one array, not a copy of the table).
+    @inlinable public func value(at index: Int) -> Value { main.vals[index] }
+
     @inlinable public func expireTime(_ key: ByteString) -> Int64? {
         if expires.isEmpty { return nil }
         return expires[key]

@@ -34,7 +34,25 @@ public final class Engine: @unchecked Sendable {
     /// The client whose top-level command runs now (Redis's `server.current_client`).
     public internal(set) var currentClient: ClientSession?
     /// Registered extensions (transactions, pub/sub, blocking, ACL, ...).
-    public private(set) var extensions: [EngineExtension] = []
+    public private(set) var extensions: [EngineExtension] = [] { didSet { rebuildHookLists() } }
+    /// The extensions implementing each per-command / per-key hook (see `EngineExtension.hooks`).
+    public private(set) var beforeCommandExtensions: [EngineExtension] = []
+    private(set) var commandRejectedExtensions: [EngineExtension] = []
+    public private(set) var afterCommandExtensions: [EngineExtension] = []
+    public private(set) var keyModifiedExtensions: [EngineExtension] = []
+    private(set) var databaseChangedExtensions: [EngineExtension] = []
+    public private(set) var keyspaceEventExtensions: [EngineExtension] = []
+
+    private func rebuildHookLists() {
+        beforeCommandExtensions = extensions.filter { $0.hooks.contains(.beforeCommand) }
+        commandRejectedExtensions = extensions.filter { $0.hooks.contains(.commandRejected) }
+        afterCommandExtensions = extensions.filter { $0.hooks.contains(.afterCommand) }
+        keyModifiedExtensions = extensions.filter { $0.hooks.contains(.keyModified) }
+        databaseChangedExtensions = extensions.filter { $0.hooks.contains(.databaseChanged) }
+        keyspaceEventExtensions = extensions.filter { $0.hooks.contains(.keyspaceEvent) }
+    }
+    /// The cluster node this engine is (the ClusterNode extension), or nil when it runs standalone.
+    public private(set) var clusterNode: ClusterNode?
     /// Connected clients by id.
     public var sessions: [Int64: ClientSession] = [:]
     /// Clients in MONITOR mode.
@@ -114,11 +132,15 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Adds an extension (called at start-up, e.g. from `installBuiltinExtensions`).
-    public func addExtension(_ ext: EngineExtension) { extensions.append(ext) }
+    public func addExtension(_ ext: EngineExtension) {
+        extensions.append(ext)
+        if let node = ext as? ClusterNode { clusterNode = node }
+    }
 
     /// Adds an extension at `index` of the dispatch order (cluster routing runs before MULTI queuing).
     public func insertExtension(_ ext: EngineExtension, at index: Int) {
         extensions.insert(ext, at: min(max(index, 0), extensions.count))
+        if let node = ext as? ClusterNode { clusterNode = node }
     }
 
     /// The registered extension of type `T`.
@@ -200,7 +222,7 @@ public final class Engine: @unchecked Sendable {
         if stats.rejectedCalls > rejectedBefore {
             stats.errorReplies += 1
             countErrorReply(ctx, at: mark)
-            for e in extensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
+            for e in commandRejectedExtensions { e.commandRejected(&ctx) }   // MULTI: flag the transaction (EXECABORT)
         }
 
         if modeBefore != .on || session.replyMode != .on {
@@ -328,8 +350,8 @@ public final class Engine: @unchecked Sendable {
             }
             return
         }
-        if !extensions.isEmpty {
-            for e in extensions where e.beforeCommand(&ctx, cmd) { return }
+        if !beforeCommandExtensions.isEmpty {
+            for e in beforeCommandExtensions where e.beforeCommand(&ctx, cmd) { return }
         }
         refused = nil   // errors a script counts while it runs are not this command's refusal
         call(&ctx, cmd)
@@ -418,7 +440,7 @@ public final class Engine: @unchecked Sendable {
             }
         }
         ctx.session.commandsProcessed += 1
-        ctx.session.lastCommand = cmd.fullName
+        ctx.session.lastCommandSpec = cmd
         stats.commandsProcessed += 1
         let sid = cmd.statID
         if sid >= commandStats.count {
@@ -441,8 +463,8 @@ public final class Engine: @unchecked Sendable {
         if !monitorFirst && !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
             feedMonitors(ctx)
         }
-        if !extensions.isEmpty {
-            for e in extensions { e.afterCommand(&ctx, cmd) }
+        if !afterCommandExtensions.isEmpty {
+            for e in afterCommandExtensions { e.afterCommand(&ctx, cmd) }
         }
         if propagating {
             aof.depth -= 1
@@ -489,14 +511,14 @@ public final class Engine: @unchecked Sendable {
         databases[db].recharge(key)
         modificationCount &+= 1
         if let t = tracking { t.keyModified(key) }
-        if extensions.isEmpty { return }
-        for e in extensions { e.keyModified(db: db, key: key) }
+        if keyModifiedExtensions.isEmpty { return }
+        for e in keyModifiedExtensions { e.keyModified(db: db, key: key) }
     }
 
     /// Tells extensions a whole database (nil = all) changed (FLUSHDB/FLUSHALL/SWAPDB).
     public func signalDatabaseChanged(db: Int?) {
         modificationCount &+= 1
-        for e in extensions { e.databaseChanged(db: db) }
+        for e in databaseChangedExtensions { e.databaseChanged(db: db) }
     }
 
     /// Emits a keyspace notification when `notify-keyspace-events` enables its class.
@@ -505,7 +527,7 @@ public final class Engine: @unchecked Sendable {
         if flags.isEmpty || !flags.contains(.keyspace) && !flags.contains(.keyevent) { return }
         if !flags.contains(type) { return }
         let name = event.description
-        for e in extensions { e.keyspaceEvent(type, name, key: key, db: db) }
+        for e in keyspaceEventExtensions { e.keyspaceEvent(type, name, key: key, db: db) }
     }
 
     // MARK: keyspace access

@@ -5,6 +5,9 @@
 /// thread executing the command; they must not block or suspend. Every method has a default
 /// that does nothing.
 public protocol EngineExtension: AnyObject {
+    /// The per-command and per-key hooks this extension implements: the dispatcher calls only
+    /// those (every command pays for each call). The default, `.all`, is always correct.
+    var hooks: ExtensionHooks { get }
     /// Called after lookup, arity, auth and OOM checks, before the command runs.
     /// Return true when the extension took care of the command (queued it in MULTI, rejected it
     /// with its own error...): the dispatcher then does nothing more for it.
@@ -29,7 +32,22 @@ public protocol EngineExtension: AnyObject {
     func infoLines(section: String) -> [String]?
 }
 
+/// The hooks of `EngineExtension` that run on every command or every key change.
+public struct ExtensionHooks: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let beforeCommand = ExtensionHooks(rawValue: 1 << 0)
+    public static let commandRejected = ExtensionHooks(rawValue: 1 << 1)
+    public static let afterCommand = ExtensionHooks(rawValue: 1 << 2)
+    public static let keyModified = ExtensionHooks(rawValue: 1 << 3)
+    public static let databaseChanged = ExtensionHooks(rawValue: 1 << 4)
+    public static let keyspaceEvent = ExtensionHooks(rawValue: 1 << 5)
+    public static let all: ExtensionHooks = [.beforeCommand, .commandRejected, .afterCommand, .keyModified,
+                                              .databaseChanged, .keyspaceEvent]
+}
+
 extension EngineExtension {
+    public var hooks: ExtensionHooks { .all }
     public func beforeCommand(_ ctx: inout CommandContext, _ command: CommandSpec) -> Bool { false }
     public func commandRejected(_ ctx: inout CommandContext) {}
     public func afterCommand(_ ctx: inout CommandContext, _ command: CommandSpec) {}

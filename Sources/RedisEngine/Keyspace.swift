@@ -28,7 +28,7 @@ extension CommandContext {
     @inlinable public func exists(_ key: ByteString) -> Bool { lookupWrite(key) != nil }
 
     /// The value at entry `index` of the current database.
-    @inlinable public func value(at index: Int) -> Value { db.main.value(at: index) }
+    @inlinable public func value(at index: Int) -> Value { engine.databases[session.db].value(at: index) }
 
     /// Stores `value` under `key` (clearing its TTL unless `keepTTL`), signals the change and counts it dirty.
     /// `accessClock`: the clock to keep (a key the command already looked up), see `Engine.setKey`.

@@ -32,6 +32,12 @@ extension Engine {
         config.maxMemory > 0 && !evictUntilUnderLimit()
     }
 
+    /// Whether ACL user `userName` may run every command on every key and channel.
+    public func aclUnrestricted(user userName: String) -> Bool {
+        guard let ext = extensionOf(SessionStateExtension.self), ext.acl.restricted else { return true }
+        return ext.acl.users[userName]?.unrestricted ?? false
+    }
+
     /// Whether ACL user `userName` may run `cmd` with `args` (keys and channels included).
     public func aclPermits(user userName: String, _ cmd: CommandSpec, _ args: Argv) -> Bool {
         guard let ext = extensionOf(SessionStateExtension.self) else { return true }

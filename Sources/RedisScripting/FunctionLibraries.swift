@@ -254,17 +254,10 @@ extension LuaScripting {
             return
         }
         lua_rawgeti(L, infera_lua_registryindex(), f.ref)
-        pushArgs(ctx.args, from: 3, count: n)
-        pushArgs(ctx.args, from: 3 + n, count: ctx.argc - 3 - n)
+        LuaReplies.pushArgs(L, ctx.args, from: 3, count: n)
+        LuaReplies.pushArgs(L, ctx.args, from: 3 + n, count: ctx.argc - 3 - n)
         runFunction(&ctx, nargs: 2, readOnly: readOnly || f.flags.contains(.noWrites), allowOOM: f.flags.contains(.allowOOM),
                     errorName: f.name, isFunction: true)
     }
 
-    private func pushArgs(_ args: Argv, from: Int, count: Int) {
-        lua_createtable(L, Int32(max(count, 0)), 0)
-        for i in 0..<max(count, 0) {
-            LuaReplies.pushBytes(L, Array(args[from + i]))
-            lua_rawseti(L, -2, Int32(i + 1))
-        }
-    }
 }

@@ -14,13 +14,15 @@ public final class LuaScripting: EngineExtension {
     let L: OpaquePointer
     /// The client scripts run as (Redis's "lua client"): internal, never blocks, own selected db.
     let scriptSession: ClientSession
-    /// Cached scripts by lower-case hex SHA-1.
-    var scripts: [String: Script] = [:]
+    /// Cached scripts by SHA-1 (EVALSHA and SCRIPT EXISTS look them up without building a string).
+    var scripts: [ScriptKey: Script] = [:]
     /// Function libraries by name, and every registered function by name.
     var libraries: [String: FunctionLibrary] = [:]
     var functions: [String: RegisteredFunction] = [:]
     /// The run in progress (nil between scripts).
     var run: ScriptRun?
+    /// The state object every run uses (`run` points to it while a script runs).
+    private lazy var runState = ScriptRun(caller: scriptSession)
     /// `redis.setresp`: the protocol replies are converted from inside the running script.
     var scriptProtocol: RESPVersion = .resp2
     /// While FUNCTION LOAD runs a library's code: the functions it registers.
@@ -32,6 +34,14 @@ public final class LuaScripting: EngineExtension {
     var scriptsExecuted = 0
     /// Calls left before the next incremental GC step.
     var gcCountdown = 50
+    /// Registry reference of `__redis__err__handler` (pushed below every script call).
+    private(set) var errorHandlerRef: Int32 = 0
+    /// The buffer commands called from scripts write their replies into, reused between calls.
+    var replyScratch: ByteBuffer?
+    /// The digest (as a client sent it) and script of the last successful lookup.
+    private var lastFound: (digest: [UInt8], script: Script)?
+    /// The argument vector of `redis.call`, reused between calls.
+    var argvScratch = Argv()
 
     /// Installs scripting on `engine`: the EVAL/SCRIPT/FUNCTION/FCALL commands and the extension.
     @discardableResult
@@ -117,6 +127,8 @@ public final class LuaScripting: EngineExtension {
         if luaL_loadbuffer(L, handler, handler.utf8.count, "@error_handler") != 0 || lua_pcall(L, 0, 0, 0) != 0 {
             fatalError("Lua: cannot install the error handler")
         }
+        infera_lua_getglobal(L, "__redis__err__handler")
+        errorHandlerRef = luaL_ref(L, infera_lua_registryindex())
 
         // Redis 7.0 leaves these out of the scripts' globals (debug stays reachable from the error
         // handler above, which captured it).
@@ -133,7 +145,8 @@ public final class LuaScripting: EngineExtension {
         // getmetatable(_G) answers a read-only view of its metatable.
         lua_createtable(L, 0, 0)              // env
         lua_createtable(L, 0, 2)              // its metatable
-        infera_lua_register(L, -1, "__index", owner, LuaOp.globalIndex.rawValue)
+        infera_lua_push_env_index(L)
+        lua_setfield(L, -2, "__index")
         infera_lua_register(L, -1, "__newindex", owner, LuaOp.globalNewIndex.rawValue)
         lua_pushvalue(L, -1)
         lua_setmetatable(L, -3)
@@ -144,8 +157,6 @@ public final class LuaScripting: EngineExtension {
         lua_pushvalue(L, -1)
         lua_setfield(L, g, "_G")
         lua_setfield(L, infera_lua_registryindex(), "__infera_env")
-        lua_createtable(L, 0, 0)
-        lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
         lua_settop(L, 0)
     }
 
@@ -154,15 +165,33 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: compiling
 
-    /// A cached script.
-    struct Script {
-        var body: [UInt8]
-        var flags: ScriptFlags
+    /// A cached script: its source, flags and the compiled function (a registry reference).
+    final class Script {
+        let sha: String
+        let body: [UInt8]
+        let flags: ScriptFlags
+        let ref: Int32
+        init(sha: String, body: [UInt8], flags: ScriptFlags, ref: Int32) {
+            self.sha = sha
+            self.body = body
+            self.flags = flags
+            self.ref = ref
+        }
+    }
+
+    /// The script cached under the hex SHA-1 in `bytes` (any case), if any. The last digest found
+    /// is remembered as sent: EVALSHA looks its script up twice (flags before it runs, then to run).
+    func script(sha bytes: ArraySlice<UInt8>) -> Script? {
+        if let last = lastFound, bytes.elementsEqual(last.digest) { return last.script }
+        guard let key = ScriptKey(hex: bytes), let found = scripts[key] else { return nil }
+        lastFound = (Array(bytes), found)
+        return found
     }
 
     /// Compiles `body` as script `sha` (stored in the registry) or returns Redis's error text.
     func compileScript(_ body: [UInt8], sha: String) -> String? {
-        if scripts[sha] != nil { return nil }
+        guard let key = ScriptKey(hex: ArraySlice(sha.utf8)) else { return "ERR invalid script digest" }
+        if scripts[key] != nil { return nil }
         let parsed: (flags: ScriptFlags, code: ArraySlice<UInt8>)
         switch ScriptFlags.parseShebang(body) {
         case .failure(let message): return message
@@ -179,19 +208,17 @@ public final class LuaScripting: EngineExtension {
         }
         pushEnvironment()
         lua_setfenv(L, -2)
-        lua_getfield(L, infera_lua_registryindex(), "__infera_scripts")
-        lua_pushvalue(L, -2)
-        lua_setfield(L, -2, sha)
+        let ref = luaL_ref(L, infera_lua_registryindex())
         lua_settop(L, 0)
-        scripts[sha] = Script(body: body, flags: parsed.flags)
+        scripts[key] = Script(sha: sha, body: body, flags: parsed.flags, ref: ref)
         return nil
     }
 
     /// Drops every cached script (SCRIPT FLUSH).
     func flushScripts() {
+        for script in scripts.values { luaL_unref(L, infera_lua_registryindex(), script.ref) }
         scripts.removeAll()
-        lua_createtable(L, 0, 0)
-        lua_setfield(L, infera_lua_registryindex(), "__infera_scripts")
+        lastFound = nil
         lua_gc(L, LUA_GCCOLLECT, 0)
     }
 
@@ -205,29 +232,35 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: running
 
-    /// State of the script being run.
+    /// State of the script being run (one object, reused from run to run).
     final class ScriptRun {
-        let caller: ClientSession
-        let readOnly: Bool
-        let allowOOM: Bool
-        let name: String
-        let startedAt: Int64
+        var caller: ClientSession
+        var readOnly: Bool
+        var allowOOM: Bool
+        var name: String
+        var startedAt: Int64
         /// FCALL (FUNCTION KILL stops it) rather than EVAL (SCRIPT KILL).
-        let isFunction: Bool
-        /// The command line, for FUNCTION STATS.
-        let commandLine: [String]
+        var isFunction: Bool
+        /// The calling command's arguments (FUNCTION STATS shows them).
+        var args: Argv
+        /// The caller's ACL user may run every command on every key and channel (ACL rules cannot
+        /// change while a script runs: ACL is not allowed from scripts).
+        var unrestricted: Bool
         var killRequested = false
         var wroteSomething = false
-        init(caller: ClientSession, readOnly: Bool, allowOOM: Bool, name: String, startedAt: Int64,
-             isFunction: Bool, commandLine: [String]) {
+        init(caller: ClientSession) {
             self.caller = caller
-            self.readOnly = readOnly
-            self.allowOOM = allowOOM
-            self.name = name
-            self.startedAt = startedAt
-            self.isFunction = isFunction
-            self.commandLine = commandLine
+            readOnly = false
+            allowOOM = false
+            name = ""
+            startedAt = 0
+            isFunction = false
+            args = Argv.empty
+            unrestricted = false
         }
+
+        /// The command line, for FUNCTION STATS.
+        var commandLine: [String] { (0..<args.count).map { args.string($0) } }
     }
 
     /// Runs the function on top of the stack with `nargs` arguments already pushed after it, and
@@ -237,7 +270,7 @@ public final class LuaScripting: EngineExtension {
                      isFunction: Bool = false) {
         // The error handler goes below the function.
         let base = lua_gettop(L) - nargs - 1
-        infera_lua_getglobal(L, "__redis__err__handler")
+        lua_rawgeti(L, infera_lua_registryindex(), errorHandlerRef)
         lua_insert(L, base + 1)
         let handlerIndex = base + 1
 
@@ -246,9 +279,17 @@ public final class LuaScripting: EngineExtension {
             ctx.out.error("ERR a script is already running")
             return
         }
-        let thisRun = ScriptRun(caller: ctx.session, readOnly: readOnly, allowOOM: allowOOM, name: errorName,
-                                startedAt: engine.clock.nowMilliseconds(), isFunction: isFunction,
-                                commandLine: (0..<ctx.argc).map { ctx.args.string($0) })
+        let thisRun = runState
+        thisRun.caller = ctx.session
+        thisRun.readOnly = readOnly
+        thisRun.allowOOM = allowOOM
+        thisRun.name = errorName
+        thisRun.startedAt = ctx.now
+        thisRun.isFunction = isFunction
+        thisRun.args = ctx.args
+        thisRun.unrestricted = engine.aclUnrestricted(user: ctx.session.user)
+        thisRun.killRequested = false
+        thisRun.wroteSomething = false
         run = thisRun
         scriptProtocol = .resp2
         scriptSession.db = ctx.session.db
@@ -258,6 +299,8 @@ public final class LuaScripting: EngineExtension {
         let status = lua_pcall(L, nargs, 1, handlerIndex)
         infera_lua_set_hook(L, 0, nil)
         run = nil
+        thisRun.args = Argv.empty   // the connection decodes its next command into that storage
+        thisRun.caller = scriptSession
 
         // An error that came from a command the script called was counted when it happened.
         if infera_lua_istable(L, -1) {
@@ -382,6 +425,8 @@ public final class LuaScripting: EngineExtension {
 
     // MARK: EngineExtension
 
+    public var hooks: ExtensionHooks { [.beforeCommand] }
+
     /// `min-replicas-to-write`: infera has no replicas, so any value above 0 refuses writes.
     var lacksGoodReplicas: Bool {
         let extra = engine.config.extra
@@ -400,8 +445,8 @@ public final class LuaScripting: EngineExtension {
             guard case .success(let parsed) = ScriptFlags.parseShebang(Array(ctx.args[1])) else { return false }
             flags = parsed.flags
         case "evalsha", "evalsha_ro":
-            guard let script = scripts[ctx.args.string(1).lowercased()] else { return false }
-            flags = script.flags
+            guard let found = script(sha: ctx.args[1]) else { return false }
+            flags = found.flags
         case "fcall", "fcall_ro":
             guard let f = functions[ctx.args.string(1).lowercased()] else { return false }
             flags = f.flags
@@ -491,4 +536,36 @@ let luaHookCallback: infera_lua_hook_callback = { state, owner in
     lua_pushstring(state, message)
     lua_setfield(state, -2, "err")
     return 1
+}
+
+/// A script's SHA-1 as a dictionary key: the 20 bytes of its 40 hex digits, so looking a script up
+/// by the digest a client sent (in any case) needs no string.
+struct ScriptKey: Hashable {
+    var a: UInt64, b: UInt64, c: UInt32
+
+    /// SHA-1 bits are uniform: the first word is hash enough.
+    func hash(into hasher: inout Hasher) { hasher.combine(a) }
+
+    /// The key for 40 hex digits, or nil when `hex` is not that.
+    init?(hex: ArraySlice<UInt8>) {
+        guard hex.count == 40 else { return nil }
+        let parsed: (UInt64, UInt64, UInt64)? = hex.withUnsafeBufferPointer { p in
+            @inline(__always) func word(_ from: Int, _ count: Int) -> UInt64? {
+                var w: UInt64 = 0
+                for i in from..<(from + count) {
+                    let c = p[i]
+                    let v: UInt8
+                    if c &- 48 < 10 { v = c &- 48 }
+                    else if (c | 0x20) &- 97 < 6 { v = (c | 0x20) &- 87 }
+                    else { return nil }
+                    w = w << 4 | UInt64(v)
+                }
+                return w
+            }
+            guard let x = word(0, 16), let y = word(16, 16), let z = word(32, 8) else { return nil }
+            return (x, y, z)
+        }
+        guard let parsed else { return nil }
+        a = parsed.0; b = parsed.1; c = UInt32(truncatingIfNeeded: parsed.2)
+    }
 }

@@ -122,16 +122,23 @@ extension LuaScripting {
         let argc = lua_gettop(L)
         if argc == 0 { return fail("-ERR Please specify at least one argument for this redis lib call") }
         guard let run else { return fail("-ERR redis.call is not allowed from here") }
-        var args: [[UInt8]] = []
-        args.reserveCapacity(Int(argc))
+        var argv = argvScratch
+        argvScratch = Argv.empty
+        argv.reset()
+        defer { argvScratch = argv }
         for i in 1...argc {
             switch lua_type(L, i) {
-            case LUA_TSTRING: args.append(bytes(L, i))
-            case LUA_TNUMBER: args.append(formatNumber(lua_tonumber(L, i)))
+            case LUA_TSTRING:
+                var len = 0
+                let p = infera_lua_tolstring(L, i, &len)
+                argv.append(raw: UnsafeRawBufferPointer(start: p, count: len))
+            case LUA_TNUMBER: argv.append(formatNumber(lua_tonumber(L, i)))
             default: return fail("-ERR Lua redis lib command arguments must be strings or integers")
             }
         }
-        let argv = Argv(bytes: args)
+        // The arguments are copied: drop them, so the reply has the whole C stack (up to 8,000 slots
+        // in Lua 5.1, which a call with thousands of arguments would otherwise fill).
+        lua_settop(L, 0)
         guard var cmd = engine.commandTable.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
         // Redis's lookupCommand: the container itself when there is no subcommand argument.
         if cmd.isContainer && argc >= 2 {
@@ -147,7 +154,7 @@ extension LuaScripting {
             return reject(text.map { "-" + $0 } ?? "-ERR Unknown Redis command called from script", cmd)
         }
         if cmd.flags.contains(.noscript) { return reject("-ERR This Redis command is not allowed from script", cmd) }
-        if !engine.aclPermits(user: run.caller.user, cmd, argv) {
+        if !run.unrestricted && !engine.aclPermits(user: run.caller.user, cmd, argv) {
             return reject("-ERR The user executing the script can't run this command or subcommand", cmd)
         }
         if let node = engine.clusterNode, let err = node.scriptAccess(cmd, argv, caller: run.caller) { return reject("-" + err, cmd) }
@@ -163,28 +170,44 @@ extension LuaScripting {
         if writes { run.wroteSomething = true }
 
         scriptSession.protocolVersion = scriptProtocol
-        var sub = CommandContext(engine: engine, session: scriptSession, buffer: ByteBufferAllocator().buffer(capacity: 64))
+        // The reply buffer is reused: taken out while the command writes into it (so it stays
+        // uniquely referenced and never copied), put back after its reply became Lua values.
+        var sub = CommandContext(engine: engine, session: scriptSession, buffer: takeReplyBuffer())
+        sub.out.buffer.clear()
         sub.args = argv
         sub.now = engine.commandTime
         sub.out.version = scriptProtocol
         engine.call(&sub, cmd)
+        sub.args = Argv.empty
+        let buffer = sub.out.buffer
+        sub.out.buffer = ByteBuffer()
+        defer { if buffer.capacity <= 1 << 20 { replyScratch = buffer } }
 
-        var buffer = sub.out.buffer
-        let reply: RESPValue
-        do {
-            guard let value = try RESPValue.parse(&buffer) else { return fail("-ERR the command gave no reply") }
-            reply = value
-        } catch {
-            return fail("-ERR the command's reply could not be read")
-        }
-        if case .error(let message) = reply {
+        if buffer.readableBytes == 0 { return fail("-ERR the command gave no reply") }
+        if buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == UInt8(ascii: "-") {
             // The command's error reply was counted when it ran.
-            pushErrorTable(L, "-" + message)
+            let line = buffer.withUnsafeReadableBytes { raw -> String in
+                let end = raw.firstIndex(of: UInt8(ascii: "\r")) ?? raw.count
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
+            }
+            pushErrorTable(L, line)
             markStatsCounted(L)
             return shouldRaise ? -1 : 1
         }
-        LuaReplies.push(reply, into: L, scriptProtocol: scriptProtocol)
+        let pushed = buffer.withUnsafeReadableBytes { raw in
+            var reader = LuaReplies.ReplyReader(bytes: raw)
+            return reader.push(into: L, scriptProtocol: scriptProtocol)
+        }
+        guard pushed else { return fail("-ERR the command's reply could not be read") }
         return 1
+    }
+
+    /// The reusable reply buffer, moved out of `replyScratch` so the command writing into it holds
+    /// the only reference (a shared buffer would be copied on the first write).
+    private func takeReplyBuffer() -> ByteBuffer {
+        guard let buffer = replyScratch else { return ByteBufferAllocator().buffer(capacity: 256) }
+        replyScratch = nil
+        return buffer
     }
 
     /// `redis.acl_check_cmd(cmd, ...)`: whether the running user may run the command.

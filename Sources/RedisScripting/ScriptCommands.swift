@@ -71,8 +71,8 @@ enum ScriptCommands {
     }
 
     /// Parses `numkeys` (argument `index`) against the arguments after it, or replies with Redis's error.
-    static func numkeys(_ ctx: inout CommandContext, at index: Int, notIntegerError: String = "\(RedisError.notInteger)") -> Int? {
-        guard let n = ctx.int(index) else { ctx.out.error(notIntegerError); return nil }
+    static func numkeys(_ ctx: inout CommandContext, at index: Int, notIntegerError: String? = nil) -> Int? {
+        guard let n = ctx.int(index) else { ctx.out.error(notIntegerError ?? "\(RedisError.notInteger)"); return nil }
         if n < 0 { ctx.out.error("ERR Number of keys can't be negative"); return nil }
         if n > ctx.argc - index - 1 { ctx.out.error("ERR Number of keys can't be greater than number of args"); return nil }
         return n
@@ -80,35 +80,34 @@ enum ScriptCommands {
 
     static func run(_ ctx: inout CommandContext, readOnly: Bool, bySHA: Bool) {
         guard let s = scripting(&ctx), let n = numkeys(&ctx, at: 2) else { return }
-        let sha: String
+        let script: LuaScripting.Script
         if bySHA {
-            sha = ctx.args.string(1).lowercased()
-            guard sha.utf8.count == 40, s.scripts[sha] != nil else {
+            guard let found = s.script(sha: ctx.args[1]) else {
                 ctx.out.error("NOSCRIPT No matching script. Please use EVAL.")
                 return
             }
+            script = found
         } else {
             let body = Array(ctx.args[1])
-            sha = SHA1.hex(body)
+            let sha = SHA1.hex(body)
             if let error = s.compileScript(body, sha: sha) {
                 ctx.out.error(error)
                 return
             }
+            guard let compiled = s.script(sha: ArraySlice(sha.utf8)) else { return }
+            script = compiled
         }
-        let flags = s.scripts[sha]!.flags
+        let flags = script.flags
         if !flags.contains(.eval_compat) && !flags.contains(.allowOOM) && !flags.contains(.noWrites) && !readOnly
             && ctx.engine.isOverMaxMemory() {
             ctx.out.error(RedisError.oom)
             return
         }
-        let L = s.L
-        lua_getfield(L, infera_lua_registryindex(), "__infera_scripts")
-        lua_getfield(L, -1, sha)
-        lua_remove(L, -2)
-        s.setGlobalArray("KEYS", ctx.args, from: 3, count: n)
-        s.setGlobalArray("ARGV", ctx.args, from: 3 + n, count: ctx.argc - 3 - n)
+        lua_rawgeti(s.L, infera_lua_registryindex(), script.ref)
+        s.setGlobalArray(LuaScripting.keysName, ctx.args, from: 3, count: n)
+        s.setGlobalArray(LuaScripting.argvName, ctx.args, from: 3 + n, count: ctx.argc - 3 - n)
         s.runFunction(&ctx, nargs: 0, readOnly: readOnly || flags.contains(.noWrites),
-                      allowOOM: flags.contains(.allowOOM), errorName: sha)
+                      allowOOM: flags.contains(.allowOOM), errorName: script.sha)
     }
 
     static func load(_ ctx: inout CommandContext) {
@@ -125,7 +124,7 @@ enum ScriptCommands {
     static func exists(_ ctx: inout CommandContext) {
         guard let s = scripting(&ctx) else { return }
         ctx.out.arrayHeader(ctx.argc - 2)
-        for i in 2..<ctx.argc { ctx.out.integer(s.scripts[ctx.args.string(i).lowercased()] != nil ? 1 : 0) }
+        for i in 2..<ctx.argc { ctx.out.integer(s.script(sha: ctx.args[i]) != nil ? 1 : 0) }
     }
 
     static func flush(_ ctx: inout CommandContext) {
@@ -140,17 +139,15 @@ enum ScriptCommands {
 }
 
 extension LuaScripting {
+    static let keysName: StaticString = "KEYS"
+    static let argvName: StaticString = "ARGV"
+
     /// Sets global `name` (bypassing the sandbox) to a table of `count` arguments from `from`.
-    func setGlobalArray(_ name: String, _ args: Argv, from: Int, count: Int) {
-        lua_createtable(L, Int32(max(count, 0)), 0)
-        if count > 0 {
-            for i in 0..<count {
-                let a = args[from + i]
-                LuaReplies.pushBytes(L, Array(a))
-                lua_rawseti(L, -2, Int32(i + 1))
-            }
+    func setGlobalArray(_ name: StaticString, _ args: Argv, from: Int, count: Int) {
+        LuaReplies.pushArgs(L, args, from: from, count: count)
+        name.withUTF8Buffer { p in
+            p.withMemoryRebound(to: CChar.self) { lua_pushlstring(L, $0.baseAddress, $0.count) }
         }
-        lua_pushstring(L, name)
         lua_insert(L, -2)
         lua_rawset(L, infera_lua_globalsindex())
     }

@@ -43,6 +43,9 @@ void infera_lua_push_readonly(lua_State *L, int idx);
 void infera_lua_set_readonly_metatable(lua_State *L, int proxy, int mt);
 /* Formats a Lua number as Redis 7.0's scripts pass it to commands ("%.17g"); returns its length. */
 int infera_format_double(double d, char *buf, int size);
+
+/* Pushes the sandbox environment's __index: the real global or Redis's nonexistent-global error. */
+void infera_lua_push_env_index(lua_State *L);
 /* Redis's deterministic PRNG behind math.random (rand48), seeded with 0 at start. */
 void infera_lua_srand48(int32_t seed);
 

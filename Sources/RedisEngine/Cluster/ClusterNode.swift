@@ -44,6 +44,7 @@ final class ClusterSessionState {
 /// CROSSSLOT for commands, transactions and scripts whose keys span slots, `-MOVED slot host:port`
 /// for keys this node does not own. Each node has its own engine, so its own keyspace.
 public final class ClusterNode: EngineExtension, @unchecked Sendable {
+    public var hooks: ExtensionHooks { [.beforeCommand, .afterCommand] }
     public let topology: ClusterTopology
     /// This node's index in `topology.nodes`.
     public let index: Int
@@ -255,7 +256,3 @@ public final class ClusterNode: EngineExtension, @unchecked Sendable {
     }
 }
 
-extension Engine {
-    /// The cluster node this engine is, or nil when it runs standalone.
-    public var clusterNode: ClusterNode? { extensionOf(ClusterNode.self) }
-}

@@ -412,6 +412,7 @@ extension Engine {
 
 /// The AOF's cron work: everysec fsync, automatic rewrite, a scheduled rewrite.
 final class AOFCron: EngineExtension {
+    var hooks: ExtensionHooks { [] }
     unowned let engine: Engine
     init(engine: Engine) { self.engine = engine }
 

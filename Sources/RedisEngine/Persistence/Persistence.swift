@@ -275,6 +275,7 @@ public enum PersistenceCommands {
 /// <changes>` pair, that many changes happened and that many seconds passed since the last save
 /// (after a failure, retry no sooner than 5 s later, like Redis).
 final class PersistenceCron: EngineExtension {
+    var hooks: ExtensionHooks { [] }
     unowned let engine: Engine
     init(engine: Engine) { self.engine = engine }
 
