@@ -51,6 +51,8 @@ public final class Engine: @unchecked Sendable {
         databaseChangedExtensions = extensions.filter { $0.hooks.contains(.databaseChanged) }
         keyspaceEventExtensions = extensions.filter { $0.hooks.contains(.keyspaceEvent) }
     }
+    /// The scripting extension (RedisScripting's LuaScripting), found without a search by EVAL/FCALL.
+    public var scriptingHost: AnyObject?
     /// The cluster node this engine is (the ClusterNode extension), or nil when it runs standalone.
     public private(set) var clusterNode: ClusterNode?
     /// Connected clients by id.

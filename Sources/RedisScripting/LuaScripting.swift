@@ -49,6 +49,7 @@ public final class LuaScripting: EngineExtension {
         if let existing = engine.extensionOf(LuaScripting.self) { return existing }
         let s = LuaScripting(engine: engine)
         engine.addExtension(s)
+        engine.scriptingHost = s
         engine.commandTable.register(ScriptCommands.all)
         engine.commandTable.register(FunctionCommands.all)
         engine.applyCommandRenames()

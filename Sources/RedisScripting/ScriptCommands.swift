@@ -65,7 +65,7 @@ enum ScriptCommands {
     }
 
     static func scripting(_ ctx: inout CommandContext) -> LuaScripting? {
-        if let s = ctx.engine.extensionOf(LuaScripting.self) { return s }
+        if let host = ctx.engine.scriptingHost { return unsafeDowncast(host, to: LuaScripting.self) }
         ctx.out.error("ERR scripting is not available")
         return nil
     }
