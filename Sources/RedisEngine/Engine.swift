@@ -17,7 +17,9 @@ public final class Engine: @unchecked Sendable {
     /// The databases.
     public private(set) var databases: [Database]
     /// The command table.
-    public var commandTable = CommandTable()
+    public var commandTable = CommandTable() { didSet { commandIndex = commandTable.index } }
+    /// The dispatch index of `commandTable`, held directly for the per-command lookup.
+    public private(set) var commandIndex = CommandIndex(commands: [:])
     /// Where `redis.log` from scripts goes (level 0 debug … 3 warning); the server sets it to its log.
     public var scriptLog: (@Sendable (Int, String) -> Void)?
     /// Set by the transport: serves other clients while a script runs past busy-reply-threshold
@@ -123,6 +125,7 @@ public final class Engine: @unchecked Sendable {
             for group in CommandTable.builtinGroups { commandTable.register(group) }
             installBuiltinExtensions(self)
         }
+        commandIndex = commandTable.index   // observers do not run for the init's own assignments
         applyCommandRenames()
     }
 
@@ -294,7 +297,7 @@ public final class Engine: @unchecked Sendable {
     @inline(__always)
     private func dispatch(_ ctx: inout CommandContext, _ argc: Int) {
         let session = ctx.session
-        guard var cmd = commandTable.lookup(ctx.args[0]) else {
+        guard var cmd = commandIndex.lookup(ctx.args[0]) else {
             replyUnknownCommand(&ctx)
             return
         }

@@ -67,7 +67,11 @@ public struct EngineConfig: Sendable {
     /// Renamed commands (`rename-command OLD NEW`): old name → new name ("" disables).
     public var renamedCommands: [String: String] = [:]
     /// Every other setting CONFIG GET should report (name → value), e.g. port, bind, tls-*.
-    public var extra: [String: String] = [:]
+    public var extra: [String: String] = [:] {
+        didSet { hllSparseMaxBytes = extra["hll-sparse-max-bytes"].flatMap { Int($0) } ?? 3000 }
+    }
+    /// `hll-sparse-max-bytes` (kept parsed: PFADD reads it on every call).
+    public private(set) var hllSparseMaxBytes = 3000
     /// Settings a config file gave for parameters kept in engine fields that the file parser does not
     /// set itself (e.g. `latency-tracking`): applied through CONFIG SET's handlers at start-up
     /// (`ConfigCommands.applyDeferredSettings`).

@@ -139,7 +139,7 @@ extension LuaScripting {
         // The arguments are copied: drop them, so the reply has the whole C stack (up to 8,000 slots
         // in Lua 5.1, which a call with thousands of arguments would otherwise fill).
         lua_settop(L, 0)
-        guard var cmd = engine.commandTable.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
+        guard var cmd = engine.commandIndex.lookup(argv[0]) else { return reject("-ERR Unknown Redis command called from script", nil) }
         // Redis's lookupCommand: the container itself when there is no subcommand argument.
         if cmd.isContainer && argc >= 2 {
             guard let sub = engine.findSubcommand(cmd, argv[1]) else {

@@ -18,8 +18,7 @@ public enum HyperLogLogCommands {
 
     /// `hll-sparse-max-bytes` (CONFIG SET accepts it; default 3000).
     static func sparseMaxBytes(_ e: Engine) -> Int {
-        guard let s = e.config.extra["hll-sparse-max-bytes"] else { return 3000 }
-        return Int(s) ?? 3000   // stored normalized (plain bytes) by CONFIG SET
+        e.config.hllSparseMaxBytes   // stored normalized (plain bytes) by CONFIG SET
     }
 
     /// The HLL bytes at entry `i`, or nil after replying WRONGTYPE (not a string or not an HLL).
