@@ -183,7 +183,7 @@ public final class LuaScripting: EngineExtension {
     /// The script cached under the hex SHA-1 in `bytes` (any case), if any. The last digest found
     /// is remembered as sent: EVALSHA looks its script up twice (flags before it runs, then to run).
     func script(sha bytes: ArraySlice<UInt8>) -> Script? {
-        if let last = lastFound, bytes.elementsEqual(last.digest) { return last.script }
+        if let last = lastFound, ScriptKey.sameDigest(bytes, last.digest) { return last.script }
         guard let key = ScriptKey(hex: bytes), let found = scripts[key] else { return nil }
         lastFound = (Array(bytes), found)
         return found
@@ -543,6 +543,21 @@ let luaHookCallback: infera_lua_hook_callback = { state, owner in
 /// by the digest a client sent (in any case) needs no string.
 struct ScriptKey: Hashable {
     var a: UInt64, b: UInt64, c: UInt32
+
+    /// Whether `a` and `b` are the same 40 bytes (five word compares).
+    static func sameDigest(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == 40, b.count == 40 else { return false }
+        return a.withUnsafeBytes { pa in
+            b.withUnsafeBytes { pb in
+                var i = 0
+                while i < 40 {
+                    if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                    i += 8
+                }
+                return true
+            }
+        }
+    }
 
     /// SHA-1 bits are uniform: the first word is hash enough.
     func hash(into hasher: inout Hasher) { hasher.combine(a) }
