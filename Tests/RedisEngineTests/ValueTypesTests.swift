@@ -164,6 +164,30 @@ private struct SplitMix {
         #expect(RedisDouble.formatString(big.score(of: b("g"))!) == "-0")
     }
 
+    @Test func copiesStayIndependentAndScoreMovesKeepInvariants() {
+        var z = RedisSortedSet()
+        for i in 0..<300 { z.set(b("m\(i)"), score: Double(i % 17)) }
+        let snapshot = z
+        // Reorder every member (delete + reinsert in the skiplist), remove some, add new ones.
+        for i in 0..<300 { z.set(b("m\(i)"), score: Double((i * 7) % 23) - 5) }
+        for i in stride(from: 0, to: 300, by: 3) { z.remove(b("m\(i)")) }
+        for i in 300..<400 { z.set(b("m\(i)"), score: 1.5) }
+        #expect(z.validate() && snapshot.validate())
+        #expect(snapshot.count == 300 && z.count == 300)
+        #expect(snapshot.score(of: b("m5")) == 5 && z.score(of: b("m5")) == 7)
+        #expect(snapshot.allEntries.map { $0.score } == (0..<300).map { Double($0 % 17) }.sorted())
+        // Lexicographic and score ranges walk the same links as ranks.
+        let lex = ZLexRange(min: .inclusive(b("m31")), max: .exclusive(b("m35")))
+        var same = RedisSortedSet()
+        for i in 0..<200 { same.set(b("m\(i)"), score: 0) }
+        #expect(same.count(in: lex) == 4)   // m31 m32 m33 m34 (m3xx would be past m199)
+        #expect(same.member(same.firstNode(in: lex)) == b("m31") && same.member(same.lastNode(in: lex)) == b("m34"))
+        let node = z.node(of: b("m1"))
+        #expect(node != 0 && z.member(node) == b("m1") && z.node(of: b("m0")) == 0)
+        z.updateScore(node: node, to: 1000)
+        #expect(z.lastNode == node && z.rank(of: b("m1")) == z.count - 1 && z.validate())
+    }
+
     @Test func randomOperationsMatchSortedModel() {
         var rng = SplitMix(state: 99)
         var z = RedisSortedSet()
