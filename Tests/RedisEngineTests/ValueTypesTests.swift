@@ -164,6 +164,22 @@ private struct SplitMix {
         #expect(RedisDouble.formatString(big.score(of: b("g"))!) == "-0")
     }
 
+    @Test func memberOrderIsMemcmpThenLength() {
+        var rng = SplitMix(state: 7)
+        // Short strings over a tiny alphabet (with NUL and 0xFF) so prefixes and ties are common;
+        // lengths straddle the 22-byte inline limit and the word boundaries.
+        func random() -> [UInt8] {
+            let n = [0, 1, 7, 8, 9, 15, 16, 19, 20, 21, 22, 23, 30][rng.int(13)]
+            return (0..<n).map { _ in [0, 1, 0x61, 0x80, 0xFF][rng.int(5)] }
+        }
+        for _ in 0..<3_000 {
+            let x = random(), y = rng.int(4) == 0 ? random() : Array(random().prefix(rng.int(24)))
+            let want = x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
+            #expect(redisCompareBytes(ByteString(x), ByteString(y)) == want)
+            #expect(redisCompareBytes(ByteString(y), ByteString(x)) == -want)
+        }
+    }
+
     @Test func copiesStayIndependentAndScoreMovesKeepInvariants() {
         var z = RedisSortedSet()
         for i in 0..<300 { z.set(b("m\(i)"), score: Double(i % 17)) }

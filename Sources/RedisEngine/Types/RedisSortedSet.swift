@@ -7,7 +7,17 @@ import Darwin
 /// Byte-wise comparison (memcmp, then length), the order Redis uses for members.
 @inline(__always)
 public func redisCompareBytes(_ a: ByteString, _ b: ByteString) -> Int {
-    a.withBytes { pa in
+    // Two inline strings: their zero-padded words compared as big-endian numbers give memcmp's
+    // order (a difference past the shorter length means the longer one has a non-zero byte
+    // there); equal words leave the length to decide.
+    if case let .inline(a0, a1, a2, a3, an) = a, case let .inline(b0, b1, b2, b3, bn) = b {
+        if a0 != b0 { return a0.bigEndian < b0.bigEndian ? -1 : 1 }
+        if a1 != b1 { return a1.bigEndian < b1.bigEndian ? -1 : 1 }
+        if a2 != b2 { return a2.bigEndian < b2.bigEndian ? -1 : 1 }
+        if a3 != b3 { return a3.bigEndian < b3.bigEndian ? -1 : 1 }
+        return an == bn ? 0 : (an < bn ? -1 : 1)
+    }
+    return a.withBytes { pa in
         b.withBytes { pb in
             let n = min(pa.count, pb.count)
             let c: Int32 = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
