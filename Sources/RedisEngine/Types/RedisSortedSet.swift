@@ -582,17 +582,38 @@ public struct RedisSortedSet: Sendable {
     }
 
     /// First node whose member lies in `range` (0 when none).
+    ///
+    /// Members are in lexicographic order only among equal scores; for other sets the answer
+    /// depends on the walk, so a set Redis keeps as a listpack is scanned from the head like
+    /// `zzlFirstInLexRange` (at most 128 entries), a skiplist descends like `zslFirstInLexRange`.
     public func firstNode(in range: ZLexRange) -> Int32 {
         if !isInRange(range) { return 0 }
+        if !isSkiplist {
+            var n = firstNode
+            while n != 0 {
+                if range.gteMin(member(n)) { return range.lteMax(member(n)) ? n : 0 }
+                n = next(n)
+            }
+            return 0
+        }
         let x = descend { a, f in !range.gteMin(members[RedisSortedSet.high(a[f + 1])]) }
         let c = next(x)
         if c == 0 || !range.lteMax(member(c)) { return 0 }
         return c
     }
 
-    /// Last node whose member lies in `range` (0 when none).
+    /// Last node whose member lies in `range` (0 when none); a listpack is scanned from the tail
+    /// like `zzlLastInLexRange` (see `firstNode(in:)`).
     public func lastNode(in range: ZLexRange) -> Int32 {
         if !isInRange(range) { return 0 }
+        if !isSkiplist {
+            var n = tail
+            while n != 0 {
+                if range.lteMax(member(n)) { return range.gteMin(member(n)) ? n : 0 }
+                n = previous(n)
+            }
+            return 0
+        }
         let x = descend { a, f in range.lteMax(members[RedisSortedSet.high(a[f + 1])]) }
         if x == 0 || !range.gteMin(member(x)) { return 0 }
         return x
@@ -612,10 +633,16 @@ public struct RedisSortedSet: Sendable {
         return Swift.max(0, rank(ofNode: l) - rank(ofNode: f) + 1)
     }
 
-    /// Number of members in lexicographic `range`.
+    /// Number of members in lexicographic `range` (a listpack counts forward from the first member
+    /// in range while members stay below the maximum, like Redis's ZLEXCOUNT; a skiplist subtracts ranks).
     public func count(in range: ZLexRange) -> Int {
         let f = firstNode(in: range)
         if f == 0 { return 0 }
+        if !isSkiplist {
+            var n = f, c = 0
+            while n != 0 && range.lteMax(member(n)) { c += 1; n = next(n) }
+            return c
+        }
         let l = lastNode(in: range)
         if l == 0 { return 0 }
         return Swift.max(0, rank(ofNode: l) - rank(ofNode: f) + 1)
