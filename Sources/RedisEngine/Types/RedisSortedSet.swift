@@ -132,10 +132,13 @@ public struct ZLexRange: Sendable, Equatable {
 /// counting while walking). A node's handle is the offset of its first word; 0 is the header and
 /// also means "none".
 ///
-///     [h-1]    level count (not stored for the header, which always has 32 levels)
+///     [h-2]    level count
+///     [h-1]    backward handle (low 32 bits) | member slot (high 32 bits)
 ///     [h]      score (bit pattern of the Double)
-///     [h+1]    backward handle (low 32 bits) | member slot (high 32 bits)
-///     [h+2+i]  level i: forward handle (low 32 bits) | span (high 32 bits)
+///     [h+1+i]  level i: forward handle (low 32 bits) | span (high 32 bits)
+///
+/// The header is only a score word and its 32 levels (words 0...32), so that a node's score and
+/// its low levels share a cache line as often as possible.
 ///
 /// Members live in a side array indexed by the slot (slot 0 is the header's empty member). Freed
 /// blocks go on a free list per level count and freed slots on their own list. The arrays are
@@ -161,7 +164,7 @@ public struct RedisSortedSet: Sendable {
     public private(set) var isSkiplist = false
 
     public init() {
-        arena = ContiguousArray(repeating: 0, count: 2 + RedisSortedSet.maxLevel)
+        arena = ContiguousArray(repeating: 0, count: 1 + RedisSortedSet.maxLevel)
         members = [.empty]
     }
 
@@ -195,11 +198,11 @@ public struct RedisSortedSet: Sendable {
     @inline(__always) public func node(of member: ByteString) -> Int32 { dict[member] ?? 0 }
 
     /// Next node at level 0 (0 = end).
-    @inline(__always) public func next(_ n: Int32) -> Int32 { Int32(truncatingIfNeeded: arena[Int(n) + 2] & RedisSortedSet.low) }
+    @inline(__always) public func next(_ n: Int32) -> Int32 { Int32(truncatingIfNeeded: arena[Int(n) + 1] & RedisSortedSet.low) }
     /// Previous node (0 = none).
-    @inline(__always) public func previous(_ n: Int32) -> Int32 { Int32(truncatingIfNeeded: arena[Int(n) + 1] & RedisSortedSet.low) }
+    @inline(__always) public func previous(_ n: Int32) -> Int32 { n == 0 ? 0 : Int32(truncatingIfNeeded: arena[Int(n) - 1] & RedisSortedSet.low) }
     /// Member stored in node `n`.
-    @inline(__always) public func member(_ n: Int32) -> ByteString { members[RedisSortedSet.high(arena[Int(n) + 1])] }
+    @inline(__always) public func member(_ n: Int32) -> ByteString { n == 0 ? .empty : members[RedisSortedSet.high(arena[Int(n) - 1])] }
     /// Score stored in node `n`.
     @inline(__always) public func score(_ n: Int32) -> Double { Double(bitPattern: arena[Int(n)]) }
     /// First node (0 when empty).
@@ -231,16 +234,16 @@ public struct RedisSortedSet: Sendable {
             arena.withUnsafeMutableBufferPointer { b in
                 let a = b.baseAddress!
                 a[o] = score.bitPattern
-                a[o + 1] = second
-                for i in 0..<lvl { a[o + 2 + i] = 0 }
+                a[o - 1] = second
+                for i in 0..<lvl { a[o + 1 + i] = 0 }
             }
             return o
         }
-        let o = arena.count + 1
-        precondition(o + 2 + lvl <= Int(Int32.max), "sorted set too large")
+        let o = arena.count + 2
+        precondition(o + 1 + lvl <= Int(Int32.max), "sorted set too large")
         arena.append(UInt64(lvl))
-        arena.append(score.bitPattern)
         arena.append(second)
+        arena.append(score.bitPattern)
         arena.append(contentsOf: repeatElement(0, count: lvl))
         return o
     }
@@ -256,8 +259,8 @@ public struct RedisSortedSet: Sendable {
 
     /// Returns node `n`'s block and member slot to the free lists.
     mutating func freeNode(_ n: Int) {
-        let lvl = Int(arena[n - 1])
-        let slot = RedisSortedSet.high(arena[n + 1])
+        let lvl = Int(arena[n - 2])
+        let slot = RedisSortedSet.high(arena[n - 1])
         members[slot] = .empty
         freeSlots.append(Int32(slot))
         freeBlocks[lvl].append(Int32(n))
@@ -302,8 +305,8 @@ public struct RedisSortedSet: Sendable {
             arena.withUnsafeMutableBufferPointer { ab in
                 let a = ab.baseAddress!, m = mb.baseAddress!
                 // Keep the node in place when ordering is unchanged (Redis's zslUpdateScore fast path).
-                let prev = RedisSortedSet.link(a[h + 1])
-                let nxt = RedisSortedSet.link(a[h + 2])
+                let prev = RedisSortedSet.link(a[h - 1])
+                let nxt = RedisSortedSet.link(a[h + 1])
                 if (prev == 0 || Double(bitPattern: a[prev]) < score) && (nxt == 0 || Double(bitPattern: a[nxt]) > score) {
                     a[h] = score.bitPattern
                     return
@@ -316,7 +319,7 @@ public struct RedisSortedSet: Sendable {
                     RedisSortedSet.unlink(a, h, update: update, level: &level, length: &length, tail: &tail)
                     a[h] = score.bitPattern
                     RedisSortedSet.findInsertion(a, m, score: score, member: member, level: level, update: update, rank: rank)
-                    RedisSortedSet.linkNode(a, h, levels: Int(a[h - 1]), update: update, rank: rank, level: &level, length: &length, tail: &tail)
+                    RedisSortedSet.linkNode(a, h, levels: Int(a[h - 2]), update: update, rank: rank, level: &level, length: &length, tail: &tail)
                 }
             }
         }
@@ -383,11 +386,11 @@ public struct RedisSortedSet: Sendable {
         var i = level - 1
         while i >= 0 {
             while true {
-                let w = a[x + 2 + i]
+                let w = a[x + 1 + i]
                 let f = link(w)
                 if f == 0 { break }
                 let fs = Double(bitPattern: a[f])
-                if fs < score || (fs == score && redisCompareBytes(m[high(a[f + 1])], member) < 0) {
+                if fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0) {
                     r += high(w)
                     x = f
                 } else { break }
@@ -407,15 +410,15 @@ public struct RedisSortedSet: Sendable {
         var i = level - 1
         while i >= 0 {
             while true {
-                let f = link(a[x + 2 + i])
+                let f = link(a[x + 1 + i])
                 if f == 0 || f == target { break }
                 let fs = Double(bitPattern: a[f])
-                if fs < score || (fs == score && redisCompareBytes(m[high(a[f + 1])], member) < 0) { x = f } else { break }
+                if fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0) { x = f } else { break }
             }
             update[i] = x
             i -= 1
         }
-        return link(a[x + 2]) == target
+        return link(a[x + 1]) == target
     }
 
     /// Links node `nn` of `levels` levels after the predecessors found by `findInsertion`.
@@ -426,26 +429,26 @@ public struct RedisSortedSet: Sendable {
             for j in level..<lvl {
                 rank[j] = 0
                 update[j] = 0
-                a[2 + j] = UInt64(length) << 32
+                a[1 + j] = UInt64(length) << 32
             }
             level = lvl
         }
         let r0 = rank[0]
         for j in 0..<lvl {
             let u = update[j]
-            let uw = a[u + 2 + j]
+            let uw = a[u + 1 + j]
             let d = UInt64(r0 - rank[j])
-            a[nn + 2 + j] = (uw & low) | (((uw >> 32) &- d) << 32)
-            a[u + 2 + j] = UInt64(nn) | ((d &+ 1) << 32)
+            a[nn + 1 + j] = (uw & low) | (((uw >> 32) &- d) << 32)
+            a[u + 1 + j] = UInt64(nn) | ((d &+ 1) << 32)
         }
         var j = lvl
         while j < level {
-            a[update[j] + 2 + j] &+= spanOne
+            a[update[j] + 1 + j] &+= spanOne
             j += 1
         }
-        a[nn + 1] = (a[nn + 1] & ~low) | UInt64(update[0])
-        let f0 = link(a[nn + 2])
-        if f0 != 0 { a[f0 + 1] = (a[f0 + 1] & ~low) | UInt64(nn) } else { tail = nn }
+        a[nn - 1] = (a[nn - 1] & ~low) | UInt64(update[0])
+        let f0 = link(a[nn + 1])
+        if f0 != 0 { a[f0 - 1] = (a[f0 - 1] & ~low) | UInt64(nn) } else { tail = nn }
         length += 1
     }
 
@@ -455,18 +458,18 @@ public struct RedisSortedSet: Sendable {
                        level: inout Int, length: inout Int, tail: inout Int) {
         for i in 0..<level {
             let u = update[i]
-            let uw = a[u + 2 + i]
+            let uw = a[u + 1 + i]
             if link(uw) == x {
-                let xw = a[x + 2 + i]
-                a[u + 2 + i] = (xw & low) | (((uw >> 32) &+ (xw >> 32) &- 1) << 32)
+                let xw = a[x + 1 + i]
+                a[u + 1 + i] = (xw & low) | (((uw >> 32) &+ (xw >> 32) &- 1) << 32)
             } else {
-                a[u + 2 + i] = uw &- spanOne
+                a[u + 1 + i] = uw &- spanOne
             }
         }
-        let back = a[x + 1] & low
-        let f0 = link(a[x + 2])
-        if f0 != 0 { a[f0 + 1] = (a[f0 + 1] & ~low) | back } else { tail = Int(back) }
-        while level > 1 && link(a[2 + level - 1]) == 0 { level -= 1 }
+        let back = a[x - 1] & low
+        let f0 = link(a[x + 1])
+        if f0 != 0 { a[f0 - 1] = (a[f0 - 1] & ~low) | back } else { tail = Int(back) }
+        while level > 1 && link(a[level]) == 0 { level -= 1 }
         length -= 1
     }
 
@@ -485,12 +488,12 @@ public struct RedisSortedSet: Sendable {
                 var i = level - 1
                 while i >= 0 {
                     while true {
-                        let w = a[x + 2 + i]
+                        let w = a[x + 1 + i]
                         let f = RedisSortedSet.link(w)
                         if f == 0 { break }
                         let fs = Double(bitPattern: a[f])
                         // (fs, member of f) <= (score, member); equal members only in node n itself.
-                        if fs < score || (fs == score && (f == n || redisCompareBytes(m[RedisSortedSet.high(a[f + 1])], member) < 0)) {
+                        if fs < score || (fs == score && (f == n || redisCompareBytes(m[RedisSortedSet.high(a[f - 1])], member) < 0)) {
                             r += RedisSortedSet.high(w)
                             x = f
                         } else { break }
@@ -514,7 +517,7 @@ public struct RedisSortedSet: Sendable {
             var i = level - 1
             while i >= 0 {
                 while true {
-                    let w = a[x + 2 + i]
+                    let w = a[x + 1 + i]
                     let f = RedisSortedSet.link(w)
                     if f == 0 { break }
                     let s = RedisSortedSet.high(w)
@@ -554,7 +557,7 @@ public struct RedisSortedSet: Sendable {
             var i = level - 1
             while i >= 0 {
                 while true {
-                    let f = RedisSortedSet.link(a[x + 2 + i])
+                    let f = RedisSortedSet.link(a[x + 1 + i])
                     if f == 0 || !advance(a, f) { break }
                     x = f
                 }
@@ -596,7 +599,7 @@ public struct RedisSortedSet: Sendable {
             }
             return 0
         }
-        let x = descend { a, f in !range.gteMin(members[RedisSortedSet.high(a[f + 1])]) }
+        let x = descend { a, f in !range.gteMin(members[RedisSortedSet.high(a[f - 1])]) }
         let c = next(x)
         if c == 0 || !range.lteMax(member(c)) { return 0 }
         return c
@@ -614,7 +617,7 @@ public struct RedisSortedSet: Sendable {
             }
             return 0
         }
-        let x = descend { a, f in range.lteMax(members[RedisSortedSet.high(a[f + 1])]) }
+        let x = descend { a, f in range.lteMax(members[RedisSortedSet.high(a[f - 1])]) }
         if x == 0 || !range.gteMin(member(x)) { return 0 }
         return x
     }
@@ -690,9 +693,9 @@ public struct RedisSortedSet: Sendable {
             if previous(n) != prev { return false }
             if prev != 0 && !RedisSortedSet.less(score(prev), member(prev), score(n), member(n)) { return false }
             if dict[member(n)] != n { return false }
-            let lvl = Int(arena[Int(n) - 1])
+            let lvl = Int(arena[Int(n) - 2])
             if lvl < 1 || lvl > RedisSortedSet.maxLevel || lvl > level { return false }
-            let slot = RedisSortedSet.high(arena[Int(n) + 1])
+            let slot = RedisSortedSet.high(arena[Int(n) - 1])
             if slot == 0 || !slots.insert(slot).inserted { return false }
             prev = n
             n = next(n)
@@ -701,13 +704,13 @@ public struct RedisSortedSet: Sendable {
         if c != dict.count || c != length || tail != prev { return false }
         if slots.count + freeSlots.count + 1 != members.count { return false }
         for s in freeSlots where slots.contains(Int(s)) || !members[Int(s)].isEmpty { return false }
-        if level < 1 || (level > 1 && RedisSortedSet.link(arena[2 + level - 1]) == 0) { return false }
+        if level < 1 || (level > 1 && RedisSortedSet.link(arena[level]) == 0) { return false }
         // spans: at every level, a link's span is the rank difference of its ends
         for l in 0..<level {
             var x: Int32 = 0
             var rankAtX = 0
             while true {
-                let w = arena[Int(x) + 2 + l]
+                let w = arena[Int(x) + 1 + l]
                 let f = Int32(RedisSortedSet.link(w))
                 if f == 0 {
                     // the last link at a level spans to the end: count - rank
