@@ -379,46 +379,65 @@ public struct RedisSortedSet: Sendable {
 
     /// Fills `update[i]` with the last node before `(score, member)` at each level and `rank[i]`
     /// with its rank (Redis's zslInsert search).
+    ///
+    /// Each step also loads the forward link one level down and that node's score (the header's
+    /// score word when there is none), so when the step descends, its next comparison does not wait
+    /// for a second cache miss: the two misses overlap.
     @inline(__always)
     static func findInsertion(_ a: UnsafeMutablePointer<UInt64>, _ m: UnsafePointer<ByteString>, score: Double, member: ByteString,
                               level: Int, update: UnsafeMutablePointer<Int>, rank: UnsafeMutablePointer<Int>) {
         var x = 0, r = 0
         var i = level - 1
-        while i >= 0 {
-            while true {
-                let w = a[x + 1 + i]
-                let f = link(w)
-                if f == 0 { break }
-                let fs = Double(bitPattern: a[f])
-                if fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0) {
-                    r += high(w)
-                    x = f
-                } else { break }
+        var w = a[1 + i]
+        var f = link(w)
+        var fs = Double(bitPattern: a[f])
+        while true {
+            let wd = i > 0 ? a[x + i] : 0
+            let fd = link(wd)
+            let sd = a[fd]
+            if f != 0 && (fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0)) {
+                r += high(w)
+                x = f
+                w = a[x + 1 + i]
+                f = link(w)
+                fs = Double(bitPattern: a[f])
+            } else {
+                update[i] = x
+                rank[i] = r
+                if i == 0 { return }
+                i -= 1
+                w = wd
+                f = fd
+                fs = Double(bitPattern: sd)
             }
-            update[i] = x
-            rank[i] = r
-            i -= 1
         }
     }
 
     /// Fills `update` with the predecessors of node `target` holding `(score, member)` at each level;
-    /// false when the node is not linked where its score says (never for a consistent set).
+    /// false when the node is not linked where its score says (never for a consistent set). Loads
+    /// ahead one level down like `findInsertion`.
     @inline(__always)
     static func findPredecessors(_ a: UnsafeMutablePointer<UInt64>, _ m: UnsafePointer<ByteString>, target: Int, score: Double,
                                  member: ByteString, level: Int, update: UnsafeMutablePointer<Int>) -> Bool {
         var x = 0
         var i = level - 1
-        while i >= 0 {
-            while true {
-                let f = link(a[x + 1 + i])
-                if f == 0 || f == target { break }
-                let fs = Double(bitPattern: a[f])
-                if fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0) { x = f } else { break }
+        var f = link(a[1 + i])
+        var fs = Double(bitPattern: a[f])
+        while true {
+            let fd = i > 0 ? link(a[x + i]) : 0
+            let sd = a[fd]
+            if f != 0 && f != target && (fs < score || (fs == score && redisCompareBytes(m[high(a[f - 1])], member) < 0)) {
+                x = f
+                f = link(a[x + 1 + i])
+                fs = Double(bitPattern: a[f])
+            } else {
+                update[i] = x
+                if i == 0 { return f == target }
+                i -= 1
+                f = fd
+                fs = Double(bitPattern: sd)
             }
-            update[i] = x
-            i -= 1
         }
-        return link(a[x + 1]) == target
     }
 
     /// Links node `nn` of `levels` levels after the predecessors found by `findInsertion`.
