@@ -6,6 +6,12 @@
 #   INFERA_BIN=.build/release/infera scripts/bench-engine-cpu.sh
 #   VARIANTS="epoll1=--io-threads 1;epoll2=--io-threads 2;nio=--infera-io-backend nio" scripts/bench-engine-cpu.sh
 #   TESTS=get,set PIPELINES="1 16" REQUESTS=100000 ROUNDS=2 scripts/bench-engine-cpu.sh
+#   # one sorted set growing to 100k members (random member, random score), old binary vs new:
+#   VARIANTS="old@/tmp/infera-old=--io-threads 1;new=--io-threads 1" TESTS=zadd BENCH_ARGS="-r 100000" \
+#     REQUESTS=300000 ROUNDS=3 scripts/bench-engine-cpu.sh
+#
+# A variant is NAME=ARGS or NAME@BINARY=ARGS (BINARY instead of INFERA_BIN); BENCH_ARGS are extra
+# redis-benchmark arguments (e.g. -r 100000 for random keys/members).
 #
 # Prints, per pipeline depth and round, req/s per test and the server's CPU ticks; then the median
 # CPU ratio of each variant against redis-server.
@@ -18,6 +24,7 @@ TESTS=${TESTS:-ping,set,get,incr,hset,mset,lpush,rpop,sadd,zadd,lrange_100}
 PIPELINES=${PIPELINES:-"1 16"}
 REQUESTS=${REQUESTS:-100000}
 ROUNDS=${ROUNDS:-2}
+BENCH_ARGS=${BENCH_ARGS:-}
 OUT=.bench
 mkdir -p "$OUT"
 [ -x "$INFERA_BIN" ] || { echo "bench-engine-cpu: $INFERA_BIN not found (swift build -c release --product infera)" >&2; exit 1; }
@@ -45,9 +52,12 @@ wait_ready "$port"
 IFS=';' read -r -a specs <<< "$VARIANTS"
 for spec in "${specs[@]}"; do
   name=${spec%%=*}; args=${spec#*=}
+  bin=$INFERA_BIN
+  if [[ $name == *@* ]]; then bin=${name#*@}; name=${name%%@*}; fi
+  [ -x "$bin" ] || { echo "bench-engine-cpu: $bin not found" >&2; exit 1; }
   port=$(free_port)
   # shellcheck disable=SC2086
-  "$INFERA_BIN" server --port "$port" --bind 127.0.0.1 $args > "$OUT/cpu-$name.log" 2>&1 &
+  "$bin" server --port "$port" --bind 127.0.0.1 $args > "$OUT/cpu-$name.log" 2>&1 &
   PID[$name]=$!; PORT[$name]=$port; PIDS+=("$!")
   wait_ready "$port"
   NAMES+=("$name")
@@ -60,7 +70,7 @@ for P in $PIPELINES; do
     for name in "${NAMES[@]}"; do
       redis-cli -p "${PORT[$name]}" FLUSHALL > /dev/null
       t0=$(ticks "${PID[$name]}")
-      line=$(redis-benchmark -p "${PORT[$name]}" -c 50 -n "$REQUESTS" -P "$P" -t "$TESTS" --csv 2>/dev/null \
+      line=$(redis-benchmark -p "${PORT[$name]}" -c 50 -n "$REQUESTS" -P "$P" -t "$TESTS" $BENCH_ARGS --csv 2>/dev/null \
         | tail -n +2 | tr -d '"' | awk -F, '{split($1, a, " "); printf "%s=%d ", a[1], $2}')
       t1=$(ticks "${PID[$name]}")
       echo "-P $P round $round $name: cpu=$((t1 - t0)) ticks  $line"

@@ -164,6 +164,46 @@ private struct SplitMix {
         #expect(RedisDouble.formatString(big.score(of: b("g"))!) == "-0")
     }
 
+    @Test func memberOrderIsMemcmpThenLength() {
+        var rng = SplitMix(state: 7)
+        // Short strings over a tiny alphabet (with NUL and 0xFF) so prefixes and ties are common;
+        // lengths straddle the 22-byte inline limit and the word boundaries.
+        func random() -> [UInt8] {
+            let n = [0, 1, 7, 8, 9, 15, 16, 19, 20, 21, 22, 23, 30][rng.int(13)]
+            return (0..<n).map { _ in [0, 1, 0x61, 0x80, 0xFF][rng.int(5)] }
+        }
+        for _ in 0..<3_000 {
+            let x = random(), y = rng.int(4) == 0 ? random() : Array(random().prefix(rng.int(24)))
+            let want = x == y ? 0 : (x.lexicographicallyPrecedes(y) ? -1 : 1)
+            #expect(redisCompareBytes(ByteString(x), ByteString(y)) == want)
+            #expect(redisCompareBytes(ByteString(y), ByteString(x)) == -want)
+        }
+    }
+
+    @Test func copiesStayIndependentAndScoreMovesKeepInvariants() {
+        var z = RedisSortedSet()
+        for i in 0..<300 { z.set(b("m\(i)"), score: Double(i % 17)) }
+        let snapshot = z
+        // Reorder every member (delete + reinsert in the skiplist), remove some, add new ones.
+        for i in 0..<300 { z.set(b("m\(i)"), score: Double((i * 7) % 23) - 5) }
+        for i in stride(from: 0, to: 300, by: 3) { z.remove(b("m\(i)")) }
+        for i in 300..<400 { z.set(b("m\(i)"), score: 1.5) }
+        #expect(z.validate() && snapshot.validate())
+        #expect(snapshot.count == 300 && z.count == 300)
+        #expect(snapshot.score(of: b("m5")) == 5 && z.score(of: b("m5")) == 7)
+        #expect(snapshot.allEntries.map { $0.score } == (0..<300).map { Double($0 % 17) }.sorted())
+        // Lexicographic and score ranges walk the same links as ranks.
+        let lex = ZLexRange(min: .inclusive(b("m31")), max: .exclusive(b("m35")))
+        var same = RedisSortedSet()
+        for i in 0..<200 { same.set(b("m\(i)"), score: 0) }
+        #expect(same.count(in: lex) == 4)   // m31 m32 m33 m34 (m3xx would be past m199)
+        #expect(same.member(same.firstNode(in: lex)) == b("m31") && same.member(same.lastNode(in: lex)) == b("m34"))
+        let node = z.node(of: b("m1"))
+        #expect(node != 0 && z.member(node) == b("m1") && z.node(of: b("m0")) == 0)
+        z.updateScore(node: node, to: 1000)
+        #expect(z.lastNode == node && z.rank(of: b("m1")) == z.count - 1 && z.validate())
+    }
+
     @Test func randomOperationsMatchSortedModel() {
         var rng = SplitMix(state: 99)
         var z = RedisSortedSet()

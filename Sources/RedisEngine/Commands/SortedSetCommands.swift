@@ -125,7 +125,9 @@ public enum SortedSetCommands {
         for k in 0..<n {
             let member = ByteString(ctx.args[i + 2 * k + 1])
             var score = scores[k]
-            if let cur = obj.zset.score(of: member) {
+            let node = obj.zset.node(of: member)
+            if node != 0 {
+                let cur = obj.zset.score(node)
                 if nx { incrNull = true; continue }
                 if incr {
                     score = cur + score
@@ -134,14 +136,13 @@ public enum SortedSetCommands {
                 if (lt && score >= cur) || (gt && score <= cur) { incrNull = true; continue }
                 lastScore = score
                 if score != cur {
-                    obj.zset.set(member, score: score)
+                    obj.zset.updateScore(node: node, to: score)
                     updated += 1
                 }
                 processed += 1
             } else {
                 if xx { incrNull = true; continue }
-                obj.zset.set(member, score: score)
-                lastScore = obj.zset.score(of: member) ?? score
+                lastScore = obj.zset.insertNew(member, score: score)
                 added += 1
                 processed += 1
             }
