@@ -118,6 +118,8 @@ final class PollLoop: @unchecked Sendable {
     private var listeners: [Int32] = []
     private var scratch = ByteBufferAllocator().buffer(capacity: PollLoop.readSize)
     private var pausedConnections: [PollConnection] = []
+    /// Connections with replies to send before the next wait (see `flushPendingWrites`).
+    private var pendingWrites: [PollConnection] = []
     private var nextCron: Int64 = 0
     /// Connections with output appended by this thread's own commands (no lock: loop thread only).
     private var localReady: [PollConnection] = []
@@ -263,6 +265,10 @@ final class PollLoop: @unchecked Sendable {
         let cronInterval = Int64(1000 / hz)
         nextCron = monotonicMillis() + cronInterval
         while true {
+            // Replies go out once every event of the last wait was handled (Redis's
+            // handleClientsWithPendingWrites in beforeSleep): a client woken by one send finds the
+            // replies of the others ready too, instead of being woken once per connection.
+            if !pendingWrites.isEmpty { flushPendingWrites(server: server) }
             var timeout: Int32 = -1
             let now = monotonicMillis()
             if index == 0 { timeout = Int32(clamping: max(0, nextCron - now)) }
@@ -514,7 +520,14 @@ final class PollLoop: @unchecked Sendable {
         engine.lock.unlock()
 
         if close { c.closing = true }
-        flush(c, server: server)
+        if c.out.readableBytes > 0 || c.closing {
+            if !c.writePending {
+                c.writePending = true
+                pendingWrites.append(c)
+            }
+        } else if c.out.capacity > 1 << 20 {
+            c.out = ByteBufferAllocator().buffer(capacity: 16 * 1024)
+        }
         if isPaused && !c.closed && !c.inPausedList {
             c.inPausedList = true
             pausedConnections.append(c)
@@ -536,6 +549,16 @@ final class PollLoop: @unchecked Sendable {
     }
 
     // MARK: writing
+
+    /// Sends the replies of every connection that produced some since the last wait.
+    private func flushPendingWrites(server: RedisServer) {
+        let list = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        for c in list {
+            c.writePending = false
+            if !c.closed { flush(c, server: server) }
+        }
+    }
 
     /// Sends as much of the connection's output as the socket takes; watches for writability otherwise.
     private func flush(_ c: PollConnection, server: RedisServer) {
@@ -666,6 +689,7 @@ final class PollLoop: @unchecked Sendable {
     }
 
     private func shutdown(server: RedisServer) {
+        flushPendingWrites(server: server)
         for (_, c) in connections { closeConnection(c, server: server) }
         for fd in listeners {
             _ = infera_epoll_ctl(epfd, EPOLL_CTL_DEL, fd, 0)
@@ -704,6 +728,8 @@ final class PollConnection: @unchecked Sendable {
     var closing = false
     var closed = false
     var wantsWrite = false
+    /// Queued in the loop's `pendingWrites` (replies to send before the next wait).
+    var writePending = false
     var softLimitSince: Int64 = 0
     /// In the loop's `localReady` list (loop thread only).
     var locallyQueued = false
