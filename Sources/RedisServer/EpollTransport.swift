@@ -303,6 +303,10 @@ final class PollLoop: @unchecked Sendable {
                     acceptAll(fd, server: server)
                 }
             }
+            // The clients that sent commands get their replies before the subscribers their
+            // PUBLISHes reached (flushed by serviceRequests), as Redis writes its pending list
+            // newest first: a publisher is not kept waiting behind its own fan-out.
+            if !pendingWrites.isEmpty { flushPendingWrites(server: server) }
             if !pausedConnections.isEmpty { retryPaused(server: server) }
             if index == 0 && monotonicMillis() >= nextCron {
                 server.cron()
