@@ -207,6 +207,18 @@ public struct RESPCommandDecoder: Sendable {
         while true {
             while p < end && isSpace(raw[p]) { p += 1 }
             if p >= end { return true }
+            // Fast path: a token without quotes goes straight into argv (no copy through `current`).
+            var q = p
+            while q < end {
+                let c = raw[q]
+                if c == 32 || c == 10 || c == 13 || c == 9 || c == 0 || c == 34 || c == 39 { break }
+                q += 1
+            }
+            if q >= end || (raw[q] != 34 && raw[q] != 39) {
+                argv.append(raw: UnsafeRawBufferPointer(rebasing: raw[p..<q]))
+                p = q < end ? q + 1 : q
+                continue
+            }
             var inq = false, insq = false, done = false
             current.removeAll(keepingCapacity: true)
             while !done {

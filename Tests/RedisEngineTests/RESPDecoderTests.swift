@@ -47,6 +47,14 @@ struct RESPDecoderTests {
         #expect(cmds == [["set", "a", "b cA\n", "d e"], ["ping"]])
     }
 
+    /// Plain tokens take the copy-free path; a quote inside a token switches to sdssplitargs' rules
+    /// for that token only (as redis-server: `ab"c d"` is one argument `abc d`).
+    @Test func inlineMixesPlainAndQuotedTokens() {
+        let (cmds, e) = decodeAll("set\tk ab\"c d\" x'y z' \u{0B}last\r\nget  k\r\n")
+        #expect(e == nil)
+        #expect(cmds == [["set", "k", "abc d", "xy z", "last"], ["get", "k"]])
+    }
+
     @Test(arguments: [
         ("*1\r\n+PING\r\n", "Protocol error: expected '$', got '+'"),
         ("*abc\r\n", "Protocol error: invalid multibulk length"),
