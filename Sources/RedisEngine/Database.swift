@@ -74,12 +74,14 @@ public final class Database: @unchecked Sendable {
 
     /// Charges the entry of `key` what its key and value cost now (after a write changed it in place).
     public func recharge(_ key: ByteString) {
+        // The table's arrays are read directly: a method call on `main` (a struct held by this
+        // class) copies the whole table, retaining each of its arrays, on every write.
         var i = lastEntry
-        if !(main.isLive(i) && main.key(at: i) == key) {
+        if !(i >= 0 && i < main.next.count && main.next[i] >= -1 && main.keys[i] == key) {
             guard let f = main.find(key) else { return }
             i = f
         }
-        charge(i, MemoryModel.keyEntry(keyLength: key.count, value: main.value(at: i)))
+        charge(i, MemoryModel.keyEntry(keyLength: key.count, value: main.vals[i]))
     }
 
     /// Bytes of the tables themselves: buckets of `main` and `expires`, and the expiry entries.
