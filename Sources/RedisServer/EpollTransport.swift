@@ -636,6 +636,10 @@ final class PollLoop: @unchecked Sendable {
                 infera_epoll_wait(epfd, fds.baseAddress, masks.baseAddress, 256, 0)
             }
         }
+        // Replies other clients were owed when the script started go out now (as Redis's
+        // processEventsWhileBlocked writes its pending list): a client waiting for one before it
+        // sends SCRIPT KILL must get it.
+        for c in pendingWrites where c !== executing && !c.closed { sendWhileBusy(c) }
         guard n > 0, let reply = server.engine.busyReply else { return }
         for i in 0..<Int(n) {
             let fd = eventFDs[i]
@@ -663,16 +667,22 @@ final class PollLoop: @unchecked Sendable {
                     }
                 }
             }
-            while c.out.readableBytes > 0 {
-                let sent = c.out.withUnsafeReadableBytes { p in send(c.fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
-                if sent > 0 { c.out.moveReaderIndex(forwardBy: sent); continue }
-                if sent < 0 && errno == EINTR { continue }
-                if !c.wantsWrite {
-                    c.wantsWrite = true
-                    _ = infera_epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, EPOLLIN.rawValue | EPOLLOUT.rawValue)
-                }
-                break
+            sendWhileBusy(c)
+        }
+    }
+
+    /// Sends what the socket takes of `c`'s output without closing anything (the engine lock is held
+    /// by the busy script); the rest waits for writability and the normal loop.
+    private func sendWhileBusy(_ c: PollConnection) {
+        while c.out.readableBytes > 0 {
+            let sent = c.out.withUnsafeReadableBytes { p in send(c.fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
+            if sent > 0 { c.out.moveReaderIndex(forwardBy: sent); continue }
+            if sent < 0 && errno == EINTR { continue }
+            if !c.wantsWrite {
+                c.wantsWrite = true
+                _ = infera_epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, EPOLLIN.rawValue | EPOLLOUT.rawValue)
             }
+            break
         }
     }
 

@@ -29,6 +29,40 @@ struct TransportTests {
         }, body)
     }
 
+    /// Replies are written once per loop iteration; a script that turns busy in the middle of an
+    /// iteration must not keep the replies it was owed from clients served earlier in it (the Redis
+    /// suite's "killed by SCRIPT KILL even when use pcall" hung on a PING answered that way).
+    @Test("a reply owed when a script turns busy is sent while the script is busy (epoll, one loop)")
+    func replyOwedBeforeABusyScript() async throws {
+        #if os(Linux)
+        try await withServer(.epoll, threads: 1) { _, port in
+            let admin = try RedisTestClient(port: port)
+            #expect(try admin.command("CONFIG", "SET", "busy-reply-threshold", "20") == .simple("OK"))
+            let a = try RedisTestClient(port: port)
+            let b = try RedisTestClient(port: port)
+            let ping = RedisTestClient.encodeCommand([Array("PING".utf8)])
+            let spin = RedisTestClient.encodeCommand(["EVAL", "while true do end", "0"].map { Array($0.utf8) })
+            for round in 0..<12 {
+                // Back to back, so the loop usually reads both in one wait: PING first, then the script.
+                try a.sendRaw(ping)
+                try b.sendRaw(spin)
+                let reply = try a.readReply(timeout: .seconds(5))
+                #expect(reply == .simple("PONG") || reply.isError, "round \(round): \(reply)")
+                // Kill the script (it may not have reached the busy threshold yet: retry a bounded number of times).
+                var killed = false
+                for _ in 0..<200 where !killed {
+                    let r = try a.command("SCRIPT", "KILL")
+                    if r == .simple("OK") { killed = true } else { usleep(5_000) }
+                }
+                #expect(killed, "round \(round): SCRIPT KILL never succeeded")
+                let scriptReply = try b.readReply(timeout: .seconds(5))
+                #expect(scriptReply.isError, "round \(round): \(scriptReply)")
+            }
+            #expect(try admin.command("PING") == .simple("PONG"))
+        }
+        #endif
+    }
+
     @Test("pipelined commands, a partial command split over writes, INFO reports the multiplexing API",
           arguments: backends)
     func pipelineAndPartialFrames(_ backend: IOBackend) async throws {
