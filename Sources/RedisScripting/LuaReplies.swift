@@ -3,57 +3,8 @@ import RESP
 
 /// Redis 7.0's conversion rules between replies and Lua values, both ways.
 enum LuaReplies {
-    /// Pushes a command's reply as the Lua value a script sees (RESP2 or RESP3 rules, after
-    /// `redis.setresp`).
-    static func push(_ value: RESPValue, into L: OpaquePointer, scriptProtocol: RESPVersion) {
-        lua_checkstack(L, 4)
-        switch value {
-        case .integer(let n): lua_pushnumber(L, Double(n))
-        case .bulkString(let b): pushBytes(L, b)
-        case .simpleString(let s): pushTable(L, field: "ok") { pushBytes(L, Array(s.utf8)) }
-        case .error(let s): pushTable(L, field: "err") { pushBytes(L, Array(s.utf8)) }
-        case .null: if scriptProtocol == .resp3 { lua_pushnil(L) } else { lua_pushboolean(L, 0) }
-        case .nullArray: lua_pushboolean(L, 0)
-        case .array(let items), .push(let items):
-            lua_createtable(L, Int32(items.count), 0)
-            for (i, item) in items.enumerated() {
-                push(item, into: L, scriptProtocol: scriptProtocol)
-                lua_rawseti(L, -2, Int32(i + 1))
-            }
-        case .map(let pairs):
-            pushTable(L, field: "map") {
-                lua_createtable(L, 0, Int32(pairs.count))
-                for (k, v) in pairs {
-                    push(k, into: L, scriptProtocol: scriptProtocol)
-                    push(v, into: L, scriptProtocol: scriptProtocol)
-                    lua_rawset(L, -3)
-                }
-            }
-        case .set(let items):
-            pushTable(L, field: "set") {
-                lua_createtable(L, 0, Int32(items.count))
-                for item in items {
-                    push(item, into: L, scriptProtocol: scriptProtocol)
-                    lua_pushboolean(L, 1)
-                    lua_rawset(L, -3)
-                }
-            }
-        case .double(let d): pushTable(L, field: "double") { lua_pushnumber(L, d) }
-        case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
-        case .bigNumber(let s): pushTable(L, field: "big_number") { pushBytes(L, Array(s.utf8)) }
-        case .verbatim(let format, let s):
-            pushTable(L, field: "verbatim_string") {
-                lua_createtable(L, 0, 2)
-                pushBytes(L, Array(format.utf8))
-                lua_setfield(L, -2, "format")
-                pushBytes(L, Array(s.utf8))
-                lua_setfield(L, -2, "string")
-            }
-        }
-    }
-
-    /// Reads a command's reply straight from its RESP bytes onto the Lua stack, with the same
-    /// conversion rules as `push(_:into:scriptProtocol:)` and no intermediate values.
+    /// Reads a command's reply straight from its RESP bytes onto the Lua stack (RESP2 or RESP3 rules,
+    /// after `redis.setresp`), with no intermediate values.
     struct ReplyReader {
         let bytes: UnsafeRawBufferPointer
         var pos = 0
@@ -320,19 +271,6 @@ enum LuaReplies {
                 lua_rawseti(L, -2, Int32(i + 1))
             }
         }
-    }
-
-    static func pushBytes(_ L: OpaquePointer, _ b: [UInt8]) {
-        b.withUnsafeBufferPointer { p in
-            p.baseAddress.map { $0.withMemoryRebound(to: CChar.self, capacity: p.count) { lua_pushlstring(L, $0, p.count) } }
-                ?? lua_pushlstring(L, "", 0)
-        }
-    }
-
-    private static func pushTable(_ L: OpaquePointer, field: String, _ value: () -> Void) {
-        lua_createtable(L, 0, 1)
-        value()
-        lua_setfield(L, -2, field)
     }
 
     static func popString(_ L: OpaquePointer) -> String {
